@@ -1,0 +1,36 @@
+# The verbs of the collection. See README.md.
+#   make run    set up .venv (first time), execute every notebook in place, write every figure
+#   make test   set up .venv (first time), run the unit tests and strict nbval on every notebook
+#   make lab    open the notebooks in JupyterLab
+#   make lock   re-resolve requirements.txt from pyproject.toml (needs the package registry)
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lab lock
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --requirement requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	# Build matplotlib's font cache now, so that no notebook prints that it is building it.
+	$(BIN)/python -c "import matplotlib.pyplot"
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/python -m valduchesse run
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab notebooks
+
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet .
+	{ head -n 2 requirements.txt; .lock-venv/bin/python -m pip freeze --exclude valduchesse; } > requirements.new
+	mv requirements.new requirements.txt
+	rm -rf .lock-venv

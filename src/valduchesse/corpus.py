@@ -1,0 +1,322 @@
+"""Load and validate the texts folder.
+
+Each text file holds one official text (or one part of it) in one language:
+a YAML header between two ``---`` lines, then the body exactly as the source
+gives it. :func:`load_corpus` reads every file into a pandas table with one
+row per file and checks every header field on the way, so that a broken file
+stops the analysis with a message naming the file, the field and the fix.
+
+:func:`join_parts` gives the document-level view, in which the parts of one
+document in one language (the 2018 French declaration has an opening and a
+later excerpt, from two official copies) are joined, with a column saying that
+the join is not known to be contiguous. :func:`availability` lists what text
+there is per meeting and language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import frontmatter
+import pandas as pd
+import yaml
+
+SUPPORTED_LANGUAGES = {"de": "German", "en": "English", "fr": "French", "nl": "Dutch"}
+COVERAGES = ("full text", "opening excerpt", "later excerpt")
+REQUIRED_FIELDS = (
+    "meeting_date",
+    "place",
+    "language",
+    "kind",
+    "title",
+    "source_url",
+    "coverage",
+    "chars",
+)
+OPTIONAL_FIELDS = ("part", "notes")
+DOCUMENTATION_FILES = ("README.md",)
+"""Files that may sit in the texts folder without being texts."""
+
+PART_GAP = "\n\n[…]\n\n"
+"""What stands between two parts in the document-level view."""
+
+METADATA_COLUMNS = [
+    "doc_id",
+    "meeting_date",
+    "place",
+    "language",
+    "kind",
+    "title",
+    "source_url",
+    "coverage",
+    "part",
+    "chars",
+    "sha256",
+    "file",
+    "notes",
+    "extra_fields",
+]
+
+
+class CorpusError(ValueError):
+    """A text file that cannot be used as it is; the message says how to fix it."""
+
+
+def _fail(path: Path, field: str | None, problem: str, fix: str) -> CorpusError:
+    where = f"{path}" if field is None else f"{path}, field '{field}'"
+    return CorpusError(f"{where}: {problem}. Fix: {fix}")
+
+
+def read_text_file(path: str | Path) -> tuple[dict, str]:
+    """Read one text file and return its header (a dict) and its body.
+
+    The file must be UTF-8. A byte-order mark is dropped and Windows or old Mac
+    line endings become ``\\n``; the body is otherwise returned as it stands,
+    without the final newline.
+    """
+    path = Path(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise _fail(
+            path,
+            None,
+            f"byte {err.start} is not valid UTF-8 ({raw[err.start:err.start + 1]!r})",
+            "save the file as UTF-8 (in most editors: 'Save with encoding' > UTF-8)",
+        ) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    handler = frontmatter.YAMLHandler()
+    if not handler.detect(text) or not text.startswith("---"):
+        raise _fail(
+            path,
+            None,
+            "no YAML header: the file must start with a line '---'",
+            "put the header fields between two lines '---' at the top of the file "
+            "(see texts/README.md)",
+        )
+    try:
+        header_text, body = handler.split(text)
+    except ValueError:
+        raise _fail(
+            path,
+            None,
+            "the YAML header is not closed",
+            "end the header with a line '---' before the text",
+        ) from None
+    try:
+        header = handler.load(header_text)
+    except yaml.YAMLError as err:
+        raise _fail(
+            path,
+            None,
+            f"the YAML header cannot be read ({str(err).splitlines()[0]})",
+            "check the header's syntax; quote a value that holds ': '",
+        ) from None
+    if not isinstance(header, dict):
+        raise _fail(
+            path, None, "the YAML header is not a list of 'field: value' lines",
+            "write one 'field: value' per line",
+        )
+    body = body.removeprefix("\n").removesuffix("\n")
+    return header, body
+
+
+def _check_date(path: Path, value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise _fail(
+            path,
+            "meeting_date",
+            f"{value!r} is not an ISO 8601 date",
+            "write the date as YYYY-MM-DD, e.g. 2016-02-01",
+        ) from None
+
+
+def validate_header(path: Path, header: dict, body: str) -> dict:
+    """Check one file's header against its body and return the cleaned fields.
+
+    Raises :class:`CorpusError` naming the file and the field for: a missing
+    required field, a date that is not ISO 8601, an unsupported language, an
+    unknown coverage, a bad part number, an empty body, or a ``chars`` value
+    that differs from the body's length. Unknown fields are kept, in
+    ``extra_fields``.
+    """
+    missing = [field for field in REQUIRED_FIELDS if header.get(field) in (None, "")]
+    if missing:
+        raise _fail(
+            path,
+            missing[0],
+            f"required field missing or empty (missing: {', '.join(missing)})",
+            f"add a line '{missing[0]}: …' to the header; required fields are "
+            + ", ".join(REQUIRED_FIELDS),
+        )
+    language = str(header["language"])
+    if language not in SUPPORTED_LANGUAGES:
+        supported = ", ".join(f"{code} ({name})" for code, name in SUPPORTED_LANGUAGES.items())
+        raise _fail(
+            path,
+            "language",
+            f"language {language!r} is not supported",
+            f"use one of the ISO 639-1 codes {supported}",
+        )
+    coverage = str(header["coverage"])
+    if coverage not in COVERAGES:
+        raise _fail(
+            path,
+            "coverage",
+            f"coverage {coverage!r} is not one of the allowed values",
+            "write one of: " + ", ".join(repr(c) for c in COVERAGES),
+        )
+    part = header.get("part", 1)
+    if isinstance(part, bool) or not isinstance(part, int) or part < 1:
+        raise _fail(
+            path, "part", f"part {part!r} is not a whole number from 1 up",
+            "number the parts of one document 1, 2, … in reading order, or leave the field out",
+        )
+    if not body.strip():
+        raise _fail(
+            path, None, "the text after the header is empty",
+            "paste the text below the closing '---' line, or remove the file",
+        )
+    chars = header["chars"]
+    if isinstance(chars, bool) or not isinstance(chars, int) or chars != len(body):
+        raise _fail(
+            path,
+            "chars",
+            f"the header says {chars!r} characters but the body has {len(body)}",
+            f"if the body is right, set 'chars: {len(body)}'; otherwise restore the body "
+            "from its source (Unicode code points, without the final newline)",
+        )
+    known = set(REQUIRED_FIELDS) | set(OPTIONAL_FIELDS)
+    extra = {key: header[key] for key in sorted(header) if key not in known}
+    return {
+        "meeting_date": pd.Timestamp(_check_date(path, header["meeting_date"])),
+        "place": str(header["place"]),
+        "language": language,
+        "kind": str(header["kind"]),
+        "title": str(header["title"]),
+        "source_url": str(header["source_url"]),
+        "coverage": coverage,
+        "part": part,
+        "chars": chars,
+        "notes": str(header.get("notes", "")),
+        "extra_fields": extra,
+    }
+
+
+def load_corpus(folder: str | Path) -> pd.DataFrame:
+    """Read every ``*.txt`` file of ``folder`` into a table, one row per file.
+
+    Columns: the :data:`METADATA_COLUMNS` (``doc_id`` is the file name without
+    ``.txt``; ``sha256`` is the SHA-256 of the body as UTF-8) and ``text``.
+    Rows are sorted by meeting date, language, part and id.
+
+    Any other file in the folder, except ``README.md``, is an error, and so are
+    two files for the same meeting, language and part: nothing is skipped
+    silently.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CorpusError(
+            f"{folder}: the texts folder does not exist. Fix: point the path at the "
+            "folder that holds the .txt files (the project's own is texts/)"
+        )
+    paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    strays = [p for p in paths if p.suffix != ".txt" and p.name not in DOCUMENTATION_FILES]
+    if strays:
+        raise _fail(
+            strays[0],
+            None,
+            "not a text file: the texts folder holds only .txt files and README.md",
+            "move the file elsewhere, or give a text file the ending .txt",
+        )
+    rows = []
+    for path in (p for p in paths if p.suffix == ".txt"):
+        header, body = read_text_file(path)
+        row = validate_header(path, header, body)
+        row.update(
+            doc_id=path.stem,
+            file=path.name,
+            sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+            text=body,
+        )
+        rows.append(row)
+    if not rows:
+        raise CorpusError(
+            f"{folder}: no .txt files found. Fix: add texts with a YAML header "
+            "(see texts/README.md)"
+        )
+    table = pd.DataFrame(rows, columns=METADATA_COLUMNS + ["text"])
+    _check_unique(folder, table)
+    return table.sort_values(["meeting_date", "language", "part", "doc_id"]).reset_index(drop=True)
+
+
+def _check_unique(folder: Path, table: pd.DataFrame) -> None:
+    key = ["meeting_date", "language", "part"]
+    clashes = table[table.duplicated(key, keep=False)].sort_values("file")
+    if clashes.empty:
+        return
+    first = clashes.iloc[0]
+    same = clashes[(clashes[key] == first[key]).all(axis=1)]["file"].tolist()
+    raise _fail(
+        folder / same[1],
+        "part",
+        f"{' and '.join(same)} are both meeting {first['meeting_date']:%Y-%m-%d}, "
+        f"language {first['language']}, part {first['part']}",
+        "keep one file per meeting, language and part: remove the duplicate, or, if both "
+        "are parts of one document, number them 'part: 1', 'part: 2' in reading order",
+    )
+
+
+def join_parts(documents: pd.DataFrame) -> pd.DataFrame:
+    """Document-level view: one row per meeting, language and kind.
+
+    The parts of a document are joined in part order with :data:`PART_GAP`
+    between them. ``parts`` counts them, ``part_ids`` lists their ids, and
+    ``contiguous`` is False where several parts were joined, because parts
+    from different copies are not known to follow on from each other.
+    ``coverage`` lists each part's coverage, in order.
+    """
+    key = ["meeting_date", "language", "kind"]
+    rows = []
+    for _, group in documents.sort_values(key + ["part"]).groupby(key, sort=True):
+        first = group.iloc[0]
+        rows.append(
+            {
+                "doc_id": first["doc_id"] if len(group) == 1 else
+                f"{first['meeting_date']:%Y-%m-%d}_{first['language']}_parts-"
+                + "-".join(str(p) for p in group["part"]),
+                "meeting_date": first["meeting_date"],
+                "place": first["place"],
+                "language": first["language"],
+                "kind": first["kind"],
+                "title": first["title"],
+                "coverage": " + ".join(group["coverage"]),
+                "parts": len(group),
+                "part_ids": ", ".join(group["doc_id"]),
+                "contiguous": len(group) == 1,
+                "chars": int(group["chars"].sum()),
+                "text": PART_GAP.join(group["text"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+
+def availability(documents: pd.DataFrame) -> pd.DataFrame:
+    """What text there is for each meeting and language, one row per file.
+
+    Columns: ``meeting`` (date and kind, e.g. ``2017-10-16 joint communiqué``),
+    ``language``, ``coverage``, ``part``, ``chars`` and ``doc_id``.
+    """
+    table = documents[["meeting_date", "kind", "language", "coverage", "part", "chars", "doc_id"]].copy()
+    table.insert(0, "meeting", table["meeting_date"].dt.strftime("%Y-%m-%d") + " " + table["kind"])
+    return table.drop(columns=["meeting_date", "kind"]).reset_index(drop=True)

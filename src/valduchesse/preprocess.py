@@ -1,0 +1,110 @@
+"""Turn a text into the terms that the analyses count, one language at a time.
+
+The steps, each from a maintained package where one exists:
+
+1. **Tokenise** with simplemma's tokenizer; keep the tokens that start with
+   a letter (numbers such as ``2016`` or ``1er`` and punctuation go).
+2. **Split French elisions** (``l’Intérieur`` → ``Intérieur``, ``d'information``
+   → ``information``), whose articles would otherwise glue to every noun.
+3. **Lemmatise** with simplemma's dictionaries for the language (switch off
+   with ``lemmatize=False``), then lower-case.
+4. **Drop stop words** from the ``stop-words`` package's list for the
+   language, tested on the word and on its lemma.
+
+>>> Preprocessor("fr").terms("Les attentats ont durement touché la Belgique.")
+['attentat', 'durement', 'toucher', 'belgique']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import simplemma
+from stop_words import get_stop_words
+
+from .corpus import SUPPORTED_LANGUAGES
+
+FRENCH_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’](?=\w)", re.IGNORECASE)
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+
+
+def check_language(language: str) -> str:
+    """Return ``language`` if the package supports it, else raise a clear ValueError."""
+    if language not in SUPPORTED_LANGUAGES:
+        supported = ", ".join(f"{code} ({name})" for code, name in SUPPORTED_LANGUAGES.items())
+        raise ValueError(f"language {language!r} is not supported; use one of {supported}")
+    return language
+
+
+def tokenize(text: str, language: str) -> list[str]:
+    """Split ``text`` into word tokens, in order, keeping their case.
+
+    Tokens that do not start with a letter are dropped; French elided
+    articles and pronouns are cut off the word they stand before.
+    """
+    check_language(language)
+    words = [token for token in simplemma.simple_tokenizer(text) if token[0].isalpha()]
+    if language == "fr":
+        words = [FRENCH_ELISION.sub("", word) for word in words]
+    return words
+
+
+@cache
+def stop_words(language: str) -> frozenset[str]:
+    """The stop-word list of the ``stop-words`` package for ``language``, lower-cased."""
+    check_language(language)
+    return frozenset(word.lower().translate(APOSTROPHES) for word in get_stop_words(language))
+
+
+@cache
+def _lemma(word: str, language: str) -> str:
+    return simplemma.lemmatize(word, lang=language).lower()
+
+
+@dataclass(frozen=True)
+class Preprocessor:
+    """Settings for turning a text into terms; call :meth:`terms` on a text.
+
+    Parameters
+    ----------
+    language : str
+        ISO 639-1 code: ``fr``, ``nl``, ``en`` or ``de``.
+    lemmatize : bool
+        Replace each word by its simplemma lemma (default True).
+    remove_stop_words : bool
+        Drop the words (and lemmas) on the language's stop-word list.
+    min_chars : int
+        Drop terms shorter than this many characters.
+    """
+
+    language: str
+    lemmatize: bool = True
+    remove_stop_words: bool = True
+    min_chars: int = 2
+
+    def __post_init__(self) -> None:
+        check_language(self.language)
+
+    def term(self, word: str) -> str:
+        """The term a single word token counts as: its lemma (or itself), lower-cased."""
+        return _lemma(word, self.language) if self.lemmatize else word.lower()
+
+    def is_kept(self, word: str, term: str) -> bool:
+        """Whether a word token with this term is counted at all."""
+        if len(term) < self.min_chars:
+            return False
+        if not self.remove_stop_words:
+            return True
+        stops = stop_words(self.language)
+        return word.lower().translate(APOSTROPHES) not in stops and term.translate(APOSTROPHES) not in stops
+
+    def terms(self, text: str) -> list[str]:
+        """The terms of ``text``, in order: usable as a scikit-learn ``analyzer``."""
+        kept = []
+        for word in tokenize(text, self.language):
+            term = self.term(word)
+            if self.is_kept(word, term):
+                kept.append(term)
+        return kept

@@ -1,0 +1,176 @@
+"""Loading and validating texts: the real corpus, and one test per kind of bad input."""
+
+import hashlib
+import re
+
+import pytest
+
+from valduchesse.corpus import COVERAGES, CorpusError, availability, join_parts, load_corpus, read_text_file
+
+from conftest import TEXTS
+
+
+def test_real_corpus_has_one_row_per_file():
+    documents = load_corpus(TEXTS)
+    assert sorted(documents["file"]) == sorted(p.name for p in TEXTS.glob("*.txt"))
+    assert documents["doc_id"].is_unique
+    assert set(documents["coverage"]) <= set(COVERAGES)
+    assert set(documents["language"]) == {"de", "en", "fr", "nl"}
+
+
+def test_real_corpus_bodies_match_their_header_and_hash():
+    documents = load_corpus(TEXTS)
+    for row in documents.itertuples():
+        assert len(row.text) == row.chars
+        assert hashlib.sha256(row.text.encode("utf-8")).hexdigest() == row.sha256
+
+
+def test_body_is_kept_exactly_including_trailing_space():
+    header, body = read_text_file(TEXTS / "2017-10-16_fr_info-gouv-fr.txt")
+    assert body.startswith("À l’issue de cette réunion")
+    assert body.endswith("coopération ")
+    assert header["chars"] == len(body) == 1907
+
+
+def test_documents_are_sorted_by_date_language_and_part():
+    documents = load_corpus(TEXTS)
+    keys = list(zip(documents["meeting_date"], documents["language"], documents["part"]))
+    assert keys == sorted(keys)
+
+
+def test_join_parts_records_the_non_contiguous_2018_french_text():
+    documents = load_corpus(TEXTS)
+    joined = join_parts(documents)
+    multi = joined[joined["parts"] > 1]
+    assert len(multi) == 1
+    row = multi.iloc[0]
+    assert row["language"] == "fr" and not row["contiguous"]
+    assert row["part_ids"] == "2018-06-11_fr_gouvernement-fr, 2018-06-11_fr_info-gouv-fr"
+    assert row["coverage"] == "opening excerpt + later excerpt"
+    assert "[…]" in row["text"]
+    assert len(joined) == len(documents) - 1
+    assert joined.loc[joined["parts"] == 1, "contiguous"].all()
+
+
+def test_availability_labels_each_meeting_with_its_kind():
+    table = availability(load_corpus(TEXTS))
+    assert "2017-10-16 joint communiqué" in set(table["meeting"])
+    assert len(table) == len(list(TEXTS.glob("*.txt")))
+
+
+def test_byte_order_mark_and_windows_line_endings_are_accepted(write_text):
+    folder = write_text(body="Ligne un.\nLigne deux.")
+    path = next(folder.iterdir())
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    documents = load_corpus(folder)
+    assert documents.loc[0, "text"] == "Ligne un.\nLigne deux."
+
+
+def test_unknown_header_fields_are_kept(write_text):
+    documents = load_corpus(write_text(translator="nobody"))
+    assert documents.loc[0, "extra_fields"] == {"translator": "nobody"}
+
+
+# One test per kind of bad input; each asserts that the message names the file,
+# the field where there is one, and the fix.
+
+def error_for(folder) -> str:
+    with pytest.raises(CorpusError) as info:
+        load_corpus(folder)
+    return str(info.value)
+
+
+def test_no_header(tmp_path):
+    (tmp_path / "2016-02-01_fr_bare.txt").write_text("Un texte sans en-tête.\n", encoding="utf-8")
+    message = error_for(tmp_path)
+    assert "2016-02-01_fr_bare.txt" in message
+    assert "no YAML header" in message and "Fix:" in message
+
+
+def test_header_not_closed(tmp_path):
+    (tmp_path / "2016-02-01_fr_open.txt").write_text("---\nplace: Brussels\nUn texte.\n", encoding="utf-8")
+    message = error_for(tmp_path)
+    assert "2016-02-01_fr_open.txt" in message and "not closed" in message
+
+
+def test_malformed_yaml(write_text):
+    message = error_for(write_text(title="a: b: c"))
+    assert "2016-02-01_fr_test.txt" in message and "cannot be read" in message and "quote" in message
+
+
+@pytest.mark.parametrize("field", ["meeting_date", "language", "coverage", "source_url", "chars"])
+def test_missing_required_field(write_text, field):
+    message = error_for(write_text(**{field: None}))
+    assert f"field '{field}'" in message and "required field missing" in message
+    assert f"add a line '{field}: …'" in message
+
+
+def test_date_not_iso(write_text):
+    message = error_for(write_text(meeting_date="1 February 2016"))
+    assert "field 'meeting_date'" in message and "not an ISO 8601 date" in message
+    assert "YYYY-MM-DD" in message
+
+
+def test_unsupported_language(write_text):
+    message = error_for(write_text(language="es"))
+    assert "field 'language'" in message and "'es' is not supported" in message
+    assert "de (German), en (English), fr (French), nl (Dutch)" in message
+
+
+def test_empty_body(write_text):
+    message = error_for(write_text(body="  \n "))
+    assert "2016-02-01_fr_test.txt" in message and "empty" in message
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "2016-02-01_fr_latin1.txt"
+    path.write_bytes("---\nplace: Bruxelles\n---\nCoopération\n".encode("latin-1"))
+    message = error_for(tmp_path)
+    assert "2016-02-01_fr_latin1.txt" in message and "not valid UTF-8" in message
+    assert "save the file as UTF-8" in message
+
+
+def test_duplicate_meeting_language_and_part(write_text):
+    write_text("2016-02-01_fr_a.txt")
+    message = error_for(write_text("2016-02-01_fr_b.txt"))
+    assert "2016-02-01_fr_a.txt and 2016-02-01_fr_b.txt" in message
+    assert "field 'part'" in message and "part: 2" in message
+
+
+def test_two_parts_of_one_document_are_fine(write_text):
+    write_text("2016-02-01_fr_a.txt", part=1)
+    documents = load_corpus(write_text("2016-02-01_fr_b.txt", part=2, coverage="later excerpt"))
+    assert list(documents["part"]) == [1, 2]
+
+
+def test_unknown_coverage(write_text):
+    message = error_for(write_text(coverage="summary"))
+    assert "field 'coverage'" in message and "'summary'" in message
+    assert "'full text', 'opening excerpt', 'later excerpt'" in message
+
+
+def test_bad_part(write_text):
+    message = error_for(write_text(part="two"))
+    assert "field 'part'" in message and "whole number" in message
+
+
+def test_chars_does_not_match_body(write_text):
+    message = error_for(write_text(body="Douze lettres", chars=99))
+    assert "field 'chars'" in message and "says 99 characters but the body has 13" in message
+    assert "set 'chars: 13'" in message
+
+
+def test_stray_file_in_texts_folder(write_text):
+    folder = write_text()
+    (folder / "notes.docx").write_bytes(b"PK")
+    message = error_for(folder)
+    assert "notes.docx" in message and "not a text file" in message
+
+
+def test_missing_folder(tmp_path):
+    message = error_for(tmp_path / "nowhere")
+    assert re.search(r"nowhere: the texts folder does not exist", message)
+
+
+def test_empty_folder(tmp_path):
+    assert "no .txt files found" in error_for(tmp_path)

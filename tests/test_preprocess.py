@@ -1,0 +1,60 @@
+"""Tokens, stop words and lemmas, on real sentences from the texts."""
+
+import pytest
+
+from valduchesse.preprocess import Preprocessor, stop_words, tokenize
+
+
+def test_french_sentence_from_2016():
+    sentence = ("A la suite des attentats qui ont durement touché la Belgique en 2014, "
+                "et la France en 2015, les deux pays réaffirment leur intention")
+    assert Preprocessor("fr").terms(sentence) == [
+        "suite", "attentat", "durement", "toucher", "belgique", "france", "pays", "réaffirmer", "intention"]
+
+
+def test_french_elisions_are_split():
+    assert tokenize("l’excellence de la coopération, d'information", "fr") == [
+        "excellence", "de", "la", "coopération", "information"]
+
+
+def test_dutch_sentence_from_2021():
+    sentence = ("De samenwerking zal meer bepaald worden versterkt op het vlak van de strijd tegen "
+                "de internationale drugshandel")
+    assert Preprocessor("nl").terms(sentence) == [
+        "samenwerking", "bepalen", "versterken", "vlak", "strijd", "internationaal", "drugshandel"]
+
+
+def test_german_sentence_from_2016_keeps_nouns_as_lemmas():
+    sentence = "Infolge der Attentate, von denen Belgien 2014 und Frankreich 2015 schwer betroffen waren"
+    assert Preprocessor("de").terms(sentence) == [
+        "infolge", "attentat", "belgien", "frankreich", "schwer", "betreffen"]
+
+
+def test_english_sentence_from_2017():
+    sentence = "We will work together to fight violent radicalization in prisons"
+    # "work" is on the package's (long) English stop-word list
+    assert Preprocessor("en").terms(sentence) == ["fight", "violent", "radicalization", "prison"]
+
+
+def test_lemmatisation_can_be_switched_off():
+    sentence = "les attentats terroristes"
+    assert Preprocessor("fr", lemmatize=False).terms(sentence) == ["attentats", "terroristes"]
+    assert Preprocessor("fr").terms(sentence) == ["attentat", "terroriste"]
+
+
+def test_stop_words_can_be_kept():
+    assert Preprocessor("nl", remove_stop_words=False).terms("de strijd tegen") == ["de", "strijd", "tegen"]
+
+
+def test_numbers_and_punctuation_are_not_terms():
+    assert tokenize("Le 22 mars 2016, à Bruxelles.", "fr") == ["Le", "mars", "à", "Bruxelles"]
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "en", "de"])
+def test_stop_word_lists_come_from_the_package(language):
+    assert len(stop_words(language)) > 100
+
+
+def test_unsupported_language_names_the_supported_ones():
+    with pytest.raises(ValueError, match=r"'es' is not supported; use one of de \(German\)"):
+        Preprocessor("es")
