@@ -38,6 +38,22 @@ def check_language(language: str) -> str:
     return language
 
 
+def words(text: str, numbers: bool = False) -> list[str]:
+    """The word tokens of ``text`` as written: simplemma's tokens that start with a letter.
+
+    With ``numbers=True``, tokens holding a digit (``2016``, ``1er``) are kept too.
+    """
+    def wanted(token: str) -> bool:
+        return token[0].isalpha() or (numbers and any(c.isdigit() for c in token))
+
+    return [token for token in simplemma.simple_tokenizer(text) if wanted(token)]
+
+
+def strip_elision(word: str, language: str) -> str:
+    """Cut a French elided article or pronoun off ``word`` (``l’Union`` → ``Union``)."""
+    return FRENCH_ELISION.sub("", word) if language == "fr" else word
+
+
 def tokenize(text: str, language: str) -> list[str]:
     """Split ``text`` into word tokens, in order, keeping their case.
 
@@ -45,10 +61,7 @@ def tokenize(text: str, language: str) -> list[str]:
     articles and pronouns are cut off the word they stand before.
     """
     check_language(language)
-    words = [token for token in simplemma.simple_tokenizer(text) if token[0].isalpha()]
-    if language == "fr":
-        words = [FRENCH_ELISION.sub("", word) for word in words]
-    return words
+    return [strip_elision(word, language) for word in words(text)]
 
 
 @cache

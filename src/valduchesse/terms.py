@@ -1,0 +1,286 @@
+"""Term statistics: document-term matrices, distinctive terms, keyness, concordances,
+trends and similarity, always within one language.
+
+The pipeline follows quanteda's: a table of texts with their metadata →
+:func:`term_matrix` (raw counts and TF-IDF from scikit-learn, fed by
+:class:`~valduchesse.preprocess.Preprocessor`) → statistics that keep the
+counts behind every score (:func:`top_terms`, :func:`keyness`,
+:func:`similarity`), and :func:`concordance` to read the passages a number
+comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.stats import chi2
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.metrics.pairwise import cosine_similarity
+
+from .preprocess import Preprocessor, strip_elision, tokenize, words
+
+
+@dataclass(frozen=True)
+class TermMatrix:
+    """Counts and TF-IDF weights of terms (columns) in texts (rows), for one language.
+
+    ``counts`` and ``tfidf`` are sparse matrices with one row per id in
+    ``doc_ids`` and one column per entry of ``terms`` (sorted).
+    """
+
+    doc_ids: list[str]
+    terms: np.ndarray
+    counts: sparse.csr_matrix
+    tfidf: sparse.csr_matrix
+    language: str
+
+    def frame(self, weights: str = "counts") -> pd.DataFrame:
+        """The matrix as a dense table (``weights``: ``"counts"`` or ``"tfidf"``)."""
+        values = getattr(self, weights).toarray()
+        return pd.DataFrame(values, index=pd.Index(self.doc_ids, name="doc_id"), columns=self.terms)
+
+
+def ngrams(terms: list[str], ngram_range: tuple[int, int]) -> list[str]:
+    """The n-grams of a term list, shortest first: ``["a", "b", "a b"]`` for (1, 2)."""
+    low, high = ngram_range
+    return [
+        " ".join(terms[i : i + n])
+        for n in range(low, high + 1)
+        for i in range(len(terms) - n + 1)
+    ]
+
+
+def single_language(texts: pd.DataFrame) -> str:
+    """The one language of ``texts``; a ValueError if there are several or none."""
+    languages = sorted(texts["language"].unique())
+    if len(languages) != 1:
+        raise ValueError(
+            f"the texts are in {len(languages)} languages ({', '.join(languages) or 'none'}); "
+            "term statistics compare texts of one language: select one, e.g. "
+            "texts[texts['language'] == 'fr']"
+        )
+    return languages[0]
+
+
+def term_matrix(
+    texts: pd.DataFrame,
+    ngram_range: tuple[int, int] = (1, 1),
+    min_count: int = 1,
+    min_docs: int = 1,
+    lemmatize: bool = True,
+) -> TermMatrix:
+    """Count the terms of each text in ``texts`` (columns ``doc_id``, ``language``, ``text``).
+
+    Parameters
+    ----------
+    ngram_range : (int, int)
+        Smallest and largest n-gram, built from consecutive terms (after stop
+        words are removed): (1, 2) gives unigrams and bigrams.
+    min_count : int
+        Keep terms used at least this many times in all the texts together.
+    min_docs : int
+        Keep terms found in at least this many texts.
+    lemmatize : bool
+        Count lemmas (default) or lower-cased words.
+
+    TF-IDF is scikit-learn's default definition: raw count times smoothed
+    idf ``ln((1 + n) / (1 + df)) + 1``, each row L2-normalised.
+    """
+    language = single_language(texts)
+    preprocessor = Preprocessor(language, lemmatize=lemmatize)
+    vectorizer = CountVectorizer(
+        analyzer=lambda text: ngrams(preprocessor.terms(text), ngram_range), min_df=min_docs
+    )
+    counts = vectorizer.fit_transform(texts["text"]).tocsr()
+    terms = vectorizer.get_feature_names_out()
+    keep = np.flatnonzero(np.asarray(counts.sum(axis=0)).ravel() >= min_count)
+    counts = counts[:, keep]
+    tfidf = TfidfTransformer().fit_transform(counts).tocsr()
+    return TermMatrix(list(texts["doc_id"]), terms[keep], counts, tfidf, language)
+
+
+def top_terms(matrix: TermMatrix, n: int = 10) -> pd.DataFrame:
+    """The ``n`` highest TF-IDF terms of each text, with their raw counts beside the score.
+
+    Ties are broken by term, so the order is the same on every run.
+    """
+    tfidf, counts = matrix.frame("tfidf"), matrix.frame("counts")
+    rows = []
+    for doc_id in matrix.doc_ids:
+        scores = pd.DataFrame({"term": matrix.terms, "tfidf": tfidf.loc[doc_id].to_numpy(),
+                               "count": counts.loc[doc_id].to_numpy()})
+        best = scores[scores["count"] > 0].sort_values(["tfidf", "term"], ascending=[False, True]).head(n)
+        best.insert(0, "rank", range(1, len(best) + 1))
+        best.insert(0, "doc_id", doc_id)
+        rows.append(best)
+    table = pd.concat(rows, ignore_index=True)
+    table["tfidf"] = table["tfidf"].round(4)
+    return table
+
+
+def keyness(matrix: TermMatrix, target: list[str], reference: list[str] | None = None) -> pd.DataFrame:
+    """Which terms the ``target`` texts use more (or less) than the ``reference`` texts.
+
+    Parameters
+    ----------
+    target : list of str
+        Ids of the texts under study (one document, or all of one meeting).
+    reference : list of str, optional
+        Ids to compare against; by default every other text of the matrix.
+
+    Returns
+    -------
+    DataFrame
+        One row per term used in either group: ``target_count``,
+        ``reference_count``, the group totals ``target_total`` and
+        ``reference_total``; ``g2``, the log-likelihood statistic (Dunning
+        1993) of the 2×2 table, signed positive where the target uses the
+        term relatively more; ``p_value`` (chi-squared, 1 degree of freedom);
+        and ``log_ratio``, the effect size (Hardie 2014): log2 of the ratio
+        of the relative frequencies, with 0.5 added to each count so that a
+        term absent from one side has a finite value. Sorted by ``g2``, most
+        distinctive of the target first.
+    """
+    target = list(target)
+    known = set(matrix.doc_ids)
+    reference = [d for d in matrix.doc_ids if d not in target] if reference is None else list(reference)
+    unknown = sorted((set(target) | set(reference)) - known)
+    if unknown:
+        raise ValueError(f"unknown text id(s): {', '.join(unknown)}; the matrix holds {', '.join(matrix.doc_ids)}")
+    if not target:
+        raise ValueError("the target is empty: name at least one text id")
+    if not reference:
+        raise ValueError("the reference is empty: name at least one text id that is not in the target")
+    overlap = sorted(set(target) & set(reference))
+    if overlap:
+        raise ValueError(f"target and reference overlap ({', '.join(overlap)}): a text can only be on one side")
+    rows = {doc_id: i for i, doc_id in enumerate(matrix.doc_ids)}
+    a = np.asarray(matrix.counts[[rows[d] for d in target]].sum(axis=0)).ravel().astype(float)
+    b = np.asarray(matrix.counts[[rows[d] for d in reference]].sum(axis=0)).ravel().astype(float)
+    table = pd.DataFrame({"term": matrix.terms, "target_count": a.astype(int), "reference_count": b.astype(int)})
+    table["target_total"], table["reference_total"] = int(a.sum()), int(b.sum())
+    g2 = log_likelihood(a, b, a.sum(), b.sum())
+    table["g2"] = np.round(g2, 4)
+    table["p_value"] = np.round(chi2.sf(np.abs(g2), df=1), 4)
+    table["log_ratio"] = np.round(log_ratio(a, b, a.sum(), b.sum()), 4)
+    table = table[(table["target_count"] + table["reference_count"]) > 0]
+    return table.sort_values(["g2", "term"], ascending=[False, True]).reset_index(drop=True)
+
+
+def log_likelihood(a, b, target_total, reference_total):
+    """Signed G² for term counts ``a`` (target) and ``b`` (reference) and the group totals.
+
+    G² = 2 Σ O ln(O / E) over the four cells of the 2×2 table (term, other
+    terms) × (target, reference), with 0 ln 0 = 0; the sign is negative where
+    the target's relative frequency is below the reference's.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    c, d = target_total - a, reference_total - b
+    total = target_total + reference_total
+    observed = [a, b, c, d]
+    expected = [
+        (a + b) * target_total / total,
+        (a + b) * reference_total / total,
+        (c + d) * target_total / total,
+        (c + d) * reference_total / total,
+    ]
+    g2 = 2 * sum(_xlogy_ratio(o, e) for o, e in zip(observed, expected))
+    sign = np.where(a / target_total >= b / reference_total, 1.0, -1.0)
+    return sign * g2
+
+
+def _xlogy_ratio(observed, expected):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(observed > 0, observed * np.log(observed / expected), 0.0)
+
+
+def log_ratio(a, b, target_total, reference_total):
+    """log2 of the target's relative frequency over the reference's, 0.5 added to each count."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return np.log2(((a + 0.5) / target_total) / ((b + 0.5) / reference_total))
+
+
+def similarity(matrix: TermMatrix) -> pd.DataFrame:
+    """Cosine similarity of the texts' TF-IDF vectors, as a square table (rounded to 3 places)."""
+    values = cosine_similarity(matrix.tfidf)
+    return pd.DataFrame(np.round(values, 3), index=matrix.doc_ids, columns=matrix.doc_ids)
+
+
+def concordance(
+    segments: pd.DataFrame, query: str, window: int = 6, lemmatize: bool = True
+) -> pd.DataFrame:
+    """Keyword in context: every passage of ``segments`` where ``query`` occurs.
+
+    ``segments`` is any table with ``doc_id``, ``language`` and ``text``
+    (documents, sections, paragraphs or sentences); its ``section_no`` and
+    ``section_title`` columns are carried over when present. ``query`` is a
+    word, a lemma or several words; it matches a run of word tokens whose
+    terms (lemmas, lower-cased, or lower-cased words with
+    ``lemmatize=False``) equal the query's. ``window`` words are shown on
+    each side, within the segment, as written in the text (numbers included,
+    punctuation left out).
+    """
+    language = single_language(segments)
+    preprocessor = Preprocessor(language, lemmatize=lemmatize)
+    wanted = query_terms(query, preprocessor)
+    extra = [c for c in ("section_no", "section_title") if c in segments.columns]
+    rows = []
+    for segment in segments.to_dict("records"):
+        written = words(segment["text"], numbers=True)
+        terms = [preprocessor.term(strip_elision(word, language)) for word in written]
+        for i in find(terms, wanted):
+            end = i + len(wanted)
+            rows.append(
+                {
+                    "doc_id": segment["doc_id"],
+                    **{c: segment[c] for c in extra},
+                    "left": " ".join(written[max(0, i - window) : i]),
+                    "match": " ".join(written[i:end]),
+                    "right": " ".join(written[end : end + window]),
+                }
+            )
+    return pd.DataFrame(rows, columns=["doc_id", *extra, "left", "match", "right"])
+
+
+def query_terms(query: str, preprocessor: Preprocessor) -> list[str]:
+    """The terms a query (a word, a lemma or several words) must match, in order."""
+    wanted = [preprocessor.term(word) for word in tokenize(query, preprocessor.language)]
+    if not wanted:
+        raise ValueError(f"the query {query!r} holds no word")
+    return wanted
+
+
+def find(terms: list[str], wanted: list[str]) -> list[int]:
+    """Where the run ``wanted`` starts in ``terms``."""
+    n = len(wanted)
+    return [i for i in range(len(terms) - n + 1) if terms[i : i + n] == wanted]
+
+
+def frequencies(
+    texts: pd.DataFrame, groups: dict[str, list[str]], per: int = 1000, lemmatize: bool = True
+) -> pd.DataFrame:
+    """Relative frequency of groups of terms in each text, per ``per`` word tokens.
+
+    ``groups`` maps a label to its queries, e.g. ``{"drugs": ["drug",
+    "drugshandel"]}``; each query is matched as in :func:`concordance`
+    (lemmas by default; several words match as a run). Returns one row per
+    text and group with ``matches``, ``tokens`` (all word tokens of the text,
+    stop words included) and ``per_1000`` (or ``per_N``), plus the texts'
+    ``meeting_date``, ``kind`` and ``coverage`` where present.
+    """
+    language = single_language(texts)
+    preprocessor = Preprocessor(language, lemmatize=lemmatize)
+    wanted = {label: [query_terms(q, preprocessor) for q in queries] for label, queries in groups.items()}
+    carried = [c for c in ("meeting_date", "kind", "coverage") if c in texts.columns]
+    rows = []
+    for text in texts.to_dict("records"):
+        terms = [preprocessor.term(word) for word in tokenize(text["text"], language)]
+        for label, runs in wanted.items():
+            matches = sum(len(find(terms, run)) for run in runs)
+            rows.append({"doc_id": text["doc_id"], **{c: text[c] for c in carried}, "group": label,
+                         "matches": matches, "tokens": len(terms),
+                         f"per_{per}": round(per * matches / len(terms), 2) if terms else 0.0})
+    return pd.DataFrame(rows)
