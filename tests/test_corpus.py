@@ -5,7 +5,9 @@ import re
 
 import pytest
 
-from valduchesse.corpus import COVERAGES, CorpusError, availability, join_parts, load_corpus, read_text_file
+from valduchesse.corpus import (
+    COVERAGES, CorpusError, availability, comparable_openings, cut_opening, join_parts, load_corpus, read_text_file,
+)
 
 from conftest import TEXTS
 
@@ -174,3 +176,33 @@ def test_missing_folder(tmp_path):
 
 def test_empty_folder(tmp_path):
     assert "no .txt files found" in error_for(tmp_path)
+
+
+def test_cut_opening_cuts_after_a_whole_word():
+    assert cut_opening("Les deux pays coopèrent.", 14) == "Les deux pays"
+    assert cut_opening("Les deux pays coopèrent.", 13) == "Les deux pays"
+    assert cut_opening("Les deux pays", 40) == "Les deux pays"
+    assert cut_opening("Ligne\nsuivante", 8) == "Ligne"
+
+
+def test_comparable_openings_cut_every_text_of_a_language_to_the_shortest():
+    documents = load_corpus(TEXTS)
+    dutch = comparable_openings(documents, "nl")
+    assert list(dutch["meeting_date"].dt.year) == [2017, 2018, 2021]
+    shortest = dutch["original_chars"].min()
+    assert (dutch["chars"] <= shortest).all() and (dutch["chars"] > shortest - 30).all()
+    full = dutch[dutch["coverage"] == "full text"].iloc[0]
+    assert full["original_chars"] == 13323
+    assert full["compared_as"] == f"full text, cut at the last word end within {shortest:,} characters"
+    assert full["text"] == full["text"].strip() and documents["text"].str.startswith(full["text"]).any()
+
+
+def test_comparable_openings_leave_out_later_excerpts():
+    french = comparable_openings(load_corpus(TEXTS), "fr")
+    assert "later excerpt" not in set(french["coverage"])
+    assert french["meeting_date"].is_unique
+
+
+def test_comparable_openings_in_a_language_without_texts(write_text):
+    with pytest.raises(ValueError, match="no opening or full text in language 'de'"):
+        comparable_openings(load_corpus(write_text()), "de")

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from valduchesse.corpus import join_parts, load_corpus
-from valduchesse.segment import PREAMBLE, paragraphs, sections, segment_counts, sentences
+from valduchesse.segment import PREAMBLE, paragraphs, section_labels, sections, segment_counts, sentences
 
 from conftest import TEXTS
 
@@ -88,3 +88,11 @@ def test_segment_counts():
     counts = segment_counts(NL_2021).iloc[0]
     assert counts["headings"] == 8
     assert counts["sentences"] == len(sentences(NL_2021))
+
+
+def test_section_labels_are_short_and_numbered():
+    labels = section_labels(sections(NL_2021), width=20)
+    assert labels.iloc[0] == "§0 (preamble)"
+    assert labels.iloc[7] == "§7 Cyberveiligheid"
+    assert labels.iloc[2] == "§2 Samenwerking tussen…"
+    assert labels.str.len().max() <= 24

@@ -10,7 +10,8 @@ stops the analysis with a message naming the file, the field and the fix.
 document in one language (the 2018 French declaration has an opening and a
 later excerpt, from two official copies) are joined, with a column saying that
 the join is not known to be contiguous. :func:`availability` lists what text
-there is per meeting and language.
+there is per meeting and language, and :func:`comparable_openings` cuts the
+texts of one language to openings of one length, to compare like with like.
 """
 
 from __future__ import annotations
@@ -317,6 +318,53 @@ def availability(documents: pd.DataFrame) -> pd.DataFrame:
     Columns: ``meeting`` (date and kind, e.g. ``2017-10-16 joint communiqué``),
     ``language``, ``coverage``, ``part``, ``chars`` and ``doc_id``.
     """
-    table = documents[["meeting_date", "kind", "language", "coverage", "part", "chars", "doc_id"]].copy()
-    table.insert(0, "meeting", table["meeting_date"].dt.strftime("%Y-%m-%d") + " " + table["kind"])
-    return table.drop(columns=["meeting_date", "kind"]).reset_index(drop=True)
+    table = documents[["language", "coverage", "part", "chars", "doc_id"]].copy()
+    table.insert(0, "meeting", meeting_labels(documents))
+    return table.reset_index(drop=True)
+
+
+def meeting_labels(table: pd.DataFrame) -> pd.Series:
+    """Each row's meeting as a label: its date and the kind of text, e.g. ``2017-10-16 joint communiqué``."""
+    return table["meeting_date"].dt.strftime("%Y-%m-%d") + " " + table["kind"]
+
+
+def cut_opening(text: str, length: int) -> str:
+    """The first ``length`` characters of ``text`` at most, cut after the last whole word.
+
+    A text no longer than ``length`` comes back unchanged.
+    """
+    if len(text) <= length:
+        return text
+    head = text[: length + 1]
+    cut = max(head.rfind(" "), head.rfind("\n"))
+    return text[: cut if cut > 0 else length].rstrip()
+
+
+def comparable_openings(documents: pd.DataFrame, language: str, length: int | None = None) -> pd.DataFrame:
+    """The openings of every meeting's text in ``language``, cut to one length.
+
+    Takes each document's first part whose coverage is ``opening excerpt``
+    or ``full text`` (a later excerpt is not an opening) and cuts every one,
+    at a word end, to ``length`` characters: by default the length of the
+    shortest of them, so that all compare the same amount of opening text.
+    Adds ``original_chars``, sets ``chars`` to the length compared, and
+    ``compared_as`` says what each row is (e.g. ``full text, cut at the
+    last word end within 1,960 characters``).
+    """
+    rows = documents[
+        (documents["language"] == language)
+        & (documents["part"] == 1)
+        & documents["coverage"].isin(["opening excerpt", "full text"])
+    ].copy()
+    if rows.empty:
+        raise ValueError(f"no opening or full text in language {language!r}")
+    length = int(rows["chars"].min()) if length is None else length
+    rows["original_chars"] = rows["chars"]
+    rows["text"] = [cut_opening(text, length) for text in rows["text"]]
+    rows["chars"] = rows["text"].str.len()
+    rows["compared_as"] = [
+        f"{coverage}, cut at the last word end within {length:,} characters" if original > length
+        else f"{coverage}, whole ({original:,} characters)"
+        for coverage, original in zip(rows["coverage"], rows["original_chars"])
+    ]
+    return rows.reset_index(drop=True)

@@ -104,3 +104,76 @@ def plot_availability(table: pd.DataFrame) -> plt.Figure:
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     return fig
+
+
+def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2) -> plt.Figure:
+    """One bar panel per group: its most distinctive terms by signed G².
+
+    ``table`` is :func:`valduchesse.terms.keyness_by_group`'s output. Each
+    bar is labelled with the term's count in the group and in the rest
+    (``target/reference``), so the reader sees the numbers behind the score;
+    a dotted line marks G² = 3.84 (p = 0.05 for a single test).
+    """
+    use_style()
+    groups = list(dict.fromkeys(table["group"]))
+    rows = -(-len(groups) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 0.32 * table["rank"].max() * rows + 1.2 * rows),
+                             squeeze=False)
+    for ax, group, colour in zip(axes.flat, groups, OKABE_ITO * 2):
+        part = table[table["group"] == group].iloc[::-1]
+        ax.barh(part["term"], part["g2"], color=colour)
+        for y, row in enumerate(part.itertuples(index=False)):
+            ax.text(row.g2, y, f" {row.target_count}/{row.reference_count}", va="center", fontsize=7)
+        ax.axvline(3.84, color="#555555", linestyle=":", linewidth=1)
+        ax.set_title(group, fontsize=10)
+        ax.set_xlabel("G² (log-likelihood, target vs rest)")
+        ax.set_xlim(0, max(part["g2"].max() if len(part) else 0, 3.84) * 1.3)
+        ax.tick_params(axis="y", labelsize=8)
+    for ax in axes.flat[len(groups):]:
+        ax.set_visible(False)
+    fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def plot_trends(table: pd.DataFrame, value: str, title: str) -> plt.Figure:
+    """Lines of ``value`` per group across meetings in date order.
+
+    ``table`` has one row per meeting and group with ``meeting``, ``group``
+    and ``value``; meetings are placed in the order they first appear, as
+    categories (the meetings are not evenly spaced in time).
+    """
+    use_style()
+    meetings = list(dict.fromkeys(table["meeting"]))
+    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
+    for i, (group, part) in enumerate(table.groupby("group", sort=False)):
+        x = [meetings.index(m) for m in part["meeting"]]
+        ax.plot(x, part[value], marker=markers[i % len(markers)], color=OKABE_ITO[i % len(OKABE_ITO)],
+                linestyle=["-", "--", ":", "-."][i // len(OKABE_ITO) % 4], label=group)
+    ax.set_xticks(range(len(meetings)), [m.replace(" ", "\n", 1) for m in meetings], fontsize=8)
+    ax.set_xlabel("meeting (date, kind of text)")
+    ax.set_ylabel("occurrences per 1,000 word tokens" if value.startswith("per_1000") else value)
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    return fig
+
+
+def plot_similarity(table: pd.DataFrame, title: str) -> plt.Figure:
+    """Heatmap of a square similarity table, each cell labelled with its value."""
+    use_style()
+    size = len(table)
+    fig, ax = plt.subplots(figsize=(1.1 * size + 3, 0.9 * size + 1.5))
+    image = ax.imshow(table.to_numpy(), cmap="cividis", vmin=0, vmax=1)
+    for i in range(size):
+        for j in range(size):
+            value = table.iat[i, j]
+            ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                    color="black" if value > 0.6 else "white")
+    ax.set_xticks(range(size), [label.replace(" ", "\n", 1) for label in table.columns], fontsize=8)
+    ax.set_yticks(range(size), table.index, fontsize=8)
+    ax.set_title(title)
+    fig.colorbar(image, ax=ax, label="cosine similarity of TF-IDF vectors (0 to 1)")
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    return fig

@@ -134,3 +134,10 @@ def segment_counts(documents: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return counts.reindex(documents["doc_id"]).reset_index()
+
+
+def section_labels(table: pd.DataFrame, width: int = 40) -> pd.Series:
+    """Short labels for the rows of :func:`sections`: ``§2 Samenwerking tussen politie en…``."""
+    titles = table["section_title"].where(table["section_title"].str.len() <= width,
+                                          table["section_title"].str[: width - 1] + "…")
+    return "§" + table["section_no"].astype(str) + " " + titles

@@ -94,9 +94,17 @@ def term_matrix(
     vectorizer = CountVectorizer(
         analyzer=lambda text: ngrams(preprocessor.terms(text), ngram_range), min_df=min_docs
     )
-    counts = vectorizer.fit_transform(texts["text"]).tocsr()
-    terms = vectorizer.get_feature_names_out()
+    try:
+        counts = vectorizer.fit_transform(texts["text"]).tocsr()
+    except ValueError:  # scikit-learn's "After pruning, no terms remain"
+        counts = sparse.csr_matrix((len(texts), 0), dtype=np.int64)
+    terms = vectorizer.get_feature_names_out() if counts.shape[1] else np.array([], dtype=object)
     keep = np.flatnonzero(np.asarray(counts.sum(axis=0)).ravel() >= min_count)
+    if keep.size == 0:
+        raise ValueError(
+            f"no term is used at least {min_count} time(s) and in at least {min_docs} of the "
+            f"{len(texts)} texts: lower min_count or min_docs"
+        )
     counts = counts[:, keep]
     tfidf = TfidfTransformer().fit_transform(counts).tocsr()
     return TermMatrix(list(texts["doc_id"]), terms[keep], counts, tfidf, language)
@@ -170,6 +178,44 @@ def keyness(matrix: TermMatrix, target: list[str], reference: list[str] | None =
     return table.sort_values(["g2", "term"], ascending=[False, True]).reset_index(drop=True)
 
 
+def keyness_by_group(
+    matrix: TermMatrix, groups: dict[str, list[str]] | None = None, n: int = 10
+) -> pd.DataFrame:
+    """The ``n`` most distinctive terms of each group against all the other texts of the matrix.
+
+    ``groups`` maps a label (a meeting, a section) to the ids of its texts;
+    by default each text is a group of its own.
+    Returns :func:`keyness`'s columns for the ``n`` terms with the highest
+    positive G² of each group, with ``group`` and ``rank`` in front.
+    """
+    groups = {doc_id: [doc_id] for doc_id in matrix.doc_ids} if groups is None else groups
+    tables = []
+    for label, ids in groups.items():
+        table = keyness(matrix, ids)
+        table = table[table["g2"] > 0].head(n)
+        table.insert(0, "rank", range(1, len(table) + 1))
+        table.insert(0, "group", label)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+def top_term_contexts(
+    keyness_table: pd.DataFrame, segments: pd.DataFrame, terms_per_group: int = 1, window: int = 6
+) -> pd.DataFrame:
+    """Concordance lines for the top terms of each group of a :func:`keyness_by_group` table.
+
+    ``segments`` holds the groups' texts, with the group label in ``doc_id``
+    (as in the matrix the keyness came from). Returns ``group``, ``term``,
+    ``g2`` and :func:`concordance`'s columns.
+    """
+    tables = []
+    for row in keyness_table[keyness_table["rank"] <= terms_per_group].itertuples(index=False):
+        lines = concordance(segments[segments["doc_id"] == row.group], row.term, window=window)
+        tables.append(lines.drop(columns="doc_id").assign(group=row.group, term=row.term, g2=row.g2))
+    table = pd.concat(tables, ignore_index=True)
+    return table[["group", "term", "g2", *[c for c in table.columns if c not in ("group", "term", "g2")]]]
+
+
 def log_likelihood(a, b, target_total, reference_total):
     """Signed G² for term counts ``a`` (target) and ``b`` (reference) and the group totals.
 
@@ -201,6 +247,25 @@ def log_ratio(a, b, target_total, reference_total):
     """log2 of the target's relative frequency over the reference's, 0.5 added to each count."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return np.log2(((a + 0.5) / target_total) / ((b + 0.5) / reference_total))
+
+
+def term_presence(matrix: TermMatrix) -> pd.DataFrame:
+    """In which texts each term occurs, with the texts taken in the matrix's order (e.g. by date).
+
+    One row per term: its count in each text (columns named by text id),
+    ``texts`` (how many texts use it), ``first`` and ``last`` (the first and
+    last text that uses it). Sorted by ``texts`` (descending), then total
+    count (descending), then term.
+    """
+    table = matrix.frame("counts").T
+    present = table > 0
+    table["texts"] = present.sum(axis=1)
+    table["first"] = present.idxmax(axis=1)
+    table["last"] = present.iloc[:, ::-1].idxmax(axis=1)
+    table["total"] = table[matrix.doc_ids].sum(axis=1)
+    table = table.rename_axis(index="term", columns=None).reset_index()
+    table = table.sort_values(["texts", "total", "term"], ascending=[False, False, True])
+    return table.drop(columns="total").reset_index(drop=True)
 
 
 def similarity(matrix: TermMatrix) -> pd.DataFrame:
