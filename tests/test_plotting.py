@@ -3,11 +3,14 @@
 import hashlib
 
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg")
 
 from valduchesse.corpus import availability, load_corpus
-from valduchesse.plotting import COVERAGE_COLOURS, plot_availability, save_figure
+from valduchesse.plotting import (
+    COVERAGE_COLOURS, plot_availability, plot_keyness, plot_similarity, plot_trends, save_figure,
+)
 
 from conftest import TEXTS
 
@@ -39,3 +42,32 @@ def test_availability_figure_is_labelled_and_shows_every_file():
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
     assert len(ax.patches) == len(table)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(COVERAGE_COLOURS)
+
+
+def test_keyness_chart_has_one_labelled_panel_per_group():
+    table = pd.DataFrame({
+        "group": ["2016", "2016", "2021"], "rank": [1, 2, 1], "term": ["attentat", "pays", "procès"],
+        "target_count": [3, 6, 2], "reference_count": [0, 4, 0], "g2": [6.4, 5.3, 5.5],
+    })
+    fig = plot_keyness(table, "title")
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["2016", "2021"]
+    assert [len(ax.patches) for ax in visible] == [2, 1]
+    assert "3/0" in [t.get_text().strip() for t in visible[0].texts]
+    assert all(ax.get_xlabel().startswith("G²") for ax in visible)
+
+
+def test_trend_chart_keeps_meetings_in_the_given_order():
+    table = pd.DataFrame({
+        "meeting": ["2016 a", "2018 b", "2016 a", "2018 b"], "group": ["x", "x", "y", "y"],
+        "per_1000": [1.0, 2.0, 0.0, 3.0],
+    })
+    ax = plot_trends(table, "per_1000", "title").axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2016\na", "2018\nb"]
+    assert len(ax.get_lines()) == 2 and "1,000" in ax.get_ylabel()
+
+
+def test_similarity_heatmap_labels_every_cell():
+    table = pd.DataFrame([[1.0, 0.2], [0.2, 1.0]], index=["a", "b"], columns=["a", "b"])
+    ax = plot_similarity(table, "title").axes[0]
+    assert sorted(t.get_text() for t in ax.texts) == ["0.20", "0.20", "1.00", "1.00"]
