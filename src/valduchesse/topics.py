@@ -33,8 +33,8 @@ The method, step by step:
 
 Every table is rounded to 4 places and sorted, so it prints the same on every
 run. Caveat: with ``init="nndsvda"`` NMF depends on the seed only through the
-randomised SVD of its start, so NMF is usually perfectly stable across seeds
-and the silhouette decides its k.
+randomised SVD of its start, so NMF is often perfectly stable for several k,
+and the silhouette then decides among them.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ from .terms import TermMatrix, single_language
 
 METHODS = ("nmf", "kmeans")
 NMF_MAX_ITER = 5000
-"""Enough for NMF to converge (no ConvergenceWarning) on every text of this corpus."""
+"""Enough for NMF to converge without a ConvergenceWarning: on every language of this corpus,
+paragraphs or sentences, k from 2 to 15 and seeds 0 to 4, it needed at most 684 iterations."""
 DECIMALS = 4
 SCORE_NAMES = {"nmf": "weight", "kmeans": "distance"}
 """What a segment's score is: the NMF weight of its topic, or the distance to its k-means centre."""
@@ -92,7 +93,7 @@ def segment_texts(segments: pd.DataFrame, drop_headings: bool = True) -> tuple[p
     table.insert(0, "doc_id", segment_ids(table))
     preprocessor = Preprocessor(table["language"].iloc[0])
     reason = pd.Series("", index=table.index)
-    reason[[not preprocessor.terms(text) for text in table["text"]]] = "no terms"
+    reason[np.array([not preprocessor.terms(text) for text in table["text"]], dtype=bool)] = "no terms"
     if drop_headings:
         reason[heading_mask(table)] = "heading"
     kept = table[reason == ""].reset_index(drop=True)
