@@ -1,0 +1,619 @@
+"""Theme dictionaries: how much of a text speaks of attacks, justice, migration, the Sahel…
+
+A **theme dictionary** is a YAML file (the project's own is ``themes.yml``)
+that lists, for each theme and language, the words and expressions that
+signal the theme. :func:`load_themes` reads and checks it, turning every
+entry into the run of terms the package counts (lemmas, lower-cased, French
+elisions cut off, exactly as :func:`valduchesse.terms.query_terms` does for a
+concordance query), so that ``attentats`` in a text matches the entry
+``attentat`` and ``mandat d'arrêt européen`` matches as a run of three terms.
+
+Then, for a table of segments (sentences or paragraphs from
+:mod:`valduchesse.segment`):
+
+- :func:`theme_matches` counts each theme's entries in each segment;
+- :func:`theme_shares` gives, per group (a document, a section, a meeting),
+  the **share of segments that mention the theme** with a bootstrap
+  confidence interval, and the theme's matches per 1,000 word tokens;
+- :func:`language_differences` and :func:`difference_summary` compare those
+  shares across the language versions of one meeting's text, which shows how
+  far the dictionary's translations give the same picture.
+
+A term sequence belongs to one theme only (the loader refuses a dictionary
+that puts it in two), so no occurrence is counted for two themes. A segment
+can still mention several themes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .corpus import SUPPORTED_LANGUAGES
+from .preprocess import Preprocessor
+from .terms import frequencies, query_terms
+
+LABEL_KEY = "label"
+IDENTIFYING_COLUMNS = (
+    "doc_id", "meeting_date", "kind", "language", "coverage",
+    "section_no", "section_title", "paragraph_no", "sentence_no",
+)
+"""Segment columns that :func:`theme_matches` keeps, where present, in this order."""
+
+CARRIED_COLUMNS = ("meeting_date", "kind", "language", "coverage")
+"""Columns that :func:`theme_shares` carries over when they are constant within every group."""
+
+
+class ThemeError(ValueError):
+    """A theme dictionary (or a request to use it) that cannot work; the message says how to fix it."""
+
+
+class Entry(NamedTuple):
+    """One dictionary entry: as written in the file, and the run of terms it matches."""
+
+    text: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ThemeDictionary:
+    """Themes, in file order, with their entries per language.
+
+    Attributes
+    ----------
+    source : str
+        Where the dictionary comes from (the file), for messages.
+    labels : dict
+        Theme name -> readable label, in the file's order.
+    entries : dict
+        Theme name -> language -> tuple of :class:`Entry`.
+    """
+
+    source: str
+    labels: dict
+    entries: dict
+
+    @property
+    def themes(self) -> list[str]:
+        """The theme names, in the dictionary's order."""
+        return list(self.labels)
+
+    def languages(self, theme: str) -> list[str]:
+        """The languages for which ``theme`` has entries."""
+        return list(self.entries[theme])
+
+    def queries(self, language: str) -> dict[str, list[str]]:
+        """Theme name -> its entries in ``language`` as written, for :func:`valduchesse.terms.frequencies`."""
+        return {theme: [entry.text for entry in by_language[language]]
+                for theme, by_language in self.entries.items() if language in by_language}
+
+    def table(self) -> pd.DataFrame:
+        """The dictionary as a table: one row per theme, language and entry, with its ``terms``."""
+        rows = [
+            {"theme": theme, "label": self.labels[theme], "language": language,
+             "entry": entry.text, "terms": " ".join(entry.terms)}
+            for theme, by_language in self.entries.items()
+            for language, entries in by_language.items()
+            for entry in entries
+        ]
+        return pd.DataFrame(rows, columns=["theme", "label", "language", "entry", "terms"])
+
+
+# --- loading and checking ---------------------------------------------------------------
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key written twice in one mapping (YAML would keep the last)."""
+
+
+def _construct_unique_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is written twice in one mapping", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
+
+
+def _fail(source, theme: str | None, problem: str, fix: str, language: str | None = None) -> ThemeError:
+    where = str(source)
+    if theme is not None:
+        where += f", theme '{theme}'"
+    if language is not None:
+        where += f", language '{language}'"
+    return ThemeError(f"{where}: {problem}. Fix: {fix}")
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        raise _fail(path, None, "the theme file does not exist",
+                    "point the path at the theme dictionary (the project's own is themes.yml)")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise _fail(path, None, f"the file is not valid YAML{line} ({problem})",
+                    "check the indentation (spaces, not tabs), write each theme's key once, "
+                    "and quote an entry that holds ': ' or starts with a special character") from None
+    except UnicodeDecodeError:
+        raise _fail(path, None, "the file is not UTF-8", "save it as UTF-8") from None
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), dict) or not data["themes"]:
+        raise _fail(path, None, "no 'themes:' mapping with at least one theme was found",
+                    "start the file with a line 'themes:' and indent each theme under it, "
+                    "e.g. 'themes:\\n  cyber:\\n    en: [cybersecurity]'")
+    return data["themes"]
+
+
+def _entries(path: Path, theme: str, language: str, values) -> tuple[Entry, ...]:
+    if not isinstance(values, list):
+        raise _fail(path, theme, f"the entries are not a list ({values!r})",
+                    f"write them as a list, e.g. '{language}: [first, second]'", language)
+    if not values:
+        raise _fail(path, theme, "the list of entries is empty",
+                    f"add at least one entry to '{language}: [...]', or remove the '{language}' line",
+                    language)
+    preprocessor = Preprocessor(language)
+    entries, seen = [], {}
+    for value in values:
+        if not isinstance(value, str):
+            raise _fail(path, theme, f"the entry {value!r} is not text",
+                        "quote it, e.g. \"'no'\" or \"'2016'\" (YAML reads no, yes, on, off and "
+                        "numbers as other things)", language)
+        try:
+            terms = tuple(query_terms(value, preprocessor))
+        except ValueError:
+            raise _fail(path, theme, f"the entry {value!r} holds no word",
+                        "write a word or expression that starts with a letter, or remove it",
+                        language) from None
+        if terms in seen:
+            raise _fail(path, theme,
+                        f"the entries {seen[terms]!r} and {value!r} are the same after lemmatisation "
+                        f"(both match '{' '.join(terms)}')",
+                        "keep one of them: every spelling of a lemma is matched anyway", language)
+        seen[terms] = value
+        entries.append(Entry(value, terms))
+    return tuple(entries)
+
+
+def _theme(path: Path, name, spec) -> tuple[str, dict]:
+    if not isinstance(name, str) or not name:
+        raise _fail(path, str(name), "a theme name must be text", "name the theme with letters and '_'")
+    if not isinstance(spec, dict):
+        raise _fail(path, name, f"the theme is not a mapping of languages to entries ({spec!r})",
+                    f"indent its languages under it, e.g. '{name}:\\n    label: …\\n    fr: [...]'")
+    unknown = [key for key in spec if key != LABEL_KEY and key not in SUPPORTED_LANGUAGES]
+    if unknown:
+        supported = ", ".join(f"{code} ({lang})" for code, lang in SUPPORTED_LANGUAGES.items())
+        raise _fail(path, name, f"the key {unknown[0]!r} is not a supported language",
+                    f"use '{LABEL_KEY}' or one of the language codes {supported}")
+    label = spec.get(LABEL_KEY, name.replace("_", " ").capitalize())
+    if not isinstance(label, str) or not label.strip():
+        raise _fail(path, name, f"the label {label!r} is not text", "write 'label: A readable name'")
+    by_language = {lang: _entries(path, name, lang, values)
+                   for lang, values in spec.items() if lang != LABEL_KEY}
+    if not by_language:
+        raise _fail(path, name, "the theme has no entries in any language",
+                    "add at least one language with entries, e.g. 'fr: [attentat]', or remove the theme")
+    return label, by_language
+
+
+def _check_one_theme_per_entry(path: Path, entries: dict) -> None:
+    owner = {}
+    for theme, by_language in entries.items():
+        for language, theme_entries in by_language.items():
+            for entry in theme_entries:
+                first = owner.setdefault((language, entry.terms), (theme, entry.text))
+                if first[0] != theme:
+                    raise _fail(
+                        path, theme,
+                        f"the entry {entry.text!r} matches '{' '.join(entry.terms)}', as does "
+                        f"{first[1]!r} of theme '{first[0]}': a term counts for one theme only",
+                        f"remove it from theme '{theme}' or from theme '{first[0]}'", language)
+
+
+def load_themes(path: str | Path) -> ThemeDictionary:
+    """Read and check a theme dictionary (YAML), lemmatising every entry.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file; see ``themes.yml`` for the format.
+
+    Returns
+    -------
+    ThemeDictionary
+
+    Raises
+    ------
+    ThemeError
+        Naming the file, the theme (and language and entry) and the fix, for:
+        a missing file; invalid YAML (including a key written twice); no
+        ``themes:`` mapping; a theme that is not a mapping; a key that is
+        neither ``label`` nor a supported language; a theme without entries
+        or a language with an empty list; an entry that is not text or holds
+        no word; two entries of one theme and language that lemmatise to the
+        same terms; and one term sequence in two themes for one language.
+    """
+    path = Path(path)
+    labels, entries = {}, {}
+    for name, spec in _read_yaml(path).items():
+        labels[name], entries[name] = _theme(path, name, spec)
+    _check_one_theme_per_entry(path, entries)
+    return ThemeDictionary(str(path), labels, entries)
+
+
+def select(dictionary: ThemeDictionary, names) -> ThemeDictionary:
+    """A dictionary with only some of the themes, in the order asked for.
+
+    Parameters
+    ----------
+    dictionary : ThemeDictionary
+    names : str or list of str
+        One theme name, or several.
+
+    Returns
+    -------
+    ThemeDictionary
+
+    Raises
+    ------
+    ThemeError
+        For a name that is not a theme of the dictionary, listing the known ones.
+    """
+    names = [names] if isinstance(names, str) else list(names)
+    unknown = [name for name in names if name not in dictionary.labels]
+    if unknown:
+        raise _fail(dictionary.source, unknown[0], "there is no such theme",
+                    "use one of " + ", ".join(dictionary.themes))
+    return ThemeDictionary(dictionary.source, {n: dictionary.labels[n] for n in names},
+                           {n: dictionary.entries[n] for n in names})
+
+
+# --- counting ----------------------------------------------------------------------------
+
+
+def _check_segments(segments: pd.DataFrame, dictionary: ThemeDictionary) -> None:
+    missing = [c for c in ("doc_id", "language", "text") if c not in segments.columns]
+    if missing:
+        raise ThemeError(f"the segments have no column {', '.join(missing)}. Fix: pass a table of "
+                         "segments, e.g. valduchesse.segment.sentences(documents)")
+    unsupported = sorted(set(segments["language"]) - set(SUPPORTED_LANGUAGES))
+    if unsupported:
+        raise ThemeError(f"the segments include language(s) {', '.join(map(str, unsupported))}, which the "
+                         f"package does not support. Fix: keep segments in {', '.join(SUPPORTED_LANGUAGES)}")
+    for language in sorted(segments["language"].unique()):
+        lacking = [t for t in dictionary.themes if language not in dictionary.entries[t]]
+        if lacking:
+            name = SUPPORTED_LANGUAGES.get(language, language)
+            raise _fail(dictionary.source, lacking[0],
+                        f"the theme has no entries in {name}, but the segments include {name} text",
+                        f"add a '{language}: [...]' list to the theme(s) {', '.join(lacking)}, "
+                        f"or leave out the {language} segments or those themes (themes.select)",
+                        language)
+
+
+def _counts(segments: pd.DataFrame, dictionary: ThemeDictionary) -> tuple[np.ndarray, np.ndarray]:
+    """Matches (segments × themes) and word tokens (per segment), in the segments' row order.
+
+    Counting is :func:`valduchesse.terms.frequencies`, one language at a time,
+    with each segment's row position standing in for its id.
+    """
+    _check_segments(segments, dictionary)
+    themes = dictionary.themes
+    matches = np.zeros((len(segments), len(themes)), dtype=np.int64)
+    tokens = np.zeros(len(segments), dtype=np.int64)
+    languages = segments["language"].to_numpy()
+    for language in sorted(set(languages)):
+        rows = np.flatnonzero(languages == language)
+        part = pd.DataFrame({"doc_id": rows, "language": language,
+                             "text": segments["text"].to_numpy()[rows]})
+        counted = frequencies(part, dictionary.queries(language))
+        table = counted.pivot(index="doc_id", columns="group", values="matches")
+        matches[rows] = table.loc[rows, themes].to_numpy()
+        tokens[rows] = counted.groupby("doc_id")["tokens"].first().loc[rows].to_numpy()
+    return matches, tokens
+
+
+def theme_matches(segments: pd.DataFrame, dictionary: ThemeDictionary) -> pd.DataFrame:
+    """Count each theme's entries in each segment.
+
+    Parameters
+    ----------
+    segments : DataFrame
+        Columns ``doc_id``, ``language`` and ``text``, and any metadata, e.g.
+        :func:`valduchesse.segment.sentences` or ``paragraphs``. Segments may
+        be in several languages; each is matched with its language's entries.
+    dictionary : ThemeDictionary
+
+    Returns
+    -------
+    DataFrame
+        One row per segment and theme, segments in their order and themes in
+        the dictionary's: the segment's identifying columns where present
+        (:data:`IDENTIFYING_COLUMNS`), ``theme``, ``label``, ``matches``
+        (occurrences of the theme's entries; a multi-word entry counts once
+        per run) and ``tokens`` (the segment's word tokens, stop words
+        included, as in :func:`valduchesse.terms.frequencies`).
+
+    Raises
+    ------
+    ThemeError
+        If a theme has no entries for a language of the segments.
+    """
+    matches, tokens = _counts(segments, dictionary)
+    themes = dictionary.themes
+    keep = [c for c in IDENTIFYING_COLUMNS if c in segments.columns]
+    table = segments[keep].iloc[np.repeat(np.arange(len(segments)), len(themes))].reset_index(drop=True)
+    table["theme"] = themes * len(segments)
+    table["label"] = [dictionary.labels[t] for t in themes] * len(segments)
+    table["matches"] = matches.ravel()
+    table["tokens"] = np.repeat(tokens, len(themes))
+    return table
+
+
+# --- shares with bootstrap intervals -----------------------------------------------------
+
+
+def bootstrap_shares(present: np.ndarray, n_boot: int, rng: np.random.Generator,
+                     level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap interval of the column means of a 0/1 matrix (units × themes).
+
+    Parameters
+    ----------
+    present : ndarray of bool, shape (units, themes)
+        Whether each unit (segment) mentions each theme.
+    n_boot : int
+        Number of resamples, drawn at once as an ``n_boot`` × ``units``
+        matrix of row indices (rows drawn with replacement).
+    rng : numpy.random.Generator
+    level : float
+        Coverage of the interval, e.g. 0.95.
+
+    Returns
+    -------
+    low, high : ndarray, shape (themes,)
+        The ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of each
+        column's resampled share (numpy's default, linear interpolation).
+    """
+    units = present.shape[0]
+    draws = rng.integers(0, units, size=(n_boot, units))
+    shares = present[draws].mean(axis=1)  # n_boot × themes
+    tail = (1 - level) / 2
+    low, high = np.quantile(shares, [tail, 1 - tail], axis=0)
+    return low, high
+
+
+def _carried(segments: pd.DataFrame, by: list[str]) -> list[str]:
+    candidates = [c for c in CARRIED_COLUMNS if c in segments.columns and c not in by]
+    grouped = segments.groupby(by, sort=True, dropna=False)
+    return [c for c in candidates if (grouped[c].nunique(dropna=False) <= 1).all()]
+
+
+def theme_shares(
+    segments: pd.DataFrame,
+    dictionary: ThemeDictionary,
+    by=("doc_id",),
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Per group and theme: the share of segments that mention the theme, with a bootstrap interval.
+
+    Parameters
+    ----------
+    segments : DataFrame
+        Sentences or paragraphs (see :func:`theme_matches`); each row is one unit.
+    dictionary : ThemeDictionary
+    by : str or sequence of str
+        The columns that make a group, e.g. ``("doc_id",)``,
+        ``("doc_id", "section_no")`` or ``("meeting_date", "language")``.
+    n_boot : int
+        Bootstrap resamples per group.
+    seed : int
+        Seed of ``numpy.random.default_rng``: the same seed gives the same intervals.
+    level : float
+        Coverage of the percentile interval (0.95: the 2.5th to 97.5th percentile).
+
+    Returns
+    -------
+    DataFrame
+        One row per group and theme, sorted by the group columns, then the
+        dictionary's theme order: the group columns; ``meeting_date``,
+        ``kind``, ``language``, ``coverage`` where constant within every
+        group; ``theme``, ``label``; ``units`` (segments in the group),
+        ``units_with_theme`` (segments with at least one match), ``share``
+        (= units_with_theme / units), ``share_low`` and ``share_high`` (the
+        percentile interval from resampling the group's segments with
+        replacement), ``matches``, ``tokens`` (the group's word tokens) and
+        ``per_1000_tokens``. Floats are rounded to 4 places.
+
+    Notes
+    -----
+    The interval treats the segments of a group as independent draws, which
+    sentences of one text are not; read it as a measure of how much the share
+    rests on a few sentences, not as a sampling error. A group with one
+    segment has an interval of width 0.
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in by if c not in segments.columns]
+    if missing:
+        raise ThemeError(f"the segments have no column {', '.join(missing)} to group by. "
+                         f"Fix: group by columns of the table ({', '.join(segments.columns)})")
+    if segments.empty:
+        raise ThemeError("the segments table is empty. Fix: pass at least one segment")
+    if n_boot < 1 or not 0 < level < 1:
+        raise ThemeError(f"n_boot={n_boot}, level={level}. Fix: use n_boot >= 1 and 0 < level < 1")
+    matches, tokens = _counts(segments, dictionary)
+    segments = segments.reset_index(drop=True)
+    carried = _carried(segments, by)
+    rng = np.random.default_rng(seed)
+    frames = []
+    for key, group in segments.groupby(by, sort=True, dropna=False):
+        rows = group.index.to_numpy()
+        frames.append(_group_shares(dict(zip(by, key)), group.iloc[0][carried].to_dict(),
+                                    matches[rows], tokens[rows], dictionary, n_boot, rng, level))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _group_shares(key: dict, carried: dict, matches: np.ndarray, tokens: np.ndarray,
+                  dictionary: ThemeDictionary, n_boot: int, rng: np.random.Generator,
+                  level: float) -> pd.DataFrame:
+    present = matches > 0
+    low, high = bootstrap_shares(present, n_boot, rng, level)
+    total_tokens = int(tokens.sum())
+    theme_matches_ = matches.sum(axis=0)
+    table = pd.DataFrame({
+        **{c: [v] * len(dictionary.themes) for c, v in {**key, **carried}.items()},
+        "theme": dictionary.themes,
+        "label": [dictionary.labels[t] for t in dictionary.themes],
+        "units": len(present),
+        "units_with_theme": present.sum(axis=0),
+        "share": present.mean(axis=0),
+        "share_low": low,
+        "share_high": high,
+        "matches": theme_matches_,
+        "tokens": total_tokens,
+        "per_1000_tokens": 1000 * theme_matches_ / total_tokens if total_tokens else 0.0,
+    })
+    rounded = ["share", "share_low", "share_high", "per_1000_tokens"]
+    table[rounded] = table[rounded].astype(float).round(4)
+    return table
+
+
+# --- comparing language versions ---------------------------------------------------------
+
+
+def language_differences(shares: pd.DataFrame, key=("meeting_date", "theme")) -> pd.DataFrame:
+    """How far the theme shares of one text's language versions differ.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Output of :func:`theme_shares` holding several languages, one row per
+        ``key`` and language (e.g. shares grouped by meeting and language).
+    key : str or sequence of str
+        The columns that identify one comparison, by default a meeting and a theme.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``key`` found in at least two languages, in the order of
+        ``shares``: the key, ``label`` where present, ``languages`` (the
+        languages compared, e.g. ``"de, en, fr, nl"``), ``n_languages``,
+        ``min_share``, ``max_share``, ``max_abs_difference`` (max − min),
+        ``lowest`` and ``highest`` (the language with the smallest and the
+        largest share, the first alphabetically on a tie) and a column
+        ``share_<language>`` per language (empty where that language is
+        missing). A key found in one language only cannot be compared and is
+        not in this table: :func:`single_language_rows` lists those rows.
+
+    Raises
+    ------
+    ThemeError
+        If a key has several rows for one language (e.g. shares of the two
+        parts of one text): group the shares so that there is one per language.
+    """
+    key = _check_shares(shares, key)
+    records = [
+        _compare(dict(zip(key, values)), group)
+        for values, group in shares.groupby(key, sort=False, dropna=False)
+        if group["language"].nunique() >= 2
+    ]
+    columns = [*key, *(["label"] if "label" in shares.columns and "label" not in key else []),
+               "languages", "n_languages", "min_share", "max_share", "max_abs_difference",
+               "lowest", "highest"]
+    table = pd.DataFrame(records, columns=columns)
+    per_language = pd.DataFrame([r["shares"] for r in records], index=table.index)
+    return table.join(per_language.reindex(sorted(per_language.columns), axis=1))
+
+
+def _compare(key: dict, group: pd.DataFrame) -> dict:
+    by_language = group.set_index("language")["share"].sort_index()
+    label = {"label": group["label"].iloc[0]} if "label" in group.columns and "label" not in key else {}
+    return {
+        **key,
+        **label,
+        "languages": ", ".join(by_language.index),
+        "n_languages": len(by_language),
+        "min_share": by_language.min(),
+        "max_share": by_language.max(),
+        "max_abs_difference": round(by_language.max() - by_language.min(), 4),
+        "lowest": by_language.idxmin(),
+        "highest": by_language.idxmax(),
+        "shares": {f"share_{language}": share for language, share in by_language.items()},
+    }
+
+
+def single_language_rows(shares: pd.DataFrame, key=("meeting_date", "theme")) -> pd.DataFrame:
+    """The rows of ``shares`` whose ``key`` exists in one language only.
+
+    Parameters
+    ----------
+    shares, key
+        As for :func:`language_differences`.
+
+    Returns
+    -------
+    DataFrame
+        Those rows of ``shares``, unchanged: what :func:`language_differences`
+        cannot compare and leaves out.
+    """
+    key = _check_shares(shares, key)
+    alone = shares.groupby(key, sort=False, dropna=False)["language"].transform("nunique") < 2
+    return shares[alone].reset_index(drop=True)
+
+
+def _check_shares(shares: pd.DataFrame, key) -> list[str]:
+    key = [key] if isinstance(key, str) else list(key)
+    missing = [c for c in [*key, "language", "share"] if c not in shares.columns]
+    if missing:
+        raise ThemeError(
+            f"the shares have no column {', '.join(missing)}. Fix: pass the output of theme_shares, "
+            "grouped so that it has these columns, e.g. by=('meeting_date', 'language')")
+    doubled = shares[shares.duplicated([*key, "language"], keep=False)]
+    if not doubled.empty:
+        first = doubled.iloc[0]
+        where = ", ".join(f"{c} {first[c]}" for c in [*key, "language"])
+        raise ThemeError(
+            f"the shares have several rows for {where}; one row per language is needed to compare "
+            "languages. Fix: compute the shares per meeting and language, e.g. "
+            "theme_shares(segments, themes, by=('meeting_date', 'language'))")
+    return key
+
+
+def difference_summary(differences: pd.DataFrame) -> pd.DataFrame:
+    """Per theme, the largest difference between languages among the comparisons of :func:`language_differences`.
+
+    Returns
+    -------
+    DataFrame
+        One row per theme, in the order of ``differences``: ``theme`` (and
+        ``label``), ``comparisons`` (how many keys, e.g. meetings, were
+        compared), ``largest_difference``, and the other key columns,
+        ``languages``, ``lowest`` and ``highest`` of the comparison where it
+        occurs (the first one on a tie).
+    """
+    if differences.empty:
+        raise ThemeError("there is no comparison to summarise: no meeting and theme exists in two "
+                         "languages. Fix: pass shares of several language versions of one text")
+    grouped = differences.groupby("theme", sort=False)
+    best = differences.loc[grouped["max_abs_difference"].idxmax()].reset_index(drop=True)
+    best["comparisons"] = grouped.size().to_numpy()
+    best = best.rename(columns={"max_abs_difference": "largest_difference"})
+    front = ["theme", *(["label"] if "label" in best.columns else []), "comparisons", "largest_difference"]
+    dropped = {*front, "min_share", "max_share", "n_languages"}
+    rest = [c for c in best.columns if c not in dropped and not c.startswith("share_")]
+    return best[front + rest]
