@@ -189,6 +189,8 @@ def test_comparable_openings_cut_every_text_of_a_language_to_the_shortest():
     documents = load_corpus(TEXTS)
     dutch = comparable_openings(documents, "nl")
     assert list(dutch["meeting_date"].dt.year) == [2017, 2018, 2021]
+    assert list(dutch["doc_id"]) == ["2017-10-16 joint communiqué", "2018-06-11 joint declaration",
+                                     "2021-11-22 joint declaration"]
     shortest = dutch["original_chars"].min()
     assert (dutch["chars"] <= shortest).all() and (dutch["chars"] > shortest - 30).all()
     full = dutch[dutch["coverage"] == "full text"].iloc[0]

@@ -9,6 +9,7 @@ from valduchesse.segment import sentences
 from valduchesse.terms import find
 from valduchesse.themes import (
     ThemeError, difference_summary, language_differences, load_themes, select, single_language_rows,
+    theme_contexts,
     theme_matches, theme_shares,
 )
 
@@ -356,3 +357,12 @@ def test_queries_give_each_themes_entries_as_written(themes):
     queries = themes.queries("nl")
     assert list(queries) == themes.themes
     assert "drugshandel" in queries["drugs_and_organised_crime"]
+
+
+def test_theme_contexts_show_every_match_with_its_entry(themes, corpus_sentences):
+    dutch = corpus_sentences[corpus_sentences["doc_id"] == "2021-11-22_nl_sophiewilmes-be"]
+    lines = theme_contexts(dutch, themes, "cyber", window=3)
+    counted = theme_matches(dutch, select(themes, ["cyber"]))["matches"].sum()
+    assert len(lines) == counted > 0
+    assert set(lines["entry"]) <= set(themes.queries("nl")["cyber"])
+    assert "ANSSI" in set(lines["match"])

@@ -349,7 +349,9 @@ def comparable_openings(documents: pd.DataFrame, language: str, length: int | No
     shortest of them, so that all compare the same amount of opening text.
     Adds ``original_chars``, sets ``chars`` to the length compared, and
     ``compared_as`` says what each row is (e.g. ``full text, cut at the
-    last word end within 1,960 characters``).
+    last word end within 1,960 characters``). As there is one opening per
+    meeting, ``doc_id`` becomes the meeting's label (:func:`meeting_labels`);
+    the file it comes from stays in ``file``.
     """
     rows = documents[
         (documents["language"] == language)
@@ -367,4 +369,5 @@ def comparable_openings(documents: pd.DataFrame, language: str, length: int | No
         else f"{coverage}, whole ({original:,} characters)"
         for coverage, original in zip(rows["coverage"], rows["original_chars"])
     ]
+    rows["doc_id"] = meeting_labels(rows)
     return rows.reset_index(drop=True)

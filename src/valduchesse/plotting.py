@@ -62,7 +62,9 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     use_style()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    fig.text(0.01, -0.02, caption, ha="left", va="top", fontsize=8, color="#333333", wrap=True)
+    # Put the caption under everything already drawn (rotated tick labels included).
+    bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
+    fig.text(0.01, bottom - 0.02, caption, ha="left", va="top", fontsize=8, color="#333333", wrap=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
     fig.savefig(paths[0], metadata={"Software": None})
     fig.savefig(paths[1], metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
@@ -227,4 +229,77 @@ def plot_evaluation(tables: dict[str, pd.DataFrame], title: str) -> plt.Figure:
     axes.flat[0].legend(fontsize=8, loc="lower right")
     fig.suptitle(title, fontsize=12)
     fig.tight_layout()
+    return fig
+
+
+def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.Figure:
+    """Small multiples: per theme, each meeting's share with its interval, one colour per language.
+
+    ``table`` has ``meeting``, ``kind``, ``language``, ``label`` (the theme),
+    ``share``, ``share_low`` and ``share_high``. Meetings are placed in the
+    order they first appear; a text whose ``kind`` is not ``joint
+    declaration`` (the 2017 communiqué) gets a hollow marker.
+    """
+    use_style()
+    meetings = list(dict.fromkeys(table["meeting"]))
+    languages = list(dict.fromkeys(table["language"]))
+    themes = list(dict.fromkeys(table["label"]))
+    rows = -(-len(themes) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.1 * columns, 2.9 * rows + 0.8), sharey=True, squeeze=False)
+    width = 0.5 / max(len(languages), 1)
+    for ax, theme in zip(axes.flat, themes):
+        part = table[table["label"] == theme]
+        for i, language in enumerate(languages):
+            points = part[part["language"] == language]
+            x = [meetings.index(m) + (i - (len(languages) - 1) / 2) * width for m in points["meeting"]]
+            colour = OKABE_ITO[i % len(OKABE_ITO)]
+            ax.errorbar(x, points["share"], yerr=[points["share"] - points["share_low"], points["share_high"] - points["share"]],
+                        fmt="none", ecolor=colour, elinewidth=1, capsize=2)
+            declaration = (points["kind"] == "joint declaration").to_numpy()
+            ax.scatter([v for v, d in zip(x, declaration) if d], points["share"][declaration], color=colour, s=22,
+                       label=language, zorder=3)
+            ax.scatter([v for v, d in zip(x, declaration) if not d], points["share"][~declaration], s=22,
+                       facecolors="white", edgecolors=colour, zorder=3)
+        ax.set_title(theme, fontsize=9)
+        ax.set_xticks(range(len(meetings)), [m[:4] for m in meetings], fontsize=8)
+        ax.set_ylim(-0.02, 1.02)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("share of sentences\nmentioning the theme")
+    for ax in axes.flat[len(themes):]:
+        ax.set_visible(False)
+    axes.flat[0].legend(title="language", fontsize=7, title_fontsize=7, loc="upper right")
+    fig.suptitle(title, fontsize=12)
+    fig.supxlabel("meeting (year; hollow marker: joint communiqué, not a declaration)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_section_themes(table: pd.DataFrame, title: str) -> plt.Figure:
+    """Heatmap of sections (rows) by themes (columns): the share of each section's sentences per theme.
+
+    ``table`` has ``section`` (a label), ``label`` (the theme), ``share``,
+    ``units_with_theme`` and ``units``; each cell shows the share and the
+    counts behind it.
+    """
+    use_style()
+    shares = table.pivot(index="section", columns="label", values="share")
+    sections = list(dict.fromkeys(table["section"]))
+    themes = list(dict.fromkeys(table["label"]))
+    shares = shares.loc[sections, themes]
+    counts = table.set_index(["section", "label"])
+    fig, ax = plt.subplots(figsize=(1.15 * len(themes) + 4, 0.55 * len(sections) + 2.2))
+    image = ax.imshow(shares.to_numpy(), cmap="cividis", vmin=0, vmax=1, aspect="auto")
+    for i, section in enumerate(sections):
+        for j, theme in enumerate(themes):
+            cell = counts.loc[(section, theme)]
+            ax.text(j, i, f"{cell['share']:.2f}\n{cell['units_with_theme']}/{cell['units']}", ha="center",
+                    va="center", fontsize=7, color="black" if cell["share"] > 0.6 else "white")
+    ax.set_xticks(range(len(themes)), themes, rotation=35, ha="right", fontsize=8)
+    ax.set_yticks(range(len(sections)), sections, fontsize=8)
+    ax.set_xlabel("theme (themes.yml)")
+    ax.set_ylabel("section of the text")
+    ax.set_title(title)
+    fig.colorbar(image, ax=ax, label="share of the section's sentences mentioning the theme")
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
     return fig

@@ -36,7 +36,7 @@ import yaml
 
 from .corpus import SUPPORTED_LANGUAGES
 from .preprocess import Preprocessor
-from .terms import frequencies, query_terms
+from .terms import concordance, frequencies, query_terms, single_language
 
 LABEL_KEY = "label"
 IDENTIFYING_COLUMNS = (
@@ -617,3 +617,17 @@ def difference_summary(differences: pd.DataFrame) -> pd.DataFrame:
     dropped = {*front, "min_share", "max_share", "n_languages"}
     rest = [c for c in best.columns if c not in dropped and not c.startswith("share_")]
     return best[front + rest]
+
+
+def theme_contexts(segments: pd.DataFrame, dictionary: ThemeDictionary, theme: str, window: int = 6) -> pd.DataFrame:
+    """Concordance lines for every entry of ``theme`` in ``segments`` (one language).
+
+    So that a reader can check what a theme share counts: one row per match,
+    with the ``entry`` that matched and :func:`valduchesse.terms.concordance`'s
+    columns, sorted by ``doc_id``, then entry, then place in the text.
+    """
+    language = single_language(segments)
+    entries = select(dictionary, [theme]).queries(language).get(theme, [])
+    lines = [concordance(segments, entry, window=window).assign(entry=entry) for entry in entries]
+    table = pd.concat(lines, ignore_index=True)
+    return table.sort_values("doc_id", kind="stable").reset_index(drop=True)
