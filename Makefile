@@ -2,13 +2,15 @@
 #   make run    set up .venv (first time), execute every notebook in place, write every figure
 #   make test   set up .venv (first time), run the unit tests and strict nbval on every notebook
 #   make lab    open the notebooks in JupyterLab
+#   make report render the executed notebooks to a small HTML site in build/report/
+#   make browser install Debian's Chromium and its driver, for the report's browser test (root)
 #   make lock   re-resolve requirements.txt from pyproject.toml (needs the package registry)
 
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lab lock
+.PHONY: run test lab report browser lock
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +28,13 @@ test: $(VENV)/.installed
 
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab notebooks
+
+report: $(VENV)/.installed
+	$(BIN)/python -m valduchesse report
+
+browser:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 
 lock:
 	rm -rf .lock-venv

@@ -1,11 +1,16 @@
 """The runner executes notebooks in place, and stops with the cell's number on an error."""
 
+import re
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from valduchesse.__main__ import main
-from valduchesse.runner import NotebookFailed, execute_notebook, notebook_paths
+from valduchesse.runner import (
+    NotebookFailed, ParameterError, execute_notebook, fit_to_default, notebook_paths, parse_value, read_parameters,
+    resolve_paths, run_collection,
+)
 
 
 def write_notebook(path, *sources):
@@ -52,3 +57,81 @@ def test_only_numbered_notebooks_belong_to_the_collection(tmp_path):
     for name in ("01_b.ipynb", "00_a.ipynb", "scratch.ipynb"):
         write_notebook(tmp_path / name, "1")
     assert [p.name for p in notebook_paths(tmp_path)] == ["00_a.ipynb", "01_b.ipynb"]
+
+
+def write_parameter_notebook(path, parameters="LANGUAGE = 'fr'\nTOP_N = 8\nRATE = 0.5\nRANGE = (1, 2)\nDOC = None\nLEMMAS = True"):
+    notebook = new_notebook(cells=[new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+                                   new_code_cell("print(LANGUAGE, TOP_N, RATE, RANGE, DOC, LEMMAS)")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_parameters_are_read_from_the_tagged_cell(tmp_path):
+    path = write_parameter_notebook(tmp_path / "01_p.ipynb")
+    assert read_parameters(path) == {"LANGUAGE": "fr", "TOP_N": 8, "RATE": 0.5, "RANGE": (1, 2), "DOC": None,
+                                     "LEMMAS": True}
+
+
+def test_a_parameters_cell_must_hold_literals(tmp_path):
+    path = write_parameter_notebook(tmp_path / "01_p.ipynb", "K = list(range(3))")
+    with pytest.raises(ParameterError, match=r"01_p.ipynb, parameters cell, line 1: only 'NAME = literal value'"):
+        read_parameters(path)
+
+
+@pytest.mark.parametrize("text, value", [("6", 6), ("0.5", 0.5), ("[1, 2]", [1, 2]), ("None", None), ("nl", "nl"),
+                                         ("(1, 1)", (1, 1)), ("True", True)])
+def test_command_line_values(text, value):
+    assert parse_value(text) == value
+
+
+@pytest.mark.parametrize("name, value, default, expected", [
+    ("RATE", 1, 0.5, 1.0), ("RANGE", [1, 1], (1, 2), (1, 1)), ("DOC", "x", None, "x"), ("LEMMAS", False, True, False)])
+def test_values_are_fitted_to_the_type_of_the_default(name, value, default, expected):
+    fitted = fit_to_default(name, value, default)
+    assert fitted == expected and type(fitted) is type(expected)
+
+
+@pytest.mark.parametrize("value, default", [("six", 8), (True, 8), (1, True), (3, "fr"), ("x", [1])])
+def test_wrong_type_names_the_parameter_and_its_default(value, default):
+    with pytest.raises(ParameterError, match=rf"parameter P: .* but its default {re.escape(repr(default))} is a"):
+        fit_to_default("P", value, default)
+
+
+def test_broken_parameter_stops_before_any_notebook_runs(tmp_path, capsys):
+    first = write_parameter_notebook(tmp_path / "01_p.ipynb")
+    second = write_parameter_notebook(tmp_path / "02_p.ipynb")
+    before = first.read_bytes()
+    assert main(["run", "--folder", str(tmp_path), "-p", "TOPN", "5", "--output", str(tmp_path / "out")]) == 2
+    assert "unknown parameter TOPN: the notebooks run here have DOC, LANGUAGE, LEMMAS, RANGE, RATE, TOP_N" in (
+        capsys.readouterr().err)
+    assert main(["run", "--folder", str(tmp_path), "-p", "TOP_N", "five", "--output", str(tmp_path / "out")]) == 2
+    assert "parameter TOP_N: 'five' is a str, but its default 8 is a int" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() and first.read_bytes() == before and second.exists()
+
+
+def test_overrides_run_copies_into_the_output_folder(tmp_path, capsys):
+    path = write_parameter_notebook(tmp_path / "01_p.ipynb")
+    before = path.read_bytes()
+    assert main(["run", str(path), "-p", "LANGUAGE", "nl", "-p", "RANGE", "[1, 1]",
+                 "--output", str(tmp_path / "out")]) == 0
+    assert path.read_bytes() == before
+    cells = nbformat.read(tmp_path / "out" / "01_p.ipynb", as_version=4).cells
+    assert cells[1].metadata["tags"] == ["injected-parameters"]
+    assert cells[1].source == "# Parameters given on the command line\nLANGUAGE = 'nl'\nRANGE = (1, 1)"
+    assert cells[2].outputs[0]["text"] == "nl 8 0.5 (1, 1) None True\n"
+    assert "executed into" in capsys.readouterr().out
+
+
+def test_relative_paths_are_taken_from_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert resolve_paths({"TEXTS_DIR": "mine", "THEMES_FILE": "t.yml", "LANGUAGE": "fr"}) == {
+        "TEXTS_DIR": str(tmp_path / "mine"), "THEMES_FILE": str(tmp_path / "t.yml"), "LANGUAGE": "fr"}
+
+
+def test_figures_of_a_run_with_parameters_go_to_the_output_folder(tmp_path):
+    path = write_parameter_notebook(tmp_path / "01_f.ipynb", "FIGURES_DIR = '../figures'\nLANGUAGE = 'fr'\n"
+                                    "TOP_N = 8\nRATE = 0.5\nRANGE = (1, 2)\nDOC = None\nLEMMAS = True")
+    run_collection([path], {"TOP_N": 2}, tmp_path / "out", log=lambda *a, **k: None)
+    injected = nbformat.read(tmp_path / "out" / "01_f.ipynb", as_version=4).cells[1].source
+    assert f"FIGURES_DIR = {str((tmp_path / 'out' / 'figures').resolve())!r}" in injected

@@ -1,15 +1,24 @@
-"""Run the collection: execute notebooks in place, in a kernel of this environment.
+"""Run the collection: execute notebooks in a kernel of this environment, with parameters.
 
 ``python -m valduchesse run`` executes every numbered notebook in
-``notebooks/`` (or the ones named), top to bottom, and writes each back with
-its new outputs; the notebooks write the figures. Cell timings are not
-recorded, so that an unchanged result leaves the notebook file unchanged.
-A failing cell stops the run with the notebook's name, the cell's number and
-the error.
+``notebooks/`` (or the ones named), top to bottom. Without parameters it
+writes each back in place with its new outputs, and the notebooks rewrite the
+figures; cell timings are not recorded, so that an unchanged result leaves the
+files unchanged.
+
+With parameters (``-p NAME VALUE``, papermill's convention) the committed
+notebooks and figures are never touched: the values are checked against each
+notebook's cell tagged ``parameters`` before anything runs, injected in a cell
+tagged ``injected-parameters`` right after it, and the executed copies go to
+an output folder, with the figures in its ``figures/`` subfolder.
+
+A failing cell stops the run with the notebook's name, the cell's number
+(counting every cell from 1) and the error.
 """
 
 from __future__ import annotations
 
+import ast
 import sys
 import time
 from pathlib import Path
@@ -22,10 +31,18 @@ from nbclient.exceptions import CellExecutionError
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_SECONDS = 600
+PARAMETERS_TAG = "parameters"
+INJECTED_TAG = "injected-parameters"
+FIGURES_PARAMETER = "FIGURES_DIR"
+PATH_SUFFIXES = ("_DIR", "_FILE")
 
 
 class NotebookFailed(RuntimeError):
     """A notebook cell raised an error; the message names the notebook and the cell."""
+
+
+class ParameterError(ValueError):
+    """A parameter given on the command line does not fit the notebooks."""
 
 
 class _ThisEnvironmentKernels(KernelSpecManager):
@@ -44,13 +61,123 @@ def notebook_paths(folder: str | Path) -> list[Path]:
     return sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
 
 
-def execute_notebook(path: str | Path) -> float:
-    """Execute the notebook at ``path`` in its own folder and save it in place.
+def read_parameters(path: str | Path) -> dict[str, object]:
+    """The parameters of a notebook: name -> default value, from its cell tagged ``parameters``.
 
-    Returns the seconds it took. Raises :class:`NotebookFailed` if a cell fails.
+    The cell must hold only assignments of literal values (numbers, strings,
+    lists, tuples, dicts, True/False/None), so that the defaults can be read
+    without running anything. A notebook without such a cell has none.
     """
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
+    cells = [c for c in notebook.cells if PARAMETERS_TAG in c.metadata.get("tags", [])]
+    if not cells:
+        return {}
+    parameters = {}
+    for node in ast.parse(cells[0].source).body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        try:
+            if not isinstance(target, ast.Name):
+                raise ValueError
+            parameters[target.id] = ast.literal_eval(node.value)
+        except ValueError:
+            raise ParameterError(
+                f"{path.name}, parameters cell, line {node.lineno}: only 'NAME = literal value' lines are "
+                "allowed there (numbers, strings, lists, tuples, True, False, None)"
+            ) from None
+    return parameters
+
+
+def parse_value(text: str) -> object:
+    """A command-line value as Python: ``6`` -> 6, ``[1, 2]`` -> list, ``None``; anything else stays text."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def fit_to_default(name: str, value: object, default: object) -> object:
+    """``value`` converted to the type of ``default``, or a ParameterError saying what was expected.
+
+    A default of None accepts any value; an int is accepted for a float, a
+    list for a tuple and a tuple for a list; True/False only for a bool.
+    """
+    if default is None or value is None:
+        return value
+    expected = type(default)
+    if isinstance(default, bool) or isinstance(value, bool):
+        ok = isinstance(value, bool) and isinstance(default, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, (int, float))
+        value = float(value) if ok else value
+    elif isinstance(default, (list, tuple)):
+        ok = isinstance(value, (list, tuple))
+        value = expected(value) if ok else value
+    else:
+        ok = isinstance(value, expected)
+    if not ok:
+        raise ParameterError(
+            f"parameter {name}: {value!r} is a {type(value).__name__}, but its default {default!r} is a "
+            f"{expected.__name__}; give a {expected.__name__}, e.g. -p {name} {default!r}"
+        )
+    return value
+
+
+def resolve_paths(overrides: dict[str, object]) -> dict[str, object]:
+    """Make relative paths given for ``*_DIR`` and ``*_FILE`` parameters absolute, from the current folder.
+
+    The notebooks run in ``notebooks/``, so their defaults (``../texts``) are
+    relative to it; a path typed on the command line is meant from where it
+    was typed.
+    """
+    return {
+        name: str(Path(value).resolve()) if name.endswith(PATH_SUFFIXES) and isinstance(value, str) else value
+        for name, value in overrides.items()
+    }
+
+
+def check_parameters(paths: list[Path], overrides: dict[str, object]) -> dict[Path, dict[str, object]]:
+    """The values to inject into each notebook, checked before anything runs.
+
+    A name that no selected notebook has is an error listing the names they
+    have; a value of the wrong type is an error naming the parameter and its
+    default. A notebook gets only the overrides it has parameters for.
+    """
+    defaults = {path: read_parameters(path) for path in paths}
+    known = sorted({name for parameters in defaults.values() for name in parameters})
+    unknown = [name for name in overrides if name not in known]
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter {unknown[0]}: the notebooks run here have {', '.join(known) or 'no parameters'} "
+            "(names are case-sensitive)"
+        )
+    return {
+        path: {name: fit_to_default(name, value, parameters[name])
+               for name, value in overrides.items() if name in parameters}
+        for path, parameters in defaults.items()
+    }
+
+
+def inject_parameters(notebook: nbformat.NotebookNode, values: dict[str, object]) -> None:
+    """Insert a cell tagged ``injected-parameters`` assigning ``values``, right after the parameters cell."""
+    lines = ["# Parameters given on the command line"] + [f"{name} = {value!r}" for name, value in values.items()]
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]})
+    tagged = [i for i, c in enumerate(notebook.cells) if PARAMETERS_TAG in c.metadata.get("tags", [])]
+    notebook.cells.insert(tagged[0] + 1 if tagged else 0, cell)
+
+
+def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
+                     output: str | Path | None = None) -> float:
+    """Execute the notebook at ``path`` in its own folder and save it.
+
+    ``values`` are injected after its parameters cell; the executed notebook
+    is written to ``output`` (default: ``path`` itself). Returns the seconds
+    it took. Raises :class:`NotebookFailed` if a cell fails.
+    """
+    path = Path(path)
+    notebook = nbformat.read(path, as_version=4)
+    if values:
+        inject_parameters(notebook, values)
     manager = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisEnvironmentKernels())
     client = NotebookClient(
         notebook,
@@ -69,16 +196,35 @@ def execute_notebook(path: str | Path) -> float:
             "?",
         )
         raise NotebookFailed(f"{path.name}, cell {cell}: {err.ename}: {err.evalue}") from None
-    nbformat.write(notebook, path)
+    nbformat.write(notebook, Path(output) if output else path)
     return time.perf_counter() - start
 
 
-def run_collection(paths: list[Path], log=print) -> None:
-    """Execute ``paths`` in order, logging one line per notebook with its time."""
+def run_collection(paths: list[Path], overrides: dict[str, object] | None = None,
+                   output_dir: str | Path | None = None, log=print) -> None:
+    """Execute ``paths`` in order, logging one line per notebook with its time.
+
+    Without ``overrides`` and ``output_dir`` the notebooks are executed in
+    place. Otherwise the executed copies go to ``output_dir`` (default
+    ``output/``) and, unless ``FIGURES_DIR`` is among the overrides, the
+    figures to its ``figures/`` subfolder. Parameters are checked first;
+    relative paths given for ``*_DIR`` and ``*_FILE`` parameters are taken
+    from the current folder.
+    """
+    overrides = resolve_paths(overrides or {})
+    in_place = not overrides and output_dir is None
+    values = check_parameters(paths, overrides)
+    if not in_place:
+        output_dir = Path(output_dir or "output").resolve()
+        output_dir.mkdir(parents=True, exist_ok=True)
+        for path in paths:
+            if FIGURES_PARAMETER in read_parameters(path) and FIGURES_PARAMETER not in overrides:
+                values[path] = {**values[path], FIGURES_PARAMETER: str(output_dir / "figures")}
     total = 0.0
     for i, path in enumerate(paths, 1):
         log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
-        seconds = execute_notebook(path)
+        seconds = execute_notebook(path, values[path], None if in_place else output_dir / path.name)
         total += seconds
         log(f"done in {seconds:.1f} s")
-    log(f"{len(paths)} notebook(s) executed in {total:.1f} s")
+    where = "in place" if in_place else f"into {output_dir}"
+    log(f"{len(paths)} notebook(s) executed {where} in {total:.1f} s")
