@@ -10,7 +10,7 @@ from valduchesse.preprocess import Preprocessor
 from valduchesse.segment import paragraphs
 from valduchesse.terms import (
     concordance, frequencies, keyness, keyness_by_group, log_likelihood, log_ratio, ngrams, similarity,
-    term_matrix, term_presence, top_term_contexts, top_terms,
+    count_runs, find, run_index, term_matrix, term_presence, top_term_contexts, top_terms,
 )
 
 from conftest import TEXTS
@@ -188,3 +188,29 @@ def test_term_presence_orders_terms_by_how_many_texts_use_them():
     assert (table.loc["drug", "first"], table.loc["drug", "last"]) == ("a", "c")
     assert table.loc["port", ["a", "b", "c"]].tolist() == [3, 0, 1]
     assert list(table["texts"]) == sorted(table["texts"], reverse=True)
+
+
+def test_keyness_by_group_equals_keyness_called_per_group_on_real_texts():
+    documents = load_corpus(TEXTS)
+    matrix = term_matrix(documents[documents["language"] == "fr"])
+    groups = {"2018": ["2018-06-11_fr_gouvernement-fr", "2018-06-11_fr_info-gouv-fr"], **{
+        doc_id: [doc_id] for doc_id in matrix.doc_ids if not doc_id.startswith("2018")}}
+    fast = keyness_by_group(matrix, groups, n=15)
+    for label, ids in groups.items():
+        slow = keyness(matrix, ids)
+        slow = slow[slow["g2"] > 0].head(15).reset_index(drop=True)
+        part = fast[fast["group"] == label].drop(columns=["group", "rank"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, slow, check_dtype=False)
+
+
+def test_keyness_by_group_reports_a_group_that_leaves_no_reference():
+    with pytest.raises(ValueError, match="the reference is empty"):
+        keyness_by_group(term_matrix(TINY), {"all": ["a", "b", "c"]})
+
+
+def test_count_runs_finds_what_find_finds():
+    rng = np.random.default_rng(0)
+    terms = list(rng.choice(["a", "b", "c"], size=300))
+    runs = {"x": [["a"], ["a", "b"]], "y": [["b", "c", "a"]], "z": [["d"]]}
+    counts = count_runs(terms, run_index(runs), runs)
+    assert counts == {label: sum(len(find(terms, run)) for run in label_runs) for label, label_runs in runs.items()}

@@ -8,7 +8,7 @@ from valduchesse.corpus import SUPPORTED_LANGUAGES, load_corpus
 from valduchesse.segment import sentences
 from valduchesse.terms import find
 from valduchesse.themes import (
-    ThemeError, difference_summary, language_differences, load_themes, select, single_language_rows,
+    ThemeError, bootstrap_intervals, difference_summary, language_differences, load_themes, select, single_language_rows,
     theme_contexts,
     theme_matches, theme_shares,
 )
@@ -259,14 +259,23 @@ def test_bootstrap_is_reproducible_and_seeded(themes, corpus_sentences):
     assert ((first["share_low"] <= first["share"]) & (first["share"] <= first["share_high"])).all()
 
 
-def test_bootstrap_interval_matches_a_direct_resampling(tiny):
+def test_bootstrap_interval_matches_a_direct_resampling_of_the_sentences(tiny):
     units = four_sentences()
-    shares = theme_shares(units, tiny, n_boot=500, seed=7, level=0.9)
-    present = np.array([1, 0, 1, 0])
-    draws = np.random.default_rng(7).integers(0, 4, size=(500, 4))
-    low, high = np.quantile(present[draws].mean(axis=1), [0.05, 0.95])
+    shares = theme_shares(units, tiny, n_boot=20000, seed=7, level=0.8)
+    present = np.array([1, 0, 1, 0])  # the drugs theme: 2 of 4 sentences
+    draws = np.random.default_rng(3).integers(0, 4, size=(20000, 4))
+    low, high = np.quantile(present[draws].mean(axis=1), [0.1, 0.9])
     drugs = shares[shares["theme"] == "drugs"].iloc[0]
-    assert (drugs["share_low"], drugs["share_high"]) == (round(low, 4), round(high, 4))
+    assert (drugs["share_low"], drugs["share_high"]) == (low, high) == (0.25, 0.75)
+
+
+def test_bootstrap_intervals_of_many_groups_at_once():
+    units = np.array([4, 10, 1])
+    counts = np.array([[2, 0], [10, 5], [1, 0]])
+    low, high = bootstrap_intervals(units, counts, 500, np.random.default_rng(0), 0.95)
+    assert low.shape == high.shape == (3, 2)
+    assert (low[:, 1][[0, 2]] == 0).all() and (high[1, 0], low[1, 0]) == (1.0, 1.0) and (low[2, 0], high[2, 0]) == (1, 1)
+    assert low[1, 1] < 0.5 < high[1, 1]
 
 
 def test_shares_sorted_by_group_then_theme_order(themes, corpus_sentences):

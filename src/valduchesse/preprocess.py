@@ -71,7 +71,6 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(word.lower().translate(APOSTROPHES) for word in get_stop_words(language))
 
 
-@cache
 def _lemma(word: str, language: str) -> str:
     return simplemma.lemmatize(word, lang=language).lower()
 
@@ -102,7 +101,10 @@ class Preprocessor:
 
     def term(self, word: str) -> str:
         """The term a single word token counts as: its lemma (or itself), lower-cased."""
-        return _lemma(word, self.language) if self.lemmatize else word.lower()
+        known = _TERMS.setdefault((self.language, self.lemmatize), {})
+        if word not in known:
+            known[word] = _lemma(word, self.language) if self.lemmatize else word.lower()
+        return known[word]
 
     def is_kept(self, word: str, term: str) -> bool:
         """Whether a word token with this term is counted at all."""
@@ -114,10 +116,23 @@ class Preprocessor:
         return word.lower().translate(APOSTROPHES) not in stops and term.translate(APOSTROPHES) not in stops
 
     def terms(self, text: str) -> list[str]:
-        """The terms of ``text``, in order: usable as a scikit-learn ``analyzer``."""
+        """The terms of ``text``, in order: usable as a scikit-learn ``analyzer``.
+
+        Each distinct word is looked up once per setting (a word's term does
+        not depend on its context), which keeps large corpora fast.
+        """
+        known = _KEPT_TERMS.setdefault(self, {})
         kept = []
         for word in tokenize(text, self.language):
-            term = self.term(word)
-            if self.is_kept(word, term):
-                kept.append(term)
+            if word not in known:
+                term = self.term(word)
+                known[word] = term if self.is_kept(word, term) else None
+            if known[word] is not None:
+                kept.append(known[word])
         return kept
+
+
+_TERMS: dict[tuple[str, bool], dict[str, str]] = {}
+"""Per language and lemmatisation switch, each word seen so far and its term."""
+_KEPT_TERMS: dict[Preprocessor, dict[str, str | None]] = {}
+"""Per setting, each word seen so far and the term it counts as (None: not counted)."""

@@ -46,6 +46,8 @@ IDENTIFYING_COLUMNS = (
 """Segment columns that :func:`theme_matches` keeps, where present, in this order."""
 
 CARRIED_COLUMNS = ("meeting_date", "kind", "language", "coverage")
+BOOTSTRAP_CHUNK = 256
+"""Groups whose resamples are drawn together: bounds the memory of the bootstrap on large corpora."""
 """Columns that :func:`theme_shares` carries over when they are constant within every group."""
 
 
@@ -367,32 +369,44 @@ def theme_matches(segments: pd.DataFrame, dictionary: ThemeDictionary) -> pd.Dat
 # --- shares with bootstrap intervals -----------------------------------------------------
 
 
-def bootstrap_shares(present: np.ndarray, n_boot: int, rng: np.random.Generator,
-                     level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile bootstrap interval of the column means of a 0/1 matrix (units × themes).
+def bootstrap_intervals(units: np.ndarray, counts: np.ndarray, n_boot: int, rng: np.random.Generator,
+                        level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap intervals of shares ``counts / units``, for many groups and themes at once.
+
+    Resampling a group's ``n`` segments with replacement and counting those
+    that mention a theme gives, for that theme, a count drawn from the
+    binomial distribution with ``n`` trials and probability ``count / n``;
+    so each of the ``n_boot`` resampled shares is drawn as such a binomial
+    count (``rng.binomial``) divided by ``n``, which gives the same interval
+    as resampling the segments one by one, theme by theme, without holding
+    every resample in memory.
 
     Parameters
     ----------
-    present : ndarray of bool, shape (units, themes)
-        Whether each unit (segment) mentions each theme.
+    units : ndarray of int, shape (groups,)
+        Segments per group.
+    counts : ndarray of int, shape (groups, themes)
+        Segments of each group that mention each theme.
     n_boot : int
-        Number of resamples, drawn at once as an ``n_boot`` × ``units``
-        matrix of row indices (rows drawn with replacement).
+        Resamples per group and theme.
     rng : numpy.random.Generator
     level : float
         Coverage of the interval, e.g. 0.95.
 
     Returns
     -------
-    low, high : ndarray, shape (themes,)
-        The ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of each
-        column's resampled share (numpy's default, linear interpolation).
+    low, high : ndarray, shape (groups, themes)
+        The ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of the
+        resampled shares (numpy's default, linear interpolation).
     """
-    units = present.shape[0]
-    draws = rng.integers(0, units, size=(n_boot, units))
-    shares = present[draws].mean(axis=1)  # n_boot × themes
     tail = (1 - level) / 2
-    low, high = np.quantile(shares, [tail, 1 - tail], axis=0)
+    low, high = np.empty(counts.shape), np.empty(counts.shape)
+    for start in range(0, len(units), BOOTSTRAP_CHUNK):
+        n = units[start : start + BOOTSTRAP_CHUNK, None, None]
+        p = counts[start : start + BOOTSTRAP_CHUNK, :, None] / n
+        shares = rng.binomial(n, p, size=(*p.shape[:2], n_boot)) / n
+        low[start : start + BOOTSTRAP_CHUNK], high[start : start + BOOTSTRAP_CHUNK] = np.quantile(
+            shares, [tail, 1 - tail], axis=2)
     return low, high
 
 
@@ -459,35 +473,26 @@ def theme_shares(
     matches, tokens = _counts(segments, dictionary)
     segments = segments.reset_index(drop=True)
     carried = _carried(segments, by)
-    rng = np.random.default_rng(seed)
-    frames = []
-    for key, group in segments.groupby(by, sort=True, dropna=False):
-        rows = group.index.to_numpy()
-        frames.append(_group_shares(dict(zip(by, key)), group.iloc[0][carried].to_dict(),
-                                    matches[rows], tokens[rows], dictionary, n_boot, rng, level))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _group_shares(key: dict, carried: dict, matches: np.ndarray, tokens: np.ndarray,
-                  dictionary: ThemeDictionary, n_boot: int, rng: np.random.Generator,
-                  level: float) -> pd.DataFrame:
-    present = matches > 0
-    low, high = bootstrap_shares(present, n_boot, rng, level)
-    total_tokens = int(tokens.sum())
-    theme_matches_ = matches.sum(axis=0)
-    table = pd.DataFrame({
-        **{c: [v] * len(dictionary.themes) for c, v in {**key, **carried}.items()},
-        "theme": dictionary.themes,
-        "label": [dictionary.labels[t] for t in dictionary.themes],
-        "units": len(present),
-        "units_with_theme": present.sum(axis=0),
-        "share": present.mean(axis=0),
-        "share_low": low,
-        "share_high": high,
-        "matches": theme_matches_,
-        "tokens": total_tokens,
-        "per_1000_tokens": 1000 * theme_matches_ / total_tokens if total_tokens else 0.0,
-    })
+    group_no = segments.groupby(by, sort=True, dropna=False).ngroup().to_numpy()
+    firsts = segments.assign(_group=group_no).drop_duplicates("_group").sort_values("_group")
+    units = np.bincount(group_no)
+    with_theme = np.zeros((len(units), matches.shape[1]), dtype=np.int64)
+    np.add.at(with_theme, group_no, matches > 0)
+    matched = np.zeros_like(with_theme)
+    np.add.at(matched, group_no, matches)
+    group_tokens = np.bincount(group_no, weights=tokens).astype(np.int64)
+    low, high = bootstrap_intervals(units, with_theme, n_boot, np.random.default_rng(seed), level)
+    themes = dictionary.themes
+    table = firsts[by + carried].iloc[np.repeat(np.arange(len(units)), len(themes))].reset_index(drop=True)
+    table["theme"] = themes * len(units)
+    table["label"] = [dictionary.labels[t] for t in themes] * len(units)
+    table["units"] = np.repeat(units, len(themes))
+    table["units_with_theme"] = with_theme.ravel()
+    table["share"] = (with_theme / units[:, None]).ravel()
+    table["share_low"], table["share_high"] = low.ravel(), high.ravel()
+    table["matches"] = matched.ravel()
+    table["tokens"] = np.repeat(group_tokens, len(themes))
+    table["per_1000_tokens"] = np.where(table["tokens"] > 0, 1000 * table["matches"] / table["tokens"].clip(lower=1), 0.0)
     rounded = ["share", "share_low", "share_high", "per_1000_tokens"]
     table[rounded] = table[rounded].astype(float).round(4)
     return table
