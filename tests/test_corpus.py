@@ -6,7 +6,8 @@ import re
 import pytest
 
 from valduchesse.corpus import (
-    COVERAGES, CorpusError, availability, comparable_openings, cut_opening, join_parts, load_corpus, read_text_file,
+    COVERAGES, CorpusError, availability, check_languages, comparable_openings, cut_opening, join_parts, load_corpus,
+    read_text_file,
 )
 
 from conftest import TEXTS
@@ -208,3 +209,29 @@ def test_comparable_openings_leave_out_later_excerpts():
 def test_comparable_openings_in_a_language_without_texts(write_text):
     with pytest.raises(ValueError, match="no opening or full text in language 'de'"):
         comparable_openings(load_corpus(write_text()), "de")
+
+
+def test_real_texts_read_as_their_declared_language():
+    check_languages(load_corpus(TEXTS))
+
+
+def test_a_file_mixing_languages_is_caught(write_text):
+    french = "Les deux pays renforcent leur coopération policière et judiciaire contre le terrorisme et la criminalité organisée, en échangeant davantage d'informations entre leurs services."
+    dutch = "De twee landen zullen blijven werken aan een gemeenschappelijke en gecoördineerde aanpak inzake de strijd tegen de smokkelnetwerken die de illegale immigratie organiseren."
+    documents = load_corpus(write_text(body=f"{french}\n{dutch}"))
+    with pytest.raises(CorpusError) as info:
+        check_languages(documents)
+    message = str(info.value)
+    assert "2016-02-01_fr_test.txt, field 'language'" in message
+    assert "paragraph 2 reads as Dutch (nl" in message and "De twee landen" in message
+    assert "keep one language per file" in message
+
+
+def test_short_lines_are_not_judged(write_text):
+    check_languages(load_corpus(write_text(body="Alexander De Croo en Jean Castex\nLes deux pays coopèrent.")))
+
+
+def test_a_fifty_megabyte_text_loads_whole(write_text):
+    body = ("Les deux pays coopèrent contre le terrorisme. " * 1_100_000)[:50_000_000]
+    documents = load_corpus(write_text(body=body))
+    assert documents.loc[0, "chars"] == 50_000_000 and len(documents.loc[0, "text"]) == 50_000_000

@@ -135,3 +135,11 @@ def test_figures_of_a_run_with_parameters_go_to_the_output_folder(tmp_path):
     run_collection([path], {"TOP_N": 2}, tmp_path / "out", log=lambda *a, **k: None)
     injected = nbformat.read(tmp_path / "out" / "01_f.ipynb", as_version=4).cells[1].source
     assert f"FIGURES_DIR = {str((tmp_path / 'out' / 'figures').resolve())!r}" in injected
+
+
+def test_a_parameter_pointing_at_a_missing_folder_stops_before_running(tmp_path, capsys, monkeypatch):
+    write_parameter_notebook(tmp_path / "01_p.ipynb", "TEXTS_DIR = '../texts'\nLANGUAGE = 'fr'")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--folder", str(tmp_path), "-p", "TEXTS_DIR", "nowhere"]) == 2
+    assert f"no such file or folder: TEXTS_DIR = {tmp_path / 'nowhere'}" in capsys.readouterr().err
+    assert not (tmp_path / "output").exists()

@@ -212,6 +212,11 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     from the current folder.
     """
     overrides = resolve_paths(overrides or {})
+    missing = [f"{name} = {value}" for name, value in overrides.items()
+               if name.endswith(PATH_SUFFIXES) and name != FIGURES_PARAMETER and not Path(value).exists()]
+    if missing:
+        raise ParameterError(f"no such file or folder: {missing[0]}; give a path that exists, "
+                             "relative to where you run the command")
     in_place = not overrides and output_dir is None
     values = check_parameters(paths, overrides)
     if not in_place:
