@@ -2,6 +2,8 @@
 
     python -m valduchesse run [NOTEBOOK ...] [-p NAME VALUE ...] [--output DIR]
     python -m valduchesse parameters [NOTEBOOK ...]
+    python -m valduchesse determinism [NOTEBOOK ...] [--output DIR]
+    python -m valduchesse report [NOTEBOOK ...] [--output DIR] [--figures DIR]
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .runner import NotebookFailed, ParameterError, notebook_paths, parse_value, read_parameters, run_collection
+from .report import build_report
+from .runner import (
+    NotebookFailed, check_determinism, notebook_paths, parse_value, read_parameters, run_collection,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +35,18 @@ def main(argv: list[str] | None = None) -> int:
     listing = commands.add_parser("parameters", help="list each notebook's parameters and defaults")
     listing.add_argument("notebooks", nargs="*", type=Path)
     listing.add_argument("--folder", type=Path, default=Path("notebooks"))
+    determinism = commands.add_parser("determinism", help="run the notebooks twice and compare every output")
+    determinism.add_argument("notebooks", nargs="*", type=Path)
+    determinism.add_argument("--folder", type=Path, default=Path("notebooks"))
+    determinism.add_argument("--output", type=Path, default=Path("output/determinism"),
+                             help="folder for the two runs (default: %(default)s)")
+    report = commands.add_parser("report", help="render the executed notebooks to a small HTML site")
+    report.add_argument("notebooks", nargs="*", type=Path)
+    report.add_argument("--folder", type=Path, default=Path("notebooks"))
+    report.add_argument("--figures", type=Path, default=Path("figures"),
+                        help="where the headline figure is (default: %(default)s)")
+    report.add_argument("--output", type=Path, default=Path("build/report"),
+                        help="folder of the site (default: %(default)s)")
     args = parser.parse_args(argv)
 
     paths = args.notebooks or notebook_paths(args.folder)
@@ -44,9 +61,19 @@ def main(argv: list[str] | None = None) -> int:
                 for name, default in read_parameters(path).items():
                     print(f"  {name} = {default!r}")
             return 0
+        if args.command == "report":
+            index = build_report(paths, args.output, args.figures)
+            print(f"report written: {index} ({len(paths)} notebook pages); open it in a browser")
+            return 0
+        if args.command == "determinism":
+            differences = check_determinism(paths, args.output)
+            for name in differences:
+                print(f"differs between the two runs: {name}", file=sys.stderr)
+            print("deterministic: every figure and notebook output is identical" if not differences else "")
+            return 1 if differences else 0
         overrides = {name: parse_value(value) for name, value in args.parameter}
         run_collection(paths, overrides, args.output)
-    except ParameterError as err:
+    except ValueError as err:  # a ParameterError, or a report input that is missing
         print(f"error: {err}", file=sys.stderr)
         return 2
     except NotebookFailed as err:

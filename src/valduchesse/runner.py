@@ -13,12 +13,15 @@ tagged ``injected-parameters`` right after it, and the executed copies go to
 an output folder, with the figures in its ``figures/`` subfolder.
 
 A failing cell stops the run with the notebook's name, the cell's number
-(counting every cell from 1) and the error.
+(counting every cell from 1) and the error. :func:`check_determinism` runs
+the collection twice and lists every figure or notebook output that differs.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import sys
 import time
 from pathlib import Path
@@ -233,3 +236,29 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
         log(f"done in {seconds:.1f} s")
     where = "in place" if in_place else f"into {output_dir}"
     log(f"{len(paths)} notebook(s) executed {where} in {total:.1f} s")
+
+
+def output_digests(folder: Path) -> dict[str, str]:
+    """SHA-256 of every figure file and of every notebook's outputs in a run's output folder."""
+    digests = {}
+    for path in sorted((folder / "figures").glob("*")):
+        digests[f"figures/{path.name}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    for path in sorted(folder.glob("*.ipynb")):
+        outputs = [cell.get("outputs", []) for cell in nbformat.read(path, as_version=4).cells]
+        digests[path.name] = hashlib.sha256(json.dumps(outputs, sort_keys=True).encode()).hexdigest()
+    return digests
+
+
+def check_determinism(paths: list[Path], workdir: str | Path, log=print) -> list[str]:
+    """Run ``paths`` twice into ``workdir``/run-1 and run-2; return the files whose outputs differ.
+
+    Every figure (PNG and SVG bytes) and every notebook's outputs are
+    compared by SHA-256; a file made by one run only counts as a difference.
+    The committed notebooks and figures are not touched.
+    """
+    runs = [Path(workdir) / "run-1", Path(workdir) / "run-2"]
+    for run in runs:
+        log(f"run {run.name}:")
+        run_collection(paths, {}, run, log=log)
+    first, second = (output_digests(run) for run in runs)
+    return sorted(name for name in first.keys() | second.keys() if first.get(name) != second.get(name))
