@@ -65,9 +65,11 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     # Put the caption under everything already drawn (rotated tick labels included).
     bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
     fig.text(0.01, bottom - 0.02, caption, ha="left", va="top", fontsize=8, color="#333333", wrap=True)
+    # Lay the figure out once for both files, instead of once per file ("tight" bounding box).
+    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
-    fig.savefig(paths[0], metadata={"Software": None})
-    fig.savefig(paths[1], metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
+    fig.savefig(paths[0], bbox_inches=box, metadata={"Software": None})
+    fig.savefig(paths[1], bbox_inches=box, metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
     return paths
 
 
