@@ -4,6 +4,7 @@
     python -m valduchesse parameters [NOTEBOOK ...]
     python -m valduchesse determinism [NOTEBOOK ...] [--output DIR]
     python -m valduchesse report [NOTEBOOK ...] [--output DIR] [--figures DIR]
+    python -m valduchesse fetch [--texts DIR] [--dry-run] [--timeout S] [--max-bytes N] [--retries N]
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from .corpus import CorpusError
+from .fetch import (
+    DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, AllowListError, exit_status, fetch_corpus, format_report, load_allow_list,
+)
 from .report import build_report
 from .runner import (
     NotebookFailed, check_determinism, notebook_paths, parse_value, read_parameters, run_collection,
@@ -47,7 +52,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the headline figure is (default: %(default)s)")
     report.add_argument("--output", type=Path, default=Path("build/report"),
                         help="folder of the site (default: %(default)s)")
+    fetch = commands.add_parser("fetch", help="replace the excerpts in texts/ by the full official texts (online)")
+    fetch.add_argument("--texts", type=Path, default=Path("texts"), help="the texts folder (default: %(default)s)")
+    fetch.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    fetch.add_argument("--allow-list", type=Path, default=None,
+                       help="file of official hosts to download from (default: the package's official_domains.yml)")
+    fetch.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per request (default: %(default)s)")
+    fetch.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                       help="largest page accepted (default: %(default)s)")
+    fetch.add_argument("--retries", type=int, default=2, help="retries on transient errors (default: %(default)s)")
     args = parser.parse_args(argv)
+    if args.command == "fetch":
+        return run_fetch(args)
 
     paths = args.notebooks or notebook_paths(args.folder)
     missing = [p for p in paths if not p.is_file()]
@@ -80,6 +96,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nerror: {err}", file=sys.stderr)
         return 1
     return 0
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    """``fetch``: print the report; 1 if a text was refused or failed, 2 if the inputs are broken."""
+    try:
+        report = fetch_corpus(args.texts, dry_run=args.dry_run, allowed=load_allow_list(args.allow_list),
+                              timeout=args.timeout, max_bytes=args.max_bytes, retries=args.retries)
+    except (CorpusError, AllowListError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(format_report(report))
+    return exit_status(report)
 
 
 if __name__ == "__main__":

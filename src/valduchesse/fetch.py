@@ -1,0 +1,684 @@
+"""Replace the excerpts in texts/ by the full official texts, with integrity checks.
+
+:func:`fetch_corpus` goes through the texts folder document by document (one
+meeting, language and kind; the parts of one document together). A document
+held only as excerpts is downloaded from its ``source_url``, the declaration's
+text is taken out of the HTML with BeautifulSoup, and the stored text is
+replaced by the full one only when every check passes:
+
+* **Where the full text starts.** The page's text (``main``, else an
+  ``article``, else ``body``; scripts, styles, navigation, asides, forms and
+  footers dropped; every block element a line) is searched for the stored
+  opening excerpt. The full text is the page's text from where the excerpt
+  starts to the end of that content: page furniture before it is dropped.
+* **Integrity.** After whitespace and quote normalisation (:func:`normalise`)
+  the stored opening excerpt must be a prefix of the full text. Every later
+  part (a ``later excerpt`` from another official copy, such as part 2 of the
+  2018 French declaration) must be found in it paragraph by paragraph, in
+  order, and must end after the part before it ends. Copies of one document
+  may skip passages, so a later part is not required to be contiguous; an
+  opening always is. When the check fails nothing is written and the reason
+  says at which character of the stored text, and with which words on either
+  side, the two diverge.
+* **Never worse.** A text is never replaced by a shorter one, or by one that
+  fails the check; a file is written to a temporary file in the same folder,
+  read back through the corpus loader, and only then renamed over the old
+  one (``os.replace``, atomic). The parts of a multi-part document become one
+  file, written over part 1's file; the other parts' files are removed only
+  after it is in place, so the folder loads at every moment. Files that
+  changed on disk while the page was being fetched are left alone.
+* **Safety.** Only ``https`` addresses whose host is on the allow-list
+  (:data:`ALLOW_LIST_PATH`, exact host names) are requested, and redirects are
+  followed by hand, each target checked against the list before it is
+  requested. Each attempt has a timeout (for the connection, for every read,
+  and for the whole body), the body is capped (:data:`DEFAULT_MAX_BYTES`),
+  the content type must be HTML, and connection errors, timeouts and 429/5xx
+  answers are retried with exponential backoff. No code from the page runs:
+  the HTML is only parsed. Tests may let ``http://127.0.0.1`` through with
+  ``load_allow_list(allow_loopback_http=True)``; nothing does so by default.
+
+The written file keeps the header of part 1 and adds ``coverage: full text``,
+``retrieved`` (the date), ``sha256`` (of the new body, as ``load_corpus``
+computes it), ``other_source_urls`` (every other part's address),
+``retrieved_url`` (only if redirects led elsewhere), ``replaced_excerpts``
+(each replaced file's id and body SHA-256) and ``excerpt_notes`` (the old
+notes, which described the excerpts); ``notes`` says how the text was fetched.
+``source_url`` is the address whose page gave the text.
+
+The result is a report table, one row per document: ``fetched``, ``would
+fetch`` (``dry_run``), ``skipped`` (already a full text, or nothing to check
+against), ``refused`` (a safety or integrity check said no) or ``failed`` (the
+page could not be had); :func:`exit_status` is 1 if anything was refused or
+failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import stat
+import tempfile
+import time
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pandas as pd
+import requests
+import yaml
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+
+from .corpus import CorpusError, load_corpus, read_text_file, validate_header
+
+ALLOW_LIST_PATH = Path(__file__).with_name("official_domains.yml")
+"""The data file listing the official hosts that may be fetched from (https only)."""
+
+DEFAULT_TIMEOUT = 20.0
+"""Seconds allowed for the connection, for each read and for the whole body of one attempt."""
+DEFAULT_MAX_BYTES = 5_000_000
+"""Largest page body accepted (decoded bytes)."""
+DEFAULT_RETRIES = 2
+"""Further attempts after a connection error, timeout or 429/5xx answer."""
+DEFAULT_BACKOFF = 1.0
+"""Seconds before the first retry; doubled before each further one."""
+MAX_REDIRECTS = 5
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+LOOPBACK_HOSTS = frozenset({"127.0.0.1"})
+USER_AGENT = "valduchesse-fetch/0.1 (text-as-data research corpus)"
+
+OUTCOMES = ("fetched", "would fetch", "skipped", "refused", "failed")
+REPORT_COLUMNS = ["doc_ids", "meeting_date", "language", "url", "outcome", "reason", "old_chars",
+                  "new_chars", "file"]
+
+DROP_TAGS = ("head", "script", "style", "noscript", "template", "nav", "aside", "footer", "form",
+             "iframe", "object", "embed", "svg", "canvas", "button", "select", "input", "textarea",
+             "dialog", "map", "audio", "video")
+"""Elements whose content is never part of the text (code, page furniture, controls)."""
+BLOCK_TAGS = ("address", "article", "blockquote", "caption", "dd", "details", "div", "dl", "dt",
+              "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "li",
+              "main", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul")
+"""Elements that start and end a line of the extracted text."""
+
+_QUOTES = {"\u2019": "'", "\u2018": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+           "\u2039": '"', "\u203a": '"'}
+_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_LIST_MARKER = re.compile(r"^\s*[-\u2010-\u2015\u2022*]\s+")
+_HTML_SPACE = re.compile(r"[ \t\r\n\f\v]+")
+
+
+class AllowListError(ValueError):
+    """The allow-list data file cannot be used; the message says how to fix it."""
+
+
+class FetchProblem(Exception):
+    """Why one page or text was not used; ``outcome`` is ``refused`` or ``failed``."""
+
+    outcome = "failed"
+
+
+class Refused(FetchProblem):
+    """A safety or integrity check said no."""
+
+    outcome = "refused"
+
+
+class Failed(FetchProblem):
+    """The page could not be had (network, timeout, HTTP error)."""
+
+    outcome = "failed"
+
+
+class _Transient(Exception):
+    """An attempt that may succeed if repeated."""
+
+
+# --- allow-list ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AllowList:
+    """Hosts that may be fetched from, over https only (plus ``http://127.0.0.1`` when tests ask)."""
+
+    hosts: frozenset[str]
+    source: str = "official_domains.yml"
+    loopback_http: bool = False
+
+    def problem(self, url: str) -> str | None:
+        """Why ``url`` may not be requested, or None if it may."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as err:
+            return f"{url!r} is not a valid address ({err})"
+        host = (parts.hostname or "").lower()
+        if parts.username is not None or parts.password is not None:
+            return f"{url} holds a user name or password; such addresses are never fetched"
+        if self.loopback_http and parts.scheme in ("http", "https") and host in LOOPBACK_HOSTS:
+            return None
+        if parts.scheme != "https":
+            return f"{url} is not an https address; only https is fetched"
+        if port not in (None, 443):
+            return f"{url} names port {port}; only the standard https port is fetched"
+        if host not in self.hosts:
+            return f"{host or url} is not on the allow-list of official domains ({self.source})"
+        return None
+
+
+def load_allow_list(path: str | Path | None = None, *, extra_hosts=(), allow_loopback_http: bool = False) -> AllowList:
+    """Read the allow-list data file (default :data:`ALLOW_LIST_PATH`).
+
+    The file is YAML with a list ``hosts`` of bare host names, matched
+    exactly. ``extra_hosts`` adds host names (checked the same way);
+    ``allow_loopback_http`` also lets ``http://127.0.0.1:PORT`` through, for
+    tests that serve pages themselves. Raises :class:`AllowListError` for an
+    entry with a scheme, path, port, wildcard or upper-case letters.
+    """
+    path = Path(path) if path is not None else ALLOW_LIST_PATH
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise AllowListError(f"{path}: cannot read the allow-list ({err}). Fix: restore the file") from None
+    entries = data.get("hosts") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise AllowListError(f"{path}: no list 'hosts'. Fix: write 'hosts:' and one '  - host.name' per line")
+    hosts = set()
+    for entry in [*entries, *extra_hosts]:
+        host = str(entry)
+        if "://" in host:
+            raise AllowListError(
+                f"{path}: entry {host!r} has a scheme. Fix: write the host name only "
+                f"({urlsplit(host).hostname!r}); only https is ever fetched")
+        if not _HOST_NAME.match(host):
+            raise AllowListError(
+                f"{path}: entry {host!r} is not a lower-case host name. Fix: write e.g. "
+                "'premier.fgov.be' (no path, port or wildcard)")
+        hosts.add(host)
+    return AllowList(frozenset(hosts), source=path.name, loopback_http=allow_loopback_http)
+
+
+# --- download -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One downloaded page: the address asked for, where it ended up, its bytes and charset."""
+
+    url: str
+    final_url: str
+    content: bytes
+    encoding: str | None
+    attempts: int
+
+
+def _content_type(value: str) -> tuple[str, str | None]:
+    media, _, params = value.partition(";")
+    charset = None
+    for param in params.split(";"):
+        name, _, val = param.partition("=")
+        if name.strip().lower() == "charset" and val.strip():
+            charset = val.strip().strip("\"'")
+    return media.strip().lower(), charset
+
+
+def _attempt(session: requests.Session, url: str, timeout: float, max_bytes: int):
+    """One request: ``("redirect", location)``, ``("status", code, reason)`` or ``("page", bytes, charset)``."""
+    started = time.monotonic()
+    with session.get(url, stream=True, allow_redirects=False, timeout=timeout) as response:
+        code = response.status_code
+        if code in REDIRECT_STATUS:
+            return ("redirect", response.headers.get("Location"))
+        if code in RETRY_STATUS:
+            raise _Transient(f"HTTP {code} {response.reason}")
+        if code != 200:
+            return ("status", code, response.reason)
+        media, charset = _content_type(response.headers.get("Content-Type", ""))
+        if media not in HTML_TYPES:
+            raise Refused(f"{url} answered with content type {media or 'none'!r}, not HTML; nothing of it is used")
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise Refused(f"{url} announces {int(declared):,} bytes, over the cap of {max_bytes:,}")
+        chunks, size = [], 0
+        for chunk in response.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if size > max_bytes:
+                raise Refused(f"{url} sent more than the cap of {max_bytes:,} bytes; reading stopped")
+            if time.monotonic() - started > timeout:
+                raise _Transient(f"the body took longer than {timeout:g} s")
+            chunks.append(chunk)
+        return ("page", b"".join(chunks), charset)
+
+
+def download(url: str, allowed: AllowList, *, timeout: float = DEFAULT_TIMEOUT,
+             max_bytes: int = DEFAULT_MAX_BYTES, retries: int = DEFAULT_RETRIES,
+             backoff: float = DEFAULT_BACKOFF, session: requests.Session | None = None) -> Page:
+    """Download one HTML page from an allowed address; raise :class:`Refused` or :class:`Failed`.
+
+    Redirects are followed by hand (at most :data:`MAX_REDIRECTS`), each target
+    checked against ``allowed`` before it is requested. Connection errors,
+    timeouts and 429/5xx answers are tried again ``retries`` times, after
+    ``backoff``, ``2 * backoff``, … seconds; other HTTP errors are not.
+    """
+    problem = allowed.problem(url)
+    if problem:
+        raise Refused(f"not requested: {problem}")
+    own_session = session is None
+    session = session or _new_session()
+    try:
+        current, attempts = url, 0
+        for _hop in range(MAX_REDIRECTS + 1):
+            for attempt in range(retries + 1):
+                attempts += 1
+                try:
+                    result = _attempt(session, current, timeout, max_bytes)
+                    break
+                except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
+                        _Transient) as err:
+                    if attempt == retries:
+                        raise Failed(f"{current}: {_describe(err, timeout)} (gave up after {retries + 1} "
+                                     f"attempt{'s' if retries else ''})") from None
+                    time.sleep(backoff * 2 ** attempt)
+                except requests.RequestException as err:
+                    raise Failed(f"{current}: {_describe(err, timeout)}") from None
+            if result[0] == "page":
+                return Page(url, current, result[1], result[2], attempts)
+            if result[0] == "status":
+                raise Failed(f"{current} answered HTTP {result[1]} {result[2]}; not retried")
+            if not result[1]:
+                raise Failed(f"{current} answered with a redirect but no address to go to")
+            target = urljoin(current, result[1])
+            problem = allowed.problem(target)
+            if problem:
+                raise Refused(f"redirect from {current} to {target} not followed: {problem}")
+            current = target
+        raise Refused(f"{url}: more than {MAX_REDIRECTS} redirects; not followed further")
+    finally:
+        if own_session:
+            session.close()
+
+
+def _describe(err: Exception, timeout: float) -> str:
+    if isinstance(err, requests.Timeout) or "timed out" in str(err).lower():
+        return f"no answer within the timeout of {timeout:g} s"
+    if isinstance(err, requests.ConnectionError):
+        cause = re.search(r"Caused by (\w+)", str(err))
+        return f"connection failed ({cause.group(1) if cause else type(err).__name__})"
+    return str(err) or type(err).__name__
+
+
+def _new_session() -> requests.Session:
+    session = requests.Session()
+    session.headers.update({"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml"})
+    return session
+
+
+# --- extraction ---------------------------------------------------------------------------------
+
+
+def extract_texts(html: bytes | str, encoding: str | None = None) -> list[str]:
+    """The candidate texts of an HTML page: each ``main``, each ``article``, then the ``body``.
+
+    Parsed with BeautifulSoup and the standard library's ``html.parser``
+    (nothing on the page is run). :data:`DROP_TAGS` are removed, each of
+    :data:`BLOCK_TAGS` and ``br`` ends a line, runs of HTML white space in a
+    line become one space (non-breaking spaces are kept), empty lines go,
+    and the text is put in Unicode NFC. Duplicates are given once.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        if isinstance(html, bytes):
+            soup = BeautifulSoup(html, "html.parser", from_encoding=encoding)
+        else:
+            soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(DROP_TAGS):
+        if not tag.decomposed:
+            tag.decompose()
+    for tag in soup.find_all("br"):
+        tag.replace_with("\n")
+    for tag in soup.find_all(BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    roots = soup.find_all("main") + soup.find_all("article") + [soup.body or soup]
+    texts = []
+    for root in roots:
+        text = _clean_lines(root.get_text())
+        if text and text not in texts:
+            texts.append(text)
+    return texts
+
+
+def _clean_lines(text: str) -> str:
+    lines = (_HTML_SPACE.sub(" ", line).strip(" ") for line in unicodedata.normalize("NFC", text).split("\n"))
+    return "\n".join(line for line in lines if line and not line.isspace())
+
+
+# --- integrity checks ---------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """``text`` as the integrity check compares it: see :func:`normalise_with_index`."""
+    return _normalise(text)[0]
+
+
+def normalise_with_index(text: str) -> tuple[str, list[int]]:
+    """Normalise ``text`` and give, for each character of the result, its index in ``text``.
+
+    Every run of white space (line breaks and non-breaking spaces included)
+    becomes one space and white space at either end goes; soft hyphens and
+    zero-width characters go; ’ ‘ ‚ ‛ ′ become ``'`` and “ ” „ ‟ « » ‹ › become
+    ``"``. Nothing else changes (dashes, case and accents count).
+    """
+    return _normalise(text)
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    chars: list[str] = []
+    index: list[int] = []
+    space_at = None
+    for i, char in enumerate(text):
+        if char in _INVISIBLE:
+            continue
+        if char.isspace():
+            if space_at is None and chars:
+                space_at = i
+            continue
+        if space_at is not None:
+            chars.append(" ")
+            index.append(space_at)
+            space_at = None
+        chars.append(_QUOTES.get(char, char))
+        index.append(i)
+    return "".join(chars), index
+
+
+class Mismatch(Refused):
+    """The stored text is not in the fetched one as it must be; ``progress`` is how far it matched."""
+
+    def __init__(self, message: str, progress: int = 0):
+        super().__init__(message)
+        self.progress = progress
+
+
+def _snippet(text: str, at: int, before: int = 25, after: int = 35) -> str:
+    start = max(0, at - before)
+    piece = text[start:at] + "⟨here⟩" + text[at:at + after]
+    return ("…" if start else "") + piece + ("…" if at + after < len(text) else "")
+
+
+def locate_opening(excerpt: str, page_text: str) -> int:
+    """Where the full text starts in ``page_text``: the index at which ``excerpt`` starts.
+
+    After :func:`normalise` on both sides, the excerpt must occur whole in the
+    page's text; the full text is the page's text from there on, so the
+    normalised excerpt is a prefix of it. Otherwise raises :class:`Mismatch`
+    saying at which character of the excerpt (and line) the page diverges,
+    with the words on each side, or that the page's text ends first.
+    """
+    norm_e, index_e = _normalise(excerpt)
+    norm_p, index_p = _normalise(page_text)
+    if not norm_e:
+        raise Mismatch("the stored excerpt is empty")
+    found = norm_p.find(norm_e)
+    if found >= 0:
+        return index_p[found]
+    anchor = norm_e[: min(len(norm_e), 30)]
+    starts, pos = [], norm_p.find(anchor)
+    while pos >= 0 and len(starts) < 100:
+        starts.append(pos)
+        pos = norm_p.find(anchor, pos + 1)
+    if not starts:
+        raise Mismatch(f"the excerpt's opening \"{anchor}…\" is nowhere in the page's text, which starts "
+                       f"\"{norm_p[:60]}…\"")
+    best = max(starts, key=lambda s: len(os.path.commonprefix([norm_e, norm_p[s:]])))
+    same = len(os.path.commonprefix([norm_e, norm_p[best:]]))
+    at = index_e[same]
+    line = excerpt.count("\n", 0, at) + 1
+    if best + same >= len(norm_p):
+        raise Mismatch(f"the page's text ends at character {at:,} (line {line}) of the stored excerpt, before "
+                       f"the excerpt does: the page holds less than the stored text", same)
+    raise Mismatch(f"the stored excerpt and the page diverge at character {at:,} (line {line}) of the excerpt: "
+                   f"stored \"{_snippet(norm_e, same)}\" / page \"{_snippet(norm_p, best + same)}\"", same)
+
+
+def locate_later_part(excerpt: str, full_text: str, not_before_end: int = 0, label: str = "the part",
+                      preceding: str = "") -> int:
+    """Check that a later part's paragraphs are in ``full_text``, in order; return where it ends.
+
+    Each non-empty line of ``excerpt`` (a list marker such as ``- `` at its
+    start dropped) must be found in the normalised ``full_text`` after the
+    previous one; the returned end (in normalised characters) must lie after
+    ``not_before_end``, the end of the part before, so that parts come in
+    reading order. Raises :class:`Mismatch` naming the paragraph not found;
+    ``preceding`` (the page's text before the full text starts) only serves
+    to say when a paragraph is on the page, but before part 1.
+    """
+    norm_full = normalise(full_text)
+    paragraphs = [normalise(_LIST_MARKER.sub("", line)) for line in excerpt.split("\n")]
+    paragraphs = [p for p in paragraphs if p]
+    if not paragraphs:
+        raise Mismatch(f"{label} is empty")
+    pos = 0
+    for number, paragraph in enumerate(paragraphs, 1):
+        found = norm_full.find(paragraph, pos)
+        if found < 0:
+            if norm_full.find(paragraph) >= 0:
+                where = "in the fetched text only before the paragraphs that precede it: not in reading order"
+            elif paragraph in normalise(preceding):
+                where = "on the page only before where part 1 starts: the parts are not in reading order"
+            else:
+                where = "not in the fetched text"
+            raise Mismatch(f"paragraph {number} of {label} (\"{paragraph[:50]}…\") is {where}",
+                           progress=len(normalise(preceding)) + pos)
+        pos = found + len(paragraph)
+    if pos <= not_before_end:
+        raise Mismatch(f"{label} ends before the part preceding it does: the parts are not in reading order")
+    return pos
+
+
+def full_text_for(parts: list[str], candidates: list[str]) -> str:
+    """The full text that holds every part, from the first candidate page text that does.
+
+    ``parts`` are the stored bodies in part order, the first an opening
+    excerpt; see :func:`locate_opening` and :func:`locate_later_part`.
+    Raises the :class:`Mismatch` of the candidate that matched furthest.
+    """
+    best: Mismatch | None = None
+    for candidate in candidates:
+        try:
+            start = locate_opening(parts[0], candidate)
+            full = candidate[start:]
+            end = len(normalise(parts[0]))
+            for number, part in enumerate(parts[1:], 2):
+                end = locate_later_part(part, full, end, f"part {number}", candidate[:start])
+            return full
+        except Mismatch as err:
+            if best is None or err.progress > best.progress:
+                best = err
+    raise best if best is not None else Mismatch("the page has no text")
+
+
+# --- the corpus ---------------------------------------------------------------------------------
+
+
+def fetch_corpus(texts_dir: str | Path, *, dry_run: bool = False, allowed: AllowList | None = None,
+                 timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
+                 retries: int = DEFAULT_RETRIES, backoff: float = DEFAULT_BACKOFF,
+                 today: dt.date | None = None) -> pd.DataFrame:
+    """Replace each document held only as excerpts in ``texts_dir`` by its full official text.
+
+    Returns the report, one row per document (columns :data:`REPORT_COLUMNS`;
+    ``outcome`` one of :data:`OUTCOMES`, ``reason`` why). ``dry_run`` fetches
+    and checks but writes nothing. ``allowed`` defaults to
+    :func:`load_allow_list` (the packaged list, https only). A problem with one
+    document never stops the others. Raises :class:`CorpusError` if the folder
+    does not load, and :class:`AllowListError` if the allow-list is broken.
+    """
+    texts_dir = Path(texts_dir)
+    documents = load_corpus(texts_dir)
+    allowed = allowed if allowed is not None else load_allow_list()
+    today = today or dt.date.today()
+    options = dict(timeout=timeout, max_bytes=max_bytes, retries=retries, backoff=backoff)
+    rows = []
+    with _new_session() as session:
+        for _, group in documents.groupby(["meeting_date", "language", "kind"], sort=True):
+            group = group.sort_values(["part", "doc_id"])
+            row = {"doc_ids": ", ".join(group["doc_id"]), "meeting_date": f"{group['meeting_date'].iloc[0]:%Y-%m-%d}",
+                   "language": group["language"].iloc[0], "url": "", "old_chars": int(group["chars"].sum()),
+                   "new_chars": None, "file": ""}
+            try:
+                row.update(_fetch_document(texts_dir, group, allowed, session, options, dry_run, today))
+            except FetchProblem as err:
+                row.update(outcome=err.outcome, reason=str(err))
+            except (OSError, CorpusError, yaml.YAMLError, RecursionError) as err:
+                row.update(outcome="failed", reason=f"{type(err).__name__}: {err}")
+            rows.append(row)
+    report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    report["new_chars"] = report["new_chars"].astype("Int64")
+    return report
+
+
+def _fetch_document(texts_dir: Path, group: pd.DataFrame, allowed: AllowList, session: requests.Session,
+                    options: dict, dry_run: bool, today: dt.date) -> dict:
+    coverages = list(group["coverage"])
+    urls = list(dict.fromkeys(group["source_url"]))
+    if "full text" in coverages:
+        extra = "" if len(group) == 1 else f" (with {len(group) - 1} other part file(s): review them by hand)"
+        return {"outcome": "skipped", "reason": "already a full text" + extra, "url": urls[0]}
+    if coverages[0] != "opening excerpt" or group["part"].iloc[0] != 1:
+        return {"outcome": "skipped", "url": urls[0],
+                "reason": "no opening excerpt (part 1): where the full text starts cannot be checked"}
+    paths = [texts_dir / name for name in group["file"]]
+    originals = {path: path.read_bytes() for path in paths}
+    bodies = list(group["text"])
+    problems: list[FetchProblem] = []
+    for url in urls:
+        try:
+            page = download(url, allowed, session=session, **options)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # bs4's guesses about odd markup
+                candidates = extract_texts(page.content, page.encoding)
+            full = full_text_for(bodies, candidates)
+        except FetchProblem as err:
+            problems.append(err if len(urls) == 1 or url in str(err) else type(err)(f"{url}: {err}"))
+            continue
+        try:
+            return _use_full_text(texts_dir, group, paths, originals, page, full, urls, dry_run, today)
+        except FetchProblem as err:
+            return {"outcome": err.outcome, "reason": str(err), "url": page.url, "new_chars": len(full)}
+    outcome = "refused" if any(p.outcome == "refused" for p in problems) else "failed"
+    return {"outcome": outcome, "url": " ".join(urls), "reason": "; ".join(str(p) for p in problems)}
+
+
+def _use_full_text(texts_dir, group, paths, originals, page: Page, full: str, urls, dry_run, today) -> dict:
+    old_chars = int(group["chars"].sum())
+    result = {"url": page.url, "new_chars": len(full)}
+    if len(full) < old_chars:  # several parts: all of them together, overlaps counted twice (conservative)
+        stored = "stored text" if len(group) == 1 else f"{len(group)} stored parts together"
+        raise Refused(f"the fetched text ({len(full):,} characters) is shorter than the {stored} "
+                      f"({old_chars:,}); kept the stored text")
+    if len(group) == 1 and normalise(full) == normalise(group["text"].iloc[0]):
+        return {**result, "outcome": "skipped", "reason": "the page holds nothing beyond the stored excerpt"}
+    what = (f"{old_chars:,} -> {len(full):,} characters from {page.url}"
+            + (f" (redirected to {page.final_url})" if page.final_url != page.url else "")
+            + (f"; {len(group)} parts merged into {paths[0].name}" if len(group) > 1 else ""))
+    if dry_run:
+        return {**result, "outcome": "would fetch", "reason": what, "file": paths[0].name}
+    header, _ = read_text_file(paths[0])
+    content = _file_text(header, group, full, page, urls, today)
+    _write_atomically(paths[0], content, full, originals[paths[0]])
+    for path in paths[1:]:
+        if path.read_bytes() != originals[path]:
+            raise Failed(f"{paths[0].name} written, but {path.name} changed meanwhile and was not removed: "
+                         "remove it by hand once checked")
+        path.unlink()
+    return {**result, "outcome": "fetched", "reason": what, "file": paths[0].name}
+
+
+def _file_text(header: dict, group: pd.DataFrame, full: str, page: Page, urls: list[str], today: dt.date) -> str:
+    fields = dict(header)
+    fields.pop("part", None)
+    fields["source_url"] = page.url
+    earlier = fields.get("other_source_urls") or []
+    earlier = [earlier] if isinstance(earlier, str) else list(earlier)
+    others = [u for u in dict.fromkeys([*urls, *earlier]) if u != page.url]
+    if others:
+        fields["other_source_urls"] = others
+    if page.final_url != page.url:
+        fields["retrieved_url"] = page.final_url
+    fields["coverage"] = "full text"
+    fields["chars"] = len(full)
+    ids = list(group["doc_id"])
+    fields["notes"] = (f"full text fetched by 'python -m valduchesse fetch' from source_url on {today:%Y-%m-%d}; "
+                       f"page text before the start of the stored opening excerpt dropped; the stored excerpt"
+                       + (f"s {', '.join(ids)} were" if len(ids) > 1 else f" {ids[0]} was")
+                       + " found in it (whitespace and quotes normalised), in order; their notes are in excerpt_notes")
+    excerpt_notes = {doc: str(note) for doc, note in zip(group["doc_id"], group["notes"]) if note}
+    if excerpt_notes:
+        fields["excerpt_notes"] = excerpt_notes
+    fields["replaced_excerpts"] = dict(zip(group["doc_id"], group["sha256"]))
+    fields["retrieved"] = today
+    fields["sha256"] = hashlib.sha256(full.encode("utf-8")).hexdigest()
+    head = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False)
+    return f"---\n{head}---\n{full}\n"
+
+
+def _write_atomically(target: Path, content: str, body: str, original: bytes) -> None:
+    """Write ``content`` to a hidden temporary file beside ``target``, check it, then rename it over."""
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=target.parent,
+                                         prefix=f".{target.stem}.", suffix=".tmp", delete=False)
+    temp = Path(handle.name)
+    try:
+        with handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        header, read_body = read_text_file(temp)
+        validate_header(target, header, read_body)
+        if read_body != body:
+            raise Refused(f"{target.name}: the written text does not read back as fetched; nothing replaced")
+        if target.read_bytes() != original:
+            raise Refused(f"{target.name} changed while the page was fetched; left as it is")
+        os.chmod(temp, stat.S_IMODE(target.stat().st_mode))
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    try:
+        directory = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(directory)
+    except OSError:
+        pass
+    finally:
+        os.close(directory)
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def format_report(report: pd.DataFrame) -> str:
+    """The report as plain text: one line per document, its reason indented below, then the counts."""
+    lines = []
+    width = max([len(d) for d in report["doc_ids"]] + [8])
+    lines.append(f"{'outcome':<12} {'document':<{width}} {'chars':>17}")
+    for row in report.itertuples(index=False):
+        chars = f"{row.old_chars:,}" + (f" -> {row.new_chars:,}" if pd.notna(row.new_chars) else "")
+        lines.append(f"{row.outcome:<12} {row.doc_ids:<{width}} {chars:>17}")
+        lines.append(f"{'':12} {row.reason}")
+    counts = report["outcome"].value_counts()
+    lines.append(", ".join(f"{counts[o]} {o}" for o in OUTCOMES if o in counts))
+    return "\n".join(lines)
+
+
+def exit_status(report: pd.DataFrame) -> int:
+    """0 if every document was fetched, would be, or was skipped; 1 if any was refused or failed."""
+    return int(bool(report["outcome"].isin(["refused", "failed"]).any()))

@@ -1,0 +1,531 @@
+"""The corpus fetcher against a real HTTP server on 127.0.0.1 (no mocks of the HTTP client).
+
+Each test copies a few files of texts/ into a temporary folder, points their
+source_url at a page that this module serves on 127.0.0.1, and runs the
+fetcher there. The pages are built around the stored excerpts; what follows an
+excerpt is TEST DATA written here, not an official text, and never reaches
+texts/ (checked byte for byte when the module ends). Nothing here touches the
+network beyond 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import hashlib
+import html
+import re
+import shutil
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+import pytest
+
+from valduchesse.corpus import join_parts, load_corpus, read_text_file
+from valduchesse.fetch import (
+    AllowListError, exit_status, extract_texts, fetch_corpus, format_report, load_allow_list, locate_opening,
+    normalise,
+)
+
+from conftest import TEXTS
+
+FR_2016 = "2016-02-01_fr_archive-premier-be.txt"
+FR_2017 = "2017-10-16_fr_info-gouv-fr.txt"
+FR_2018_PART1 = "2018-06-11_fr_gouvernement-fr.txt"
+FR_2018_PART2 = "2018-06-11_fr_info-gouv-fr.txt"
+NL_2021_FULL = "2021-11-22_nl_sophiewilmes-be.txt"
+TODAY = dt.date(2030, 1, 2)
+MARK = "TEST DATA — not an official text"
+CONTINUATION = [
+    f"{MARK}: this paragraph was written by tests/test_fetch.py to stand for the rest of a declaration.",
+    f"{MARK}: a second invented paragraph, so that the fetched text is clearly longer than the excerpt.",
+    f"{MARK}: end of the invented continuation.",
+]
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (the name http.server calls)
+        server = self.server
+        with server.lock:
+            server.hits[self.path] += 1
+            count = server.hits[self.path]
+        route = server.routes.get(self.path)
+        try:
+            if route is None:
+                self.send_error(404)
+            else:
+                route(self, count)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+def send(handler, body, content_type="text/html; charset=utf-8", status=200, length=True, headers=()):
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    for name, value in headers:
+        handler.send_header(name, value)
+    if length:
+        handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = _Server(("127.0.0.1", 0), _Handler)
+    httpd.routes, httpd.hits, httpd.lock, httpd.stop = {}, collections.Counter(), threading.Lock(), threading.Event()
+    httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.stop.set()
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def texts_unchanged():
+    """texts/ must be byte-identical after every test of this module."""
+    def snapshot():
+        return {path.name: path.read_bytes() for path in sorted(TEXTS.iterdir()) if path.is_file()}
+
+    before = snapshot()
+    yield
+    assert snapshot() == before, "texts/ changed during the fetch tests"
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch):
+    """A proxy set in the environment must not take the loopback requests elsewhere."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def body_of(name: str) -> str:
+    return read_text_file(TEXTS / name)[1]
+
+
+def lines_of(name: str) -> list[str]:
+    return [line for line in body_of(name).split("\n") if line.strip()]
+
+
+def page(paragraphs: list[str], items: list[str] = (), before: list[str] = ()) -> str:
+    """An HTML page with furniture around an article of ``paragraphs`` (and a list of ``items``)."""
+    def para(text):
+        # the page writes some apostrophes straight and some spaces non-breaking, unlike the excerpts
+        return "<p>" + html.escape(text.replace("’", "'").replace(" :", "\u00a0:"), quote=False) + "</p>"
+    before_html = "".join(para(p) for p in before)
+    article = "\n".join(para(p) for p in paragraphs)
+    if items:
+        article += "\n<ul>" + "".join(f"<li>{html.escape(i, quote=False)}</li>" for i in items) + "</ul>"
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Test page</title>
+<script>document.title = "SCRIPT RAN"; fetch("https://example.org/");</script>
+<style>p {{ color: red }}</style></head>
+<body><header><nav><a href="/">Accueil</a> <a href="/nl">NL</a></nav><div>Site header furniture</div></header>
+<main>{before_html}<div class="label">Communiqué de presse</div>
+<article>
+{article}
+</article>
+<aside>Related articles furniture</aside>
+<form><button>Partager</button></form></main>
+<footer>Footer furniture, site map</footer>
+<script>alert("SCRIPT RAN")</script></body></html>"""
+
+
+def good_page(name: str) -> str:
+    lines = lines_of(name)
+    return page(lines[:-1] + [lines[-1].rstrip() + " " + CONTINUATION[0]] + CONTINUATION[1:])
+
+
+def make_texts(tmp_path, server, files: dict[str, str]):
+    """Copy real texts into tmp_path/texts, each source_url pointing at ``files[name]`` on the server."""
+    folder = tmp_path / "texts"
+    folder.mkdir(parents=True)
+    for name, route in files.items():
+        text = (TEXTS / name).read_text(encoding="utf-8")
+        text, count = re.subn(r"(?m)^source_url: .*$", f"source_url: {server.base}{route}", text, count=1)
+        assert count == 1
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def snapshot(folder):
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def run(folder, **options):
+    settings = dict(allowed=load_allow_list(allow_loopback_http=True), timeout=2.0, retries=0, backoff=0.01,
+                    today=TODAY)
+    settings.update(options)
+    return fetch_corpus(folder, **settings)
+
+
+def only(report):
+    assert len(report) == 1, report
+    return report.iloc[0]
+
+
+# --- good pages ---------------------------------------------------------------------------------
+
+
+def test_good_page_replaces_the_excerpt_with_the_full_text(tmp_path, server):
+    server.routes["/good"] = lambda h, n: send(h, good_page(FR_2016))
+    folder = make_texts(tmp_path, server, {FR_2016: "/good"})
+    old_header, excerpt = read_text_file(folder / FR_2016)
+
+    report = run(folder)
+    row = only(report)
+    assert row["outcome"] == "fetched", row["reason"]
+    assert exit_status(report) == 0
+    assert "fetched" in format_report(report)
+
+    documents = load_corpus(folder)  # the written file passes the loader
+    doc = documents.iloc[0]
+    assert doc["coverage"] == "full text" and doc["chars"] == len(doc["text"]) == row["new_chars"]
+    assert doc["text"].startswith("Déclaration conjointe franco-belge du 1er février 2016")
+    assert normalise(doc["text"]).startswith(normalise(excerpt))
+    assert doc["text"].endswith(CONTINUATION[-1])
+    for furniture in ("SCRIPT RAN", "Site header", "Accueil", "Communiqué de presse", "Related articles",
+                      "Partager", "Footer furniture"):
+        assert furniture not in doc["text"]
+    header, _ = read_text_file(folder / FR_2016)
+    assert header["retrieved"] == TODAY
+    assert header["sha256"] == doc["sha256"] == hashlib.sha256(doc["text"].encode()).hexdigest()
+    for field in ("meeting_date", "place", "language", "kind", "title", "source_url"):
+        assert header[field] == old_header[field]
+    assert header["excerpt_notes"] == {FR_2016[:-4]: old_header["notes"]}
+    assert header["replaced_excerpts"] == {FR_2016[:-4]: hashlib.sha256(excerpt.encode()).hexdigest()}
+    assert not [p for p in folder.iterdir() if p.name != FR_2016]  # no temporary file left
+
+    again = only(run(folder))  # a second run leaves the full text alone
+    assert again["outcome"] == "skipped" and "already a full text" in again["reason"]
+
+
+def test_dry_run_reports_and_writes_nothing(tmp_path, server):
+    server.routes["/dry"] = lambda h, n: send(h, good_page(FR_2017))
+    folder = make_texts(tmp_path, server, {FR_2017: "/dry"})
+    before = snapshot(folder)
+    row = only(run(folder, dry_run=True))
+    assert row["outcome"] == "would fetch", row["reason"]
+    assert row["new_chars"] > row["old_chars"] == 1907
+    assert snapshot(folder) == before
+
+
+def test_redirect_within_the_allow_list_is_followed_and_recorded(tmp_path, server):
+    server.routes["/moved"] = lambda h, n: send(h, "", status=301, headers=[("Location", "/moved-here")])
+    server.routes["/moved-here"] = lambda h, n: send(h, good_page(FR_2017))
+    folder = make_texts(tmp_path, server, {FR_2017: "/moved"})
+    row = only(run(folder))
+    assert row["outcome"] == "fetched", row["reason"]
+    header, _ = read_text_file(folder / FR_2017)
+    assert header["source_url"] == f"{server.base}/moved"
+    assert header["retrieved_url"] == f"{server.base}/moved-here"
+
+
+def test_500_then_200_is_retried_and_succeeds(tmp_path, server):
+    def flaky(handler, count):
+        if count == 1:
+            send(handler, "<p>Internal error</p>", status=500)
+        else:
+            send(handler, good_page(FR_2017))
+    server.routes["/flaky"] = flaky
+    folder = make_texts(tmp_path, server, {FR_2017: "/flaky"})
+    row = only(run(folder, retries=2))
+    assert row["outcome"] == "fetched", row["reason"]
+    assert server.hits["/flaky"] == 2
+
+
+# --- refusals and failures: texts stay as they are -----------------------------------------------
+
+
+def test_diverging_page_is_refused_and_says_where(tmp_path, server):
+    lines = lines_of(FR_2016)
+    changed = [line.replace("Charles Michel", "Charles Martel") for line in lines] + CONTINUATION
+    server.routes["/diverges"] = lambda h, n: send(h, page(changed))
+    folder = make_texts(tmp_path, server, {FR_2016: "/diverges"})
+    before = snapshot(folder)
+    row = only(run(folder))
+    assert row["outcome"] == "refused"
+    at = body_of(FR_2016).index("Charles Michel") + len("Charles M")
+    assert f"diverge at character {at:,} (line 3)" in row["reason"]
+    assert "Charles M⟨here⟩ichel" in row["reason"] and "Charles M⟨here⟩artel" in row["reason"]
+    assert snapshot(folder) == before
+
+
+def test_page_ending_before_the_excerpt_is_refused(tmp_path, server):
+    server.routes["/short"] = lambda h, n: send(h, page(lines_of(FR_2016)[:3]))
+    folder = make_texts(tmp_path, server, {FR_2016: "/short"})
+    before = snapshot(folder)
+    row = only(run(folder))
+    assert row["outcome"] == "refused" and "the page's text ends at character" in row["reason"]
+    assert snapshot(folder) == before
+
+
+def test_shorter_text_is_never_written(tmp_path, server):
+    # The page holds exactly the excerpt, but without its double spaces and blank lines: the check passes
+    # (normalised, it is the same text) and the fetched text is shorter than the stored one.
+    server.routes["/same-but-shorter"] = lambda h, n: send(h, page(lines_of(FR_2016)))
+    folder = make_texts(tmp_path, server, {FR_2016: "/same-but-shorter"})
+    before = snapshot(folder)
+    row = only(run(folder))
+    assert row["outcome"] == "refused" and "shorter than the stored text" in row["reason"]
+    assert row["new_chars"] < row["old_chars"]
+    assert snapshot(folder) == before
+
+
+def test_redirect_off_the_allow_list_is_refused_without_following(tmp_path, server):
+    port = server.server_address[1]
+    server.routes["/off-list"] = lambda h, n: send(
+        h, "", status=302, headers=[("Location", f"http://127.0.0.2:{port}/never-requested")])
+    server.routes["/off-site"] = lambda h, n: send(h, "", status=302, headers=[("Location", "https://example.org/x")])
+    server.routes["/never-requested"] = lambda h, n: send(h, good_page(FR_2016))
+    folder = make_texts(tmp_path, server, {FR_2016: "/off-list", FR_2017: "/off-site"})
+    before = snapshot(folder)
+    report = run(folder).set_index("doc_ids")
+    off_list, off_site = report.loc[FR_2016[:-4]], report.loc[FR_2017[:-4]]
+    assert off_list["outcome"] == "refused" and "127.0.0.2" in off_list["reason"] and "not followed" in off_list["reason"]
+    assert off_site["outcome"] == "refused" and "example.org is not on the allow-list" in off_site["reason"]
+    assert server.hits["/never-requested"] == 0
+    assert snapshot(folder) == before
+    assert exit_status(report) == 1
+
+
+def test_slow_response_times_out_and_is_retried(tmp_path, server):
+    def slow(handler, count):
+        server.stop.wait(3)
+        send(handler, good_page(FR_2016))
+    server.routes["/slow"] = slow
+    folder = make_texts(tmp_path, server, {FR_2016: "/slow"})
+    before = snapshot(folder)
+    started = time.monotonic()
+    row = only(run(folder, timeout=0.3, retries=1))
+    assert time.monotonic() - started < 2.5
+    assert row["outcome"] == "failed" and "timeout of 0.3 s" in row["reason"] and "2 attempts" in row["reason"]
+    assert server.hits["/slow"] == 2
+    assert snapshot(folder) == before
+
+
+def test_oversized_body_is_refused(tmp_path, server):
+    filler = [f"{MARK}: filler paragraph {i} " + "x" * 200 for i in range(300)]  # about 70 kB
+    lines = lines_of(FR_2017)
+    big = page(lines + filler)
+    server.routes["/big"] = lambda h, n: send(h, big)
+    server.routes["/big-unannounced"] = lambda h, n: send(h, big, length=False)  # no Content-Length
+    folder = make_texts(tmp_path, server, {FR_2016: "/big", FR_2017: "/big-unannounced"})
+    before = snapshot(folder)
+    report = run(folder, max_bytes=50_000).set_index("doc_ids")
+    assert (report["outcome"] == "refused").all()
+    assert "announces" in report.loc[FR_2016[:-4], "reason"]
+    assert "more than the cap of 50,000 bytes" in report.loc[FR_2017[:-4], "reason"]
+    assert snapshot(folder) == before
+
+
+def test_non_html_content_types_are_refused(tmp_path, server):
+    server.routes["/pdf"] = lambda h, n: send(h, b"%PDF-1.4 not a page", content_type="application/pdf")
+    text = "\n".join(lines_of(FR_2017) + CONTINUATION)  # would pass the check, if it were HTML
+    server.routes["/plain"] = lambda h, n: send(h, text, content_type="text/plain; charset=utf-8")
+    folder = make_texts(tmp_path, server, {FR_2016: "/pdf", FR_2017: "/plain"})
+    before = snapshot(folder)
+    report = run(folder).set_index("doc_ids")
+    assert (report["outcome"] == "refused").all()
+    assert "'application/pdf', not HTML" in report.loc[FR_2016[:-4], "reason"]
+    assert "'text/plain', not HTML" in report.loc[FR_2017[:-4], "reason"]
+    assert snapshot(folder) == before
+
+
+def test_http_errors_fail_clearly_and_4xx_is_not_retried(tmp_path, server):
+    server.routes["/always-500"] = lambda h, n: send(h, "<p>error</p>", status=503)
+    folder = make_texts(tmp_path, server, {FR_2016: "/always-500", FR_2017: "/missing"})
+    before = snapshot(folder)
+    report = run(folder, retries=2).set_index("doc_ids")
+    assert (report["outcome"] == "failed").all()
+    assert "HTTP 503" in report.loc[FR_2016[:-4], "reason"] and "3 attempts" in report.loc[FR_2016[:-4], "reason"]
+    assert "HTTP 404" in report.loc[FR_2017[:-4], "reason"]
+    assert server.hits["/always-500"] == 3 and server.hits["/missing"] == 1
+    assert snapshot(folder) == before
+
+
+def test_loopback_is_refused_by_default(tmp_path, server):
+    server.routes["/default"] = lambda h, n: send(h, good_page(FR_2016))
+    folder = make_texts(tmp_path, server, {FR_2016: "/default"})
+    row = only(fetch_corpus(folder, timeout=1, retries=0, today=TODAY))
+    assert row["outcome"] == "refused" and "not an https address" in row["reason"]
+    assert server.hits["/default"] == 0
+
+
+def test_one_failure_does_not_stop_the_others(tmp_path, server):
+    server.routes["/mixed-good"] = lambda h, n: send(h, good_page(FR_2017))
+    server.routes["/mixed-pdf"] = lambda h, n: send(h, b"%PDF", content_type="application/pdf")
+    folder = make_texts(tmp_path, server, {FR_2016: "/mixed-pdf", FR_2017: "/mixed-good", NL_2021_FULL: "/unused"})
+    full_before = (folder / NL_2021_FULL).read_bytes()
+    excerpt_before = (folder / FR_2016).read_bytes()
+    report = run(folder)
+    outcomes = dict(zip(report["doc_ids"], report["outcome"]))
+    assert outcomes == {FR_2016[:-4]: "refused", FR_2017[:-4]: "fetched", NL_2021_FULL[:-4]: "skipped"}
+    assert exit_status(report) == 1
+    assert (folder / NL_2021_FULL).read_bytes() == full_before and (folder / FR_2016).read_bytes() == excerpt_before
+    assert server.hits["/unused"] == 0
+    table = format_report(report)
+    assert "1 fetched, 1 skipped, 1 refused" in table and "already a full text" in table
+
+
+# --- several parts from several copies ----------------------------------------------------------
+
+
+def two_part_page(order: str = "right", with_part2: bool = True) -> str:
+    """Part 1's excerpt, invented continuation, then part 2's list items, as the French 2018 page might be.
+
+    Part 2's first four lines (title, second line of the heading, place, date) are in part 1 already;
+    its stored copy jumps from them to the list, which is what the part check must allow.
+    """
+    part1 = lines_of(FR_2018_PART1)
+    part2 = lines_of(FR_2018_PART2)
+    items = [line.removeprefix("- ") for line in part2[4:]]
+    items[-1] += " " + CONTINUATION[0]
+    paragraphs = part1[:-1] + [part1[-1] + " " + CONTINUATION[1]] + CONTINUATION * 5
+    if not with_part2:
+        return page(paragraphs + CONTINUATION[2:])
+    if order == "right":
+        return page(paragraphs, items + CONTINUATION[2:])
+    if order == "reversed":
+        return page(paragraphs, items[::-1] + CONTINUATION[2:])
+    return page(paragraphs + CONTINUATION[2:], before=items)  # part 2 before part 1
+
+
+def test_two_parts_are_merged_into_one_full_text(tmp_path, server):
+    server.routes["/part1"] = lambda h, n: send(h, two_part_page())
+    folder = make_texts(tmp_path, server, {FR_2018_PART1: "/part1", FR_2018_PART2: "/part2"})
+    stored = load_corpus(folder)
+    row = only(run(folder))
+    assert row["outcome"] == "fetched", row["reason"]
+    assert "2 parts merged" in row["reason"] and row["file"] == FR_2018_PART1
+    assert server.hits["/part2"] == 0  # the first copy held both parts
+    assert sorted(p.name for p in folder.iterdir()) == [FR_2018_PART1]
+
+    documents = load_corpus(folder)
+    doc = only(documents)
+    assert doc["coverage"] == "full text" and doc["part"] == 1
+    assert doc["source_url"] == f"{server.base}/part1"
+    assert doc["extra_fields"]["other_source_urls"] == [f"{server.base}/part2"]
+    assert set(doc["extra_fields"]["replaced_excerpts"]) == set(stored["doc_id"])
+    assert "De poursuivre le renforcement des échanges" in doc["text"]
+    assert only(join_parts(documents))["contiguous"]
+
+
+def test_two_parts_taken_from_the_second_copy_when_the_first_lacks_part_2(tmp_path, server):
+    server.routes["/copy1"] = lambda h, n: send(h, two_part_page(with_part2=False))
+    server.routes["/copy2"] = lambda h, n: send(h, two_part_page())
+    folder = make_texts(tmp_path, server, {FR_2018_PART1: "/copy1", FR_2018_PART2: "/copy2"})
+    row = only(run(folder))
+    assert row["outcome"] == "fetched", row["reason"]
+    header, _ = read_text_file(folder / FR_2018_PART1)
+    assert header["source_url"] == f"{server.base}/copy2"
+    assert header["other_source_urls"] == [f"{server.base}/copy1"]
+    assert sorted(p.name for p in folder.iterdir()) == [FR_2018_PART1]
+
+
+def test_two_parts_not_merged_when_part_2_is_missing_or_out_of_order(tmp_path, server):
+    server.routes["/no-part2"] = lambda h, n: send(h, two_part_page(with_part2=False))
+    server.routes["/part2-first"] = lambda h, n: send(h, two_part_page(order="part 2 first"))
+    server.routes["/reversed"] = lambda h, n: send(h, two_part_page(order="reversed"))
+    expected = {
+        "/no-part2": "paragraph 5 of part 2 (\"De poursuivre le renforcement des échanges d'infor…\") "
+                     "is not in the fetched text",
+        "/part2-first": "paragraph 5 of part 2 (\"De poursuivre le renforcement des échanges d'infor…\") "
+                        "is on the page only before where part 1 starts",
+        "/reversed": "paragraph 6 of part 2 (\"De travailler sur l'harmonisation des critères d'i…\") "
+                     "is in the fetched text only before the paragraphs that precede it",
+    }
+    for route, message in expected.items():
+        folder = make_texts(tmp_path / route.strip("/"), server, {FR_2018_PART1: route, FR_2018_PART2: route})
+        before = snapshot(folder)
+        row = only(run(folder))
+        assert row["outcome"] == "refused", row["reason"]
+        assert message in row["reason"]
+        assert snapshot(folder) == before
+
+
+# --- allow-list, extraction, normalisation ------------------------------------------------------
+
+
+def test_official_domains_cover_every_source_url_in_texts():
+    allowed = load_allow_list()
+    for url in load_corpus(TEXTS)["source_url"]:
+        assert urlsplit(url).scheme == "https"
+        assert allowed.problem(url) is None, url
+
+
+def test_allow_list_refuses_http_unknown_hosts_and_loopback_by_default():
+    allowed = load_allow_list()
+    assert allowed.problem("https://premier.fgov.be/nl/x") is None
+    assert "not an https address" in allowed.problem("http://premier.fgov.be/nl/x")
+    assert "not on the allow-list" in allowed.problem("https://example.org/")
+    assert "not on the allow-list" in allowed.problem("https://evil.premier.fgov.be.example.org/")
+    assert "port" in allowed.problem("https://premier.fgov.be:8443/")
+    assert "user name" in allowed.problem("https://me@premier.fgov.be/")
+    assert allowed.problem("http://127.0.0.1:8000/x") is not None
+    loopback = load_allow_list(allow_loopback_http=True)
+    assert loopback.problem("http://127.0.0.1:8000/x") is None
+    assert loopback.problem("http://127.0.0.2:8000/x") is not None
+    assert loopback.problem("http://premier.fgov.be/") is not None
+
+
+def test_allow_list_file_rejects_schemes_and_wildcards(tmp_path):
+    for entry, message in [("http://premier.be", "has a scheme"), ("'*.belgium.be'", "not a lower-case host name"),
+                           ("premier.be/fr", "not a lower-case host name")]:
+        path = tmp_path / "domains.yml"
+        path.write_text(f"hosts:\n  - {entry}\n", encoding="utf-8")
+        with pytest.raises(AllowListError, match=re.escape(message)):
+            load_allow_list(path)
+    path.write_text("hosts: []\n", encoding="utf-8")
+    with pytest.raises(AllowListError, match="no list 'hosts'"):
+        load_allow_list(path)
+    assert load_allow_list(extra_hosts=["example.org"]).problem("https://example.org/") is None
+
+
+def test_extraction_drops_code_and_furniture_and_makes_lines():
+    texts = extract_texts(page(["Premier paragraphe.", "Deuxième  paragraphe"], ["un", "deux"]).encode("utf-8"))
+    assert texts[0] == "Communiqué de presse\nPremier paragraphe.\nDeuxième paragraphe\nun\ndeux"
+    assert all("SCRIPT RAN" not in text and "Footer" not in text for text in texts)
+    assert any("Site header furniture" in text for text in texts)  # the body, the last candidate
+
+
+def test_normalisation_and_opening_location():
+    assert normalise("  « L’Union »\u00a0:\n\n  ok ") == '" L\'Union " : ok'
+    page_text = "Menu\nTitre\nLe texte d'ici continue."
+    assert page_text[locate_opening("Titre\n\nLe texte d’ici", page_text):] == "Titre\nLe texte d'ici continue."
+
+
+def test_command_line_reports_and_sets_the_exit_status(tmp_path, capsys):
+    from valduchesse.__main__ import main
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    shutil.copy(TEXTS / "2021-11-22_nl_sophiewilmes-be.txt", folder)
+    assert main(["fetch", "--texts", str(folder), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "skipped" in out and "already a full text" in out and "1 skipped" in out
+    broken = tmp_path / "hosts.yml"
+    broken.write_text("hosts:\n  - http://example.org\n", encoding="utf-8")
+    assert main(["fetch", "--texts", str(folder), "--allow-list", str(broken)]) == 2
+    assert str(broken) in capsys.readouterr().err
+    assert main(["fetch", "--texts", str(tmp_path / "nowhere")]) == 2
