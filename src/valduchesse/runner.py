@@ -53,7 +53,9 @@ class _ThisEnvironmentKernels(KernelSpecManager):
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         return KernelSpec(
-            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            # The kernel application's own log (e.g. its notice that it talks to us over local TCP)
+            # would break up the progress lines; errors in cells still reach the notebook.
+            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=ERROR"],
             display_name="Python 3 (valduchesse)",
             language="python",
         )
