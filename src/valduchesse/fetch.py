@@ -364,7 +364,7 @@ def _clean_lines(text: str) -> str:
 
 def normalise(text: str) -> str:
     """``text`` as the integrity check compares it: see :func:`normalise_with_index`."""
-    return _normalise(text)[0]
+    return normalise_with_index(text)[0]
 
 
 def normalise_with_index(text: str) -> tuple[str, list[int]]:
@@ -375,10 +375,6 @@ def normalise_with_index(text: str) -> tuple[str, list[int]]:
     zero-width characters go; ’ ‘ ‚ ‛ ′ become ``'`` and “ ” „ ‟ « » ‹ › become
     ``"``. Nothing else changes (dashes, case and accents count).
     """
-    return _normalise(text)
-
-
-def _normalise(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     index: list[int] = []
     space_at = None
@@ -421,8 +417,8 @@ def locate_opening(excerpt: str, page_text: str) -> int:
     saying at which character of the excerpt (and line) the page diverges,
     with the words on each side, or that the page's text ends first.
     """
-    norm_e, index_e = _normalise(excerpt)
-    norm_p, index_p = _normalise(page_text)
+    norm_e, index_e = normalise_with_index(excerpt)
+    norm_p, index_p = normalise_with_index(page_text)
     if not norm_e:
         raise Mismatch("the stored excerpt is empty")
     found = norm_p.find(norm_e)
