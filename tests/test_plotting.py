@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 from valduchesse.corpus import availability, load_corpus
 from valduchesse.plotting import (
     COVERAGE_COLOURS, plot_availability, plot_evaluation, plot_k_choice, plot_keyness, plot_similarity,
-    plot_trends, save_figure,
+    plot_theme_shares, plot_trends, save_figure,
 )
 
 from conftest import TEXTS
@@ -90,3 +90,18 @@ def test_evaluation_chart_shows_observed_and_baseline_for_each_method():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["nmf", "kmeans"]
     assert [t.get_text() for t in ax.texts] == ["0.16", "0.16"]
     assert "adjusted rand" in ax.get_xlabel()
+
+
+def test_keyness_chart_draws_every_group_even_beyond_the_palette():
+    groups = [f"g{i:02d}" for i in range(18)]
+    table = pd.DataFrame({"group": groups, "rank": 1, "term": "t", "target_count": 2, "reference_count": 0,
+                          "g2": 5.0})
+    fig = plot_keyness(table, "title", columns=3)
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == groups
+
+
+def test_theme_share_chart_marks_the_rarer_kind_hollow():
+    table = pd.DataFrame({"meeting": ["2016 a", "2017 b", "2018 c"], "kind": ["declaration", "communiqué", "declaration"],
+                          "language": "fr", "label": "Cyber", "share": 0.5, "share_low": 0.2, "share_high": 0.8})
+    fig = plot_theme_shares(table, "title")
+    assert fig.get_supxlabel() == "meeting (year; hollow marker: communiqué, not a declaration)"

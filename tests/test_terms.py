@@ -10,7 +10,8 @@ from valduchesse.preprocess import Preprocessor
 from valduchesse.segment import paragraphs
 from valduchesse.terms import (
     concordance, frequencies, keyness, keyness_by_group, log_likelihood, log_ratio, ngrams, similarity,
-    count_runs, find, run_index, term_matrix, term_presence, top_term_contexts, top_terms,
+    count_runs, find, keyness_summary, run_index, term_matrix, term_presence, top_term_contexts, top_terms,
+    top_terms_table,
 )
 
 from conftest import TEXTS
@@ -85,9 +86,10 @@ def test_keyness_counts_and_statistic_agree_with_the_formula():
     table = keyness(matrix, ["a"]).set_index("term")
     row = table.loc["port"]
     counts = matrix.frame("counts")
+    totals = [len(Preprocessor("en").terms(text)) for text in TINY["text"]]  # counted independently
     assert row["target_count"] == 3 and row["reference_count"] == 1
-    assert row["target_total"] == counts.loc["a"].sum()
-    assert row["reference_total"] == counts.loc[["b", "c"]].sum().sum()
+    assert row["target_total"] == totals[0] == counts.loc["a"].sum()
+    assert row["reference_total"] == totals[1] + totals[2]
     assert row["g2"] == pytest.approx(
         log_likelihood(3, 1, row["target_total"], row["reference_total"]), abs=1e-4)
     assert table.index[0] == "port"  # the most distinctive term of a comes first
@@ -214,3 +216,21 @@ def test_count_runs_finds_what_find_finds():
     runs = {"x": [["a"], ["a", "b"]], "y": [["b", "c", "a"]], "z": [["d"]]}
     counts = count_runs(terms, run_index(runs), runs)
     assert counts == {label: sum(len(find(terms, run)) for run in label_runs) for label, label_runs in runs.items()}
+
+
+def test_keyness_totals_do_not_depend_on_the_rare_terms_left_out():
+    documents = load_corpus(TEXTS)
+    french = documents[documents["language"] == "fr"]
+    doc_id = "2016-02-01_fr_archive-premier-be"
+    all_terms = keyness(term_matrix(french), [doc_id]).set_index("term")
+    frequent = keyness(term_matrix(french, min_count=3), [doc_id]).set_index("term")
+    assert frequent.loc["pays", "target_total"] == len(Preprocessor("fr").terms(french.set_index("doc_id").loc[doc_id, "text"]))
+    pd.testing.assert_series_equal(all_terms.loc["pays"], frequent.loc["pays"])
+
+
+def test_readable_tables_of_top_terms_and_keyness():
+    matrix = term_matrix(TINY)
+    table = top_terms_table(top_terms(matrix, n=1))
+    assert table.loc[1, "a"] == "port (3)" and list(table.columns) == ["a", "b", "c"]
+    lines = keyness_summary(keyness_by_group(matrix, n=2), n=1)
+    assert lines[0].startswith("a: port (G²=") and lines[0].endswith(", 3/1)") and len(lines) == 3

@@ -1,10 +1,11 @@
 """Command line of the collection.
 
-    python -m valduchesse run [NOTEBOOK ...] [-p NAME VALUE ...] [--output DIR]
-    python -m valduchesse parameters [NOTEBOOK ...]
-    python -m valduchesse determinism [NOTEBOOK ...] [--output DIR]
-    python -m valduchesse report [NOTEBOOK ...] [--output DIR] [--figures DIR]
-    python -m valduchesse fetch [--texts DIR] [--dry-run] [--timeout S] [--max-bytes N] [--retries N]
+    python -m valduchesse run [NOTEBOOK ...] [--folder DIR] [-p NAME VALUE ...] [--output DIR]
+    python -m valduchesse parameters [NOTEBOOK ...] [--folder DIR]
+    python -m valduchesse determinism [NOTEBOOK ...] [--folder DIR] [--output DIR]
+    python -m valduchesse report [NOTEBOOK ...] [--folder DIR] [--output DIR] [--figures DIR]
+    python -m valduchesse fetch [--texts DIR] [--dry-run] [--allow-list FILE] [--timeout S] [--max-bytes N]
+                                [--retries N]
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from .corpus import CorpusError
 from .fetch import (
-    DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, AllowListError, exit_status, fetch_corpus, format_report, load_allow_list,
+    DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, AllowListError, exit_status, fetch_corpus, format_report, load_allow_list,
 )
 from .report import build_report
 from .runner import (
@@ -60,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     fetch.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per request (default: %(default)s)")
     fetch.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                        help="largest page accepted (default: %(default)s)")
-    fetch.add_argument("--retries", type=int, default=2, help="retries on transient errors (default: %(default)s)")
+    fetch.add_argument("--retries", type=int, default=DEFAULT_RETRIES,
+                       help="retries on transient errors (default: %(default)s)")
     args = parser.parse_args(argv)
     if args.command == "fetch":
         return run_fetch(args)

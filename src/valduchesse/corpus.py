@@ -227,7 +227,8 @@ def load_corpus(folder: str | Path) -> pd.DataFrame:
 
     Any other file in the folder, except ``README.md``, is an error, and so are
     two files for the same meeting, language and part: nothing is skipped
-    silently.
+    silently. Hidden files (names starting with ``.``, such as ``.DS_Store``
+    or an editor's swap file) are not texts and are ignored.
     """
     folder = Path(folder)
     if not folder.is_dir():

@@ -123,7 +123,8 @@ def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2) -> plt.Figur
     rows = -(-len(groups) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 0.32 * table["rank"].max() * rows + 1.2 * rows),
                              squeeze=False)
-    for ax, group, colour in zip(axes.flat, groups, OKABE_ITO * 2):
+    for i, (ax, group) in enumerate(zip(axes.flat, groups)):
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
         part = table[table["group"] == group].iloc[::-1]
         ax.barh(part["term"], part["g2"], color=colour)
         for y, row in enumerate(part.itertuples(index=False)):
@@ -239,13 +240,16 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
 
     ``table`` has ``meeting``, ``kind``, ``language``, ``label`` (the theme),
     ``share``, ``share_low`` and ``share_high``. Meetings are placed in the
-    order they first appear; a text whose ``kind`` is not ``joint
-    declaration`` (the 2017 communiqué) gets a hollow marker.
+    order they first appear. Texts of the most common ``kind`` get filled
+    markers, texts of any other kind (here the 2017 joint communiqué) hollow
+    ones, named under the panels.
     """
     use_style()
     meetings = list(dict.fromkeys(table["meeting"]))
     languages = list(dict.fromkeys(table["language"]))
     themes = list(dict.fromkeys(table["label"]))
+    main_kind = table.drop_duplicates("meeting")["kind"].value_counts().sort_index().idxmax()
+    other_kinds = sorted(set(table["kind"]) - {main_kind})
     rows = -(-len(themes) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(3.1 * columns, 2.9 * rows + 0.8), sharey=True, squeeze=False)
     width = 0.5 / max(len(languages), 1)
@@ -257,7 +261,7 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
             colour = OKABE_ITO[i % len(OKABE_ITO)]
             ax.errorbar(x, points["share"], yerr=[points["share"] - points["share_low"], points["share_high"] - points["share"]],
                         fmt="none", ecolor=colour, elinewidth=1, capsize=2)
-            declaration = (points["kind"] == "joint declaration").to_numpy()
+            declaration = (points["kind"] == main_kind).to_numpy()
             ax.scatter([v for v, d in zip(x, declaration) if d], points["share"][declaration], color=colour, s=22,
                        label=language, zorder=3)
             ax.scatter([v for v, d in zip(x, declaration) if not d], points["share"][~declaration], s=22,
@@ -271,7 +275,8 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
         ax.set_visible(False)
     axes.flat[0].legend(title="language", fontsize=7, title_fontsize=7, loc="upper right")
     fig.suptitle(title, fontsize=12)
-    fig.supxlabel("meeting (year; hollow marker: joint communiqué, not a declaration)", fontsize=9)
+    hollow = f"; hollow marker: {', '.join(other_kinds)}, not a {main_kind}" if other_kinds else ""
+    fig.supxlabel(f"meeting (year{hollow})", fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -91,8 +91,8 @@ def sections(documents: pd.DataFrame) -> pd.DataFrame:
 def sentences(documents: pd.DataFrame) -> pd.DataFrame:
     """One row per sentence, in reading order, split within each paragraph.
 
-    Columns: the paragraph columns (but ``is_heading``), ``sentence_no``
-    (1, 2, … within the document) and ``text``. A heading is one sentence.
+    Columns: the paragraph columns, ``sentence_no`` (1, 2, … within the
+    document) and ``text``. A heading is one sentence, flagged ``is_heading``.
     """
     paras = paragraphs(documents)
     rows = []
@@ -105,6 +105,7 @@ def sentences(documents: pd.DataFrame) -> pd.DataFrame:
                     "section_no": para.section_no,
                     "section_title": para.section_title,
                     "paragraph_no": para.paragraph_no,
+                    "is_heading": para.is_heading,
                     "text": piece,
                 }
             )

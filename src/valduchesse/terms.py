@@ -28,14 +28,17 @@ class TermMatrix:
     """Counts and TF-IDF weights of terms (columns) in texts (rows), for one language.
 
     ``counts`` and ``tfidf`` are sparse matrices with one row per id in
-    ``doc_ids`` and one column per entry of ``terms`` (sorted).
+    ``doc_ids`` and one column per entry of ``terms`` (sorted). ``totals``
+    holds each text's number of terms before rare terms were left out
+    (``min_count``, ``min_docs``): the totals that keyness compares against,
+    which must not change with those thresholds.
     """
 
     doc_ids: list[str]
     terms: np.ndarray
     counts: sparse.csr_matrix
     tfidf: sparse.csr_matrix
-    language: str
+    totals: np.ndarray
 
     def frame(self, weights: str = "counts") -> pd.DataFrame:
         """The matrix as a dense table (``weights``: ``"counts"`` or ``"tfidf"``)."""
@@ -91,15 +94,16 @@ def term_matrix(
     """
     language = single_language(texts)
     preprocessor = Preprocessor(language, lemmatize=lemmatize)
-    vectorizer = CountVectorizer(
-        analyzer=lambda text: ngrams(preprocessor.terms(text), ngram_range), min_df=min_docs
-    )
+    vectorizer = CountVectorizer(analyzer=lambda text: ngrams(preprocessor.terms(text), ngram_range))
     try:
         counts = vectorizer.fit_transform(texts["text"]).tocsr()
-    except ValueError:  # scikit-learn's "After pruning, no terms remain"
-        counts = sparse.csr_matrix((len(texts), 0), dtype=np.int64)
-    terms = vectorizer.get_feature_names_out() if counts.shape[1] else np.array([], dtype=object)
-    keep = np.flatnonzero(np.asarray(counts.sum(axis=0)).ravel() >= min_count)
+        terms = vectorizer.get_feature_names_out()
+    except ValueError:  # scikit-learn's "empty vocabulary": no text holds a term
+        counts, terms = sparse.csr_matrix((len(texts), 0), dtype=np.int64), np.array([], dtype=object)
+    totals = np.asarray(counts.sum(axis=1)).ravel()
+    used = np.asarray(counts.sum(axis=0)).ravel()
+    found_in = np.asarray((counts > 0).sum(axis=0)).ravel()
+    keep = np.flatnonzero((used >= min_count) & (found_in >= min_docs))
     if keep.size == 0:
         raise ValueError(
             f"no term is used at least {min_count} time(s) and in at least {min_docs} of the "
@@ -107,7 +111,7 @@ def term_matrix(
         )
     counts = counts[:, keep]
     tfidf = TfidfTransformer().fit_transform(counts).tocsr()
-    return TermMatrix(list(texts["doc_id"]), terms[keep], counts, tfidf, language)
+    return TermMatrix(list(texts["doc_id"]), terms[keep], counts, tfidf, totals)
 
 
 def top_terms(matrix: TermMatrix, n: int = 10) -> pd.DataFrame:
@@ -129,6 +133,12 @@ def top_terms(matrix: TermMatrix, n: int = 10) -> pd.DataFrame:
     return table
 
 
+def top_terms_table(top: pd.DataFrame) -> pd.DataFrame:
+    """:func:`top_terms` as a table to read: one column per text, one row per rank, cells ``term (count)``."""
+    cells = top["term"] + " (" + top["count"].astype(str) + ")"
+    return top.assign(cell=cells).pivot(index="rank", columns="doc_id", values="cell")
+
+
 def keyness(matrix: TermMatrix, target: list[str], reference: list[str] | None = None) -> pd.DataFrame:
     """Which terms the ``target`` texts use more (or less) than the ``reference`` texts.
 
@@ -144,7 +154,7 @@ def keyness(matrix: TermMatrix, target: list[str], reference: list[str] | None =
     DataFrame
         One row per term used in either group: ``target_count``,
         ``reference_count``, the group totals ``target_total`` and
-        ``reference_total``; ``g2``, the log-likelihood statistic (Dunning
+        ``reference_total`` (all their terms, rare ones included); ``g2``, the log-likelihood statistic (Dunning
         1993) of the 2×2 table, signed positive where the target uses the
         term relatively more; ``p_value`` (chi-squared, 1 degree of freedom);
         and ``log_ratio``, the effect size (Hardie 2014): log2 of the ratio
@@ -169,11 +179,13 @@ def keyness(matrix: TermMatrix, target: list[str], reference: list[str] | None =
     a = np.asarray(matrix.counts[[rows[d] for d in target]].sum(axis=0)).ravel().astype(float)
     b = np.asarray(matrix.counts[[rows[d] for d in reference]].sum(axis=0)).ravel().astype(float)
     table = pd.DataFrame({"term": matrix.terms, "target_count": a.astype(int), "reference_count": b.astype(int)})
-    table["target_total"], table["reference_total"] = int(a.sum()), int(b.sum())
-    g2 = log_likelihood(a, b, a.sum(), b.sum())
+    target_total = int(matrix.totals[[rows[d] for d in target]].sum())
+    reference_total = int(matrix.totals[[rows[d] for d in reference]].sum())
+    table["target_total"], table["reference_total"] = target_total, reference_total
+    g2 = log_likelihood(a, b, target_total, reference_total)
     table["g2"] = np.round(g2, 4)
     table["p_value"] = np.round(chi2.sf(np.abs(g2), df=1), 4)
-    table["log_ratio"] = np.round(log_ratio(a, b, a.sum(), b.sum()), 4)
+    table["log_ratio"] = np.round(log_ratio(a, b, target_total, reference_total), 4)
     table = table[(table["target_count"] + table["reference_count"]) > 0]
     return table.sort_values(["g2", "term"], ascending=[False, True]).reset_index(drop=True)
 
@@ -201,8 +213,8 @@ def keyness_by_group(
     indicator = sparse.csr_matrix(([1] * len(pairs), tuple(zip(*pairs))), shape=(len(labels), len(rows)))
     group_counts = (indicator @ matrix.counts).tocoo()
     column_totals = np.asarray(matrix.counts.sum(axis=0)).ravel()
-    target_totals = np.asarray(group_counts.sum(axis=1)).ravel()
-    grand_total = column_totals.sum()
+    target_totals = indicator @ matrix.totals
+    grand_total = matrix.totals.sum()
     g, j, a = group_counts.row, group_counts.col, group_counts.data.astype(float)
     b = column_totals[j] - a
     target, reference = target_totals[g], grand_total - target_totals[g]
@@ -217,6 +229,15 @@ def keyness_by_group(
     table.insert(0, "rank", table.groupby("group_no").cumcount() + 1)
     table.insert(0, "group", [labels[i] for i in table["group_no"]])
     return table.drop(columns="group_no").reset_index(drop=True)
+
+
+def keyness_summary(table: pd.DataFrame, n: int = 3) -> list[str]:
+    """One line per group of a :func:`keyness_by_group` table: its ``n`` top terms with G² and counts."""
+    return [
+        f"{group}: " + ", ".join(f"{r.term} (G²={r.g2:.1f}, {r.target_count}/{r.reference_count})"
+                                 for r in part.head(n).itertuples())
+        for group, part in table.groupby("group", sort=False)
+    ]
 
 
 def top_term_contexts(

@@ -46,9 +46,10 @@ IDENTIFYING_COLUMNS = (
 """Segment columns that :func:`theme_matches` keeps, where present, in this order."""
 
 CARRIED_COLUMNS = ("meeting_date", "kind", "language", "coverage")
+"""Columns that :func:`theme_shares` carries over when they are constant within every group."""
+
 BOOTSTRAP_CHUNK = 256
 """Groups whose resamples are drawn together: bounds the memory of the bootstrap on large corpora."""
-"""Columns that :func:`theme_shares` carries over when they are constant within every group."""
 
 
 class ThemeError(ValueError):
@@ -496,6 +497,16 @@ def theme_shares(
     rounded = ["share", "share_low", "share_high", "per_1000_tokens"]
     table[rounded] = table[rounded].astype(float).round(4)
     return table
+
+
+def format_shares(shares: pd.DataFrame, index: str, columns: str) -> pd.DataFrame:
+    """:func:`theme_shares` as a table to read: cells ``share [low–high] with/units``, e.g. ``0.25 [0.00–0.50] 2/8``."""
+    def fixed(values):
+        return values.map("{:.2f}".format)
+
+    cells = (fixed(shares["share"]) + " [" + fixed(shares["share_low"]) + "–" + fixed(shares["share_high"]) + "] "
+             + shares["units_with_theme"].astype(str) + "/" + shares["units"].astype(str))
+    return shares.assign(cell=cells).pivot(index=index, columns=columns, values="cell")
 
 
 # --- comparing language versions ---------------------------------------------------------

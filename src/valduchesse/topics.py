@@ -71,10 +71,8 @@ def segment_texts(segments: pd.DataFrame, drop_headings: bool = True) -> tuple[p
         ``doc_id``, ``paragraph_no``, maybe ``sentence_no``, ``language``,
         ``text``, …), in one language.
     drop_headings : bool
-        Leave out the numbered heading lines (default True). Paragraph tables
-        flag them in ``is_heading``; in a sentence table, which has no such
-        column, the heading is the first paragraph of each numbered section
-        (a section starts at its heading, which is one sentence).
+        Leave out the numbered heading lines, flagged ``is_heading`` in
+        paragraph and sentence tables (default True).
 
     Returns
     -------
@@ -95,7 +93,7 @@ def segment_texts(segments: pd.DataFrame, drop_headings: bool = True) -> tuple[p
     reason = pd.Series("", index=table.index)
     reason[np.array([not preprocessor.terms(text) for text in table["text"]], dtype=bool)] = "no terms"
     if drop_headings:
-        reason[heading_mask(table)] = "heading"
+        reason[table["is_heading"].astype(bool)] = "heading"
     kept = table[reason == ""].reset_index(drop=True)
     left_out = table[reason != ""].assign(reason=reason[reason != ""]).reset_index(drop=True)
     return kept, left_out
@@ -105,14 +103,6 @@ def segment_ids(segments: pd.DataFrame) -> list[str]:
     """``<doc_id>#s<sentence_no>`` for sentences, ``<doc_id>#p<paragraph_no>`` for paragraphs."""
     kind, column = ("s", "sentence_no") if "sentence_no" in segments.columns else ("p", "paragraph_no")
     return [f"{doc}#{kind}{no}" for doc, no in zip(segments["source_doc_id"], segments[column])]
-
-
-def heading_mask(segments: pd.DataFrame) -> pd.Series:
-    """Which rows are numbered headings: ``is_heading``, or the first paragraph of a numbered section."""
-    if "is_heading" in segments.columns:
-        return segments["is_heading"].astype(bool)
-    first = segments.groupby(["source_doc_id", "section_no"])["paragraph_no"].transform("min")
-    return (segments["section_no"] > 0) & (segments["paragraph_no"] == first)
 
 
 @dataclass(frozen=True)
