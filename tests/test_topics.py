@@ -208,8 +208,10 @@ def test_choose_k_finds_the_two_subjects_of_the_tiny_corpus(tiny):
 
 # --- the full 2021 Dutch text -----------------------------------------------------------------
 
-@pytest.mark.parametrize("method", ["nmf", "kmeans"])
-def test_topics_of_the_2021_paragraphs_agree_with_its_sections_more_than_chance(nl_2021, method):
+# What notebook 03 reports: k-means agrees with the sections beyond the 95% range of shuffled labels,
+# NMF only beyond their mean (inside the range). If a change moves either, this test says so.
+@pytest.mark.parametrize("method, beyond", [("nmf", "baseline_mean"), ("kmeans", "baseline_high")])
+def test_topics_of_the_2021_paragraphs_against_the_random_baseline(nl_2021, method, beyond):
     texts, _, matrix = nl_2021
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -217,4 +219,4 @@ def test_topics_of_the_2021_paragraphs_agree_with_its_sections_more_than_chance(
         fit = fit_topics(matrix, k, method)
     table = evaluate(texts["section_no"], fit.labels).set_index("metric")
     ari = table.loc["adjusted_rand"]
-    assert ari["observed"] > ari["baseline_mean"]
+    assert ari["observed"] > ari[beyond]

@@ -215,7 +215,6 @@ class Page:
     final_url: str
     content: bytes
     encoding: str | None
-    attempts: int
 
 
 def _content_type(value: str) -> tuple[str, str | None]:
@@ -272,10 +271,9 @@ def download(url: str, allowed: AllowList, *, timeout: float = DEFAULT_TIMEOUT,
     own_session = session is None
     session = session or _new_session()
     try:
-        current, attempts = url, 0
+        current = url
         for _hop in range(MAX_REDIRECTS + 1):
             for attempt in range(retries + 1):
-                attempts += 1
                 try:
                     result = _attempt(session, current, timeout, max_bytes)
                     break
@@ -288,7 +286,7 @@ def download(url: str, allowed: AllowList, *, timeout: float = DEFAULT_TIMEOUT,
                 except requests.RequestException as err:
                     raise Failed(f"{current}: {_describe(err, timeout)}") from None
             if result[0] == "page":
-                return Page(url, current, result[1], result[2], attempts)
+                return Page(url, current, result[1], result[2])
             if result[0] == "status":
                 raise Failed(f"{current} answered HTTP {result[1]} {result[2]}; not retried")
             if not result[1]:
