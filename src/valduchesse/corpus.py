@@ -27,6 +27,8 @@ import simplemma
 import yaml
 
 SUPPORTED_LANGUAGES = {"de": "German", "en": "English", "fr": "French", "nl": "Dutch"}
+LANGUAGE_CHOICES = ", ".join(f"{code} ({name})" for code, name in SUPPORTED_LANGUAGES.items())
+"""The supported languages as error messages name them: ``de (German), en (English), …``."""
 COVERAGES = ("full text", "opening excerpt", "later excerpt")
 REQUIRED_FIELDS = (
     "meeting_date",
@@ -166,12 +168,11 @@ def validate_header(path: Path, header: dict, body: str) -> dict:
         )
     language = str(header["language"])
     if language not in SUPPORTED_LANGUAGES:
-        supported = ", ".join(f"{code} ({name})" for code, name in SUPPORTED_LANGUAGES.items())
         raise _fail(
             path,
             "language",
             f"language {language!r} is not supported",
-            f"use one of the ISO 639-1 codes {supported}",
+            f"use one of the ISO 639-1 codes {LANGUAGE_CHOICES}",
         )
     coverage = str(header["coverage"])
     if coverage not in COVERAGES:

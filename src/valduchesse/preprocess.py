@@ -24,7 +24,7 @@ from functools import cache
 import simplemma
 from stop_words import get_stop_words
 
-from .corpus import SUPPORTED_LANGUAGES
+from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 
 FRENCH_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’](?=\w)", re.IGNORECASE)
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
@@ -33,8 +33,7 @@ APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 def check_language(language: str) -> str:
     """Return ``language`` if the package supports it, else raise a clear ValueError."""
     if language not in SUPPORTED_LANGUAGES:
-        supported = ", ".join(f"{code} ({name})" for code, name in SUPPORTED_LANGUAGES.items())
-        raise ValueError(f"language {language!r} is not supported; use one of {supported}")
+        raise ValueError(f"language {language!r} is not supported; use one of {LANGUAGE_CHOICES}")
     return language
 
 

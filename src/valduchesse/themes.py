@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .corpus import SUPPORTED_LANGUAGES
+from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 from .preprocess import Preprocessor
 from .terms import concordance, frequencies, query_terms, single_language
 
@@ -199,9 +199,8 @@ def _theme(path: Path, name, spec) -> tuple[str, dict]:
                     f"indent its languages under it, e.g. '{name}:\\n    label: …\\n    fr: [...]'")
     unknown = [key for key in spec if key != LABEL_KEY and key not in SUPPORTED_LANGUAGES]
     if unknown:
-        supported = ", ".join(f"{code} ({lang})" for code, lang in SUPPORTED_LANGUAGES.items())
         raise _fail(path, name, f"the key {unknown[0]!r} is not a supported language",
-                    f"use '{LABEL_KEY}' or one of the language codes {supported}")
+                    f"use '{LABEL_KEY}' or one of the language codes {LANGUAGE_CHOICES}")
     label = spec.get(LABEL_KEY, name.replace("_", " ").capitalize())
     if not isinstance(label, str) or not label.strip():
         raise _fail(path, name, f"the label {label!r} is not text", "write 'label: A readable name'")
