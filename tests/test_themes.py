@@ -8,7 +8,7 @@ from valduchesse.corpus import SUPPORTED_LANGUAGES, load_corpus
 from valduchesse.segment import sentences
 from valduchesse.terms import find
 from valduchesse.themes import (
-    ThemeError, bootstrap_intervals, difference_summary, format_shares, language_differences, load_themes, select, single_language_rows,
+    ThemeError, bootstrap_intervals, difference_summary, format_shares, theme_frequencies, language_differences, load_themes, select, single_language_rows,
     theme_contexts,
     theme_matches, theme_shares,
 )
@@ -382,3 +382,10 @@ def test_shares_formatted_for_reading(tiny):
     table = format_shares(theme_shares(four_sentences(), tiny, n_boot=200), "label", "doc_id")
     cell = table.iloc[0, 0]
     assert cell.startswith("0.50 [") and cell.endswith("] 2/4")
+
+
+def test_theme_frequencies_label_each_theme(themes):
+    texts = pd.DataFrame({"doc_id": ["x"], "language": ["nl"], "text": ["De drugshandel via de havens van Antwerpen."]})
+    table = theme_frequencies(texts, select(themes, ["drugs_and_organised_crime", "cyber"])).set_index("group")
+    assert list(table.index) == ["Drugs, ports and organised crime", "Cyber security"]
+    assert table.loc["Drugs, ports and organised crime", "matches"] == 3 and table.loc["Cyber security", "matches"] == 0

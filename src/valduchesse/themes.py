@@ -498,6 +498,18 @@ def theme_shares(
     return table
 
 
+def theme_frequencies(texts: pd.DataFrame, dictionary: ThemeDictionary, per: int = 1000) -> pd.DataFrame:
+    """Occurrences of each theme's entries per ``per`` word tokens in each text (one language).
+
+    :func:`valduchesse.terms.frequencies` with the dictionary's entries as
+    groups; ``group`` holds each theme's label, in the dictionary's order.
+    """
+    language = single_language(texts)
+    table = frequencies(texts, dictionary.queries(language), per=per)
+    table["group"] = table["group"].map(dictionary.labels)
+    return table
+
+
 def format_shares(shares: pd.DataFrame, index: str, columns: str) -> pd.DataFrame:
     """:func:`theme_shares` as a table to read: cells ``share [low–high] with/units``, e.g. ``0.25 [0.00–0.50] 2/8``."""
     def fixed(values):
