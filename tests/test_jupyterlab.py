@@ -23,7 +23,7 @@ from conftest import ROOT
 
 from valduchesse.runner import notebook_paths
 
-NOTEBOOK = "notebooks/04_emphasis_shift.ipynb"
+NOTEBOOK = "notebooks/04_themes_hand_coded.ipynb"
 START_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 10
 KERNEL_TIMEOUT_SECONDS = 30

@@ -21,7 +21,7 @@ from valduchesse.runner import notebook_paths
 
 NOTEBOOKS = notebook_paths(ROOT / "notebooks")
 FIGURES = ROOT / "figures"
-HEADLINE_NOTEBOOK = "04_emphasis_shift"
+HEADLINE_NOTEBOOK = "04_themes_hand_coded"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CHROMIUM_ARGUMENTS = [
@@ -55,8 +55,8 @@ def test_index_lists_notebooks_in_number_order_with_titles(site):
     for (_, title), path in zip(links, NOTEBOOKS):
         assert title.startswith(path.stem[:2] + " · "), title
         assert (site / f"{path.stem}.html").is_file()
-    assert "<br>Did the Belgian–French Val Duchesse texts move their emphasis" in index
-    assert (site / "figures" / "emphasis_shift.png").read_bytes() == (FIGURES / "emphasis_shift.png").read_bytes()
+    assert "<br>Which subjects does each Val Duchesse text speak of" in index
+    assert (site / "figures" / "themes_by_meeting_hand_coded.png").read_bytes() == (FIGURES / "themes_by_meeting_hand_coded.png").read_bytes()
 
 
 def test_notebook_order_does_not_depend_on_the_arguments(site, tmp_path):
@@ -191,7 +191,7 @@ def test_headline_notebook_page_in_browser(driver, server, tmp_path):
     open_and_wait(driver, f"{server}/{HEADLINE_NOTEBOOK}.html")
     sizes = image_sizes(driver)
     assert sizes and all(width > 0 and height > 0 for width, height in sizes)
-    assert driver.title.startswith("04 · The emphasis shift")
+    assert driver.title.startswith("04 · Themes per meeting, hand-coded")
     assert_page_shown(driver, tmp_path / f"{HEADLINE_NOTEBOOK}.png")
 
 
@@ -205,4 +205,4 @@ def test_link_from_index_reaches_notebook_page(driver, server):
     WebDriverWait(driver, WAIT_SECONDS).until(expected_conditions.url_to_be(f"{server}/{HEADLINE_NOTEBOOK}.html"))
     WebDriverWait(driver, WAIT_SECONDS).until(lambda d: d.execute_script(IMAGES_LOADED))
     heading = driver.find_element(By.TAG_NAME, "h1").text
-    assert heading.startswith("04 · The emphasis shift")
+    assert heading.startswith("04 · Themes per meeting, hand-coded")

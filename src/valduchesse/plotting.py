@@ -281,12 +281,14 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
     return fig
 
 
-def plot_section_themes(table: pd.DataFrame, title: str) -> plt.Figure:
+def plot_section_themes(table: pd.DataFrame, title: str, xlabel: str = "theme (themes.yml)",
+                        value: str = "share of the section's sentences mentioning the theme") -> plt.Figure:
     """Heatmap of sections (rows) by themes (columns): the share of each section's sentences per theme.
 
     ``table`` has ``section`` (a label), ``label`` (the theme), ``share``,
     ``units_with_theme`` and ``units``; each cell shows the share and the
-    counts behind it.
+    counts behind it. ``xlabel`` and ``value`` (the colour bar's label) say
+    how the themes were measured.
     """
     use_style()
     shares = table.pivot(index="section", columns="label", values="share")
@@ -303,10 +305,57 @@ def plot_section_themes(table: pd.DataFrame, title: str) -> plt.Figure:
                     va="center", fontsize=7, color="black" if cell["share"] > 0.6 else "white")
     ax.set_xticks(range(len(themes)), themes, rotation=35, ha="right", fontsize=8)
     ax.set_yticks(range(len(sections)), sections, fontsize=8)
-    ax.set_xlabel("theme (themes.yml)")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("section of the text")
     ax.set_title(title)
-    fig.colorbar(image, ax=ax, label="share of the section's sentences mentioning the theme")
+    fig.colorbar(image, ax=ax, label=value)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
+    return fig
+
+
+def plot_hand_shares(table: pd.DataFrame, title: str, columns: int = 4) -> plt.Figure:
+    """Small multiples: per theme, each meeting's share of hand-coded sentences, with its interval.
+
+    ``table`` is :func:`valduchesse.coding.hand_shares` by ``meeting_date``,
+    ``kind`` and ``held`` (what text the sentences come from), with a ``label``
+    per theme. Each point is labelled with its counts (coded / sentences).
+    Markers show what was held: a square for a full text, a circle for
+    excerpts; texts of a kind other than the most common one (the 2017
+    communiqué) are hollow and grey, so that a different genre stands apart.
+    """
+    use_style()
+    meetings = list(dict.fromkeys(table.sort_values("meeting_date")["meeting_date"]))
+    themes = list(dict.fromkeys(table["label"]))
+    firsts = table.drop_duplicates("meeting_date").set_index("meeting_date")
+    main_kind = firsts["kind"].value_counts().sort_index().idxmax()
+    rows = -(-len(themes) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.3 * columns, 2.8 * rows + 1.6), sharey=True, squeeze=False)
+    for ax, theme in zip(axes.flat, themes):
+        part = table[table["label"] == theme].set_index("meeting_date")
+        for x, meeting in enumerate(meetings):
+            row = part.loc[meeting]
+            main = row["kind"] == main_kind
+            colour = OKABE_ITO[0] if main else "#777777"
+            ax.errorbar([x], [row["share"]], yerr=[[row["share"] - row["low"]], [row["high"] - row["share"]]],
+                        fmt="none", ecolor=colour, elinewidth=1.2, capsize=3)
+            ax.scatter([x], [row["share"]], marker="s" if row["held"].startswith("full text") else "o", s=30,
+                       facecolors=colour if main else "white", edgecolors=colour, zorder=3)
+            ax.annotate(f"{row['coded']}/{row['sentences']}", (x, row["high"]), textcoords="offset points",
+                        xytext=(0, 3), ha="center", fontsize=6.5, color="#333333")
+        ax.set_title(theme, fontsize=9)
+        ax.set_xticks(range(len(meetings)), [m[:4] for m in meetings], fontsize=8)
+        ax.set_xlim(-0.6, len(meetings) - 0.4)
+        ax.set_ylim(-0.03, 1.12)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("share of substantive\nsentences coded")
+    for ax in axes.flat[len(themes):]:
+        ax.set_visible(False)
+    held = "; ".join(f"{m[:4]}: {firsts.loc[m, 'held']}" + ("" if firsts.loc[m, "kind"] == main_kind
+                                                             else f", {firsts.loc[m, 'kind']}") for m in meetings)
+    fig.suptitle(title, fontsize=12)
+    fig.supxlabel(f"meeting (year). Text held: {held}.\nSquare: full text; circle: excerpts; "
+                  f"hollow grey: not a {main_kind}. Labels: sentences coded with the theme / substantive sentences.",
+                  fontsize=8.5)
+    fig.tight_layout()
     return fig

@@ -42,23 +42,24 @@ from string import Template
 import nbformat
 from nbconvert import HTMLExporter
 
-TITLE = "Val Duchesse: how Belgian–French security declarations shift their emphasis"
+TITLE = "Val Duchesse: what the Belgian–French security declarations speak of, meeting by meeting"
 SUMMARY = (
     "A reproducible notebook collection comparing the official texts of the Belgian–French "
     "“Val Duchesse” meetings held after the terrorist attacks of 2015–2016 (Brussels 2016, "
     "Paris 2018, Brussels 2021, and the prime ministers’ communiqué of 2017). Each page below is "
-    "one notebook as committed, with its outputs; the figure shows the headline result."
+    "one notebook as committed, with its outputs; the figure shows the headline result, from hand-coded sentences."
 )
 QUESTION_MARK = "**Question.**"
-DEFAULT_HEADLINE = "emphasis_shift.png"
+DEFAULT_HEADLINE = "themes_by_meeting_hand_coded.png"
 HEADLINE_ALT = {
-    DEFAULT_HEADLINE: "Small multiples, one per theme: the share of sentences mentioning the theme in each "
-                      "meeting's opening, per language, with 95% bootstrap intervals.",
+    DEFAULT_HEADLINE: "Small multiples, one per theme: the share of each meeting's substantive sentences that two "
+                      "independent coders coded with the theme, with 95% Wilson intervals and the counts.",
 }
 HEADLINE_CAPTION = {
-    DEFAULT_HEADLINE: "The headline figure (emphasis_shift.png, from notebook 04): the share of each opening's "
-                      "sentences mentioning each theme, per meeting and language, with bootstrap intervals. "
-                      "Openings only; notebook 04 follows the complete 2021 text section by section.",
+    DEFAULT_HEADLINE: "The headline figure (themes_by_meeting_hand_coded.png, from notebook 04): per meeting, the share "
+                      "of the most complete text's substantive sentences hand-coded with each theme. Only the 2021 "
+                      "text is complete; 2016 and 2018 are openings (2018 with one later excerpt), so a theme absent "
+                      "there may be in the rest of those declarations.",
 }
 FIGURES_SUBDIR = "figures"
 

@@ -92,13 +92,19 @@ def sentences(documents: pd.DataFrame) -> pd.DataFrame:
     """One row per sentence, in reading order, split within each paragraph.
 
     Columns: the paragraph columns, ``sentence_no`` (1, 2, … within the
-    document) and ``text``. A heading is one sentence, flagged ``is_heading``.
+    document), ``start`` and ``end`` (character offsets in the body) and
+    ``text``. A heading is one sentence, flagged ``is_heading``.
     """
     paras = paragraphs(documents)
     rows = []
     for para in paras.itertuples(index=False):
         pieces = [para.text] if para.is_heading else simplemma.split_sentences(para.text, para.language)
+        cursor = 0
         for piece in pieces:
+            found = para.text.find(piece, cursor)
+            if found < 0:  # the splitter never rewrites text; guard the offsets all the same
+                raise ValueError(f"{para.doc_id}: sentence {piece!r} not found in its paragraph")
+            cursor = found + len(piece)
             rows.append(
                 {
                     "doc_id": para.doc_id,
@@ -106,6 +112,8 @@ def sentences(documents: pd.DataFrame) -> pd.DataFrame:
                     "section_title": para.section_title,
                     "paragraph_no": para.paragraph_no,
                     "is_heading": para.is_heading,
+                    "start": para.start + found,
+                    "end": para.start + cursor,
                     "text": piece,
                 }
             )

@@ -15,9 +15,10 @@ Then, for a table of segments (sentences or paragraphs from
 - :func:`theme_shares` gives, per group (a document, a section, a meeting),
   the **share of segments that mention the theme** with a bootstrap
   confidence interval, and the theme's matches per 1,000 word tokens;
-- :func:`language_differences` and :func:`difference_summary` compare those
-  shares across the language versions of one meeting's text, which shows how
-  far the dictionary's translations give the same picture.
+- :func:`theme_frequencies` gives each theme's matches per 1,000 words.
+
+How far a dictionary's counts agree with careful reading is measured in
+:mod:`valduchesse.coding` (precision, recall and F1 against hand codes).
 
 A term sequence belongs to one theme only (the loader refuses a dictionary
 that puts it in two), so no occurrence is counted for two themes. A segment
@@ -36,7 +37,7 @@ import yaml
 
 from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 from .preprocess import Preprocessor
-from .terms import concordance, frequencies, query_terms, single_language
+from .terms import frequencies, query_terms, single_language
 
 LABEL_KEY = "label"
 IDENTIFYING_COLUMNS = (
@@ -508,153 +509,3 @@ def theme_frequencies(texts: pd.DataFrame, dictionary: ThemeDictionary, per: int
     table = frequencies(texts, dictionary.queries(language), per=per)
     table["group"] = table["group"].map(dictionary.labels)
     return table
-
-
-def format_shares(shares: pd.DataFrame, index: str, columns: str) -> pd.DataFrame:
-    """:func:`theme_shares` as a table to read: cells ``share [low–high] with/units``, e.g. ``0.25 [0.00–0.50] 2/8``."""
-    def fixed(values):
-        return values.map("{:.2f}".format)
-
-    cells = (fixed(shares["share"]) + " [" + fixed(shares["share_low"]) + "–" + fixed(shares["share_high"]) + "] "
-             + shares["units_with_theme"].astype(str) + "/" + shares["units"].astype(str))
-    return shares.assign(cell=cells).pivot(index=index, columns=columns, values="cell")
-
-
-# --- comparing language versions ---------------------------------------------------------
-
-
-def language_differences(shares: pd.DataFrame, key=("meeting_date", "theme")) -> pd.DataFrame:
-    """How far the theme shares of one text's language versions differ.
-
-    Parameters
-    ----------
-    shares : DataFrame
-        Output of :func:`theme_shares` holding several languages, one row per
-        ``key`` and language (e.g. shares grouped by meeting and language).
-    key : str or sequence of str
-        The columns that identify one comparison, by default a meeting and a theme.
-
-    Returns
-    -------
-    DataFrame
-        One row per ``key`` found in at least two languages, in the order of
-        ``shares``: the key, ``label`` where present, ``languages`` (the
-        languages compared, e.g. ``"de, en, fr, nl"``), ``n_languages``,
-        ``min_share``, ``max_share``, ``max_abs_difference`` (max − min),
-        ``lowest`` and ``highest`` (the language with the smallest and the
-        largest share, the first alphabetically on a tie) and a column
-        ``share_<language>`` per language (empty where that language is
-        missing). A key found in one language only cannot be compared and is
-        not in this table: :func:`single_language_rows` lists those rows.
-
-    Raises
-    ------
-    ThemeError
-        If a key has several rows for one language (e.g. shares of the two
-        parts of one text): group the shares so that there is one per language.
-    """
-    key = _check_shares(shares, key)
-    records = [
-        _compare(dict(zip(key, values)), group)
-        for values, group in shares.groupby(key, sort=False, dropna=False)
-        if group["language"].nunique() >= 2
-    ]
-    columns = [*key, *(["label"] if "label" in shares.columns and "label" not in key else []),
-               "languages", "n_languages", "min_share", "max_share", "max_abs_difference",
-               "lowest", "highest"]
-    table = pd.DataFrame(records, columns=columns)
-    per_language = pd.DataFrame([r["shares"] for r in records], index=table.index)
-    return table.join(per_language.reindex(sorted(per_language.columns), axis=1))
-
-
-def _compare(key: dict, group: pd.DataFrame) -> dict:
-    by_language = group.set_index("language")["share"].sort_index()
-    label = {"label": group["label"].iloc[0]} if "label" in group.columns and "label" not in key else {}
-    return {
-        **key,
-        **label,
-        "languages": ", ".join(by_language.index),
-        "n_languages": len(by_language),
-        "min_share": by_language.min(),
-        "max_share": by_language.max(),
-        "max_abs_difference": round(by_language.max() - by_language.min(), 4),
-        "lowest": by_language.idxmin(),
-        "highest": by_language.idxmax(),
-        "shares": {f"share_{language}": share for language, share in by_language.items()},
-    }
-
-
-def single_language_rows(shares: pd.DataFrame, key=("meeting_date", "theme")) -> pd.DataFrame:
-    """The rows of ``shares`` whose ``key`` exists in one language only.
-
-    Parameters
-    ----------
-    shares, key
-        As for :func:`language_differences`.
-
-    Returns
-    -------
-    DataFrame
-        Those rows of ``shares``, unchanged: what :func:`language_differences`
-        cannot compare and leaves out.
-    """
-    key = _check_shares(shares, key)
-    alone = shares.groupby(key, sort=False, dropna=False)["language"].transform("nunique") < 2
-    return shares[alone].reset_index(drop=True)
-
-
-def _check_shares(shares: pd.DataFrame, key) -> list[str]:
-    key = [key] if isinstance(key, str) else list(key)
-    missing = [c for c in [*key, "language", "share"] if c not in shares.columns]
-    if missing:
-        raise ThemeError(
-            f"the shares have no column {', '.join(missing)}. Fix: pass the output of theme_shares, "
-            "grouped so that it has these columns, e.g. by=('meeting_date', 'language')")
-    doubled = shares[shares.duplicated([*key, "language"], keep=False)]
-    if not doubled.empty:
-        first = doubled.iloc[0]
-        where = ", ".join(f"{c} {first[c]}" for c in [*key, "language"])
-        raise ThemeError(
-            f"the shares have several rows for {where}; one row per language is needed to compare "
-            "languages. Fix: compute the shares per meeting and language, e.g. "
-            "theme_shares(segments, themes, by=('meeting_date', 'language'))")
-    return key
-
-
-def difference_summary(differences: pd.DataFrame) -> pd.DataFrame:
-    """Per theme, the largest difference between languages among the comparisons of :func:`language_differences`.
-
-    Returns
-    -------
-    DataFrame
-        One row per theme, in the order of ``differences``: ``theme`` (and
-        ``label``), ``comparisons`` (how many keys, e.g. meetings, were
-        compared), ``largest_difference``, and the other key columns,
-        ``languages``, ``lowest`` and ``highest`` of the comparison where it
-        occurs (the first one on a tie).
-    """
-    if differences.empty:
-        raise ThemeError("there is no comparison to summarise: no meeting and theme exists in two "
-                         "languages. Fix: pass shares of several language versions of one text")
-    grouped = differences.groupby("theme", sort=False)
-    best = differences.loc[grouped["max_abs_difference"].idxmax()].reset_index(drop=True)
-    best["comparisons"] = grouped.size().to_numpy()
-    best = best.rename(columns={"max_abs_difference": "largest_difference"})
-    front = ["theme", *(["label"] if "label" in best.columns else []), "comparisons", "largest_difference"]
-    dropped = {*front, "min_share", "max_share", "n_languages"}
-    rest = [c for c in best.columns if c not in dropped and not c.startswith("share_")]
-    return best[front + rest]
-
-
-def theme_contexts(segments: pd.DataFrame, dictionary: ThemeDictionary, theme: str, window: int = 6) -> pd.DataFrame:
-    """Concordance lines for every entry of ``theme`` in ``segments`` (one language).
-
-    So that a reader can check what a theme share counts: one row per match,
-    with the ``entry`` that matched and :func:`valduchesse.terms.concordance`'s
-    columns, sorted by ``doc_id``, then entry, then place in the text.
-    """
-    language = single_language(segments)
-    entries = select(dictionary, [theme]).queries(language).get(theme, [])
-    lines = [concordance(segments, entry, window=window).assign(entry=entry) for entry in entries]
-    table = pd.concat(lines, ignore_index=True)
-    return table.sort_values("doc_id", kind="stable").reset_index(drop=True)

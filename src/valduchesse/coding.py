@@ -1,0 +1,462 @@
+"""Hand coding of sentences against the codebook (``coding/CODEBOOK.md``).
+
+The reference measurement of the collection is human coding: every
+non-heading sentence of the texts is coded with the themes it is about, by two
+coders who do not see each other's codes; disagreements are then adjudicated.
+This module holds the steps around that work:
+
+* :func:`coding_units` lists the sentences to code, each with a stable id and
+  its offsets in the body, so that a code can always be traced to the text;
+* :func:`coding_sheet` writes them (or a sample of them) as a CSV sheet for a
+  coder, each sentence with the one before it for context;
+* :func:`read_coding` reads a coded sheet back and checks every code;
+* :func:`check_coding` compares the coded sentences with the texts as they
+  are now, and says what is stale or uncoded and how to update it;
+* :func:`agreement` gives Cohen's kappa and Krippendorff's alpha per theme;
+* :func:`hand_shares` gives the share of substantive sentences coded with
+  each theme, with Wilson intervals fit for small counts;
+* :func:`dictionary_validation` scores an automated measure (the theme
+  dictionary) against the final hand codes: precision, recall and F1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+import pandas as pd
+from scipy.stats import binomtest
+from sklearn.metrics import cohen_kappa_score
+
+from .segment import sentences
+from .themes import ThemeDictionary, theme_matches
+
+THEMES = (
+    "attacks_and_trials",
+    "police_and_intelligence",
+    "justice",
+    "radicalisation_and_extremism",
+    "foreign_fighters",
+    "migration_and_smuggling",
+    "drugs_and_organised_crime",
+    "cyber",
+    "sahel_and_coalition",
+    "victims",
+    "terrorism_financing",
+)
+"""The substantive themes of the codebook, in its order."""
+FURNITURE = "furniture"
+NONE = "none"
+CODES = THEMES + (FURNITURE, NONE)
+"""Every code a coder may write."""
+SEPARATOR = ";"
+UNIT_COLUMNS = ["unit_id", "doc_id", "file", "meeting_date", "kind", "language", "coverage", "part",
+                "section_no", "sentence_no", "start", "end", "text"]
+INTEGER_COLUMNS = ("part", "section_no", "sentence_no", "start", "end")
+UPDATE_HINT = (
+    "regenerate the units with valduchesse.coding.coding_sheet, have the new or changed sentences "
+    "coded by two coders as coding/README.md describes, and add them to coding/sentences.csv"
+)
+
+
+class CodingError(ValueError):
+    """A coded sheet that cannot be used as it is; the message says how to fix it."""
+
+
+def coding_units(documents: pd.DataFrame) -> pd.DataFrame:
+    """The sentences to code: every sentence that is not a numbered heading.
+
+    One row per sentence, in the order of the texts, with ``unit_id``
+    (``<doc_id>#<sentence_no>``), the file, the metadata a reader needs to
+    place it, its ``start`` and ``end`` offsets in the body, and its text.
+    """
+    table = sentences(documents).query("not is_heading")
+    table = table.assign(unit_id=table["doc_id"] + "#" + table["sentence_no"].astype(str))
+    return table[UNIT_COLUMNS].reset_index(drop=True)
+
+
+def coding_sheet(units: pd.DataFrame, path: str | Path, sample: int | None = None, seed: int = 0) -> pd.DataFrame:
+    """Write a sheet for a coder: one row per sentence, with empty ``codes`` and ``note``.
+
+    Each row carries the sentence's id, file id, language and offsets (which
+    :func:`current_codes` checks against the texts) and the sentence before it
+    in the same file (``previous``),
+    which the codebook's rule on references back needs. With ``sample``, a
+    seeded random sample of that many sentences is written (in text order),
+    for a student who validates a dictionary on part of a large corpus.
+    Returns the sheet as written.
+    """
+    sheet = units.assign(previous=units.groupby("file")["text"].shift(fill_value=""))
+    if sample is not None and sample < len(sheet):
+        sheet = sheet.sample(n=sample, random_state=seed).sort_index()
+    sheet = sheet[["unit_id", "doc_id", "language", "start", "end", "previous", "text"]].assign(codes="", note="")
+    sheet.to_csv(path, index=False)
+    return sheet
+
+
+def split_codes(value) -> tuple[str, ...]:
+    """``"justice; cyber"`` → ``("cyber", "justice")``; empty → ``()``."""
+    if not isinstance(value, str):
+        return ()
+    return tuple(sorted({code.strip() for code in value.split(SEPARATOR) if code.strip()}))
+
+
+def check_codes(codes: tuple[str, ...], where: str, allowed=CODES) -> None:
+    """Refuse an unknown code, furniture mixed with a theme, or ``none`` with a theme."""
+    unknown = [code for code in codes if code not in allowed]
+    if unknown:
+        raise CodingError(f"{where}: unknown code {', '.join(map(repr, unknown))}. "
+                          f"Fix: use the codebook's codes (coding/CODEBOOK.md, or your dictionary's themes): "
+                          f"{', '.join(allowed)}")
+    if len(codes) > 1 and (FURNITURE in codes or NONE in codes):
+        raise CodingError(f"{where}: '{FURNITURE}' and '{NONE}' stand alone, got {SEPARATOR.join(codes)}. "
+                          f"Fix: keep only the substantive themes, or only '{FURNITURE}' / '{NONE}'")
+
+
+def read_coding(path: str | Path, columns=("coder_a", "coder_b", "final"), codes=CODES) -> pd.DataFrame:
+    """Read a coded CSV and check every code of the given columns against ``codes``.
+
+    Empty cells are allowed only where the column is absent from ``columns``.
+    Raises :class:`CodingError` naming the file, the row's ``unit_id`` and
+    the column.
+    """
+    path = Path(path)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in INTEGER_COLUMNS:
+        if column in table.columns:
+            table[column] = pd.to_numeric(table[column], errors="raise").astype(int)
+    missing = [column for column in ("unit_id", *columns) if column not in table.columns]
+    if missing:
+        raise CodingError(f"{path}: missing column(s) {', '.join(missing)}. "
+                          f"Fix: keep the header of the sheet as coding_sheet wrote it")
+    duplicated = table.loc[table["unit_id"].duplicated(), "unit_id"].tolist()
+    if duplicated:
+        raise CodingError(f"{path}: unit_id {', '.join(duplicated)} coded twice. Fix: keep one row per sentence")
+    allowed = tuple(codes)
+    for column in columns:
+        for unit_id, value in zip(table["unit_id"], table[column]):
+            codes = split_codes(value)
+            where = f"{path}, unit {unit_id}, column '{column}'"
+            if not codes:
+                raise CodingError(f"{where}: no code. Fix: write the themes, '{NONE}' or '{FURNITURE}'")
+            check_codes(codes, where, allowed)
+    return table
+
+
+def check_coding(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Compare coded sentences with the sentences of the texts as they are now.
+
+    Returns one row per problem, with ``unit_id``, ``problem`` (``changed``:
+    the file's sentence no longer has the coded text or offsets; ``uncoded``: a
+    sentence of the texts has no code; ``gone``: a coded sentence whose file is
+    no longer there) and ``fix``. An empty table means the coding is current.
+    A text replaced by its full version (``fetch``) makes the coding stale in
+    this way rather than failing.
+    """
+    key = ["unit_id", "start", "end", "text"]
+    now = units[key].astype(str)
+    then = coded[key].astype(str)
+    merged = then.merge(now, on="unit_id", how="outer", suffixes=("_coded", "_now"), indicator=True)
+    rows = []
+    for row in merged.itertuples(index=False):
+        if row._7 == "left_only":
+            rows.append((row.unit_id, "gone", "drop the row, or restore the file in texts/"))
+        elif row._7 == "right_only":
+            rows.append((row.unit_id, "uncoded", UPDATE_HINT))
+        elif (row.start_coded, row.end_coded, row.text_coded) != (row.start_now, row.end_now, row.text_now):
+            rows.append((row.unit_id, "changed", UPDATE_HINT))
+    return pd.DataFrame(rows, columns=["unit_id", "problem", "fix"])
+
+
+def current_codes(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """The coded sentences that are still in the texts as coded, with the units' metadata.
+
+    A coded row is kept when a unit of ``units`` has the same ``unit_id``,
+    offsets and text (:func:`check_coding` lists the others). The result has
+    every column of ``units`` and the coded columns that ``units`` lacks.
+    """
+    key = ["unit_id", "start", "end", "text"]
+    extra = [c for c in coded.columns if c not in units.columns or c in key]
+    return units.merge(coded[extra].astype({"start": int, "end": int}), on=key, how="inner")
+
+
+def substantive(coded: pd.DataFrame, column: str = "final") -> pd.DataFrame:
+    """The rows whose codes in ``column`` are not ``furniture``."""
+    return coded[[codes != (FURNITURE,) for codes in coded[column].map(split_codes)]]
+
+
+def indicators(codes: pd.Series, themes=THEMES) -> pd.DataFrame:
+    """One 0/1 column per theme: does each row's code list hold the theme?"""
+    split = codes.map(split_codes)
+    return pd.DataFrame({theme: split.map(lambda c, t=theme: int(t in c)) for theme in themes}, index=codes.index)
+
+
+def agreement(coded: pd.DataFrame, first: str = "coder_a", second: str = "coder_b",
+              themes=THEMES + (FURNITURE,)) -> pd.DataFrame:
+    """Agreement of two coders per theme, each theme a yes/no decision per sentence.
+
+    Columns: ``theme``, ``coded_a`` and ``coded_b`` (sentences each coder gave
+    the theme), ``both``, ``agreement`` (share of sentences with the same
+    decision), ``kappa`` (Cohen) and ``alpha`` (Krippendorff, nominal).
+    Kappa and alpha are undefined (NaN) for a theme that neither coder used.
+    """
+    a, b = indicators(coded[first], themes), indicators(coded[second], themes)
+    rows = []
+    for theme in themes:
+        x, y = a[theme].to_numpy(), b[theme].to_numpy()
+        used = x.any() or y.any()
+        same = x.min() == x.max() == y.min() == y.max()
+        kappa = float(cohen_kappa_score(x, y)) if used and not same else float("nan")
+        alpha = float(krippendorff.alpha(reliability_data=np.vstack([x, y]), level_of_measurement="nominal")) \
+            if used and not same else float("nan")
+        rows.append({"theme": theme, "coded_a": int(x.sum()), "coded_b": int(y.sum()),
+                     "both": int((x & y).sum()), "agreement": float((x == y).mean()),
+                     "kappa": kappa, "alpha": alpha})
+    return pd.DataFrame(rows)
+
+
+def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion (scipy's ``binomtest``); (nan, nan) for 0 trials."""
+    if trials == 0:
+        return float("nan"), float("nan")
+    interval = binomtest(int(successes), int(trials)).proportion_ci(confidence_level=confidence, method="wilson")
+    return float(interval.low), float(interval.high)
+
+
+def hand_shares(coded: pd.DataFrame, by: list[str], column: str = "final", themes=THEMES,
+                confidence: float = 0.95) -> pd.DataFrame:
+    """Share of substantive sentences coded with each theme, per group.
+
+    Furniture is left out of the denominator. Columns: the ``by`` columns,
+    ``theme``, ``sentences`` (substantive sentences in the group), ``coded``
+    (those with the theme), ``share``, ``low`` and ``high`` (Wilson interval).
+    """
+    kept = substantive(coded, column)
+    flags = indicators(kept[column], themes)
+    rows = []
+    for key, group in flags.groupby([kept[name] for name in by], sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        for theme in themes:
+            k, n = int(group[theme].sum()), len(group)
+            low, high = wilson_interval(k, n, confidence)
+            rows.append({**dict(zip(by, key)), "theme": theme, "sentences": n, "coded": k,
+                         "share": k / n, "low": low, "high": high})
+    return pd.DataFrame(rows)
+
+
+def dictionary_validation(truth: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
+    """Precision, recall and F1 per theme of an automated measure against hand codes.
+
+    ``truth`` and ``predicted`` are 0/1 tables with the same index and a
+    column per theme (e.g. :func:`indicators` of the final codes, and the
+    dictionary's matches). Columns: ``theme``, ``coded`` (sentences the coders
+    gave the theme), ``matched`` (sentences the measure gave it), ``hits``,
+    ``precision``, ``recall``, ``f1`` (NaN where undefined: nothing matched or
+    nothing coded).
+    """
+    rows = []
+    for theme in truth.columns:
+        t, p = truth[theme].astype(bool), predicted[theme].astype(bool)
+        hits, coded, matched = int((t & p).sum()), int(t.sum()), int(p.sum())
+        precision = hits / matched if matched else float("nan")
+        recall = hits / coded if coded else float("nan")
+        f1 = 2 * hits / (coded + matched) if coded + matched else float("nan")
+        rows.append({"theme": theme, "coded": coded, "matched": matched, "hits": hits,
+                     "precision": precision, "recall": recall, "f1": f1})
+    return pd.DataFrame(rows)
+
+
+def split_half(unit_ids: pd.Series, seed: int = 0) -> pd.Series:
+    """Assign each sentence to ``development`` or ``held-out``, about half each.
+
+    The split is fixed before the dictionary is corrected: the dictionary is
+    revised on the development half only, and its scores on the held-out half
+    say how well it does on sentences its author did not tune it to. A
+    sentence's half depends only on its id and the seed (SHA-256), so adding
+    texts never moves a sentence from one half to the other.
+    """
+    def half(unit_id: str) -> str:
+        digest = hashlib.sha256(f"{seed}:{unit_id}".encode("utf-8")).digest()
+        return "development" if digest[0] % 2 == 0 else "held-out"
+
+    return unit_ids.map(half).rename("split")
+
+
+def dictionary_flags(units: pd.DataFrame, dictionary: ThemeDictionary) -> pd.DataFrame:
+    """0/1 per sentence and theme: does the sentence hold an entry of the theme?
+
+    ``units`` needs ``doc_id``, ``language`` and ``text``; the result has the
+    units' index and one column per theme of the dictionary.
+    """
+    matches = theme_matches(units[["doc_id", "language", "text"]].reset_index(drop=True), dictionary)
+    flags = (matches["matches"].to_numpy() > 0).astype(int).reshape(len(units), len(dictionary.themes))
+    return pd.DataFrame(flags, index=units.index, columns=list(dictionary.themes))
+
+
+def validate_dictionary(coded: pd.DataFrame, dictionary: ThemeDictionary, column: str = "final",
+                        split: str | None = "split") -> pd.DataFrame:
+    """Precision, recall and F1 of the dictionary per theme, on each half and overall.
+
+    Only substantive sentences count (furniture is left out); every theme of
+    the dictionary is scored. Columns: ``part``
+    (``development``, ``held-out`` and ``all``; only ``all`` when ``split``
+    is None, e.g. for a student's sample coded after the dictionary was
+    written), then those of :func:`dictionary_validation`.
+    """
+    kept = substantive(coded, column)
+    themes = list(dictionary.themes)
+    truth = indicators(kept[column], themes)
+    predicted = dictionary_flags(kept, dictionary)[themes]
+    parts = {name: kept[split] == name for name in ("development", "held-out")} if split else {}
+    parts["all"] = pd.Series(True, index=kept.index)
+    return pd.concat([dictionary_validation(truth[mask], predicted[mask]).assign(part=name)
+                      for name, mask in parts.items()], ignore_index=True)[
+        ["part", "theme", "coded", "matched", "hits", "precision", "recall", "f1"]]
+
+
+def dictionary_errors(coded: pd.DataFrame, dictionary: ThemeDictionary, column: str = "final") -> pd.DataFrame:
+    """Every disagreement of the dictionary with the hand codes, for reading.
+
+    One row per sentence and theme where they disagree: ``error`` is
+    ``false positive`` (the dictionary matched, the coders did not code the
+    theme) or ``miss`` (coded, not matched), with the sentence's id, split
+    and text. Furniture is left out.
+    """
+    kept = substantive(coded, column)
+    themes = list(dictionary.themes)
+    truth = indicators(kept[column], themes)
+    predicted = dictionary_flags(kept, dictionary)[themes]
+    rows = []
+    for theme in themes:
+        for error, mask in (("false positive", (predicted[theme] == 1) & (truth[theme] == 0)),
+                            ("miss", (predicted[theme] == 0) & (truth[theme] == 1))):
+            for row in kept[mask].itertuples(index=False):
+                rows.append({"theme": theme, "error": error, "unit_id": row.unit_id,
+                             "split": getattr(row, "split", ""), "text": row.text})
+    return pd.DataFrame(rows, columns=["theme", "error", "unit_id", "split", "text"])
+
+
+COVERAGE_SHORT = {"full text": "full text", "opening excerpt": "opening", "later excerpt": "later excerpt"}
+
+
+def most_complete_text(coded: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Per meeting, the coded sentences of the most complete text held.
+
+    A meeting's text is its full text if there is one (in any language; the
+    first language in alphabetical order if several); otherwise all its parts
+    in ``language`` (opening and later excerpts together); otherwise all its
+    parts in the language with the most sentences. Translations of one text
+    are never pooled, so no passage is counted twice. Adds ``held``: what the
+    sentences are, e.g. ``full text (nl)`` or ``opening + later excerpt (fr)``.
+    """
+    chosen = []
+    for _, meeting in coded.groupby("meeting_date", sort=True):
+        full = meeting[meeting["coverage"] == "full text"]
+        if not full.empty:
+            part = meeting[meeting["language"] == sorted(full["language"])[0]]
+            part = part[part["coverage"] == "full text"]
+        elif (meeting["language"] == language).any():
+            part = meeting[meeting["language"] == language]
+        else:
+            sizes = meeting.groupby("language").size()
+            part = meeting[meeting["language"] == sizes[sizes == sizes.max()].index[0]]
+        coverages = " + ".join(COVERAGE_SHORT.get(c, c) for c in dict.fromkeys(part.sort_values("start")
+                                                                                   .sort_values("part", kind="stable")["coverage"]))
+        chosen.append(part.assign(held=f"{coverages} ({part['language'].iloc[0]})"))
+    return pd.concat(chosen)
+
+
+def opening_of(coded: pd.DataFrame, chars: int) -> pd.DataFrame:
+    """The sentences of each text that end within its first ``chars`` characters.
+
+    Used to ask what an opening of the length of the excerpts would have shown
+    of a complete text.
+    """
+    return coded[coded["end"].astype(int) <= chars]
+
+
+def short_quote(text: str, words: int) -> str:
+    """The first ``words`` words of ``text``, with ``…`` if cut; the words are left exactly as written."""
+    pieces = text.split(" ")
+    return text if len(pieces) <= words else " ".join(pieces[:words]) + " …"
+
+
+def commitments(coded: pd.DataFrame, statements=("decision", "recall"), words: int = 16,
+                column: str = "final") -> pd.DataFrame:
+    """What each text says was decided: its sentences marked as decisions or recalls, quoted.
+
+    ``coded`` needs ``statement`` (``decision``, ``recall``, ``context`` or
+    ``furniture``, see the codebook) and the final codes. Columns:
+    ``meeting_date``, ``held`` where present, ``unit_id``, ``statement``,
+    ``themes`` (the final codes) and ``quote`` (the sentence's first
+    ``words`` words, as written; :func:`check_quotes` finds each in the texts).
+    """
+    rows = coded[coded["statement"].isin(statements)]
+    table = rows.assign(themes=rows[column].map(lambda v: ", ".join(split_codes(v))),
+                        quote=rows["text"].map(lambda t: short_quote(t, words)))
+    keep = [c for c in ("meeting_date", "held", "unit_id", "statement", "themes", "quote") if c in table.columns]
+    return table[keep].reset_index(drop=True)
+
+
+def check_quotes(table: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
+    """The quotes of a :func:`commitments` table that are not found in their text's body.
+
+    Each quote (without its closing ``…``) must occur in the body of the file
+    its ``unit_id`` names. Returns the ``unit_id`` of every quote not found;
+    an empty list means every quote is in ``texts/`` as written.
+    """
+    bodies = documents.set_index("doc_id")["text"]
+    missing = []
+    for unit_id, quote in zip(table["unit_id"], table["quote"]):
+        doc_id = unit_id.rsplit("#", 1)[0]
+        words = quote.removesuffix(" …")
+        if doc_id not in bodies.index or words not in bodies[doc_id]:
+            missing.append(unit_id)
+    return missing
+
+
+def dictionary_verdicts(scores: pd.DataFrame, themes, min_coded: int = 3, target: float = 0.85) -> pd.DataFrame:
+    """Per theme, whether the dictionary measures it, judged on the held-out half only.
+
+    ``scores`` is :func:`validate_dictionary`'s output. A theme with fewer
+    than ``min_coded`` coded held-out sentences cannot be judged; otherwise it
+    is measured if its held-out F1 reaches ``target``. Columns: ``theme``,
+    ``coded``, ``hits``, ``matched``, ``f1`` (held-out) and ``verdict`` (words).
+    """
+    held_out = scores[scores["part"] == "held-out"].set_index("theme")
+    rows = []
+    for theme in themes:
+        row = held_out.loc[theme]
+        coded, hits, matched, f1 = int(row["coded"]), int(row["hits"]), int(row["matched"]), row["f1"]
+        if coded < min_coded:
+            verdict = (f"cannot be judged: {coded} held-out sentence(s) coded with it, fewer than {min_coded}; "
+                       "the dictionary's count of it is unvalidated")
+        elif f1 >= target:
+            verdict = f"measured: held-out F1 {f1:.2f} ≥ {target}"
+        else:
+            verdict = (f"not measured well: held-out F1 {f1:.2f} < {target} ({coded - hits} of {coded} coded sentences "
+                       f"missed, {matched - hits} false positive(s))")
+        rows.append({"theme": theme, "coded": coded, "hits": hits, "matched": matched, "f1": f1, "verdict": verdict})
+    return pd.DataFrame(rows)
+
+
+def sample_validation(path: str | Path, column: str, units: pd.DataFrame,
+                      dictionary: ThemeDictionary) -> tuple[str, pd.DataFrame]:
+    """Score a dictionary on a hand-coded sheet of one's own sentences.
+
+    ``path`` is a sheet written by :func:`coding_sheet` and coded by hand in
+    ``column`` with the dictionary's themes (or ``none``, ``furniture``), or
+    the project's ``coding/sentences.csv``. Only coded sentences that are still
+    in ``units`` as coded are scored. Returns a sentence saying what was
+    scored, and :func:`validate_dictionary`'s table (empty if nothing could be).
+    """
+    codes = tuple(dictionary.themes) + (FURNITURE, NONE)
+    coded = current_codes(read_coding(path, columns=(column,), codes=codes), units)
+    coded_sentences = len(substantive(coded, column))
+    if coded_sentences == 0:
+        return (f"none of the hand-coded sentences of {path} is in these texts: write a sheet (coding_sheet), "
+                "code it by hand and point the validation at it", pd.DataFrame())
+    scores = validate_dictionary(coded, dictionary, column=column, split=None)
+    return f"{coded_sentences} hand-coded substantive sentences of {path} match these texts", scores
