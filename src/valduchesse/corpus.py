@@ -319,7 +319,7 @@ class HeaderLoader(yaml.SafeLoader):
             if top:
                 self.field = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             key = self.construct_object(key_node, deep=deep)
-            if top and not isinstance(key, str):
+            if top and (not isinstance(key, str) or isinstance(key, InvalidDate)):
                 raise self.refuse(f"the field name {key!r} is not text", key_node.start_mark,
                                   "write field names as words, e.g. 'place: Brussels'; quote a name "
                                   "that YAML reads as a number, a date or true/false")
