@@ -13,12 +13,21 @@ the join is not known to be contiguous. :func:`availability` lists what text
 there is per meeting and language, and :func:`comparable_openings` cuts the
 texts of one language to openings of one length, to compare like with like.
 :func:`check_languages` checks that every paragraph is in the file's language.
+
+Bad input is refused rather than half-read: only regular files inside the
+folder, of at most :data:`MAX_FILE_BYTES`, are opened, and headers are read by
+:class:`HeaderLoader`, a safe YAML loader without anchors, aliases or
+duplicate keys, whose every field is then checked for its type
+(:data:`FIELD_TYPES`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import re
+import stat
 from pathlib import Path
 
 import frontmatter
@@ -43,6 +52,13 @@ REQUIRED_FIELDS = (
 OPTIONAL_FIELDS = ("part", "notes")
 DOCUMENTATION_FILES = ("README.md",)
 """Files that may sit in the texts folder without being texts."""
+
+MAX_FILE_BYTES = 100 * 1024 * 1024
+"""The largest text file read, in bytes (100 MiB): a bigger one is refused before it is read.
+:func:`load_corpus` and :func:`read_text_file` take ``max_bytes`` to raise it."""
+
+MAX_HEADER_DEPTH = 16
+"""How deeply lists and mappings may nest in a header."""
 
 LANGUAGE_CHECK_MIN_CHARS = 150
 """Paragraphs shorter than this are not checked for their language (titles and names are ambiguous)."""
@@ -72,20 +88,326 @@ class CorpusError(ValueError):
     """A text file that cannot be used as it is; the message says how to fix it."""
 
 
-def _fail(path: Path, field: str | None, problem: str, fix: str) -> CorpusError:
+def _fail(path: Path, field: str | None, problem: str, fix: str,
+          at: tuple[int, int] | None = None) -> CorpusError:
     where = f"{path}" if field is None else f"{path}, field '{field}'"
+    if at is not None:
+        where += f", line {at[0]}, column {at[1]}"
     return CorpusError(f"{where}: {problem}. Fix: {fix}")
 
 
-def read_text_file(path: str | Path) -> tuple[dict, str]:
-    """Read one text file and return its header (a dict) and its body.
+# --- reading one file: only regular files, of bounded size ---------------------------------------
 
-    The file must be UTF-8. A byte-order mark is dropped and Windows or old Mac
-    line endings become ``\\n``; the body is otherwise returned as it stands,
-    without the final newline.
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory",
+     "move the folder out of the texts folder, or rename it so that its name does not end in .txt"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)", None),
+    (stat.S_ISSOCK, "a socket", None),
+    (stat.S_ISCHR, "a character device", None),
+    (stat.S_ISBLK, "a block device", None),
+)
+_NOT_REGULAR_FIX = ("remove it from the texts folder, which holds only regular .txt files "
+                    "(a symbolic link is fine if it points to a regular file inside the folder)")
+
+
+def _not_regular(path: Path, mode: int, link: str = "") -> CorpusError | None:
+    """The error for an entry whose (followed) mode is not a regular file, or None."""
+    if stat.S_ISREG(mode):
+        return None
+    kind, fix = next(((kind, fix) for test, kind, fix in _FILE_KINDS if test(mode)),
+                     ("not a regular file", None))
+    return _fail(path, None, f"{link}{kind}, not a regular text file", fix or _NOT_REGULAR_FIX)
+
+
+def _too_big(path: Path, size: int, max_bytes: int) -> CorpusError:
+    return _fail(
+        path, None,
+        f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes",
+        "check that this is the text you meant (the project's texts are a few kB each); to read "
+        "bigger files, raise the limit: load_corpus(folder, max_bytes=…)",
+    )
+
+
+def _entry_problem(folder: Path, path: Path, max_bytes: int) -> CorpusError | None:
+    """Why the ``*.txt`` entry ``path`` of ``folder`` cannot be read as a text, or None if it can.
+
+    Looks with ``lstat`` and ``stat`` only, and opens nothing: a directory, a
+    FIFO, a socket, a device, a dangling or looping symbolic link, a link that
+    resolves outside ``folder`` and a file over ``max_bytes`` are refused.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError as err:
+        return _fail(path, None, f"the entry cannot be examined ({err.strerror})",
+                     "check that the file exists and that you may read it")
+    link = ""
+    if stat.S_ISLNK(info.st_mode):
+        target = os.readlink(path)
+        try:
+            resolved = path.resolve(strict=True)
+        except FileNotFoundError:
+            return _fail(path, None, f"a symbolic link to {target}, which does not exist",
+                         "remove the link, or put the text file itself in the texts folder")
+        except (OSError, RuntimeError) as err:  # a loop of links, or a link through a file
+            return _fail(path, None, f"a symbolic link to {target} that cannot be followed ({err})",
+                         "remove the link, or put the text file itself in the texts folder")
+        root = folder.resolve()
+        if not resolved.is_relative_to(root):
+            return _fail(path, None, f"a symbolic link to {resolved}, outside the texts folder {root}",
+                         "copy the text file into the texts folder instead of linking to it")
+        try:
+            info = os.stat(resolved)
+        except OSError as err:
+            return _fail(path, None, f"the link's target {resolved} cannot be examined ({err.strerror})",
+                         "check that the file exists and that you may read it")
+        link = f"a symbolic link to {resolved}, which is "
+    problem = _not_regular(path, info.st_mode, link)
+    if problem is not None:
+        return problem
+    if info.st_size > max_bytes:
+        return _too_big(path, info.st_size, max_bytes)
+    return None
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``max_bytes`` of them, or a :class:`CorpusError`.
+
+    Checks with ``stat`` before opening, so that a FIFO or a device is never
+    opened; opens without blocking and checks the opened file again, in case
+    the entry changed in between.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        raise _fail(path, None, f"the file cannot be read ({err.strerror})",
+                    "check that the file exists and that you may read it") from None
+    problem = _not_regular(path, info.st_mode)
+    if problem is not None:
+        raise problem
+    if info.st_size > max_bytes:
+        raise _too_big(path, info.st_size, max_bytes)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        handle = open(os.open(path, flags), "rb")
+    except OSError as err:
+        raise _fail(path, None, f"the file cannot be read ({err.strerror})",
+                    "check that the file exists and that you may read it") from None
+    with handle:
+        info = os.fstat(handle.fileno())
+        problem = _not_regular(path, info.st_mode)
+        if problem is not None:
+            raise problem
+        raw = handle.read(min(info.st_size, max_bytes) + 1)
+        if len(raw) > info.st_size:  # the file grew since stat: read on, up to the limit
+            raw += handle.read(max_bytes + 1 - len(raw))
+    if len(raw) > max_bytes:
+        raise _too_big(path, len(raw), max_bytes)
+    return raw
+
+
+# --- the header: a restricted YAML loader ---------------------------------------------------------
+
+class InvalidDate(str):
+    """A value YAML reads as a date or time that does not exist (``2021-02-30``), kept as written.
+
+    ``reason`` says what is wrong and ``at`` is the (line, column) in the file.
+    :func:`validate_header` refuses it wherever it stands.
+    """
+
+    reason: str
+    at: tuple[int, int]
+
+    def __new__(cls, text: str, reason: str, at: tuple[int, int]) -> "InvalidDate":
+        value = super().__new__(cls, text)
+        value.reason, value.at = reason, at
+        return value
+
+
+class HeaderError(yaml.MarkedYAMLError):
+    """What :class:`HeaderLoader` refuses in a header that is valid YAML, with the fix and the field."""
+
+    def __init__(self, problem: str, mark, fix: str, field: str | None = None):
+        super().__init__(problem=problem, problem_mark=mark)
+        self.fix = fix
+        self.field = field
+
+
+class Header(dict):
+    """A file's header fields, with where each value stands and, for plain values, how it is written.
+
+    ``positions`` maps a field to the (line, column) of its value in the file,
+    both counted from 1; ``written`` maps a field whose value is a plain
+    (unquoted) scalar to its text as written.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.positions: dict[str, tuple[int, int]] = {}
+        self.written: dict[str, str] = {}
+
+
+_ANCHOR_FIX = "write each value out in full; put a value that starts with '&' or '*' in quotes"
+
+
+class HeaderLoader(yaml.SafeLoader):
+    """The YAML loader for text headers: PyYAML's safe loader, restricted.
+
+    It refuses anchors (``&a``), aliases (``*a``) and merge keys (``<<``),
+    with which a few lines can stand for a huge value; the same key twice in
+    one mapping (YAML would keep the last one silently); lists and mappings
+    nested more than :data:`MAX_HEADER_DEPTH` deep; field names that are not
+    text. An impossible date (``2021-02-30``) becomes an :class:`InvalidDate`
+    rather than an error without a position. ``line_offset`` is the number of
+    file lines before the header text, so that positions are the file's.
+    """
+
+    def __init__(self, stream: str, line_offset: int = 0):
+        super().__init__(stream)
+        self.line_offset = line_offset
+        self.field: str | None = None  # the top-level field being read, for error messages
+        self.root = None
+        self._depth = 0
+
+    def position(self, mark) -> tuple[int, int]:
+        return mark.line + self.line_offset + 1, mark.column + 1
+
+    def refuse(self, problem: str, mark, fix: str) -> HeaderError:
+        return HeaderError(problem, mark, fix, self.field)
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if self._depth == 1 and isinstance(parent, yaml.MappingNode):
+            # a top-level key (index None), or the value of the top-level key node ``index``
+            if isinstance(index, yaml.ScalarNode):
+                self.field = index.value
+            else:
+                self.field = event.value if isinstance(event, yaml.ScalarEvent) else None
+        if isinstance(event, yaml.AliasEvent):
+            raise self.refuse(f"an alias ('*{event.anchor}'): anchors ('&') and aliases ('*') are not "
+                              "allowed in a header", event.start_mark, _ANCHOR_FIX)
+        if getattr(event, "anchor", None) is not None:
+            raise self.refuse(f"an anchor ('&{event.anchor}'): anchors ('&') and aliases ('*') are not "
+                              "allowed in a header", event.start_mark, _ANCHOR_FIX)
+        if self._depth > MAX_HEADER_DEPTH:
+            raise self.refuse(f"lists and mappings nested more than {MAX_HEADER_DEPTH} deep",
+                              event.start_mark, "keep header values flat: text, numbers, dates or short lists")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError) as err:
+            written = f" {node.value!r}" if isinstance(node, yaml.ScalarNode) else ""
+            kind = node.tag.rsplit(":", 1)[-1]
+            raise self.refuse(f"the value{written} cannot be read as {kind} ({err})", node.start_mark,
+                              "remove the tag ('!!…') before the value, or correct the value") from None
+
+    def construct_mapping(self, node, deep=False):
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep=deep)  # PyYAML's own error
+        top = node is self.root
+        mapping = {}
+        seen = {}  # key: its (line, column)
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.refuse("a merge key ('<<') is not allowed in a header", key_node.start_mark,
+                                  "write each field out in full")
+            if top:
+                self.field = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            key = self.construct_object(key_node, deep=deep)
+            if top and (not isinstance(key, str) or isinstance(key, InvalidDate)):
+                raise self.refuse(f"the field name {key!r} is not text", key_node.start_mark,
+                                  "write field names as words, e.g. 'place: Brussels'; quote a name "
+                                  "that YAML reads as a number, a date or true/false")
+            try:
+                hash(key)
+            except TypeError:
+                raise self.refuse("a list or mapping used as a key", key_node.start_mark,
+                                  "write keys as plain words") from None
+            here = self.position(key_node.start_mark)
+            if key in mapping:
+                first = seen[key]
+                where = (f"lines {first[0]} and {here[0]}" if first[0] != here[0] else
+                         f"line {here[0]}, columns {first[1]} and {here[1]}")
+                problem = (f"the field appears twice ({where})" if top else
+                           f"the key {key!r} appears twice in this field ({where})")
+                raise self.refuse(problem, key_node.start_mark,
+                                  "keep only one of them: YAML would silently use the last one")
+            mapping[key], seen[key] = self.construct_object(value_node, deep=deep), here
+        return mapping
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as err:
+            return InvalidDate(node.value, str(err), self.position(node.start_mark))
+
+
+HeaderLoader.add_constructor("tag:yaml.org,2002:timestamp", HeaderLoader.construct_yaml_timestamp)
+
+
+def load_header(text: str, line_offset: int = 0):
+    """Read a header's YAML text with :class:`HeaderLoader`.
+
+    Returns a :class:`Header` if the text is a mapping, else what the YAML
+    holds (None if nothing). Raises :class:`yaml.YAMLError`: a
+    :class:`HeaderError` for what the loader refuses.
+    """
+    loader = HeaderLoader(text, line_offset)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        loader.root = node
+        try:
+            data = loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as err:
+            if not isinstance(err, HeaderError):
+                err.field = loader.field
+            raise
+        if not isinstance(node, yaml.MappingNode):
+            return data
+        header = Header(data)
+        for key_node, value_node in node.value:
+            key = key_node.value  # a plain text key: checked above
+            header.positions[key] = loader.position(value_node.start_mark)
+            if isinstance(value_node, yaml.ScalarNode) and value_node.style is None:
+                header.written[key] = value_node.value
+        return header
+    finally:
+        loader.dispose()
+
+
+def _yaml_problem(err: yaml.YAMLError, line_offset: int) -> tuple[str, tuple[int, int] | None]:
+    """PyYAML's whole message (problem, context, note) and the problem's (line, column) in the file."""
+    if not isinstance(err, yaml.MarkedYAMLError):
+        return str(err), None
+    def position(mark):
+        return (mark.line + line_offset + 1, mark.column + 1) if mark is not None else None
+    problem = err.problem or "invalid YAML"
+    if err.context:
+        where = position(err.context_mark)
+        problem += f" ({err.context}" + (f", line {where[0]}, column {where[1]})" if where else ")")
+    if err.note:
+        problem += f" ({err.note})"
+    return problem, position(err.problem_mark)
+
+
+def read_text_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[dict, str]:
+    """Read one text file and return its header (a :class:`Header`) and its body.
+
+    The file must be a regular UTF-8 file of at most ``max_bytes`` bytes. A
+    byte-order mark is dropped and Windows or old Mac line endings become
+    ``\\n``; the body is otherwise returned as it stands, without the final
+    newline. The header is read with :class:`HeaderLoader`; a YAML syntax
+    error is reported with its full problem, line and column in the file.
     """
     path = Path(path)
-    raw = path.read_bytes()
+    raw = _read_bytes(path, max_bytes)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -97,7 +419,8 @@ def read_text_file(path: str | Path) -> tuple[dict, str]:
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     handler = frontmatter.YAMLHandler()
-    if not handler.detect(text) or not text.startswith("---"):
+    opening = handler.FM_BOUNDARY.match(text)
+    if opening is None or not text.startswith("---"):
         raise _fail(
             path,
             None,
@@ -114,14 +437,23 @@ def read_text_file(path: str | Path) -> tuple[dict, str]:
             "the YAML header is not closed",
             "end the header with a line '---' before the text",
         ) from None
+    line_offset = text.count("\n", 0, opening.end())  # file lines before the header text
     try:
-        header = handler.load(header_text)
+        header = load_header(header_text, line_offset)
+    except HeaderError as err:
+        raise _fail(path, err.field, err.problem, err.fix, at=_yaml_problem(err, line_offset)[1]) from None
+    except yaml.constructor.ConstructorError as err:
+        problem, at = _yaml_problem(err, line_offset)
+        raise _fail(path, getattr(err, "field", None), f"the YAML header cannot be read: {problem}",
+                    "remove the tag ('!…') before the value, or put the value in quotes", at=at) from None
     except yaml.YAMLError as err:
+        problem, at = _yaml_problem(err, line_offset)
         raise _fail(
             path,
             None,
-            f"the YAML header cannot be read ({str(err).splitlines()[0]})",
+            f"the YAML header cannot be read: {problem}",
             "check the header's syntax; quote a value that holds ': '",
+            at=at,
         ) from None
     if not isinstance(header, dict):
         raise _fail(
@@ -132,94 +464,239 @@ def read_text_file(path: str | Path) -> tuple[dict, str]:
     return header, body
 
 
-def _check_date(path: Path, value) -> dt.date:
+# --- the header's fields ---------------------------------------------------------------------------
+
+def _kind_of(value) -> str:
+    """What a header value is, in words, for error messages."""
+    if isinstance(value, InvalidDate) or isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    if isinstance(value, bool):
+        return "a yes/no value (YAML reads true, false, yes, no, on and off so)"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping (indented 'key: value' lines)"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
+    return f"a {type(value).__name__}"
+
+
+def _invalid_dates(value, depth: int = 0):
+    """Every :class:`InvalidDate` within a header value."""
+    if isinstance(value, InvalidDate):
+        yield value
+    elif isinstance(value, dict) and depth <= MAX_HEADER_DEPTH:
+        for item in value.values():
+            yield from _invalid_dates(item, depth + 1)
+    elif isinstance(value, (list, tuple, set)) and depth <= MAX_HEADER_DEPTH:
+        for item in value:
+            yield from _invalid_dates(item, depth + 1)
+
+
+_DATE_FIX = "write the date as YYYY-MM-DD, e.g. 2016-02-01"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _as_date(value) -> dt.date | None:
+    """The date a ``meeting_date`` value stands for, or None if it is not one."""
+    if isinstance(value, InvalidDate) or isinstance(value, bool):
+        return None
     if isinstance(value, dt.datetime):
-        value = value.date()
+        return value.date()
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise _fail(
-            path,
-            "meeting_date",
-            f"{value!r} is not an ISO 8601 date",
-            "write the date as YYYY-MM-DD, e.g. 2016-02-01",
-        ) from None
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
-def validate_header(path: Path, header: dict, body: str) -> dict:
-    """Check one file's header against its body and return the cleaned fields.
+def _date_problem(path: Path, field: str, value, at) -> CorpusError | None:
+    if _as_date(value) is not None:
+        return None
+    if isinstance(value, InvalidDate):
+        return _fail(path, field, f"{value} is not a real date ({value.reason})",
+                     f"correct the date; {_DATE_FIX}", at=value.at)
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        return _fail(path, field, f"{value!r} is not a real date", f"correct the date; {_DATE_FIX}", at=at)
+    if isinstance(value, str):
+        return _fail(path, field, f"{value!r} is not an ISO 8601 date", _DATE_FIX, at=at)
+    return _fail(path, field, f"{value!r} is {_kind_of(value)}, not a date", _DATE_FIX, at=at)
 
-    Raises :class:`CorpusError` naming the file and the field for: a missing
-    required field, a date that is not ISO 8601, an unsupported language, an
-    unknown coverage, a bad part number, an empty body, or a ``chars`` value
-    that differs from the body's length. Unknown fields are kept, in
-    ``extra_fields``.
+
+def _integer_problem(path: Path, field: str, value, at) -> CorpusError | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return _fail(path, field, f"{value!r} is quoted text, not a whole number",
+                     f"write the number without quotes, as the line {field}: {value.strip()}", at=at)
+    if field == "part":
+        return _fail(path, field, f"part {value!r} is not a whole number from 1 up",
+                     "number the parts of one document 1, 2, … in reading order, or leave the field out", at=at)
+    return _fail(path, field, f"{value!r} is {_kind_of(value)}, not a whole number",
+                 f"write the number of characters of the body in digits, as in the line {field}: 1888",
+                 at=at)
+
+
+def _text_problem(path: Path, field: str, value, at, written: str | None) -> CorpusError | None:
+    if isinstance(value, str) and not isinstance(value, InvalidDate):
+        return None
+    if isinstance(value, (list, tuple, dict, set)):
+        fix = f"write one value on the field's line, in quotes, as in {field}: \"…\""
+    else:
+        shown = written if written is not None else str(value)
+        fix = f"put the value in quotes, as the line {field}: \"{shown}\""
+    return _fail(path, field, f"{written or value!r} is {_kind_of(value)}, not text", fix, at=at)
+
+
+FIELD_TYPES = {
+    "meeting_date": "date",
+    "chars": "integer",
+    "part": "integer",
+    **{field: "text" for field in ("place", "language", "kind", "title", "source_url", "coverage", "notes")},
+}
+"""The type each known header field must have: a date, a whole number or text."""
+
+
+def _type_problem(path: Path, header: dict, field: str) -> CorpusError | None:
+    value = header[field]
+    at = getattr(header, "positions", {}).get(field)
+    kind = FIELD_TYPES[field]
+    if kind == "date":
+        return _date_problem(path, field, value, at)
+    if kind == "integer":
+        return _integer_problem(path, field, value, at)
+    return _text_problem(path, field, value, at, getattr(header, "written", {}).get(field))
+
+
+def header_problems(path: Path, header: dict, body: str):
+    """Every problem of one file's header, as :class:`CorpusError` s, in the order they are checked.
+
+    A check that depends on a field's type runs only when the type is right,
+    so that all the problems of a file can be listed without one masking or
+    breaking the next. :func:`validate_header` raises the first.
     """
+    path = Path(path)
+    positions = getattr(header, "positions", {})
     missing = [field for field in REQUIRED_FIELDS if header.get(field) in (None, "")]
     if missing:
-        raise _fail(
+        yield _fail(
             path,
             missing[0],
             f"required field missing or empty (missing: {', '.join(missing)})",
             f"add a line '{missing[0]}: …' to the header; required fields are "
             + ", ".join(REQUIRED_FIELDS),
         )
-    language = str(header["language"])
-    if language not in SUPPORTED_LANGUAGES:
-        raise _fail(
+    typed = set()
+    for field in FIELD_TYPES:
+        if field not in header or field in missing or (field == "notes" and header[field] is None):
+            continue
+        problem = _type_problem(path, header, field)
+        if problem is None:
+            typed.add(field)
+        else:
+            yield problem
+    if "language" in typed and header["language"] not in SUPPORTED_LANGUAGES:
+        yield _fail(
             path,
             "language",
-            f"language {language!r} is not supported",
+            f"language {header['language']!r} is not supported",
             f"use one of the ISO 639-1 codes {LANGUAGE_CHOICES}",
+            at=positions.get("language"),
         )
-    coverage = str(header["coverage"])
-    if coverage not in COVERAGES:
-        raise _fail(
+    if "coverage" in typed and header["coverage"] not in COVERAGES:
+        yield _fail(
             path,
             "coverage",
-            f"coverage {coverage!r} is not one of the allowed values",
+            f"coverage {header['coverage']!r} is not one of the allowed values",
             "write one of: " + ", ".join(repr(c) for c in COVERAGES),
+            at=positions.get("coverage"),
         )
-    part = header.get("part", 1)
-    if isinstance(part, bool) or not isinstance(part, int) or part < 1:
-        raise _fail(
-            path, "part", f"part {part!r} is not a whole number from 1 up",
+    if "part" in typed and header["part"] < 1:
+        yield _fail(
+            path, "part", f"part {header['part']!r} is not a whole number from 1 up",
             "number the parts of one document 1, 2, … in reading order, or leave the field out",
+            at=positions.get("part"),
         )
     if not body.strip():
-        raise _fail(
+        yield _fail(
             path, None, "the text after the header is empty",
             "paste the text below the closing '---' line, or remove the file",
         )
-    chars = header["chars"]
-    if isinstance(chars, bool) or not isinstance(chars, int) or chars != len(body):
-        raise _fail(
+    if "chars" in typed and header["chars"] != len(body):
+        yield _fail(
             path,
             "chars",
-            f"the header says {chars!r} characters but the body has {len(body)}",
+            f"the header says {header['chars']!r} characters but the body has {len(body)}",
             f"if the body is right, set 'chars: {len(body)}'; otherwise restore the body "
             "from its source (Unicode code points, without the final newline)",
+            at=positions.get("chars"),
         )
-    known = set(REQUIRED_FIELDS) | set(OPTIONAL_FIELDS)
-    extra = {key: header[key] for key in sorted(header) if key not in known}
+    known = set(FIELD_TYPES)
+    for field in header:
+        if field not in known:
+            for date in _invalid_dates(header[field]):
+                yield _fail(path, field, f"{date} is not a real date ({date.reason})",
+                            f"correct the date ({_DATE_FIX}), or put the value in quotes if it is not a date",
+                            at=date.at)
+
+
+def validate_header(path: Path, header: dict, body: str) -> dict:
+    """Check one file's header against its body and return the cleaned fields.
+
+    Raises :class:`CorpusError` naming the file, the field and, for a header
+    read by :func:`read_text_file`, the line and column, for: a missing
+    required field; a value of the wrong type (:data:`FIELD_TYPES`: a date,
+    a whole number written without quotes, text); a date that is not ISO
+    8601 or does not exist (in any field); an unsupported language; an
+    unknown coverage; a bad part number; an empty body; or a ``chars`` value
+    that differs from the body's length. Unknown fields are kept, in
+    ``extra_fields``.
+    """
+    problem = next(header_problems(path, header, body), None)
+    if problem is not None:
+        raise problem
+    extra = {key: header[key] for key in sorted(header) if key not in FIELD_TYPES}
     return {
-        "meeting_date": pd.Timestamp(_check_date(path, header["meeting_date"])),
-        "place": str(header["place"]),
-        "language": language,
-        "kind": str(header["kind"]),
-        "title": str(header["title"]),
-        "source_url": str(header["source_url"]),
-        "coverage": coverage,
-        "part": part,
-        "chars": chars,
-        "notes": str(header.get("notes", "")),
+        "meeting_date": pd.Timestamp(_as_date(header["meeting_date"])),
+        "place": header["place"],
+        "language": header["language"],
+        "kind": header["kind"],
+        "title": header["title"],
+        "source_url": header["source_url"],
+        "coverage": header["coverage"],
+        "part": header.get("part", 1),
+        "chars": header["chars"],
+        "notes": header.get("notes") or "",
         "extra_fields": extra,
     }
 
 
-def load_corpus(folder: str | Path) -> pd.DataFrame:
+def _load_file(folder: Path, path: Path, max_bytes: int) -> dict:
+    """One ``*.txt`` entry of ``folder`` as a table row, or a :class:`CorpusError`."""
+    problem = _entry_problem(folder, path, max_bytes)
+    if problem is not None:
+        raise problem
+    header, body = read_text_file(path, max_bytes)
+    row = validate_header(path, header, body)
+    row.update(
+        doc_id=path.stem,
+        file=path.name,
+        sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        text=body,
+    )
+    return row
+
+
+def load_corpus(folder: str | Path, max_bytes: int = MAX_FILE_BYTES) -> pd.DataFrame:
     """Read every ``*.txt`` file of ``folder`` into a table, one row per file.
 
     Columns: the :data:`METADATA_COLUMNS` (``doc_id`` is the file name without
@@ -229,7 +706,11 @@ def load_corpus(folder: str | Path) -> pd.DataFrame:
     Any other file in the folder, except ``README.md``, is an error, and so are
     two files for the same meeting, language and part: nothing is skipped
     silently. Hidden files (names starting with ``.``, such as ``.DS_Store``
-    or an editor's swap file) are not texts and are ignored.
+    or an editor's swap file) are not texts and are ignored. Only regular
+    files are read: a ``*.txt`` entry that is a directory, a FIFO, a socket,
+    a device, a dangling symbolic link or one that resolves outside
+    ``folder`` is an error, and so is a file over ``max_bytes`` bytes
+    (:data:`MAX_FILE_BYTES` by default), checked before it is read.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -248,15 +729,7 @@ def load_corpus(folder: str | Path) -> pd.DataFrame:
         )
     rows = []
     for path in (p for p in paths if p.suffix == ".txt"):
-        header, body = read_text_file(path)
-        row = validate_header(path, header, body)
-        row.update(
-            doc_id=path.stem,
-            file=path.name,
-            sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
-            text=body,
-        )
-        rows.append(row)
+        rows.append(_load_file(folder, path, max_bytes))  # stops at the first broken file
     if not rows:
         raise CorpusError(
             f"{folder}: no .txt files found. Fix: add texts with a YAML header "
