@@ -143,3 +143,21 @@ def test_a_parameter_pointing_at_a_missing_folder_stops_before_running(tmp_path,
     assert main(["run", "--folder", str(tmp_path), "-p", "TEXTS_DIR", "nowhere"]) == 2
     assert f"no such file or folder: TEXTS_DIR = {tmp_path / 'nowhere'}" in capsys.readouterr().err
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("TEXTS_DIR", "42", "parameter TEXTS_DIR: 42 is a number, not a path; give the path of a folder as text, "
+                        "relative to where you run the command, e.g. -p TEXTS_DIR my_texts "
+                        "(for a folder named 42, write -p TEXTS_DIR ./42)"),
+    ("THEMES_FILE", "''", "parameter THEMES_FILE: '' is an empty text, not a path; give the path of a file"),
+    ("FIGURES_DIR", "None", "parameter FIGURES_DIR: None is no value, not a path"),
+    ("FIGURE_PREFIX", "[1]", "parameter FIGURE_PREFIX: [1] is a list, not a name; give the start of the figure "
+                             "file names as text, e.g. -p FIGURE_PREFIX my_corpus"),
+])
+def test_a_path_parameter_must_be_given_as_text(tmp_path, capsys, monkeypatch, name, text, expected):
+    write_parameter_notebook(tmp_path / "01_p.ipynb", "TEXTS_DIR = '../texts'\nFIGURES_DIR = '../figures'\n"
+                             "THEMES_FILE = '../themes.yml'\nFIGURE_PREFIX = 'mine'")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--folder", str(tmp_path), "-p", name, text, "--output", str(tmp_path / "out")]) == 2
+    assert expected in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

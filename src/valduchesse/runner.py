@@ -37,7 +37,18 @@ CELL_TIMEOUT_SECONDS = 600
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
 FIGURES_PARAMETER = "FIGURES_DIR"
+
+# Which parameters are paths, and which of those the notebooks write to. Every path the runner or a
+# notebook writes is checked before anything runs (:func:`check_written_paths`); a path that is only
+# read may point anywhere, the committed texts/ and themes.yml included. The lists go by name:
+INPUT_PATH_PARAMETERS = ("TEXTS_DIR", "THEMES_FILE")  # only read by the notebooks
+OUTPUT_PATH_PARAMETERS = ("FIGURES_DIR", "OUTPUT_DIR")  # folders the notebooks write into
+PREFIX_PARAMETERS = ("FIGURE_PREFIX",)  # start of the names of the files a notebook writes into FIGURES_DIR
+# Any other NAME_DIR or NAME_FILE is a path too, and counts as written to (the safe side): add it to
+# INPUT_PATH_PARAMETERS if the notebooks only read it.
 PATH_SUFFIXES = ("_DIR", "_FILE")
+EXAMPLE_VALUES = {"TEXTS_DIR": "my_texts", "THEMES_FILE": "my_themes.yml", "FIGURES_DIR": "output/my_figures",
+                  "OUTPUT_DIR": "output/mine", "FIGURE_PREFIX": "my_corpus"}
 
 
 class NotebookFailed(RuntimeError):
@@ -101,6 +112,38 @@ def parse_value(text: str) -> object:
         return text
 
 
+def is_path_parameter(name: str) -> bool:
+    """Whether the parameter ``name`` holds a path (or, for FIGURE_PREFIX, the start of file names)."""
+    return name.endswith(PATH_SUFFIXES) or name in PREFIX_PARAMETERS
+
+
+def is_written_parameter(name: str) -> bool:
+    """Whether a notebook writes to the path held by ``name``: every path parameter except the inputs."""
+    return is_path_parameter(name) and name not in INPUT_PATH_PARAMETERS
+
+
+def check_path_value(name: str, value: object, default: object = "") -> None:
+    """A ParameterError unless ``value``, given for the path parameter ``name``, is a path as text.
+
+    None is accepted only where the notebook's default is None. A number is
+    refused rather than turned into a folder name: ``-p TEXTS_DIR 42`` is
+    more likely a slip than a folder called 42 (``./42`` names that one).
+    """
+    if (value is None and default is None) or (isinstance(value, str) and value.strip()):
+        return
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    kind = ("a number" if number else "an empty text" if isinstance(value, str) else
+            "no value" if value is None else f"a {type(value).__name__}")
+    example = EXAMPLE_VALUES.get(name, "my_folder" if name.endswith("_DIR") else "my_file")
+    if name in PREFIX_PARAMETERS:
+        raise ParameterError(f"parameter {name}: {value!r} is {kind}, not a name; give the start of the "
+                             f"figure file names as text, e.g. -p {name} {example}")
+    noun = "folder" if name.endswith("_DIR") else "file"
+    named = f" (for a {noun} named {value}, write -p {name} ./{value})" if number else ""
+    raise ParameterError(f"parameter {name}: {value!r} is {kind}, not a path; give the path of a {noun} as text, "
+                         f"relative to where you run the command, e.g. -p {name} {example}{named}")
+
+
 def fit_to_default(name: str, value: object, default: object) -> object:
     """``value`` converted to the type of ``default``, or a ParameterError saying what was expected.
 
@@ -146,7 +189,8 @@ def check_parameters(paths: list[Path], overrides: dict[str, object]) -> dict[Pa
 
     A name that no selected notebook has is an error listing the names they
     have; a value of the wrong type is an error naming the parameter and its
-    default. A notebook gets only the overrides it has parameters for.
+    default, and a path parameter must be given as text. A notebook gets only
+    the overrides it has parameters for.
     """
     defaults = {path: read_parameters(path) for path in paths}
     known = sorted({name for parameters in defaults.values() for name in parameters})
@@ -156,6 +200,10 @@ def check_parameters(paths: list[Path], overrides: dict[str, object]) -> dict[Pa
             f"unknown parameter {unknown[0]}: the notebooks run here have {', '.join(known) or 'no parameters'} "
             "(names are case-sensitive)"
         )
+    for path, parameters in defaults.items():
+        for name, value in overrides.items():
+            if name in parameters and is_path_parameter(name):
+                check_path_value(name, value, parameters[name])
     return {
         path: {name: fit_to_default(name, value, parameters[name])
                for name, value in overrides.items() if name in parameters}
@@ -216,14 +264,14 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     relative paths given for ``*_DIR`` and ``*_FILE`` parameters are taken
     from the current folder.
     """
-    overrides = resolve_paths(overrides or {})
-    missing = [f"{name} = {value}" for name, value in overrides.items()
-               if name.endswith(PATH_SUFFIXES) and name != FIGURES_PARAMETER and not Path(value).exists()]
+    overrides = overrides or {}
+    in_place = not overrides and output_dir is None
+    values = {path: resolve_paths(given) for path, given in check_parameters(paths, overrides).items()}
+    missing = [f"{name} = {value}" for given in values.values() for name, value in given.items()
+               if name in INPUT_PATH_PARAMETERS and value is not None and not Path(value).exists()]
     if missing:
         raise ParameterError(f"no such file or folder: {missing[0]}; give a path that exists, "
                              "relative to where you run the command")
-    in_place = not overrides and output_dir is None
-    values = check_parameters(paths, overrides)
     if not in_place:
         output_dir = Path(output_dir or "output").resolve()
         output_dir.mkdir(parents=True, exist_ok=True)
