@@ -6,11 +6,17 @@ writes each back in place with its new outputs, and the notebooks rewrite the
 figures; cell timings are not recorded, so that an unchanged result leaves the
 files unchanged.
 
-With parameters (``-p NAME VALUE``, papermill's convention) the committed
-notebooks and figures are never touched: the values are checked against each
-notebook's cell tagged ``parameters`` before anything runs, injected in a cell
-tagged ``injected-parameters`` right after it, and the executed copies go to
-an output folder, with the figures in its ``figures/`` subfolder.
+With parameters (``-p NAME VALUE``, papermill's convention) or an output
+folder (``--output``) the committed notebooks and figures are never touched:
+the values are checked against each notebook's cell tagged ``parameters``
+before anything runs, injected in a cell tagged ``injected-parameters`` right
+after it, and the executed copies go to the output folder, with the figures
+in its ``figures/`` subfolder. Every path such a run writes (the output
+folder, and the parameters the notebooks write to, see
+``OUTPUT_PATH_PARAMETERS``) is resolved and refused if it falls inside the
+repository's ``notebooks/``, ``figures/`` or ``texts/``, or is its root or a
+file git tracks; parameters that are only read (``INPUT_PATH_PARAMETERS``)
+may point anywhere.
 
 A failing cell stops the run with the notebook's name, the cell's number
 (counting every cell from 1) and the error. :func:`check_determinism` runs
@@ -22,6 +28,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -47,6 +54,12 @@ PREFIX_PARAMETERS = ("FIGURE_PREFIX",)  # start of the names of the files a note
 # Any other NAME_DIR or NAME_FILE is a path too, and counts as written to (the safe side): add it to
 # INPUT_PATH_PARAMETERS if the notebooks only read it.
 PATH_SUFFIXES = ("_DIR", "_FILE")
+FAILED_SUFFIX = ".failed.ipynb"
+# The committed collection: a run with parameters or --output never writes into these folders of the
+# repository, nor to the repository's root folder, nor to a file (or folder of files) that git tracks.
+PROTECTED_FOLDERS = ("notebooks", "figures", "texts", ".git")
+# The checkout this package was loaded from, protected whatever notebooks are run (if it is one).
+PACKAGE_CHECKOUT = Path(__file__).resolve().parents[2]
 EXAMPLE_VALUES = {"TEXTS_DIR": "my_texts", "THEMES_FILE": "my_themes.yml", "FIGURES_DIR": "output/my_figures",
                   "OUTPUT_DIR": "output/mine", "FIGURE_PREFIX": "my_corpus"}
 
@@ -211,6 +224,135 @@ def check_parameters(paths: list[Path], overrides: dict[str, object]) -> dict[Pa
     }
 
 
+def collection_root(notebook: str | Path) -> Path | None:
+    """The repository a notebook belongs to: the parent of its folder if that is called ``notebooks``.
+
+    That is this collection's layout, and what the notebooks' defaults
+    (``../texts``, ``../figures``) are relative to.
+    """
+    folder = Path(notebook).resolve().parent
+    return folder.parent if folder.name == "notebooks" else None
+
+
+def protected_roots(paths: list[Path]) -> list[Path]:
+    """The repositories whose committed collection a run must not write: the notebooks' own, and this package's."""
+    roots = [collection_root(path) for path in paths]
+    if (PACKAGE_CHECKOUT / "notebooks").is_dir() and (PACKAGE_CHECKOUT / "pyproject.toml").is_file():
+        roots.append(PACKAGE_CHECKOUT)
+    return list(dict.fromkeys(root for root in roots if root is not None))
+
+
+def tracked_paths(root: Path) -> set[Path]:
+    """The files git tracks under ``root``, and the folders holding them; empty if git cannot tell."""
+    try:
+        listing = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=True,
+                                 timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    tracked = set()
+    for name in listing.decode("utf-8", "surrogateescape").split("\0"):
+        if name:
+            file = root / name
+            tracked.add(file)
+            tracked.update(folder for folder in file.parents if folder == root or root in folder.parents)
+    return tracked
+
+
+def refusal(path: str | Path, roots: list[Path], tracked: dict[Path, set[Path]]) -> str | None:
+    """Why writing ``path`` would touch the committed collection of one of ``roots``, or None.
+
+    ``path`` is resolved first (symbolic links and ``..``), so that no
+    spelling of a protected place gets through.
+    """
+    path = Path(path).resolve()
+    for root in roots:
+        if path == root:
+            return f"is the root folder of the repository {root}"
+        for name in PROTECTED_FOLDERS:
+            folder = (root / name).resolve()
+            if path == folder:
+                return f"is the repository's {name}/ folder"
+            if folder in path.parents:
+                return f"is inside the repository's {name}/ folder ({folder})"
+        if path in tracked.get(root, ()):
+            return f"is {'a folder of files' if path.is_dir() else 'a file'} that git tracks in the repository {root}"
+    return None
+
+
+def written_paths(paths: list[Path], values: dict[Path, dict[str, object]],
+                  output_dir: Path) -> list[tuple[str, Path, str]]:
+    """Every place a run with parameters or ``--output`` writes: (what, path, what to do instead).
+
+    The output folder and the executed copies in it (failed ones included);
+    for each notebook, every parameter it writes to (:func:`is_written_parameter`),
+    with its given value or else its default (relative to the notebook's
+    folder); and whatever is already in those folders as a symbolic link,
+    which a notebook would write through.
+    """
+    elsewhere = "give --output a folder outside the repository's notebooks/, figures/ and texts/, e.g. --output output"
+    places = [(f"the output folder {output_dir}", output_dir, elsewhere)]
+    folders = [output_dir]
+    for path in paths:
+        for copy in (output_dir / path.name, failed_copy_path(output_dir / path.name)):
+            places.append((f"the executed copy {copy}", copy, elsewhere))
+        for name, default in read_parameters(path).items():
+            value = values[path].get(name, default)
+            if not is_written_parameter(name) or not isinstance(value, str) or name in PREFIX_PARAMETERS:
+                continue
+            given = name in values[path]
+            target = Path(value) if given else path.parent / value
+            what = f"parameter {name} = {value!r}" + ("" if given else f" (default of {path.name})")
+            advice = f"give -p {name} a folder outside the repository's notebooks/, figures/ and texts/" + (
+                " (or leave it out: the figures then go to the output folder's figures/)"
+                if name == FIGURES_PARAMETER else "")
+            places.append((what, target, advice))
+            folders.append(target)
+    for folder in folders:
+        if folder.is_dir():
+            places.extend((f"the existing link {entry}", entry, "remove the link, or choose another folder")
+                          for entry in sorted(folder.iterdir()) if entry.is_symlink())
+    return places
+
+
+def check_written_paths(paths: list[Path], values: dict[Path, dict[str, object]], output_dir: str | Path,
+                        roots: list[Path] | None = None) -> None:
+    """Refuse, before anything runs, a run that would write into the committed collection.
+
+    Every path of :func:`written_paths` is resolved and checked against the
+    repositories ``roots`` (default: :func:`protected_roots`): nothing may go
+    into their ``notebooks/``, ``figures/`` or ``texts/``, nor be their root
+    folder or a file (or folder of files) that git tracks, nor overwrite a
+    notebook being run. FIGURE_PREFIX must be a plain name, so that the
+    figures stay in FIGURES_DIR. Only a plain ``run`` (no parameters, no
+    output folder) rewrites the committed notebooks and figures.
+    """
+    roots = protected_roots(paths) if roots is None else [Path(root).resolve() for root in roots]
+    tracked = {root: tracked_paths(root) for root in roots}
+    sources = {path.resolve() for path in paths}
+    for path in paths:
+        for name, default in read_parameters(path).items():
+            value = values[path].get(name, default)
+            if name in PREFIX_PARAMETERS and isinstance(value, str) and any(sep in value for sep in "/\\"):
+                raise ParameterError(
+                    f"parameter {name} = {value!r}: it is the start of the figure file names, not a path; give a "
+                    f"name without / or \\, e.g. -p {name} {EXAMPLE_VALUES.get(name, 'mine')}, and choose the "
+                    f"folder with -p {FIGURES_PARAMETER}")
+    for what, target, advice in written_paths(paths, values, Path(output_dir)):
+        if target.resolve() in sources:
+            raise ParameterError(f"refused: {what} would overwrite the notebook it runs; {advice}")
+        reason = refusal(target, roots, tracked)
+        if reason:
+            raise ParameterError(
+                f"refused: {what} {reason}. A run with parameters or --output never writes into the committed "
+                f"collection (only a plain 'python -m valduchesse run' rewrites it): {advice}")
+
+
+def failed_copy_path(output: str | Path) -> Path:
+    """Where the executed copy of a notebook that failed is saved: ``<name>.failed.ipynb`` next to ``output``."""
+    output = Path(output)
+    return output.with_name(output.name.removesuffix(".ipynb") + FAILED_SUFFIX)
+
+
 def inject_parameters(notebook: nbformat.NotebookNode, values: dict[str, object]) -> None:
     """Insert a cell tagged ``injected-parameters`` assigning ``values``, right after the parameters cell."""
     lines = ["# Parameters given on the command line"] + [f"{name} = {value!r}" for name, value in values.items()]
@@ -254,7 +396,7 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
 
 
 def run_collection(paths: list[Path], overrides: dict[str, object] | None = None,
-                   output_dir: str | Path | None = None, log=print) -> None:
+                   output_dir: str | Path | None = None, log=print, roots: list[Path] | None = None) -> None:
     """Execute ``paths`` in order, logging one line per notebook with its time.
 
     Without ``overrides`` and ``output_dir`` the notebooks are executed in
@@ -262,7 +404,10 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     ``output/``) and, unless ``FIGURES_DIR`` is among the overrides, the
     figures to its ``figures/`` subfolder. Parameters are checked first;
     relative paths given for ``*_DIR`` and ``*_FILE`` parameters are taken
-    from the current folder.
+    from the current folder. Then every path the run would write is checked
+    (:func:`check_written_paths`, against the repositories ``roots``,
+    default :func:`protected_roots`): such a run never writes into the
+    committed collection.
     """
     overrides = overrides or {}
     in_place = not overrides and output_dir is None
@@ -274,10 +419,11 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
                              "relative to where you run the command")
     if not in_place:
         output_dir = Path(output_dir or "output").resolve()
-        output_dir.mkdir(parents=True, exist_ok=True)
         for path in paths:
             if FIGURES_PARAMETER in read_parameters(path) and FIGURES_PARAMETER not in overrides:
                 values[path] = {**values[path], FIGURES_PARAMETER: str(output_dir / "figures")}
+        check_written_paths(paths, values, output_dir, roots)
+        output_dir.mkdir(parents=True, exist_ok=True)
     total = 0.0
     for i, path in enumerate(paths, 1):
         log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
