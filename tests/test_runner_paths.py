@@ -111,6 +111,20 @@ def test_a_plain_run_still_rewrites_the_collection_in_place(repo):
     assert nbformat.read(repo / NOTEBOOK, as_version=4).cells[1].execution_count == 2
 
 
+def test_a_notebook_of_the_collection_that_fails_in_place_leaves_its_copy_in_output(repo, capsys):
+    (repo / "texts" / "a.txt").unlink()  # the notebook's assertion on its input fails
+    before = snapshot(repo)
+    assert main(["run"]) == 1
+    failed = repo / "output" / "05_t.failed.ipynb"
+    assert f"05_t.ipynb, cell 2: AssertionError (the executed notebook, with the error, is saved as {failed})" in (
+        capsys.readouterr().err)
+    assert nbformat.read(failed, as_version=4).cells[1].outputs[0]["ename"] == "AssertionError"
+    assert {name: value for name, value in snapshot(repo).items() if not name.startswith("output")} == before
+    (repo / "texts" / "a.txt").write_text("committed text")
+    assert main(["run"]) == 0
+    assert not failed.exists()  # a success removes the failed copy of an earlier run
+
+
 def test_a_default_that_writes_into_the_collection_is_refused(repo, capsys):
     write_notebook(repo / NOTEBOOK, PARAMETERS.replace("'../output/tables'", "'../figures/tables'"))
     before = snapshot(repo)

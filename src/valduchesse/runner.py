@@ -18,9 +18,15 @@ repository's ``notebooks/``, ``figures/`` or ``texts/``, or is its root or a
 file git tracks; parameters that are only read (``INPUT_PATH_PARAMETERS``)
 may point anywhere.
 
-A failing cell stops the run with the notebook's name, the cell's number
-(counting every cell from 1) and the error. :func:`check_determinism` runs
-the collection twice and lists every figure or notebook output that differs.
+A failing cell (an error, a timeout, a dead kernel) stops the run with the
+notebook's name, the cell's number as JupyterLab shows the user's file
+(every cell counts, from 1; the injected cell does not) and the error. The
+executed notebook is then saved as ``<name>.failed.ipynb`` next to the output
+(for a run in place, in the repository's ``output/``), with the error in its
+outputs; the notebook itself is left as it was, and an output folder the run
+created is removed if nothing was written into it. :func:`check_determinism`
+runs the collection twice and lists every figure or notebook output that
+differs.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import time
@@ -35,9 +42,9 @@ from pathlib import Path
 
 import nbformat
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_SECONDS = 600
@@ -86,8 +93,8 @@ class _ThisEnvironmentKernels(KernelSpecManager):
 
 
 def notebook_paths(folder: str | Path) -> list[Path]:
-    """The collection's notebooks: ``NN_*.ipynb`` in ``folder``, in number order."""
-    return sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    """The collection's notebooks: ``NN_*.ipynb`` in ``folder``, in number order (not the failed copies)."""
+    return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb") if not p.name.endswith(FAILED_SUFFIX))
 
 
 def read_parameters(path: str | Path) -> dict[str, object]:
@@ -293,7 +300,7 @@ def written_paths(paths: list[Path], values: dict[Path, dict[str, object]],
     places = [(f"the output folder {output_dir}", output_dir, elsewhere)]
     folders = [output_dir]
     for path in paths:
-        for copy in (output_dir / path.name, failed_copy_path(output_dir / path.name)):
+        for copy in (output_dir / path.name, failed_copy_path(path, output_dir / path.name)):
             places.append((f"the executed copy {copy}", copy, elsewhere))
         for name, default in read_parameters(path).items():
             value = values[path].get(name, default)
@@ -337,6 +344,8 @@ def check_written_paths(paths: list[Path], values: dict[Path, dict[str, object]]
                     f"parameter {name} = {value!r}: it is the start of the figure file names, not a path; give a "
                     f"name without / or \\, e.g. -p {name} {EXAMPLE_VALUES.get(name, 'mine')}, and choose the "
                     f"folder with -p {FIGURES_PARAMETER}")
+    if Path(output_dir).exists() and not Path(output_dir).is_dir():
+        raise ParameterError(f"--output {output_dir} is a file; give a folder (it is created if need be)")
     for what, target, advice in written_paths(paths, values, Path(output_dir)):
         if target.resolve() in sources:
             raise ParameterError(f"refused: {what} would overwrite the notebook it runs; {advice}")
@@ -347,51 +356,114 @@ def check_written_paths(paths: list[Path], values: dict[Path, dict[str, object]]
                 f"collection (only a plain 'python -m valduchesse run' rewrites it): {advice}")
 
 
-def failed_copy_path(output: str | Path) -> Path:
-    """Where the executed copy of a notebook that failed is saved: ``<name>.failed.ipynb`` next to ``output``."""
-    output = Path(output)
-    return output.with_name(output.name.removesuffix(".ipynb") + FAILED_SUFFIX)
+def failed_copy_path(path: str | Path, output: str | Path | None = None) -> Path:
+    """Where the executed copy of the notebook ``path`` is saved if it fails: ``<name>.failed.ipynb``.
+
+    Next to its ``output``; for a notebook executed in place, in the
+    ``output/`` folder of its repository (which git ignores, and where
+    nbval, run on ``notebooks/``, does not collect it), or next to the
+    notebook if it belongs to no repository.
+    """
+    path = Path(path)
+    name = path.name.removesuffix(".ipynb") + FAILED_SUFFIX
+    if output is not None:
+        return Path(output).with_name(name)
+    root = collection_root(path)
+    return root / "output" / name if root else path.with_name(name)
 
 
-def inject_parameters(notebook: nbformat.NotebookNode, values: dict[str, object]) -> None:
-    """Insert a cell tagged ``injected-parameters`` assigning ``values``, right after the parameters cell."""
+def inject_parameters(notebook: nbformat.NotebookNode, values: dict[str, object]) -> int:
+    """Insert a cell tagged ``injected-parameters`` assigning ``values``, right after the parameters cell.
+
+    Returns the position of the new cell (from 0).
+    """
     lines = ["# Parameters given on the command line"] + [f"{name} = {value!r}" for name, value in values.items()]
     cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]})
     tagged = [i for i, c in enumerate(notebook.cells) if PARAMETERS_TAG in c.metadata.get("tags", [])]
-    notebook.cells.insert(tagged[0] + 1 if tagged else 0, cell)
+    position = tagged[0] + 1 if tagged else 0
+    notebook.cells.insert(position, cell)
+    return position
+
+
+def cell_label(index: int | None, injected: int | None) -> str:
+    """The cell at ``index`` of an executed notebook, as the user's own file numbers it.
+
+    Every cell counts, from 1, as in JupyterLab; the cell of injected
+    parameters (at ``injected``) is not in the user's file, so the cells
+    after it move back by one.
+    """
+    if index is None:
+        return "before its first cell"
+    if index == injected:
+        return "the cell of parameters given on the command line"
+    return f"cell {index + 1 - (injected is not None and index > injected)}"
+
+
+def record_failure(notebook: nbformat.NotebookNode, index: int | None, err: Exception, timeout: float) -> str:
+    """Leave the failure visible in ``notebook`` and return it as ``Name: message``.
+
+    A cell error is already in the failing cell's outputs; a timeout or a
+    dead kernel is added there as an error output. The code cells after it,
+    which did not run, lose the outputs of an earlier run.
+    """
+    if isinstance(err, CellExecutionError):
+        ename, evalue = err.ename, err.evalue
+    else:
+        if isinstance(err, CellTimeoutError):
+            ename, evalue = "CellTimeoutError", f"the cell did not finish within {timeout:g} s"
+        else:
+            ename, evalue = "DeadKernelError", "the kernel died while running the cell (out of memory?)"
+        if index is not None:
+            notebook.cells[index].outputs.append(
+                nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]))
+    for cell in notebook.cells[(index if index is not None else -1) + 1:]:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return f"{ename}: {evalue}" if evalue else ename
 
 
 def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
-                     output: str | Path | None = None) -> float:
+                     output: str | Path | None = None, failed_output: str | Path | None = None) -> float:
     """Execute the notebook at ``path`` in its own folder and save it.
 
     ``values`` are injected after its parameters cell; the executed notebook
     is written to ``output`` (default: ``path`` itself). Returns the seconds
-    it took. Raises :class:`NotebookFailed` if a cell fails.
+    it took. If a cell fails (an error, a timeout, a dead kernel), the
+    executed notebook, with the error in the failing cell's outputs, is
+    saved to ``failed_output`` (default: :func:`failed_copy_path`), ``path``
+    and ``output`` are left as they were, and :class:`NotebookFailed` names
+    the cell as the user's file numbers it. A success removes a failed copy
+    left by an earlier run.
     """
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
-    if values:
-        inject_parameters(notebook, values)
-    manager = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisEnvironmentKernels())
+    injected = inject_parameters(notebook, values) if values else None
+    failed = Path(failed_output) if failed_output else failed_copy_path(path, output)
+    running: dict[str, int] = {}
+    # nbclient waits for a cell's reply and its outputs side by side; with a blocking (non-async) kernel
+    # manager the wait for outputs holds everything up, and the cell timeout never fires.
+    manager = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisEnvironmentKernels())
     client = NotebookClient(
         notebook,
         km=manager,
         timeout=CELL_TIMEOUT_SECONDS,
         record_timing=False,
         resources={"metadata": {"path": str(path.parent.resolve())}},
+        on_cell_execute=lambda cell, cell_index: running.update(index=cell_index),
     )
     start = time.perf_counter()
     try:
         client.execute()
-    except CellExecutionError as err:
-        cell = next(
-            (i for i, c in enumerate(notebook.cells, 1) if any(
-                o.get("output_type") == "error" for o in c.get("outputs", []))),
-            "?",
-        )
-        raise NotebookFailed(f"{path.name}, cell {cell}: {err.ename}: {err.evalue}") from None
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+        index = running.get("index")
+        error = record_failure(notebook, index, err, client.timeout)
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, failed)
+        raise NotebookFailed(f"{path.name}, {cell_label(index, injected)}: {error} "
+                             f"(the executed notebook, with the error, is saved as {failed})") from None
     nbformat.write(notebook, Path(output) if output else path)
+    if failed.is_file() and not failed.is_symlink():
+        failed.unlink()
     return time.perf_counter() - start
 
 
@@ -423,15 +495,40 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
             if FIGURES_PARAMETER in read_parameters(path) and FIGURES_PARAMETER not in overrides:
                 values[path] = {**values[path], FIGURES_PARAMETER: str(output_dir / "figures")}
         check_written_paths(paths, values, output_dir, roots)
-        output_dir.mkdir(parents=True, exist_ok=True)
+    created = None if in_place else first_missing_folder(output_dir)
+    if created:
+        output_dir.mkdir(parents=True)
     total = 0.0
-    for i, path in enumerate(paths, 1):
-        log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
-        seconds = execute_notebook(path, values[path], None if in_place else output_dir / path.name)
-        total += seconds
-        log(f"done in {seconds:.1f} s")
+    try:
+        for i, path in enumerate(paths, 1):
+            log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
+            seconds = execute_notebook(path, values[path], None if in_place else output_dir / path.name)
+            total += seconds
+            log(f"done in {seconds:.1f} s")
+    except BaseException:
+        if created:
+            remove_empty_folders(created)  # a run that failed before writing anything leaves no trace
+        raise
     where = "in place" if in_place else f"into {output_dir}"
     log(f"{len(paths)} notebook(s) executed {where} in {total:.1f} s")
+
+
+def first_missing_folder(folder: Path) -> Path | None:
+    """The topmost folder that creating ``folder`` would create, or None if it exists."""
+    if folder.exists():
+        return None
+    while not folder.parent.exists():
+        folder = folder.parent
+    return folder
+
+
+def remove_empty_folders(top: Path) -> None:
+    """Remove ``top`` and the folders in it, as far as they are empty; never a file."""
+    for folder, _, _ in os.walk(top, topdown=False):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass
 
 
 def output_digests(folder: Path) -> dict[str, str]:
