@@ -50,7 +50,8 @@ def repo(tmp_path, monkeypatch):
 
 def snapshot(folder):
     """Every file and folder under ``folder`` with its content, links as their target."""
-    return {str(p.relative_to(folder)): (str(p.readlink()) if p.is_symlink() else p.read_bytes() if p.is_file() else None)
+    return {str(p.relative_to(folder)):
+            str(p.readlink()) if p.is_symlink() else p.read_bytes() if p.is_file() else None
             for p in sorted(folder.rglob("*"))}
 
 
@@ -73,9 +74,9 @@ NOTEBOOK = "notebooks/05_t.ipynb"
     (["--output", "."], "the output folder {root} is the root folder of the repository {root}"),
     (["-p", "FIGURES_DIR", "figures", "--output", "elsewhere"], "parameter FIGURES_DIR = '{root}/figures' is the "
                                                                 "repository's figures/ folder"),
-    (["-p", "FIGURE_PREFIX", "../../../repo/figures/emphasis_shift"], "parameter FIGURE_PREFIX = "
-                                                                      "'../../../repo/figures/emphasis_shift': it is the "
-                                                                      "start of the figure file names, not a path"),
+    (["-p", "FIGURE_PREFIX", "../../../repo/figures/emphasis_shift"],
+     "parameter FIGURE_PREFIX = '../../../repo/figures/emphasis_shift': it is the start of the figure file names, "
+     "not a path"),
     # other spellings of the same places
     (["--output", "figures/new"], "the output folder {root}/figures/new is inside the repository's figures/ folder"),
     (["--output", "texts"], "the output folder {root}/texts is the repository's texts/ folder"),
@@ -148,7 +149,8 @@ def test_links_are_followed(repo, tmp_path, capsys):
     (tmp_path / "out" / "figures").unlink()
     (tmp_path / "out" / "05_t.ipynb").symlink_to(repo / NOTEBOOK)
     assert main(["run", NOTEBOOK, "--output", str(tmp_path / "out")]) == 2
-    assert f"the executed copy {tmp_path}/out/05_t.ipynb would overwrite the notebook it runs" in capsys.readouterr().err
+    assert f"the executed copy {tmp_path}/out/05_t.ipynb would overwrite the notebook it runs" in (
+        capsys.readouterr().err)
     (tmp_path / "out" / "05_t.ipynb").unlink()
     (tmp_path / "out" / "mine_shift.png").symlink_to(repo / "figures" / "mine_shift.png")
     assert main(["run", NOTEBOOK, "-p", "FIGURES_DIR", str(tmp_path / "out")]) == 2
@@ -197,5 +199,13 @@ def test_the_repositories_to_protect_can_be_given(tmp_path):
 def test_determinism_runs_are_checked_too(repo, capsys):
     before = snapshot(repo)
     assert main(["determinism", NOTEBOOK, "--output", "figures"]) == 2
-    assert f"the output folder {repo}/figures/run-1 is inside the repository's figures/ folder" in capsys.readouterr().err
+    assert f"the output folder {repo}/figures/run-1 is inside the repository's figures/ folder" in (
+        capsys.readouterr().err)
     assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize("name, written", [
+    ("FIGURES_DIR", True), ("OUTPUT_DIR", True), ("FIGURE_PREFIX", True), ("TEXTS_DIR", False),
+    ("THEMES_FILE", False), ("CACHE_DIR", True), ("REPORT_FILE", True), ("LANGUAGE", False)])
+def test_which_parameters_are_written_to(name, written):
+    assert runner.is_written_parameter(name) is written

@@ -63,7 +63,8 @@ PREFIX_PARAMETERS = ("FIGURE_PREFIX",)  # start of the names of the files a note
 PATH_SUFFIXES = ("_DIR", "_FILE")
 FAILED_SUFFIX = ".failed.ipynb"
 # The committed collection: a run with parameters or --output never writes into these folders of the
-# repository, nor to the repository's root folder, nor to a file (or folder of files) that git tracks.
+# repository (.git too), nor to the repository's root folder, nor to a file (or folder of files) that git
+# tracks. The repository is the parent of a notebook's folder named notebooks/ (see collection_root).
 PROTECTED_FOLDERS = ("notebooks", "figures", "texts", ".git")
 # The checkout this package was loaded from, protected whatever notebooks are run (if it is one).
 PACKAGE_CHECKOUT = Path(__file__).resolve().parents[2]
@@ -138,8 +139,15 @@ def is_path_parameter(name: str) -> bool:
 
 
 def is_written_parameter(name: str) -> bool:
-    """Whether a notebook writes to the path held by ``name``: every path parameter except the inputs."""
-    return is_path_parameter(name) and name not in INPUT_PATH_PARAMETERS
+    """Whether a notebook writes to the path held by ``name``, so that the runner must check it.
+
+    The names in ``OUTPUT_PATH_PARAMETERS`` and ``PREFIX_PARAMETERS``; and,
+    on the safe side, any other ``*_DIR`` or ``*_FILE`` that
+    ``INPUT_PATH_PARAMETERS`` does not list as only read.
+    """
+    if name in INPUT_PATH_PARAMETERS:
+        return False
+    return name in OUTPUT_PATH_PARAMETERS or name in PREFIX_PARAMETERS or name.endswith(PATH_SUFFIXES)
 
 
 def check_path_value(name: str, value: object, default: object = "") -> None:
@@ -309,7 +317,7 @@ def written_paths(paths: list[Path], values: dict[Path, dict[str, object]],
             given = name in values[path]
             target = Path(value) if given else path.parent / value
             what = f"parameter {name} = {value!r}" + ("" if given else f" (default of {path.name})")
-            advice = f"give -p {name} a folder outside the repository's notebooks/, figures/ and texts/" + (
+            advice = f"give -p {name} a path outside the repository's notebooks/, figures/ and texts/" + (
                 " (or leave it out: the figures then go to the output folder's figures/)"
                 if name == FIGURES_PARAMETER else "")
             places.append((what, target, advice))
