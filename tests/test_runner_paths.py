@@ -209,3 +209,12 @@ def test_determinism_runs_are_checked_too(repo, capsys):
     ("THEMES_FILE", False), ("CACHE_DIR", True), ("REPORT_FILE", True), ("LANGUAGE", False)])
 def test_which_parameters_are_written_to(name, written):
     assert runner.is_written_parameter(name) is written
+
+
+def test_the_default_output_folder_is_checked_from_where_the_command_is_typed(repo, capsys, monkeypatch):
+    monkeypatch.chdir(repo / "notebooks")
+    before = snapshot(repo)
+    assert main(["run", "05_t.ipynb", "-p", "N", "2"]) == 2
+    assert f"the output folder {repo}/notebooks/output is inside the repository's notebooks/ folder" in (
+        capsys.readouterr().err)
+    assert snapshot(repo) == before
