@@ -1,15 +1,16 @@
-"""The runner executes notebooks in place, and stops with the cell's number on an error."""
+"""The runner executes notebooks in place or into copies, and stops with the cell's number on an error."""
 
 import re
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from valduchesse import runner
 from valduchesse.__main__ import main
 from valduchesse.runner import (
-    NotebookFailed, ParameterError, execute_notebook, fit_to_default, notebook_paths, parse_value, read_parameters,
-    resolve_paths, run_collection,
+    NotebookFailed, ParameterError, cell_label, execute_notebook, fit_to_default, notebook_paths, parse_value,
+    read_parameters, resolve_paths, run_collection,
 )
 
 
@@ -143,3 +144,105 @@ def test_a_parameter_pointing_at_a_missing_folder_stops_before_running(tmp_path,
     assert main(["run", "--folder", str(tmp_path), "-p", "TEXTS_DIR", "nowhere"]) == 2
     assert f"no such file or folder: TEXTS_DIR = {tmp_path / 'nowhere'}" in capsys.readouterr().err
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("TEXTS_DIR", "42", "parameter TEXTS_DIR: 42 is a number, not a path; give the path of a folder as text, "
+                        "relative to where you run the command, e.g. -p TEXTS_DIR my_texts "
+                        "(for a folder named 42, write -p TEXTS_DIR ./42)"),
+    ("THEMES_FILE", "''", "parameter THEMES_FILE: '' is an empty text, not a path; give the path of a file"),
+    ("FIGURES_DIR", "None", "parameter FIGURES_DIR: None is no value, not a path"),
+    ("FIGURE_PREFIX", "[1]", "parameter FIGURE_PREFIX: [1] is a list, not a name; give the start of the figure "
+                             "file names as text, e.g. -p FIGURE_PREFIX my_corpus"),
+])
+def test_a_path_parameter_must_be_given_as_text(tmp_path, capsys, monkeypatch, name, text, expected):
+    write_parameter_notebook(tmp_path / "01_p.ipynb", "TEXTS_DIR = '../texts'\nFIGURES_DIR = '../figures'\n"
+                             "THEMES_FILE = '../themes.yml'\nFIGURE_PREFIX = 'mine'")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--folder", str(tmp_path), "-p", name, text, "--output", str(tmp_path / "out")]) == 2
+    assert expected in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def write_failing_notebook(path):
+    """Markdown, parameters, a good cell, a failing one, and one that keeps the output of an earlier run."""
+    notebook = new_notebook(cells=[
+        new_markdown_cell("# A notebook that fails"),
+        new_code_cell("N = 1", metadata={"tags": ["parameters"]}),
+        new_code_cell("x = N"),
+        new_code_cell("x / 0"),
+        new_code_cell("print('after')", outputs=[new_output("stream", name="stdout", text="an earlier run\n")]),
+    ])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.mark.parametrize("arguments", [[], ["-p", "N", "2"], ["--output", "out"]])
+def test_a_failure_names_the_cell_as_the_users_file_numbers_it_and_keeps_the_executed_copy(
+        tmp_path, capsys, monkeypatch, arguments):
+    path = write_failing_notebook(tmp_path / "05_f.ipynb")
+    before = path.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(path), *arguments]) == 1
+    folder = tmp_path if not arguments else tmp_path / ("out" if "--output" in arguments else "output")
+    failed = folder / "05_f.failed.ipynb"
+    assert (f"05_f.ipynb, cell 4: ZeroDivisionError: division by zero (the executed notebook, with the error, "
+            f"is saved as {failed})") in capsys.readouterr().err
+    assert path.read_bytes() == before  # the notebook run in place is not rewritten with a failure
+    assert not arguments or not (folder / "05_f.ipynb").exists()
+    cells = nbformat.read(failed, as_version=4).cells
+    if arguments == ["-p", "N", "2"]:
+        assert cells.pop(2).metadata["tags"] == ["injected-parameters"]
+    assert [o["output_type"] for o in cells[3].outputs] == ["error"]
+    assert cells[3].outputs[0]["ename"] == "ZeroDivisionError"
+    assert cells[4].outputs == [] and cells[4].execution_count is None  # did not run this time
+
+
+@pytest.mark.parametrize("index, injected, label", [
+    (3, None, "cell 4"), (1, 2, "cell 2"), (3, 2, "cell 3"), (2, 2, "the cell of parameters given on the command line"),
+    (None, None, "before its first cell")])
+def test_cell_labels(index, injected, label):
+    assert cell_label(index, injected) == label
+
+
+def test_a_success_removes_the_failed_copy_of_an_earlier_run(tmp_path):
+    path = write_notebook(tmp_path / "01_ok.ipynb", "1")
+    (tmp_path / "01_ok.failed.ipynb").write_text("{}")
+    assert notebook_paths(tmp_path) == [path]  # failed copies are not part of the collection
+    execute_notebook(path)
+    assert not (tmp_path / "01_ok.failed.ipynb").exists()
+
+
+def test_a_cell_that_runs_too_long_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "CELL_TIMEOUT_SECONDS", 1)
+    path = write_notebook(tmp_path / "01_slow.ipynb", "import time", "time.sleep(30)")
+    with pytest.raises(NotebookFailed, match=r"01_slow.ipynb, cell 2: CellTimeoutError: the cell did not finish "
+                                             r"within 1 s"):
+        execute_notebook(path)
+    cells = nbformat.read(tmp_path / "01_slow.failed.ipynb", as_version=4).cells
+    assert cells[1].outputs[0]["ename"] == "CellTimeoutError"
+
+
+def test_a_run_that_fails_before_writing_anything_leaves_no_output_folder(tmp_path, monkeypatch):
+    def kernel_does_not_start(*args, **kwargs):
+        raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+    monkeypatch.setattr(runner, "execute_notebook", kernel_does_not_start)
+    path = write_parameter_notebook(tmp_path / "01_p.ipynb")
+    with pytest.raises(RuntimeError):
+        run_collection([path], {"TOP_N": 2}, tmp_path / "new" / "out", log=lambda *a, **k: None)
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("mine")
+    for output in (tmp_path / "mine", tmp_path / "mine" / "out"):
+        with pytest.raises(RuntimeError):
+            run_collection([path], {"TOP_N": 2}, output, log=lambda *a, **k: None)
+    assert [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.txt"]  # there before: kept
+
+
+def test_the_output_folder_must_be_a_folder(tmp_path, capsys):
+    path = write_parameter_notebook(tmp_path / "01_p.ipynb")
+    (tmp_path / "out").write_text("a file")
+    assert main(["run", str(path), "--output", str(tmp_path / "out")]) == 2
+    assert f"--output {tmp_path / 'out'} is a file; give a folder" in capsys.readouterr().err

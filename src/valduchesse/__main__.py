@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
                      help="set a parameter of the notebooks' parameters cell, e.g. -p LANGUAGE nl; "
                           "the executed copies then go to --output, never over the committed ones")
     run.add_argument("--output", type=Path, default=None,
-                     help="folder for the executed copies and their figures (default with -p: output/)")
+                     help="folder for the executed copies and their figures (default with -p: output/); "
+                          "refused, like any path the run writes, inside the repository's notebooks/, figures/ "
+                          "or texts/. A notebook that fails is saved there as NAME.failed.ipynb")
     listing = commands.add_parser("parameters", help="list each notebook's parameters and defaults")
     listing.add_argument("notebooks", nargs="*", type=Path)
     listing.add_argument("--folder", type=Path, default=Path("notebooks"))
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:  # a ParameterError, or a report input that is missing
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except NotebookFailed as err:
+    except NotebookFailed as err:  # the message names the cell and where the failed copy is
         print(f"\nerror: {err}", file=sys.stderr)
         return 1
     return 0

@@ -6,15 +6,27 @@ writes each back in place with its new outputs, and the notebooks rewrite the
 figures; cell timings are not recorded, so that an unchanged result leaves the
 files unchanged.
 
-With parameters (``-p NAME VALUE``, papermill's convention) the committed
-notebooks and figures are never touched: the values are checked against each
-notebook's cell tagged ``parameters`` before anything runs, injected in a cell
-tagged ``injected-parameters`` right after it, and the executed copies go to
-an output folder, with the figures in its ``figures/`` subfolder.
+With parameters (``-p NAME VALUE``, papermill's convention) or an output
+folder (``--output``) the committed notebooks and figures are never touched:
+the values are checked against each notebook's cell tagged ``parameters``
+before anything runs, injected in a cell tagged ``injected-parameters`` right
+after it, and the executed copies go to the output folder, with the figures
+in its ``figures/`` subfolder. Every path such a run writes (the output
+folder, and the parameters the notebooks write to, see
+``OUTPUT_PATH_PARAMETERS``) is resolved and refused if it falls inside the
+repository's ``notebooks/``, ``figures/`` or ``texts/``, or is its root or a
+file git tracks; parameters that are only read (``INPUT_PATH_PARAMETERS``)
+may point anywhere.
 
-A failing cell stops the run with the notebook's name, the cell's number
-(counting every cell from 1) and the error. :func:`check_determinism` runs
-the collection twice and lists every figure or notebook output that differs.
+A failing cell (an error, a timeout, a dead kernel) stops the run with the
+notebook's name, the cell's number as JupyterLab shows the user's file
+(every cell counts, from 1; the injected cell does not) and the error. The
+executed notebook is then saved as ``<name>.failed.ipynb`` next to the output
+(for a run in place, in the repository's ``output/``), with the error in its
+outputs; the notebook itself is left as it was, and an output folder the run
+created is removed if nothing was written into it. :func:`check_determinism`
+runs the collection twice and lists every figure or notebook output that
+differs.
 """
 
 from __future__ import annotations
@@ -22,22 +34,42 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_SECONDS = 600
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
 FIGURES_PARAMETER = "FIGURES_DIR"
+
+# Which parameters are paths, and which of those the notebooks write to. Every path the runner or a
+# notebook writes is checked before anything runs (:func:`check_written_paths`); a path that is only
+# read may point anywhere, the committed texts/ and themes.yml included. The lists go by name:
+INPUT_PATH_PARAMETERS = ("TEXTS_DIR", "THEMES_FILE")  # only read by the notebooks
+OUTPUT_PATH_PARAMETERS = ("FIGURES_DIR", "OUTPUT_DIR")  # folders the notebooks write into
+PREFIX_PARAMETERS = ("FIGURE_PREFIX",)  # start of the names of the files a notebook writes into FIGURES_DIR
+# Any other NAME_DIR or NAME_FILE is a path too, and counts as written to (the safe side): add it to
+# INPUT_PATH_PARAMETERS if the notebooks only read it.
 PATH_SUFFIXES = ("_DIR", "_FILE")
+FAILED_SUFFIX = ".failed.ipynb"
+# The committed collection: a run with parameters or --output never writes into these folders of the
+# repository (.git too), nor to the repository's root folder, nor to a file (or folder of files) that git
+# tracks. The repository is the parent of a notebook's folder named notebooks/ (see collection_root).
+PROTECTED_FOLDERS = ("notebooks", "figures", "texts", ".git")
+# The checkout this package was loaded from, protected whatever notebooks are run (if it is one).
+PACKAGE_CHECKOUT = Path(__file__).resolve().parents[2]
+EXAMPLE_VALUES = {"TEXTS_DIR": "my_texts", "THEMES_FILE": "my_themes.yml", "FIGURES_DIR": "output/my_figures",
+                  "OUTPUT_DIR": "output/mine", "FIGURE_PREFIX": "my_corpus"}
 
 
 class NotebookFailed(RuntimeError):
@@ -62,8 +94,8 @@ class _ThisEnvironmentKernels(KernelSpecManager):
 
 
 def notebook_paths(folder: str | Path) -> list[Path]:
-    """The collection's notebooks: ``NN_*.ipynb`` in ``folder``, in number order."""
-    return sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    """The collection's notebooks: ``NN_*.ipynb`` in ``folder``, in number order (not the failed copies)."""
+    return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb") if not p.name.endswith(FAILED_SUFFIX))
 
 
 def read_parameters(path: str | Path) -> dict[str, object]:
@@ -99,6 +131,45 @@ def parse_value(text: str) -> object:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
         return text
+
+
+def is_path_parameter(name: str) -> bool:
+    """Whether the parameter ``name`` holds a path (or, for FIGURE_PREFIX, the start of file names)."""
+    return name.endswith(PATH_SUFFIXES) or name in PREFIX_PARAMETERS
+
+
+def is_written_parameter(name: str) -> bool:
+    """Whether a notebook writes to the path held by ``name``, so that the runner must check it.
+
+    The names in ``OUTPUT_PATH_PARAMETERS`` and ``PREFIX_PARAMETERS``; and,
+    on the safe side, any other ``*_DIR`` or ``*_FILE`` that
+    ``INPUT_PATH_PARAMETERS`` does not list as only read.
+    """
+    if name in INPUT_PATH_PARAMETERS:
+        return False
+    return name in OUTPUT_PATH_PARAMETERS or name in PREFIX_PARAMETERS or name.endswith(PATH_SUFFIXES)
+
+
+def check_path_value(name: str, value: object, default: object = "") -> None:
+    """A ParameterError unless ``value``, given for the path parameter ``name``, is a path as text.
+
+    None is accepted only where the notebook's default is None. A number is
+    refused rather than turned into a folder name: ``-p TEXTS_DIR 42`` is
+    more likely a slip than a folder called 42 (``./42`` names that one).
+    """
+    if (value is None and default is None) or (isinstance(value, str) and value.strip()):
+        return
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    kind = ("a number" if number else "an empty text" if isinstance(value, str) else
+            "no value" if value is None else f"a {type(value).__name__}")
+    example = EXAMPLE_VALUES.get(name, "my_folder" if name.endswith("_DIR") else "my_file")
+    if name in PREFIX_PARAMETERS:
+        raise ParameterError(f"parameter {name}: {value!r} is {kind}, not a name; give the start of the "
+                             f"figure file names as text, e.g. -p {name} {example}")
+    noun = "folder" if name.endswith("_DIR") else "file"
+    named = f" (for a {noun} named {value}, write -p {name} ./{value})" if number else ""
+    raise ParameterError(f"parameter {name}: {value!r} is {kind}, not a path; give the path of a {noun} as text, "
+                         f"relative to where you run the command, e.g. -p {name} {example}{named}")
 
 
 def fit_to_default(name: str, value: object, default: object) -> object:
@@ -146,7 +217,8 @@ def check_parameters(paths: list[Path], overrides: dict[str, object]) -> dict[Pa
 
     A name that no selected notebook has is an error listing the names they
     have; a value of the wrong type is an error naming the parameter and its
-    default. A notebook gets only the overrides it has parameters for.
+    default, and a path parameter must be given as text. A notebook gets only
+    the overrides it has parameters for.
     """
     defaults = {path: read_parameters(path) for path in paths}
     known = sorted({name for parameters in defaults.values() for name in parameters})
@@ -156,6 +228,10 @@ def check_parameters(paths: list[Path], overrides: dict[str, object]) -> dict[Pa
             f"unknown parameter {unknown[0]}: the notebooks run here have {', '.join(known) or 'no parameters'} "
             "(names are case-sensitive)"
         )
+    for path, parameters in defaults.items():
+        for name, value in overrides.items():
+            if name in parameters and is_path_parameter(name):
+                check_path_value(name, value, parameters[name])
     return {
         path: {name: fit_to_default(name, value, parameters[name])
                for name, value in overrides.items() if name in parameters}
@@ -163,50 +239,244 @@ def check_parameters(paths: list[Path], overrides: dict[str, object]) -> dict[Pa
     }
 
 
-def inject_parameters(notebook: nbformat.NotebookNode, values: dict[str, object]) -> None:
-    """Insert a cell tagged ``injected-parameters`` assigning ``values``, right after the parameters cell."""
+def collection_root(notebook: str | Path) -> Path | None:
+    """The repository a notebook belongs to: the parent of its folder if that is called ``notebooks``.
+
+    That is this collection's layout, and what the notebooks' defaults
+    (``../texts``, ``../figures``) are relative to.
+    """
+    folder = Path(notebook).resolve().parent
+    return folder.parent if folder.name == "notebooks" else None
+
+
+def protected_roots(paths: list[Path]) -> list[Path]:
+    """The repositories whose committed collection a run must not write: the notebooks' own, and this package's."""
+    roots = [collection_root(path) for path in paths]
+    if (PACKAGE_CHECKOUT / "notebooks").is_dir() and (PACKAGE_CHECKOUT / "pyproject.toml").is_file():
+        roots.append(PACKAGE_CHECKOUT)
+    return list(dict.fromkeys(root for root in roots if root is not None))
+
+
+def tracked_paths(root: Path) -> set[Path]:
+    """The files git tracks under ``root``, and the folders holding them; empty if git cannot tell."""
+    try:
+        listing = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=True,
+                                 timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    tracked = set()
+    for name in listing.decode("utf-8", "surrogateescape").split("\0"):
+        if name:
+            file = root / name
+            tracked.add(file)
+            tracked.update(folder for folder in file.parents if folder == root or root in folder.parents)
+    return tracked
+
+
+def refusal(path: str | Path, roots: list[Path], tracked: dict[Path, set[Path]]) -> str | None:
+    """Why writing ``path`` would touch the committed collection of one of ``roots``, or None.
+
+    ``path`` is resolved first (symbolic links and ``..``), so that no
+    spelling of a protected place gets through.
+    """
+    path = Path(path).resolve()
+    for root in roots:
+        if path == root:
+            return f"is the root folder of the repository {root}"
+        for name in PROTECTED_FOLDERS:
+            folder = (root / name).resolve()
+            if path == folder:
+                return f"is the repository's {name}/ folder"
+            if folder in path.parents:
+                return f"is inside the repository's {name}/ folder ({folder})"
+        if path in tracked.get(root, ()):
+            return f"is {'a folder of files' if path.is_dir() else 'a file'} that git tracks in the repository {root}"
+    return None
+
+
+def written_paths(paths: list[Path], values: dict[Path, dict[str, object]],
+                  output_dir: Path) -> list[tuple[str, Path, str]]:
+    """Every place a run with parameters or ``--output`` writes: (what, path, what to do instead).
+
+    The output folder and the executed copies in it (failed ones included);
+    for each notebook, every parameter it writes to (:func:`is_written_parameter`),
+    with its given value or else its default (relative to the notebook's
+    folder); and whatever is already in those folders as a symbolic link,
+    which a notebook would write through.
+    """
+    elsewhere = "give --output a folder outside the repository's notebooks/, figures/ and texts/, e.g. --output output"
+    places = [(f"the output folder {output_dir}", output_dir, elsewhere)]
+    folders = [output_dir]
+    for path in paths:
+        for copy in (output_dir / path.name, failed_copy_path(path, output_dir / path.name)):
+            places.append((f"the executed copy {copy}", copy, elsewhere))
+        for name, default in read_parameters(path).items():
+            value = values[path].get(name, default)
+            if not is_written_parameter(name) or not isinstance(value, str) or name in PREFIX_PARAMETERS:
+                continue
+            given = name in values[path]
+            target = Path(value) if given else path.parent / value
+            what = f"parameter {name} = {value!r}" + ("" if given else f" (default of {path.name})")
+            advice = f"give -p {name} a path outside the repository's notebooks/, figures/ and texts/" + (
+                " (or leave it out: the figures then go to the output folder's figures/)"
+                if name == FIGURES_PARAMETER else "")
+            places.append((what, target, advice))
+            folders.append(target)
+    for folder in folders:
+        if folder.is_dir():
+            places.extend((f"the existing link {entry}", entry, "remove the link, or choose another folder")
+                          for entry in sorted(folder.iterdir()) if entry.is_symlink())
+    return places
+
+
+def check_written_paths(paths: list[Path], values: dict[Path, dict[str, object]], output_dir: str | Path,
+                        roots: list[Path] | None = None) -> None:
+    """Refuse, before anything runs, a run that would write into the committed collection.
+
+    Every path of :func:`written_paths` is resolved and checked against the
+    repositories ``roots`` (default: :func:`protected_roots`): nothing may go
+    into their ``notebooks/``, ``figures/`` or ``texts/``, nor be their root
+    folder or a file (or folder of files) that git tracks, nor overwrite a
+    notebook being run. FIGURE_PREFIX must be a plain name, so that the
+    figures stay in FIGURES_DIR. Only a plain ``run`` (no parameters, no
+    output folder) rewrites the committed notebooks and figures.
+    """
+    roots = protected_roots(paths) if roots is None else [Path(root).resolve() for root in roots]
+    tracked = {root: tracked_paths(root) for root in roots}
+    sources = {path.resolve() for path in paths}
+    for path in paths:
+        for name, default in read_parameters(path).items():
+            value = values[path].get(name, default)
+            if name in PREFIX_PARAMETERS and isinstance(value, str) and any(sep in value for sep in "/\\"):
+                raise ParameterError(
+                    f"parameter {name} = {value!r}: it is the start of the figure file names, not a path; give a "
+                    f"name without / or \\, e.g. -p {name} {EXAMPLE_VALUES.get(name, 'mine')}, and choose the "
+                    f"folder with -p {FIGURES_PARAMETER}")
+    if Path(output_dir).exists() and not Path(output_dir).is_dir():
+        raise ParameterError(f"--output {output_dir} is a file; give a folder (it is created if need be)")
+    for what, target, advice in written_paths(paths, values, Path(output_dir)):
+        if target.resolve() in sources:
+            raise ParameterError(f"refused: {what} would overwrite the notebook it runs; {advice}")
+        reason = refusal(target, roots, tracked)
+        if reason:
+            raise ParameterError(
+                f"refused: {what} {reason}. A run with parameters or --output never writes into the committed "
+                f"collection (only a plain 'python -m valduchesse run' rewrites it): {advice}")
+
+
+def failed_copy_path(path: str | Path, output: str | Path | None = None) -> Path:
+    """Where the executed copy of the notebook ``path`` is saved if it fails: ``<name>.failed.ipynb``.
+
+    Next to its ``output``; for a notebook executed in place, in the
+    ``output/`` folder of its repository (which git ignores, and where
+    nbval, run on ``notebooks/``, does not collect it), or next to the
+    notebook if it belongs to no repository.
+    """
+    path = Path(path)
+    name = path.name.removesuffix(".ipynb") + FAILED_SUFFIX
+    if output is not None:
+        return Path(output).with_name(name)
+    root = collection_root(path)
+    return root / "output" / name if root else path.with_name(name)
+
+
+def inject_parameters(notebook: nbformat.NotebookNode, values: dict[str, object]) -> int:
+    """Insert a cell tagged ``injected-parameters`` assigning ``values``, right after the parameters cell.
+
+    Returns the position of the new cell (from 0).
+    """
     lines = ["# Parameters given on the command line"] + [f"{name} = {value!r}" for name, value in values.items()]
     cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]})
     tagged = [i for i, c in enumerate(notebook.cells) if PARAMETERS_TAG in c.metadata.get("tags", [])]
-    notebook.cells.insert(tagged[0] + 1 if tagged else 0, cell)
+    position = tagged[0] + 1 if tagged else 0
+    notebook.cells.insert(position, cell)
+    return position
+
+
+def cell_label(index: int | None, injected: int | None) -> str:
+    """The cell at ``index`` of an executed notebook, as the user's own file numbers it.
+
+    Every cell counts, from 1, as in JupyterLab; the cell of injected
+    parameters (at ``injected``) is not in the user's file, so the cells
+    after it move back by one.
+    """
+    if index is None:
+        return "before its first cell"
+    if index == injected:
+        return "the cell of parameters given on the command line"
+    return f"cell {index + 1 - (injected is not None and index > injected)}"
+
+
+def record_failure(notebook: nbformat.NotebookNode, index: int | None, err: Exception, timeout: float) -> str:
+    """Leave the failure visible in ``notebook`` and return it as ``Name: message``.
+
+    A cell error is already in the failing cell's outputs; a timeout or a
+    dead kernel is added there as an error output. The code cells after it,
+    which did not run, lose the outputs of an earlier run.
+    """
+    if isinstance(err, CellExecutionError):
+        ename, evalue = err.ename, err.evalue
+    else:
+        if isinstance(err, CellTimeoutError):
+            ename, evalue = "CellTimeoutError", f"the cell did not finish within {timeout:g} s"
+        else:
+            ename, evalue = "DeadKernelError", "the kernel died while running the cell (out of memory?)"
+        if index is not None:
+            notebook.cells[index].outputs.append(
+                nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]))
+    for cell in notebook.cells[(index if index is not None else -1) + 1:]:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return f"{ename}: {evalue}" if evalue else ename
 
 
 def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
-                     output: str | Path | None = None) -> float:
+                     output: str | Path | None = None, failed_output: str | Path | None = None) -> float:
     """Execute the notebook at ``path`` in its own folder and save it.
 
     ``values`` are injected after its parameters cell; the executed notebook
     is written to ``output`` (default: ``path`` itself). Returns the seconds
-    it took. Raises :class:`NotebookFailed` if a cell fails.
+    it took. If a cell fails (an error, a timeout, a dead kernel), the
+    executed notebook, with the error in the failing cell's outputs, is
+    saved to ``failed_output`` (default: :func:`failed_copy_path`), ``path``
+    and ``output`` are left as they were, and :class:`NotebookFailed` names
+    the cell as the user's file numbers it. A success removes a failed copy
+    left by an earlier run.
     """
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
-    if values:
-        inject_parameters(notebook, values)
-    manager = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisEnvironmentKernels())
+    injected = inject_parameters(notebook, values) if values else None
+    failed = Path(failed_output) if failed_output else failed_copy_path(path, output)
+    running: dict[str, int] = {}
+    # nbclient waits for a cell's reply and its outputs side by side; with a blocking (non-async) kernel
+    # manager the wait for outputs holds everything up, and the cell timeout never fires.
+    manager = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisEnvironmentKernels())
     client = NotebookClient(
         notebook,
         km=manager,
         timeout=CELL_TIMEOUT_SECONDS,
         record_timing=False,
         resources={"metadata": {"path": str(path.parent.resolve())}},
+        on_cell_execute=lambda cell, cell_index: running.update(index=cell_index),
     )
     start = time.perf_counter()
     try:
         client.execute()
-    except CellExecutionError as err:
-        cell = next(
-            (i for i, c in enumerate(notebook.cells, 1) if any(
-                o.get("output_type") == "error" for o in c.get("outputs", []))),
-            "?",
-        )
-        raise NotebookFailed(f"{path.name}, cell {cell}: {err.ename}: {err.evalue}") from None
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+        index = running.get("index")
+        error = record_failure(notebook, index, err, client.timeout)
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, failed)
+        raise NotebookFailed(f"{path.name}, {cell_label(index, injected)}: {error} "
+                             f"(the executed notebook, with the error, is saved as {failed})") from None
     nbformat.write(notebook, Path(output) if output else path)
+    if failed.is_file() and not failed.is_symlink():
+        failed.unlink()
     return time.perf_counter() - start
 
 
 def run_collection(paths: list[Path], overrides: dict[str, object] | None = None,
-                   output_dir: str | Path | None = None, log=print) -> None:
+                   output_dir: str | Path | None = None, log=print, roots: list[Path] | None = None) -> None:
     """Execute ``paths`` in order, logging one line per notebook with its time.
 
     Without ``overrides`` and ``output_dir`` the notebooks are executed in
@@ -214,30 +484,59 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     ``output/``) and, unless ``FIGURES_DIR`` is among the overrides, the
     figures to its ``figures/`` subfolder. Parameters are checked first;
     relative paths given for ``*_DIR`` and ``*_FILE`` parameters are taken
-    from the current folder.
+    from the current folder. Then every path the run would write is checked
+    (:func:`check_written_paths`, against the repositories ``roots``,
+    default :func:`protected_roots`): such a run never writes into the
+    committed collection.
     """
-    overrides = resolve_paths(overrides or {})
-    missing = [f"{name} = {value}" for name, value in overrides.items()
-               if name.endswith(PATH_SUFFIXES) and name != FIGURES_PARAMETER and not Path(value).exists()]
+    overrides = overrides or {}
+    in_place = not overrides and output_dir is None
+    values = {path: resolve_paths(given) for path, given in check_parameters(paths, overrides).items()}
+    missing = [f"{name} = {value}" for given in values.values() for name, value in given.items()
+               if name in INPUT_PATH_PARAMETERS and value is not None and not Path(value).exists()]
     if missing:
         raise ParameterError(f"no such file or folder: {missing[0]}; give a path that exists, "
                              "relative to where you run the command")
-    in_place = not overrides and output_dir is None
-    values = check_parameters(paths, overrides)
     if not in_place:
         output_dir = Path(output_dir or "output").resolve()
-        output_dir.mkdir(parents=True, exist_ok=True)
         for path in paths:
             if FIGURES_PARAMETER in read_parameters(path) and FIGURES_PARAMETER not in overrides:
                 values[path] = {**values[path], FIGURES_PARAMETER: str(output_dir / "figures")}
+        check_written_paths(paths, values, output_dir, roots)
+    created = None if in_place else first_missing_folder(output_dir)
+    if created:
+        output_dir.mkdir(parents=True)
     total = 0.0
-    for i, path in enumerate(paths, 1):
-        log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
-        seconds = execute_notebook(path, values[path], None if in_place else output_dir / path.name)
-        total += seconds
-        log(f"done in {seconds:.1f} s")
+    try:
+        for i, path in enumerate(paths, 1):
+            log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
+            seconds = execute_notebook(path, values[path], None if in_place else output_dir / path.name)
+            total += seconds
+            log(f"done in {seconds:.1f} s")
+    except BaseException:
+        if created:
+            remove_empty_folders(created)  # a run that failed before writing anything leaves no trace
+        raise
     where = "in place" if in_place else f"into {output_dir}"
     log(f"{len(paths)} notebook(s) executed {where} in {total:.1f} s")
+
+
+def first_missing_folder(folder: Path) -> Path | None:
+    """The topmost folder that creating ``folder`` would create, or None if it exists."""
+    if folder.exists():
+        return None
+    while not folder.parent.exists():
+        folder = folder.parent
+    return folder
+
+
+def remove_empty_folders(top: Path) -> None:
+    """Remove ``top`` and the folders in it, as far as they are empty; never a file."""
+    for folder, _, _ in os.walk(top, topdown=False):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass
 
 
 def output_digests(folder: Path) -> dict[str, str]:
