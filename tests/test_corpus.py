@@ -235,3 +235,48 @@ def test_a_fifty_megabyte_text_loads_whole(write_text):
     body = ("Les deux pays coopèrent contre le terrorisme. " * 1_100_000)[:50_000_000]
     documents = load_corpus(write_text(body=body))
     assert documents.loc[0, "chars"] == 50_000_000 and len(documents.loc[0, "text"]) == 50_000_000
+
+
+def test_every_broken_file_of_a_folder_is_reported_in_one_run(write_text):
+    write_text("2016-02-01_fr_a.txt", chars=3)
+    write_text("2017-10-16_fr_b.txt", meeting_date="2017-13-01")
+    folder = write_text("2018-06-11_fr_c.txt")
+    (folder / "notes.docx").write_bytes(b"PK")
+    with pytest.raises(CorpusError) as error:
+        load_corpus(folder)
+    message = str(error.value)
+    assert "3 files cannot be used as they are" in message
+    for name, field in [("2016-02-01_fr_a.txt", "chars"), ("2017-10-16_fr_b.txt", "meeting_date")]:
+        assert f"{name}, field '{field}'" in message
+    assert "notes.docx" in message and message.count("Fix:") == 3
+    assert len(error.value.problems) == 3
+
+
+def test_new_text_writes_a_header_that_loads(tmp_path):
+    from valduchesse.__main__ import main
+
+    body = tmp_path / "body.txt"
+    body.write_text("Déclaration conjointe.\nLes deux pays coopèrent.\n", encoding="utf-8")
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    out = folder / "2023-10-02_fr_test.txt"
+    args = ["new-text", str(body), str(out), "--meeting-date", "2023-10-02", "--place", "Paris",
+            "--language", "fr", "--kind", "joint declaration", "--title", "Déclaration: test",
+            "--source-url", "https://example.org/x", "--coverage", "full text"]
+    assert main(args) == 0
+    table = load_corpus(folder)
+    assert table.loc[0, "chars"] == len("Déclaration conjointe.\nLes deux pays coopèrent.")
+    assert table.loc[0, "title"] == "Déclaration: test"
+    assert main(args) == 2  # never overwrites
+
+
+def test_new_text_refuses_a_bad_field_and_writes_nothing(tmp_path, capsys):
+    from valduchesse.corpus import write_text_file
+
+    with pytest.raises(CorpusError, match="field 'meeting_date'.*YYYY-MM-DD"):
+        write_text_file("Texte.", tmp_path / "x.txt", meeting_date="2023-02-30", place="Paris", language="fr",
+                        kind="k", title="t", source_url="https://e", coverage="full text")
+    with pytest.raises(CorpusError, match="field 'title'"):
+        write_text_file("Texte.", tmp_path / "y.txt", meeting_date="2023-02-03", place="Paris", language="fr",
+                        kind="k", source_url="https://e", coverage="full text")
+    assert list(tmp_path.iterdir()) == []

@@ -333,3 +333,27 @@ def test_theme_frequencies_label_each_theme(themes):
     table = theme_frequencies(texts, select(themes, ["drugs_and_organised_crime", "cyber"])).set_index("group")
     assert list(table.index) == ["Drugs, ports and organised crime", "Cyber security"]
     assert table.loc["Drugs, ports and organised crime", "matches"] == 3 and table.loc["Cyber security", "matches"] == 0
+
+
+def test_a_theme_written_without_indentation_is_an_error_not_ignored(tmp_path):
+    message = load_error(tmp_path, "themes:\n  cyber:\n    en: [cyber]\nenergy:\n  en: [energy]\n")
+    assert "themes.yml: the top-level key(s) 'energy' are not 'themes'" in message
+    assert "Fix: indent each theme by two spaces" in message
+
+
+@pytest.mark.parametrize("entry", ["'\\\\d+'", "'a.*b'", "'[Ss]ahel'", "'attack?'", "'#police'"])
+def test_an_entry_that_is_a_pattern_not_words_is_an_error(tmp_path, entry):
+    message = load_error(tmp_path, f"themes:\n  cyber:\n    en: [{entry}]\n")
+    assert "theme 'cyber', language 'en'" in message and "entries are words, not patterns" in message
+
+
+@pytest.mark.parametrize("language, entry", [("fr", "de"), ("en", "the"), ("nl", "IS")])
+def test_an_entry_that_is_a_stop_word_is_an_error(tmp_path, language, entry):
+    message = load_error(tmp_path, f"themes:\n  t:\n    {language}: [{entry}]\n")
+    assert f"language '{language}'" in message and "matches only the stop word" in message
+
+
+def test_an_acronym_that_is_no_word_of_the_language_is_kept(tmp_path):
+    path = tmp_path / "themes.yml"
+    path.write_text("themes:\n  t:\n    en: [UK, far right]\n", encoding="utf-8")
+    assert [e.text for e in load_themes(path).entries["t"]["en"]] == ["UK", "far right"]

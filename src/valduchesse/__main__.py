@@ -4,6 +4,8 @@
     python -m valduchesse parameters [NOTEBOOK ...] [--folder DIR]
     python -m valduchesse determinism [NOTEBOOK ...] [--folder DIR] [--output DIR]
     python -m valduchesse report [NOTEBOOK ...] [--folder DIR] [--output DIR] [--figures DIR]
+    python -m valduchesse new-text BODY.txt OUT.txt --meeting-date D --place P --language L --kind K
+                                   --title T --source-url U --coverage C [--part N] [--notes TEXT]
     python -m valduchesse fetch [--texts DIR] [--dry-run] [--allow-list FILE] [--timeout S] [--max-bytes N]
                                 [--retries N]
 """
@@ -14,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .corpus import CorpusError
+from .corpus import COVERAGES, SUPPORTED_LANGUAGES, CorpusError, write_text_file
 from .fetch import (
     DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, AllowListError, exit_status, fetch_corpus, format_report, load_allow_list,
 )
@@ -65,9 +67,20 @@ def main(argv: list[str] | None = None) -> int:
                        help="largest page accepted (default: %(default)s)")
     fetch.add_argument("--retries", type=int, default=DEFAULT_RETRIES,
                        help="retries on transient errors (default: %(default)s)")
+    new_text = commands.add_parser("new-text", help="write a text file with a correct header (chars computed)")
+    new_text.add_argument("body", type=Path, help="a UTF-8 file holding only the text, as its source gives it")
+    new_text.add_argument("output", type=Path, help="the new file, e.g. texts/2023-10-02_fr_source.txt")
+    for field in ("meeting-date", "place", "title", "source-url", "kind"):
+        new_text.add_argument(f"--{field}", required=True)
+    new_text.add_argument("--language", required=True, choices=sorted(SUPPORTED_LANGUAGES))
+    new_text.add_argument("--coverage", required=True, choices=COVERAGES)
+    new_text.add_argument("--part", type=int, default=None)
+    new_text.add_argument("--notes", default=None)
     args = parser.parse_args(argv)
     if args.command == "fetch":
         return run_fetch(args)
+    if args.command == "new-text":
+        return run_new_text(args)
 
     paths = args.notebooks or notebook_paths(args.folder)
     missing = [p for p in paths if not p.is_file()]
@@ -99,6 +112,24 @@ def main(argv: list[str] | None = None) -> int:
     except NotebookFailed as err:  # the message names the cell and where the failed copy is
         print(f"\nerror: {err}", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_new_text(args: argparse.Namespace) -> int:
+    """``new-text``: write the header above the body; 2 with the reason if the file cannot be made."""
+    try:
+        body = args.body.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"error: {args.body}: cannot read the body ({err}). Fix: give a UTF-8 text file", file=sys.stderr)
+        return 2
+    fields = {name: getattr(args, name) for name in ("meeting_date", "place", "language", "kind", "title",
+                                                     "source_url", "coverage", "part", "notes")}
+    try:
+        path = write_text_file(body, args.output, **fields)
+    except CorpusError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"written: {path} ({len(body.rstrip(chr(10))):,} characters); add it to a texts folder and rerun")
     return 0
 
 

@@ -680,6 +680,46 @@ def validate_header(path: Path, header: dict, body: str) -> dict:
     }
 
 
+def write_text_file(body: str, path: str | Path, **fields) -> Path:
+    """Write a new text file: a correct header (with ``chars`` computed) above ``body``.
+
+    ``fields`` are the header fields (``meeting_date``, ``place``,
+    ``language``, ``kind``, ``title``, ``source_url``, ``coverage``, and
+    optionally ``part`` and ``notes``); ``chars`` is computed from the body
+    (trailing newlines dropped). The file is checked as :func:`load_corpus`
+    would check it before it is kept; an existing file is never overwritten.
+    Raises :class:`CorpusError` naming the field and the fix.
+    """
+    path = Path(path)
+    if path.exists():
+        raise _fail(path, None, "the file exists already", "choose another name, or remove the old file first")
+    if path.suffix != ".txt":
+        raise _fail(path, None, "a text file's name must end in .txt", "name it YYYY-MM-DD_LANG_source.txt")
+    body = body.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff").rstrip("\n")
+    date = fields.get("meeting_date")
+    if isinstance(date, str):
+        try:
+            fields["meeting_date"] = dt.date.fromisoformat(date)
+        except ValueError:
+            raise _fail(path, "meeting_date", f"{date!r} is not a date written YYYY-MM-DD",
+                        "give the meeting's date as e.g. 2021-11-22") from None
+    known = REQUIRED_FIELDS + OPTIONAL_FIELDS
+    header = {name: fields[name] for name in known if name != "chars" and fields.get(name) is not None}
+    header = {**{k: header[k] for k in known if k in header and k not in ("part", "notes")}, "chars": len(body),
+              **{k: header[k] for k in ("part", "notes") if k in header}}
+    text = "---\n" + yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=1000) + "---\n" + body + "\n"
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    try:
+        header_read, body_read = read_text_file(partial)
+        validate_header(path, header_read, body_read)
+    except CorpusError as problem:
+        partial.unlink()
+        raise CorpusError(str(problem).replace(str(partial), str(path))) from None
+    partial.replace(path)
+    return path
+
+
 def _load_file(folder: Path, path: Path, max_bytes: int) -> dict:
     """One ``*.txt`` entry of ``folder`` as a table row, or a :class:`CorpusError`."""
     problem = _entry_problem(folder, path, max_bytes)
@@ -703,6 +743,9 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_FILE_BYTES) -> pd.DataF
     ``.txt``; ``sha256`` is the SHA-256 of the body as UTF-8) and ``text``.
     Rows are sorted by meeting date, language, part and id.
 
+    Every file is checked before anything stops, so that all the broken files
+    of a folder are reported in one error (each line naming the file, the
+    field and the fix; the error's ``problems`` lists them one by one).
     Any other file in the folder, except ``README.md``, is an error, and so are
     two files for the same meeting, language and part: nothing is skipped
     silently. Hidden files (names starting with ``.``, such as ``.DS_Store``
@@ -719,17 +762,19 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_FILE_BYTES) -> pd.DataF
             "folder that holds the .txt files (the project's own is texts/)"
         )
     paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
-    strays = [p for p in paths if p.suffix != ".txt" and p.name not in DOCUMENTATION_FILES]
-    if strays:
-        raise _fail(
-            strays[0],
-            None,
-            "not a text file: the texts folder holds only .txt files and README.md",
-            "move the file elsewhere, or give a text file the ending .txt",
-        )
+    problems = [
+        _fail(path, None, "not a text file: the texts folder holds only .txt files and README.md",
+              "move the file elsewhere, or give a text file the ending .txt")
+        for path in paths if path.suffix != ".txt" and path.name not in DOCUMENTATION_FILES
+    ]
     rows = []
     for path in (p for p in paths if p.suffix == ".txt"):
-        rows.append(_load_file(folder, path, max_bytes))  # stops at the first broken file
+        try:
+            rows.append(_load_file(folder, path, max_bytes))
+        except CorpusError as problem:  # go on: every broken file is reported in one run
+            problems.append(problem)
+    if problems:
+        raise _all_of(folder, problems)
     if not rows:
         raise CorpusError(
             f"{folder}: no .txt files found. Fix: add texts with a YAML header "
@@ -738,6 +783,17 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_FILE_BYTES) -> pd.DataF
     table = pd.DataFrame(rows, columns=METADATA_COLUMNS + ["text"])
     _check_unique(folder, table)
     return table.sort_values(["meeting_date", "language", "part", "doc_id"]).reset_index(drop=True)
+
+
+def _all_of(folder: Path, problems: list[CorpusError]) -> CorpusError:
+    """One error for all the broken files of a folder: the first itself, or a list of them all."""
+    if len(problems) == 1:
+        return problems[0]
+    lines = "\n".join(f"- {problem}" for problem in problems)
+    error = CorpusError(f"{folder}: {len(problems)} files cannot be used as they are; each line names "
+                        f"the file, the field and the fix:\n{lines}")
+    error.problems = problems
+    return error
 
 
 def _check_unique(folder: Path, table: pd.DataFrame) -> None:

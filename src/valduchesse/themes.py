@@ -27,19 +27,24 @@ can still mention several themes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import simplemma
 import yaml
 
 from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
-from .preprocess import Preprocessor
+from .preprocess import Preprocessor, stop_words
 from .terms import frequencies, query_terms, single_language
 
 LABEL_KEY = "label"
+THEMES_KEY = "themes"
+ENTRY_PATTERN = re.compile(r"[^\W\d_][\w'’.\- ]*")
+"""What an entry may be: words (letters first), with digits, spaces, hyphens, apostrophes and full stops."""
 IDENTIFYING_COLUMNS = (
     "doc_id", "meeting_date", "kind", "language", "coverage",
     "section_no", "section_title", "paragraph_no", "sentence_no",
@@ -158,6 +163,11 @@ def _read_yaml(path: Path) -> dict:
         raise _fail(path, None, "no 'themes:' mapping with at least one theme was found",
                     "start the file with a line 'themes:' and indent each theme under it, "
                     "e.g. 'themes:\\n  cyber:\\n    en: [cybersecurity]'")
+    unknown = [key for key in (data if isinstance(data, dict) else {}) if key != THEMES_KEY]
+    if unknown:
+        raise _fail(path, None, f"the top-level key(s) {', '.join(map(repr, unknown))} are not '{THEMES_KEY}' "
+                    "and would be ignored (a theme written without indentation lands here)",
+                    f"indent each theme by two spaces under the line '{THEMES_KEY}:', or remove the key(s)")
     return data["themes"]
 
 
@@ -176,12 +186,21 @@ def _entries(path: Path, theme: str, language: str, values) -> tuple[Entry, ...]
             raise _fail(path, theme, f"the entry {value!r} is not text",
                         "quote it, e.g. \"'no'\" or \"'2016'\" (YAML reads no, yes, on, off and "
                         "numbers as other things)", language)
+        if not ENTRY_PATTERN.fullmatch(value.strip()):
+            raise _fail(path, theme, f"the entry {value!r} holds characters other than letters, digits, spaces, "
+                        "hyphens, apostrophes and full stops, or does not start with a letter",
+                        "write the words as the texts write them: entries are words, not patterns "
+                        "(no regular expressions, no wildcards), or remove it", language)
         try:
             terms = tuple(query_terms(value, preprocessor))
         except ValueError:
             raise _fail(path, theme, f"the entry {value!r} holds no word",
                         "write a word or expression that starts with a letter, or remove it",
                         language) from None
+        if len(terms) == 1 and terms[0] in stop_words(language) and not _acronym(value, language):
+            raise _fail(path, theme, f"the entry {value!r} matches only the stop word '{terms[0]}', "
+                        "which almost every text uses", "write a more specific word or expression, or remove it",
+                        language)
         if terms in seen:
             raise _fail(path, theme,
                         f"the entries {seen[terms]!r} and {value!r} are the same after lemmatisation "
@@ -190,6 +209,12 @@ def _entries(path: Path, theme: str, language: str, values) -> tuple[Entry, ...]
         seen[terms] = value
         entries.append(Entry(value, terms))
     return tuple(entries)
+
+
+def _acronym(value: str, language: str) -> bool:
+    """An entry written in capitals whose lower-case form is no word of the language (UK, but not IS in Dutch)."""
+    word = value.strip()
+    return word.isupper() and len(word) > 1 and not simplemma.is_known(word.lower(), language)
 
 
 def _theme(path: Path, name, spec) -> tuple[str, dict]:
@@ -244,10 +269,12 @@ def load_themes(path: str | Path) -> ThemeDictionary:
     ThemeError
         Naming the file, the theme (and language and entry) and the fix, for:
         a missing file; invalid YAML (including a key written twice); no
-        ``themes:`` mapping; a theme that is not a mapping; a key that is
+        ``themes:`` mapping; a top-level key other than ``themes`` (a theme
+        written without indentation); a theme that is not a mapping; a key that is
         neither ``label`` nor a supported language; a theme without entries
-        or a language with an empty list; an entry that is not text or holds
-        no word; two entries of one theme and language that lemmatise to the
+        or a language with an empty list; an entry that is not text, holds
+        no word, holds other characters than words (``\\d+``, ``a.*b``) or
+        matches only a stop word; two entries of one theme and language that lemmatise to the
         same terms; and one term sequence in two themes for one language.
     """
     path = Path(path)
