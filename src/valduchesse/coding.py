@@ -184,7 +184,7 @@ def current_codes(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 
 def substantive(coded: pd.DataFrame, column: str = "final") -> pd.DataFrame:
     """The rows whose codes in ``column`` are not ``furniture``."""
-    return coded[[codes != (FURNITURE,) for codes in coded[column].map(split_codes)]]
+    return coded[coded[column].map(lambda value: split_codes(value) != (FURNITURE,)).astype(bool)]
 
 
 def indicators(codes: pd.Series, themes=THEMES) -> pd.DataFrame:
@@ -206,13 +206,13 @@ def agreement(coded: pd.DataFrame, first: str = "coder_a", second: str = "coder_
     rows = []
     for theme in themes:
         x, y = a[theme].to_numpy(), b[theme].to_numpy()
-        used = x.any() or y.any()
-        same = x.min() == x.max() == y.min() == y.max()
+        used = bool(x.any() or y.any())
+        same = len(x) == 0 or x.min() == x.max() == y.min() == y.max()
         kappa = float(cohen_kappa_score(x, y)) if used and not same else float("nan")
         alpha = float(krippendorff.alpha(reliability_data=np.vstack([x, y]), level_of_measurement="nominal")) \
             if used and not same else float("nan")
         rows.append({"theme": theme, "coded_a": int(x.sum()), "coded_b": int(y.sum()),
-                     "both": int((x & y).sum()), "agreement": float((x == y).mean()),
+                     "both": int((x & y).sum()), "agreement": float((x == y).mean()) if len(x) else float("nan"),
                      "kappa": kappa, "alpha": alpha})
     return pd.DataFrame(rows)
 
@@ -243,7 +243,7 @@ def hand_shares(coded: pd.DataFrame, by: list[str], column: str = "final", theme
             low, high = wilson_interval(k, n, confidence)
             rows.append({**dict(zip(by, key)), "theme": theme, "sentences": n, "coded": k,
                          "share": k / n, "low": low, "high": high})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[*by, "theme", "sentences", "coded", "share", "low", "high"])
 
 
 def dictionary_validation(truth: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
@@ -290,6 +290,8 @@ def dictionary_flags(units: pd.DataFrame, dictionary: ThemeDictionary) -> pd.Dat
     ``units`` needs ``doc_id``, ``language`` and ``text``; the result has the
     units' index and one column per theme of the dictionary.
     """
+    if units.empty:
+        return pd.DataFrame(0, index=units.index, columns=list(dictionary.themes))
     matches = theme_matches(units[["doc_id", "language", "text"]].reset_index(drop=True), dictionary)
     flags = (matches["matches"].to_numpy() > 0).astype(int).reshape(len(units), len(dictionary.themes))
     return pd.DataFrame(flags, index=units.index, columns=list(dictionary.themes))
@@ -351,7 +353,7 @@ def most_complete_text(coded: pd.DataFrame, language: str) -> pd.DataFrame:
     are never pooled, so no passage is counted twice. Adds ``held``: what the
     sentences are, e.g. ``full text (nl)`` or ``opening + later excerpt (fr)``.
     """
-    chosen = []
+    chosen = [coded.iloc[:0].assign(held="")]
     for _, meeting in coded.groupby("meeting_date", sort=True):
         full = meeting[meeting["coverage"] == "full text"]
         if not full.empty:
@@ -375,6 +377,20 @@ def opening_of(coded: pd.DataFrame, chars: int) -> pd.DataFrame:
     of a complete text.
     """
     return coded[coded["end"].astype(int) <= chars]
+
+
+def whole_and_opening(full: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """The coded sentences of the full texts twice: whole, and within an opening like the others.
+
+    ``view`` is ``whole text`` or ``first N chars``, N being the length of the
+    longest excerpt held of any text (no second view when no excerpt is held).
+    """
+    excerpts = documents.loc[documents["coverage"] != "full text", "chars"]
+    views = [full.assign(view="whole text")]
+    if len(excerpts):
+        chars = int(excerpts.max())
+        views.append(opening_of(full, chars).assign(view=f"first {chars:,} chars"))
+    return pd.concat(views)
 
 
 def short_quote(text: str, words: int) -> str:
@@ -428,6 +444,10 @@ def dictionary_verdicts(scores: pd.DataFrame, themes, min_coded: int = 3, target
     held_out = scores[scores["part"] == "held-out"].set_index("theme")
     rows = []
     for theme in themes:
+        if theme not in held_out.index:
+            rows.append({"theme": theme, "coded": 0, "hits": 0, "matched": 0, "f1": float("nan"),
+                         "verdict": "cannot be judged: no hand-coded sentence of these texts"})
+            continue
         row = held_out.loc[theme]
         coded, hits, matched, f1 = int(row["coded"]), int(row["hits"]), int(row["matched"]), row["f1"]
         if coded < min_coded:

@@ -73,6 +73,16 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     return paths
 
 
+def empty_figure(title: str, message: str) -> plt.Figure:
+    """A small figure that says why there is nothing to plot (so that a notebook never fails on it)."""
+    use_style()
+    fig, ax = plt.subplots(figsize=(7, 1.6))
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, wrap=True)
+    fig.suptitle(title, fontsize=12)
+    return fig
+
+
 def plot_availability(table: pd.DataFrame) -> plt.Figure:
     """Grid of meetings (rows) by languages (columns): which text there is.
 
@@ -118,6 +128,8 @@ def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2) -> plt.Figur
     (``target/reference``), so the reader sees the numbers behind the score;
     a dotted line marks G² = 3.84 (p = 0.05 for a single test).
     """
+    if table.empty:
+        return empty_figure(title, "No term passes the minimum count in any text: nothing to compare.")
     use_style()
     groups = list(dict.fromkeys(table["group"]))
     rows = -(-len(groups) // columns)
@@ -324,6 +336,8 @@ def plot_hand_shares(table: pd.DataFrame, title: str, columns: int = 4) -> plt.F
     excerpts; texts of a kind other than the most common one (the 2017
     communiqué) are hollow and grey, so that a different genre stands apart.
     """
+    if table.empty:
+        return empty_figure(title, "No hand-coded sentence of these texts: see coding/README.md to code them.")
     use_style()
     meetings = list(dict.fromkeys(table.sort_values("meeting_date")["meeting_date"]))
     themes = list(dict.fromkeys(table["label"]))
