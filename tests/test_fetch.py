@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import gzip
 import hashlib
 import html
 import re
 import shutil
 import threading
 import time
+import tracemalloc
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -64,7 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_error(404)
             else:
                 route(self, count)
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # the client went away, or a streaming route's socket timed out
             pass
 
     def log_message(self, *args):
@@ -87,6 +90,7 @@ def send(handler, body, content_type="text/html; charset=utf-8", status=200, len
 def server():
     httpd = _Server(("127.0.0.1", 0), _Handler)
     httpd.routes, httpd.hits, httpd.lock, httpd.stop = {}, collections.Counter(), threading.Lock(), threading.Event()
+    httpd.sent = collections.Counter()  # body bytes that streaming routes got into the socket
     httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -386,6 +390,192 @@ def test_one_failure_does_not_stop_the_others(tmp_path, server):
     assert server.hits["/unused"] == 0
     table = format_report(report)
     assert "1 fetched, 1 skipped, 1 refused" in table and "already a full text" in table
+
+
+# --- hostile answers: bounded in bytes, memory and time ------------------------------------------
+
+
+def stream(handler, status, headers, chunks, pause=0.0, limit=8.0):
+    """Send ``status`` and ``headers``, then each of ``chunks`` (``pause`` s apart) until the client leaves.
+
+    Stops after ``limit`` seconds, or when the module's server stops; counts what went into the socket
+    in ``server.sent[path]``. A client that closes without reading makes the next write fail.
+    """
+    server = handler.server
+    handler.connection.settimeout(limit)
+    handler.send_response(status)
+    for name, value in headers:
+        handler.send_header(name, value)
+    handler.end_headers()
+    started = time.monotonic()
+    for chunk in chunks:
+        if server.stop.is_set() or time.monotonic() - started > limit:
+            return
+        handler.wfile.write(chunk)
+        with server.lock:
+            server.sent[handler.path] += len(chunk)
+        if pause:
+            server.stop.wait(pause)
+
+
+def zeros_gzip(megabytes: int, layers: int) -> bytes:
+    """``megabytes`` MB of zero bytes, gzipped ``layers`` times (a few kB for 100 MB, two layers)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(1 << 20)
+    data = b"".join(packer.compress(block) for _ in range(megabytes)) + packer.flush()
+    for _ in range(layers - 1):
+        data = gzip.compress(data, 9)
+    return data
+
+
+GIB = 1 << 30
+HTML = ("Content-Type", "text/html; charset=utf-8")
+
+
+@pytest.mark.parametrize("kind", ["1 GiB announced", "gzip bomb", "trickle"])
+def test_redirect_bodies_are_never_read(tmp_path, server, kind):
+    route, target = f"/redirect-{kind.replace(' ', '-')}", f"/redirect-{kind.replace(' ', '-')}-target"
+    location = ("Location", target)
+    if kind == "1 GiB announced":  # 64 MB really sent, if the client reads it
+        answer = lambda h, n: stream(h, 302, [location, HTML, ("Content-Length", str(GIB))],  # noqa: E731
+                                     (bytes(65536) for _ in range(1024)))
+    elif kind == "gzip bomb":  # 100 MB of zeros, gzipped twice
+        bomb = zeros_gzip(100, 2)
+        answer = lambda h, n: stream(h, 302, [location, HTML, ("Content-Encoding", "gzip, gzip"),  # noqa: E731
+                                              ("Content-Length", str(len(bomb)))], [bomb])
+    else:  # one byte every 0.1 s, for up to 8 s
+        answer = lambda h, n: stream(h, 302, [location, HTML, ("Content-Length", "100000")],  # noqa: E731
+                                     (b"x" for _ in range(100000)), pause=0.1)
+    server.routes[route] = answer
+    server.routes[target] = lambda h, n: send(h, good_page(FR_2016))
+    folder = make_texts(tmp_path, server, {FR_2016: route})
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        row = only(run(folder, timeout=2.0))
+        elapsed = time.monotonic() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert row["outcome"] == "fetched", row["reason"]  # the redirect was followed, its body left unread
+    assert server.hits[target] == 1
+    assert elapsed < 1.5, f"{elapsed:.1f} s"
+    assert peak < 40e6, f"{peak / 1e6:.0f} MB"
+    assert server.sent[route] < 24e6  # what the kernel's socket buffers took; the client read none of it
+    print(f"{kind}: {elapsed:.2f} s, peak {peak / 1e6:.1f} MB, {server.sent[route]:,} bytes into the socket")
+
+
+def test_gzip_bomb_page_is_refused_within_memory(tmp_path, server):
+    bomb = zeros_gzip(100, 2)
+    single = zeros_gzip(100, 1)
+    server.routes["/bomb2"] = lambda h, n: send(h, bomb, headers=[("Content-Encoding", "gzip, gzip")])
+    server.routes["/bomb1"] = lambda h, n: send(h, single, headers=[("Content-Encoding", "gzip")])
+    folder = make_texts(tmp_path, server, {FR_2016: "/bomb2", FR_2017: "/bomb1"})
+    before = snapshot(folder)
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        report = run(folder).set_index("doc_ids")
+        elapsed = time.monotonic() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (report["outcome"] == "refused").all(), report["reason"]
+    for reason in report["reason"]:
+        assert "decompresses to more than the cap of 5,000,000 bytes" in reason
+    assert "gzip, gzip" in report.loc[FR_2016[:-4], "reason"]
+    assert elapsed < 5, f"{elapsed:.1f} s"
+    assert peak < 40e6, f"{peak / 1e6:.0f} MB"
+    assert snapshot(folder) == before
+
+
+def test_compressed_pages_are_read(tmp_path, server):
+    server.routes["/gzipped"] = lambda h, n: send(
+        h, gzip.compress(good_page(FR_2016).encode()), headers=[("Content-Encoding", "gzip")])
+    raw_deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+    server.routes["/deflated"] = lambda h, n: send(  # raw deflate, as some servers send "deflate"
+        h, raw_deflate.compress(good_page(FR_2017).encode()) + raw_deflate.flush(),
+        headers=[("Content-Encoding", "deflate")])
+    server.routes["/brotli"] = lambda h, n: send(h, b"not read", headers=[("Content-Encoding", "br")])
+    truncated = gzip.compress(good_page(FR_2018_PART1).encode())[:-200]
+    server.routes["/truncated"] = lambda h, n: send(h, truncated, headers=[("Content-Encoding", "gzip")])
+    folder = make_texts(tmp_path, server, {FR_2016: "/gzipped", FR_2017: "/deflated"})
+    report = run(folder).set_index("doc_ids")
+    assert (report["outcome"] == "fetched").all(), report["reason"]
+    folder = make_texts(tmp_path / "other", server, {FR_2016: "/brotli", FR_2017: "/truncated"})
+    report = run(folder).set_index("doc_ids")
+    assert report.loc[FR_2016[:-4], "outcome"] == "refused"
+    assert "content encoding 'br'; only gzip and deflate are read" in report.loc[FR_2016[:-4], "reason"]
+    assert report.loc[FR_2017[:-4], "outcome"] == "failed"
+    assert "stops before its end" in report.loc[FR_2017[:-4], "reason"]
+
+
+def test_trickled_answers_end_at_the_deadline(tmp_path, server):
+    text = good_page(FR_2016).encode()
+    head = text[:-400]
+
+    def trickle_with_length(handler, count):  # most of the page at once, then one byte every 0.05 s
+        stream(handler, 200, [HTML, ("Content-Length", str(len(text)))],
+               [head, *(bytes([b]) for b in text[len(head):])], pause=0.05)
+
+    def trickle_without_length(handler, count):  # the end of the body is the end of the connection
+        stream(handler, 200, [HTML], [head, *(bytes([b]) for b in text[len(head):])], pause=0.05)
+
+    def trickle_headers(handler, count):
+        handler.connection.settimeout(8)
+        handler.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nX-Slow: ")
+        for _ in range(160):
+            if server.stop.wait(0.05):
+                return
+            handler.wfile.write(b"a")
+
+    server.routes["/trickle-length"] = trickle_with_length
+    server.routes["/trickle-no-length"] = trickle_without_length
+    server.routes["/trickle-headers"] = trickle_headers
+    for route in ("/trickle-length", "/trickle-no-length", "/trickle-headers"):
+        folder = make_texts(tmp_path / route.strip("/"), server, {FR_2016: route})
+        before = snapshot(folder)
+        started = time.monotonic()
+        row = only(run(folder, timeout=1.0))
+        elapsed = time.monotonic() - started
+        assert row["outcome"] == "failed", (route, row["reason"])
+        assert "no complete answer within the timeout of 1 s" in row["reason"], row["reason"]
+        assert elapsed < 1.0 + 0.8, f"{route}: {elapsed:.1f} s"
+        assert snapshot(folder) == before  # a body cut short is never taken for the page
+
+
+def test_malformed_redirects_are_refused_and_the_run_goes_on(tmp_path, server):
+    server.routes["/bad-ipv6"] = lambda h, n: send(h, "", status=302, headers=[("Location", "https://[x")])
+    server.routes["/bad-port"] = lambda h, n: send(
+        h, "", status=302, headers=[("Location", "http://127.0.0.1:99999/x")])
+    server.routes["/after-bad"] = lambda h, n: send(h, two_part_page())
+    folder = make_texts(tmp_path, server, {FR_2016: "/bad-ipv6", FR_2017: "/bad-port", FR_2018_PART1: "/after-bad",
+                                           FR_2018_PART2: "/after-bad"})
+    report = run(folder).set_index("doc_ids")
+    ipv6, port = report.loc[FR_2016[:-4]], report.loc[FR_2017[:-4]]
+    assert ipv6["outcome"] == "refused" and "to 'https://[x' not followed: not a valid address" in ipv6["reason"]
+    assert port["outcome"] == "refused" and "not followed" in port["reason"]
+    assert "http://127.0.0.1:99999/x' is not a valid address (Port out of range" in port["reason"]
+    assert report["outcome"].tolist().count("fetched") == 1
+
+
+def test_an_unexpected_error_refuses_one_document_only(tmp_path, server, monkeypatch):
+    import valduchesse.fetch as fetch_module
+
+    real = fetch_module.download
+
+    def broken(url, *args, **kwargs):
+        if url.endswith("/boom"):
+            raise ValueError("an error nobody foresaw")
+        return real(url, *args, **kwargs)
+
+    monkeypatch.setattr(fetch_module, "download", broken)
+    server.routes["/not-boom"] = lambda h, n: send(h, good_page(FR_2017))
+    folder = make_texts(tmp_path, server, {FR_2016: "/boom", FR_2017: "/not-boom"})
+    report = run(folder).set_index("doc_ids")
+    assert report.loc[FR_2016[:-4], "outcome"] == "refused"
+    assert "ValueError: an error nobody foresaw" in report.loc[FR_2016[:-4], "reason"]
+    assert report.loc[FR_2017[:-4], "outcome"] == "fetched"
 
 
 # --- several parts from several copies ----------------------------------------------------------
