@@ -32,6 +32,7 @@ from valduchesse.fetch import (
     normalise,
 )
 
+import valduchesse.fetch as fetch_module
 from conftest import TEXTS
 
 FR_2016 = "2016-02-01_fr_archive-premier-be.txt"
@@ -560,8 +561,6 @@ def test_malformed_redirects_are_refused_and_the_run_goes_on(tmp_path, server):
 
 
 def test_an_unexpected_error_refuses_one_document_only(tmp_path, server, monkeypatch):
-    import valduchesse.fetch as fetch_module
-
     real = fetch_module.download
 
     def broken(url, *args, **kwargs):
@@ -697,6 +696,101 @@ def test_extraction_drops_code_and_furniture_and_makes_lines():
     assert texts[0] == "Communiqué de presse\nPremier paragraphe.\nDeuxième paragraphe\nun\ndeux"
     assert all("SCRIPT RAN" not in text and "Footer" not in text for text in texts)
     assert any("Site header furniture" in text for text in texts)  # the body, the last candidate
+
+
+def bs4_texts(html: bytes, encoding=None) -> list[str]:
+    """The extraction as it was done with BeautifulSoup's tree (slow on big pages): the reference."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser", from_encoding=encoding)
+    for tag in soup.find_all(fetch_module.DROP_TAGS):
+        if not tag.decomposed:
+            tag.decompose()
+    for tag in soup.find_all("br"):
+        tag.replace_with("\n")
+    for tag in soup.find_all(fetch_module.BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    texts = []
+    for root in soup.find_all("main") + soup.find_all("article") + [soup.body or soup]:
+        text = fetch_module._clean_lines(root.get_text())
+        if text and text not in texts:
+            texts.append(text)
+    return texts
+
+
+TRICKY_PAGES = [
+    "<p>unclosed <p>paragraphs<li>and items<li>without ends</ul></p> stray </span></div> ends",
+    "<body><main>one</main><main>two <article>inner</article> after</main><article>other</article></body>",
+    "<body>a<br>b<br/>c<br></br>d</br>e<hr>f<div/>g<img src=x>h</body>",
+    "<body><p>&amp; &lt;tag&gt; &eacute;t&eacute; &#233;&#xE9; &nbsp;x&#160;y caf&eacute;&nbsp;:</p></body>",
+    "<body><!-- a comment --><p>kept</p><![CDATA[cdata text]]><?pi x?><!DOCTYPE x></body>",
+    "<body><script>var s = '</div><p>not text</p>';</script><style>p{}</style><p>after</p></body>",
+    "<body><nav><main>main in nav</main></nav><main>real main<aside>aside</aside></main></body>",
+    "<body><ruby>漢<rp>(</rp><rt>kan</rt>字<rp>)</rp></ruby><pre>  keep   spaces\n  here </pre></body>",
+    "<body><table><tr><td>a</td><td>b</td></tr><tr><th>c</th></tr></table><dl><dt>t<dd>d</dl></body>",
+    "<BODY><P>Upper case</P><Main>Mixed</Main></BODY>",
+    "<body>\n  <div>\n\n  spaced\t\tout\r\n text  </div>\n</body>",
+    "<html><body><main><form><p>in form</p></form><footer>f</footer><p>end</p></main></body></html>",
+    "text before <body>body text</body> text after",
+    "no tags at all, just text &amp; an entity",
+    "<body><main><template><p>t</p></template><noscript>ns</noscript><svg><text>svg</text></svg>ok</main></body>",
+]
+
+
+def test_extraction_gives_what_the_beautifulsoup_tree_gave():
+    pages = [page(["Premier paragraphe.", "Deuxième  paragraphe"], ["un", "deux"]),
+             *(good_page(name) for name in (FR_2016, FR_2017, FR_2018_PART1, FR_2018_PART2, NL_2021_FULL)),
+             *(two_part_page(order) for order in ("right", "reversed", "part 2 first")),
+             two_part_page(with_part2=False), *TRICKY_PAGES]
+    for html_text in pages:
+        for data, encoding in [(html_text.encode("utf-8"), None), (html_text.encode("utf-8"), "utf-8")]:
+            assert extract_texts(data, encoding) == bs4_texts(data, encoding), html_text[:80]
+    latin1 = "<body><p>Déclaration été</p></body>".encode("latin-1")
+    assert extract_texts(latin1, "iso-8859-1") == bs4_texts(latin1, "iso-8859-1") == ["Déclaration été"]
+
+
+def test_extraction_closes_an_unclosed_head_at_the_body():
+    # BeautifulSoup's tree put the body inside the unclosed head, and dropped it with the head
+    assert extract_texts(b"<html><head><title>t</title><body><p>text</p></body>") == ["text"]
+
+
+def test_extraction_time_is_linear():
+    paragraphs = "<html><body><main>" + "".join(f"<p>paragraph {i}</p>" for i in range(20_000)) + "</main></body>"
+    nested = "<html><body>" + "<div>x" * 40_000 + "</div>" * 40_000 + "</body></html>"
+    unclosed_articles = "<html><body>" + "<article>x" * 40_000
+    for html_text, lines in [(paragraphs, 20_000), (nested, 40_000), (unclosed_articles, 40_000)]:
+        started = time.monotonic()
+        texts = extract_texts(html_text.encode())
+        elapsed = time.monotonic() - started
+        assert elapsed < 5, f"{elapsed:.1f} s"
+        assert max(text.count("\n") for text in texts) + 1 == lines
+        print(f"{html_text[:20]}…: {elapsed:.2f} s")
+    assert len(extract_texts(unclosed_articles.encode())) <= fetch_module.MAX_CANDIDATES + 1
+
+
+def test_extraction_of_hostile_html_is_refused_within_its_budget():
+    for hostile in ["<body>" + "<a" * 400_000, "<body><a " + "x=1 " * 200_000]:  # slow in html.parser's close()
+        started = time.monotonic()
+        with pytest.raises(fetch_module.Refused, match=r"could not be read within 0.5 s"):
+            extract_texts(hostile.encode(), budget=0.5)
+        assert time.monotonic() - started < 1.5
+    with pytest.raises(fetch_module.Refused, match="could not be read"):
+        extract_texts(b"<body>" + b"<![" * 1000)
+
+
+def test_deeply_nested_page_is_fetched(tmp_path, server):
+    lines = lines_of(FR_2016)
+    deep = page(lines[:-1] + [lines[-1] + " " + CONTINUATION[0]] + CONTINUATION[1:])
+    deep = deep.replace("<article>", "<article>" + "<div>" * 40_000).replace("</article>", "</div>" * 40_000
+                                                                             + "</article>")
+    server.routes["/deep"] = lambda h, n: send(h, deep)
+    folder = make_texts(tmp_path, server, {FR_2016: "/deep"})
+    started = time.monotonic()
+    row = only(run(folder))
+    assert row["outcome"] == "fetched", row["reason"]
+    assert time.monotonic() - started < 5
+    assert read_text_file(folder / FR_2016)[1].endswith(CONTINUATION[-1])
 
 
 def test_normalisation_and_opening_location():
