@@ -577,6 +577,27 @@ def test_an_unexpected_error_refuses_one_document_only(tmp_path, server, monkeyp
     assert report.loc[FR_2017[:-4], "outcome"] == "fetched"
 
 
+def test_report_strips_escape_codes_and_control_characters(tmp_path, server):
+    escapes = "\x1b[2J\x1b]0;pwned\x07\x9b31m\x1b[5m\r\x00\u202e"  # clear screen, retitle, red, blink, ...
+    lines = [line.replace("Charles Michel", f"Charles {escapes}Martel\x1b[0m") for line in lines_of(FR_2016)]
+    server.routes["/escapes-page"] = lambda h, n: send(h, page(lines + CONTINUATION))
+    server.routes["/escapes-redirect"] = lambda h, n: send(
+        h, "", status=302, headers=[("Location", f"https://example.org/{escapes[:-3]}x")])  # latin-1, no CR
+    folder = make_texts(tmp_path, server, {FR_2016: "/escapes-page", FR_2017: "/escapes-redirect"})
+    report = run(folder)
+    table = format_report(report)
+    assert (report["outcome"] == "refused").all()
+    control = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    for text in [table, *report["reason"], *report["url"]]:
+        assert not control.search(text), repr(text)
+        assert "pwned" not in text and "[2J" not in text and "31m" not in text
+    assert "Charles ⟨here⟩ Martel" in table  # the words stay, the codes go (the \r was white space)
+    assert "redirect from" in table and "https://example.org/x not followed" in table
+    crafted = report.assign(reason=["line one\x1b[31m\nline two\tand a tab", "x"], doc_ids=["a\x1b[1mb", "c"])
+    table = format_report(crafted)
+    assert f"\n{'':12} line one\n{'':12} line two\tand a tab\n" in table and "ab" in table.split("\n")[1]
+
+
 # --- several parts from several copies ----------------------------------------------------------
 
 

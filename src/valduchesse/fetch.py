@@ -926,6 +926,7 @@ def fetch_corpus(texts_dir: str | Path, *, dry_run: bool = False, allowed: Allow
             except Exception as err:  # noqa: BLE001 (one document's surprise must not stop the others)
                 row.update(outcome="refused", reason=f"unexpected error, nothing written for this document "
                                                      f"({type(err).__name__}: {err})")
+            row.update(reason=printable(row["reason"]), url=printable(row["url"]))
             rows.append(row)
     report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     report["new_chars"] = report["new_chars"].astype("Int64")
@@ -1053,15 +1054,42 @@ def _write_atomically(target: Path, content: str, body: str, original: bytes) ->
 # --- report -------------------------------------------------------------------------------------
 
 
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"                  # CSI: colours, cursor moves, clearing the screen
+    r"|\x1b[\]PX^_][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"  # OSC (window title, links), DCS, SOS, PM, APC
+    r"|\x1b[ -/]*[0-~]?"                          # any other escape sequence
+    r"|\x9b[0-?]*[ -/]*[@-~]?"                    # CSI as one C1 character
+    r"|[\x90\x98\x9d-\x9f][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?")  # C1 DCS, SOS, OSC, PM, APC
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""C0 and C1 control characters but tab and newline, and the bidirectional overrides and isolates."""
+
+
+def printable(text) -> str:
+    """``text`` without terminal escape sequences or control characters (tab and newline kept).
+
+    Reasons quote page text and addresses the server chose; printed as they
+    are, an escape sequence could recolour or clear the terminal, retitle
+    its window, or hide the lines before it.
+    """
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", str(text)))
+
+
 def format_report(report: pd.DataFrame) -> str:
-    """The report as plain text: one line per document, its reason indented below, then the counts."""
+    """The report as plain text: one line per document, its reason indented below, then the counts.
+
+    Everything printed goes through :func:`printable`; a reason of several
+    lines is indented on each.
+    """
+    def one_line(value) -> str:
+        return printable(value).replace("\n", " ")
+
     lines = []
-    width = max([len(d) for d in report["doc_ids"]] + [8])
+    width = max([len(one_line(d)) for d in report["doc_ids"]] + [8])
     lines.append(f"{'outcome':<12} {'document':<{width}} {'chars':>17}")
     for row in report.itertuples(index=False):
         chars = f"{row.old_chars:,}" + (f" -> {row.new_chars:,}" if pd.notna(row.new_chars) else "")
-        lines.append(f"{row.outcome:<12} {row.doc_ids:<{width}} {chars:>17}")
-        lines.append(f"{'':12} {row.reason}")
+        lines.append(f"{one_line(row.outcome):<12} {one_line(row.doc_ids):<{width}} {chars:>17}")
+        lines.extend(f"{'':12} {line}" for line in printable(row.reason).split("\n"))
     counts = report["outcome"].value_counts()
     lines.append(", ".join(f"{counts[o]} {o}" for o in OUTCOMES if o in counts))
     return "\n".join(lines)
