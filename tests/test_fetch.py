@@ -511,6 +511,26 @@ def test_compressed_pages_are_read(tmp_path, server):
     assert "stops before its end" in report.loc[FR_2017[:-4], "reason"]
 
 
+def test_body_decoder_takes_bodies_cut_anywhere():
+    text = ("Déclaration conjointe " * 3000 + "".join(chr(33 + (i * 7919) % 900) for i in range(20000))).encode()
+    raw = zlib.compressobj(6, zlib.DEFLATED, -15)
+    bodies = {("deflate",): [zlib.compress(text), raw.compress(text) + raw.flush()],
+              ("gzip",): [gzip.compress(text), gzip.compress(text[:9000]) + gzip.compress(text[9000:]),
+                          gzip.compress(text) + b"trailing bytes, ignored"],
+              ("deflate", "gzip"): [gzip.compress(zlib.compress(text))]}
+    for encodings, variants in bodies.items():
+        for body in variants:
+            for size in (1, 2, 3, 1000):  # gzip magic, zlib header and gzip members cut between reads
+                decoder = fetch_module._BodyDecoder(list(encodings), 10**7)
+                out = b"".join(decoder.feed(body[i:i + size]) for i in range(0, len(body), size))
+                assert out == text and decoder.complete(), (encodings, size)
+    decoder = fetch_module._BodyDecoder(["gzip"], 10**7)
+    decoder.feed(gzip.compress(text)[:-50])
+    assert not decoder.complete()
+    with pytest.raises(fetch_module._TooBig):
+        fetch_module._BodyDecoder(["gzip"], 10**6).feed(gzip.compress(bytes(10**7)))
+
+
 def test_trickled_answers_end_at_the_deadline(tmp_path, server):
     text = good_page(FR_2016).encode()
     head = text[:-400]

@@ -372,34 +372,44 @@ class _TooBig(Exception):
 
 
 class _Inflater:
-    """One ``gzip`` (several members allowed) or ``deflate`` (zlib or raw) layer."""
+    """One ``gzip`` (several members allowed) or ``deflate`` (zlib or raw) layer, fed in pieces of any size."""
+
+    _GZIP_MAGIC = b"\x1f\x8b"
 
     def __init__(self, encoding: str):
         self.gzip = encoding in ("gzip", "x-gzip")
         self.obj = zlib.decompressobj(zlib.MAX_WBITS | 32 if self.gzip else zlib.MAX_WBITS)
-        self.started = False
-        self.eof = False
+        self.head = b""  # deflate: the input so far, until output shows the zlib wrapping was right
+        self.raw_tried = self.gzip
+        self.ended = False  # the stream is over; anything after it is ignored
+
+    @property
+    def eof(self) -> bool:
+        return self.ended or self.obj.eof
 
     def decompress(self, data: bytes, max_length: int) -> bytes:
         out = b""
-        while data and not self.eof and max_length - len(out) > 0:
+        while data and not self.ended and len(out) < max_length:
+            if self.obj.eof:  # after a gzip member, another may follow (its magic maybe cut between reads)
+                if not self.gzip or not self._GZIP_MAGIC.startswith(data[:2]):
+                    self.ended = True
+                    break
+                self.obj = zlib.decompressobj(zlib.MAX_WBITS | 32)
+            if not self.raw_tried:
+                self.head += data
             try:
-                out += self.obj.decompress(data, max_length - len(out))
+                piece = self.obj.decompress(data, max_length - len(out))
             except zlib.error:
-                if self.gzip or self.started or out:
+                if self.raw_tried:
                     raise
-                self.obj = zlib.decompressobj(-zlib.MAX_WBITS)  # "deflate" sent as raw deflate
-                self.started = True
+                self.raw_tried = True  # "deflate" sent as raw deflate, as some servers do
+                self.obj = zlib.decompressobj(-zlib.MAX_WBITS)
+                data, self.head = self.head, b""
                 continue
-            self.started = True
-            data = self.obj.unconsumed_tail
-            if self.obj.eof:
-                rest = self.obj.unused_data
-                if self.gzip and rest.startswith(b"\x1f\x8b"):  # another gzip member
-                    self.obj = zlib.decompressobj(zlib.MAX_WBITS | 32)
-                    data = rest
-                else:
-                    self.eof = True  # anything after the end of the stream is ignored
+            if piece and not self.raw_tried:
+                self.raw_tried, self.head = True, b""
+            out += piece
+            data = self.obj.unused_data if self.obj.eof else self.obj.unconsumed_tail
         return out
 
 
