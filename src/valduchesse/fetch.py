@@ -3,8 +3,10 @@
 :func:`fetch_corpus` goes through the texts folder document by document (one
 meeting, language and kind; the parts of one document together). A document
 held only as excerpts is downloaded from its ``source_url``, the declaration's
-text is taken out of the HTML with BeautifulSoup, and the stored text is
-replaced by the full one only when every check passes:
+text is taken out of the HTML (:func:`extract_texts`: one pass of the standard
+library's ``html.parser``, the bytes decoded by BeautifulSoup's
+``UnicodeDammit``), and the stored text is replaced by the full one only when
+every check passes:
 
 * **Where the full text starts.** The page's text (``main``, else an
   ``article``, else ``body``; scripts, styles, navigation, asides, forms and
@@ -30,12 +32,18 @@ replaced by the full one only when every check passes:
 * **Safety.** Only ``https`` addresses whose host is on the allow-list
   (:data:`ALLOW_LIST_PATH`, exact host names) are requested, and redirects are
   followed by hand, each target checked against the list before it is
-  requested. Each attempt has a timeout (for the connection, for every read,
-  and for the whole body), the body is capped (:data:`DEFAULT_MAX_BYTES`),
-  the content type must be HTML, and connection errors, timeouts and 429/5xx
-  answers are retried with exponential backoff. No code from the page runs:
-  the HTML is only parsed. Tests may let ``http://127.0.0.1`` through with
-  ``load_allow_list(allow_loopback_http=True)``; nothing does so by default.
+  requested; a redirect's body is never read, and a ``Location`` that is not
+  a valid address is refused. Each attempt must be over (connection,
+  headers, body) within the timeout: a timer cuts the connection when it
+  passes, however slowly the server sends. The body is capped
+  (:data:`DEFAULT_MAX_BYTES`) both as sent and decompressed (``gzip`` and
+  ``deflate`` only, at most :data:`MAX_ENCODINGS` one inside the other, each
+  capped as it is undone), the content type must be HTML, and connection
+  errors, timeouts and 429/5xx answers are retried with exponential backoff.
+  No code from the page runs: the HTML is only parsed, in time linear in its
+  length and within :data:`DEFAULT_PARSE_SECONDS`. Tests may let
+  ``http://127.0.0.1`` through with ``load_allow_list(allow_loopback_http=True)``;
+  nothing does so by default.
 
 The written file keeps the header of part 1 and adds ``coverage: full text``,
 ``retrieved`` (the date), ``sha256`` (of the new body, as ``load_corpus``
@@ -47,9 +55,11 @@ notes, which described the excerpts); ``notes`` says how the text was fetched.
 
 The result is a report table, one row per document: ``fetched``, ``would
 fetch`` (``dry_run``), ``skipped`` (already a full text, or nothing to check
-against), ``refused`` (a safety or integrity check said no) or ``failed`` (the
-page could not be had); :func:`exit_status` is 1 if anything was refused or
-failed.
+against), ``refused`` (a safety or integrity check said no, or an error
+nobody foresaw) or ``failed`` (the page could not be had); one document's
+problem never stops the others, and :func:`exit_status` is 1 if anything was
+refused or failed. Reasons and addresses in the report are passed through
+:func:`printable` (no terminal escape sequences or control characters).
 """
 
 from __future__ import annotations
@@ -86,9 +96,9 @@ ALLOW_LIST_PATH = Path(__file__).with_name("official_domains.yml")
 """The data file listing the official hosts that may be fetched from (https only)."""
 
 DEFAULT_TIMEOUT = 20.0
-"""Seconds allowed for the connection, for each read and for the whole body of one attempt."""
+"""Seconds allowed for one attempt: connection, headers and body (and for each read within it)."""
 DEFAULT_MAX_BYTES = 5_000_000
-"""Largest page body accepted (decoded bytes)."""
+"""Largest page body accepted, both as sent and decompressed."""
 DEFAULT_RETRIES = 2
 """Further attempts after a connection error, timeout or 429/5xx answer."""
 DEFAULT_BACKOFF = 1.0
@@ -99,12 +109,11 @@ MAX_ENCODINGS = 2
 READ_SIZE = 16384
 """Bytes asked for at each read of a body; a read returns whatever has arrived, up to that."""
 DEFAULT_PARSE_SECONDS = 20.0
-"""Seconds allowed for reading one page's HTML (it takes well under one for a page of 5 MB)."""
+"""Seconds allowed for reading one page's HTML (5 MB of dense markup takes about 5 s; a real page far less)."""
 PARSE_CHUNK = 65536
 """Characters of HTML given to the parser at a time; the time allowed is checked after each."""
 MAX_CANDIDATES = 10
 """Most ``main`` and ``article`` texts tried as the full text of one page (the body's is always tried)."""
-"""Bytes asked for at each read of a body; a read returns whatever has arrived, up to that."""
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
