@@ -86,6 +86,7 @@ from urllib.parse import urljoin, urlsplit
 import pandas as pd
 import requests
 import requests.adapters
+import requests.cookies
 import urllib3
 import yaml
 from bs4.dammit import UnicodeDammit
@@ -674,10 +675,6 @@ class _TextCollector(HTMLParser):
     makes ``html.parser`` itself slow when it is closed, one string at a time.
     """
 
-    def check_time(self):
-        if time.monotonic() > self.deadline:
-            raise _OverBudget()
-
     def __init__(self, deadline: float):
         super().__init__(convert_charrefs=True)
         self.deadline = deadline
@@ -687,6 +684,10 @@ class _TextCollector(HTMLParser):
         self.dropping = 0
         self.ruby = 0
         self.roots: list[list] = []  # [name, first piece, end piece]
+
+    def check_time(self):
+        if _monotonic() > self.deadline:
+            raise _OverBudget()
 
     def handle_starttag(self, tag, attrs):
         if _monotonic() > self.deadline:
@@ -921,8 +922,9 @@ def fetch_corpus(texts_dir: str | Path, *, dry_run: bool = False, allowed: Allow
     and checks but writes nothing. ``allowed`` defaults to
     :func:`load_allow_list` (the packaged list, https only). A problem with one
     document never stops the others: an error nobody foresaw makes that
-    document ``refused``, with the error in the reason. Raises :class:`CorpusError` if the folder
-    does not load, and :class:`AllowListError` if the allow-list is broken.
+    document ``refused``, with the error in the reason. Raises
+    :class:`CorpusError` if the folder does not load, and
+    :class:`AllowListError` if the allow-list is broken.
     """
     texts_dir = Path(texts_dir)
     documents = load_corpus(texts_dir)
