@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import gzip
 import hashlib
 import html
 import re
 import shutil
 import threading
 import time
+import tracemalloc
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -29,6 +32,7 @@ from valduchesse.fetch import (
     normalise,
 )
 
+import valduchesse.fetch as fetch_module
 from conftest import TEXTS
 
 FR_2016 = "2016-02-01_fr_archive-premier-be.txt"
@@ -64,7 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_error(404)
             else:
                 route(self, count)
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # the client went away, or a streaming route's socket timed out
             pass
 
     def log_message(self, *args):
@@ -87,6 +91,7 @@ def send(handler, body, content_type="text/html; charset=utf-8", status=200, len
 def server():
     httpd = _Server(("127.0.0.1", 0), _Handler)
     httpd.routes, httpd.hits, httpd.lock, httpd.stop = {}, collections.Counter(), threading.Lock(), threading.Event()
+    httpd.sent = collections.Counter()  # body bytes that streaming routes got into the socket
     httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -388,6 +393,231 @@ def test_one_failure_does_not_stop_the_others(tmp_path, server):
     assert "1 fetched, 1 skipped, 1 refused" in table and "already a full text" in table
 
 
+# --- hostile answers: bounded in bytes, memory and time ------------------------------------------
+
+
+def stream(handler, status, headers, chunks, pause=0.0, limit=8.0):
+    """Send ``status`` and ``headers``, then each of ``chunks`` (``pause`` s apart) until the client leaves.
+
+    Stops after ``limit`` seconds, or when the module's server stops; counts what went into the socket
+    in ``server.sent[path]``. A client that closes without reading makes the next write fail.
+    """
+    server = handler.server
+    handler.connection.settimeout(limit)
+    handler.send_response(status)
+    for name, value in headers:
+        handler.send_header(name, value)
+    handler.end_headers()
+    started = time.monotonic()
+    for chunk in chunks:
+        if server.stop.is_set() or time.monotonic() - started > limit:
+            return
+        handler.wfile.write(chunk)
+        with server.lock:
+            server.sent[handler.path] += len(chunk)
+        if pause:
+            server.stop.wait(pause)
+
+
+def zeros_gzip(megabytes: int, layers: int) -> bytes:
+    """``megabytes`` MB of zero bytes, gzipped ``layers`` times (a few kB for 100 MB, two layers)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(1 << 20)
+    data = b"".join(packer.compress(block) for _ in range(megabytes)) + packer.flush()
+    for _ in range(layers - 1):
+        data = gzip.compress(data, 9)
+    return data
+
+
+GIB = 1 << 30
+HTML = ("Content-Type", "text/html; charset=utf-8")
+
+
+@pytest.mark.parametrize("kind", ["1 GiB announced", "gzip bomb", "trickle"])
+def test_redirect_bodies_are_never_read(tmp_path, server, kind):
+    route, target = f"/redirect-{kind.replace(' ', '-')}", f"/redirect-{kind.replace(' ', '-')}-target"
+    location = ("Location", target)
+    if kind == "1 GiB announced":  # 64 MB really sent, if the client reads it
+        answer = lambda h, n: stream(h, 302, [location, HTML, ("Content-Length", str(GIB))],  # noqa: E731
+                                     (bytes(65536) for _ in range(1024)))
+    elif kind == "gzip bomb":  # 100 MB of zeros, gzipped twice
+        bomb = zeros_gzip(100, 2)
+        answer = lambda h, n: stream(h, 302, [location, HTML, ("Content-Encoding", "gzip, gzip"),  # noqa: E731
+                                              ("Content-Length", str(len(bomb)))], [bomb])
+    else:  # one byte every 0.1 s, for up to 8 s
+        answer = lambda h, n: stream(h, 302, [location, HTML, ("Content-Length", "100000")],  # noqa: E731
+                                     (b"x" for _ in range(100000)), pause=0.1)
+    server.routes[route] = answer
+    server.routes[target] = lambda h, n: send(h, good_page(FR_2016))
+    folder = make_texts(tmp_path, server, {FR_2016: route})
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        row = only(run(folder, timeout=2.0))
+        elapsed = time.monotonic() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert row["outcome"] == "fetched", row["reason"]  # the redirect was followed, its body left unread
+    assert server.hits[target] == 1
+    assert elapsed < 1.5, f"{elapsed:.1f} s"
+    assert peak < 40e6, f"{peak / 1e6:.0f} MB"
+    assert server.sent[route] < 24e6  # what the kernel's socket buffers took; the client read none of it
+    print(f"{kind}: {elapsed:.2f} s, peak {peak / 1e6:.1f} MB, {server.sent[route]:,} bytes into the socket")
+
+
+def test_gzip_bomb_page_is_refused_within_memory(tmp_path, server):
+    bomb = zeros_gzip(100, 2)
+    single = zeros_gzip(100, 1)
+    server.routes["/bomb2"] = lambda h, n: send(h, bomb, headers=[("Content-Encoding", "gzip, gzip")])
+    server.routes["/bomb1"] = lambda h, n: send(h, single, headers=[("Content-Encoding", "gzip")])
+    folder = make_texts(tmp_path, server, {FR_2016: "/bomb2", FR_2017: "/bomb1"})
+    before = snapshot(folder)
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        report = run(folder).set_index("doc_ids")
+        elapsed = time.monotonic() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (report["outcome"] == "refused").all(), report["reason"]
+    for reason in report["reason"]:
+        assert "decompresses to more than the cap of 5,000,000 bytes" in reason
+    assert "gzip, gzip" in report.loc[FR_2016[:-4], "reason"]
+    assert elapsed < 5, f"{elapsed:.1f} s"
+    assert peak < 40e6, f"{peak / 1e6:.0f} MB"
+    assert snapshot(folder) == before
+
+
+def test_compressed_pages_are_read(tmp_path, server):
+    server.routes["/gzipped"] = lambda h, n: send(
+        h, gzip.compress(good_page(FR_2016).encode()), headers=[("Content-Encoding", "gzip")])
+    raw_deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+    server.routes["/deflated"] = lambda h, n: send(  # raw deflate, as some servers send "deflate"
+        h, raw_deflate.compress(good_page(FR_2017).encode()) + raw_deflate.flush(),
+        headers=[("Content-Encoding", "deflate")])
+    server.routes["/brotli"] = lambda h, n: send(h, b"not read", headers=[("Content-Encoding", "br")])
+    truncated = gzip.compress(good_page(FR_2018_PART1).encode())[:-200]
+    server.routes["/truncated"] = lambda h, n: send(h, truncated, headers=[("Content-Encoding", "gzip")])
+    folder = make_texts(tmp_path, server, {FR_2016: "/gzipped", FR_2017: "/deflated"})
+    report = run(folder).set_index("doc_ids")
+    assert (report["outcome"] == "fetched").all(), report["reason"]
+    folder = make_texts(tmp_path / "other", server, {FR_2016: "/brotli", FR_2017: "/truncated"})
+    report = run(folder).set_index("doc_ids")
+    assert report.loc[FR_2016[:-4], "outcome"] == "refused"
+    assert "content encoding 'br'; only gzip and deflate are read" in report.loc[FR_2016[:-4], "reason"]
+    assert report.loc[FR_2017[:-4], "outcome"] == "failed"
+    assert "stops before its end" in report.loc[FR_2017[:-4], "reason"]
+
+
+def test_body_decoder_takes_bodies_cut_anywhere():
+    text = ("Déclaration conjointe " * 3000 + "".join(chr(33 + (i * 7919) % 900) for i in range(20000))).encode()
+    raw = zlib.compressobj(6, zlib.DEFLATED, -15)
+    bodies = {("deflate",): [zlib.compress(text), raw.compress(text) + raw.flush()],
+              ("gzip",): [gzip.compress(text), gzip.compress(text[:9000]) + gzip.compress(text[9000:]),
+                          gzip.compress(text) + b"trailing bytes, ignored"],
+              ("deflate", "gzip"): [gzip.compress(zlib.compress(text))]}
+    for encodings, variants in bodies.items():
+        for body in variants:
+            for size in (1, 2, 3, 1000):  # gzip magic, zlib header and gzip members cut between reads
+                decoder = fetch_module._BodyDecoder(list(encodings), 10**7)
+                out = b"".join(decoder.feed(body[i:i + size]) for i in range(0, len(body), size))
+                assert out == text and decoder.complete(), (encodings, size)
+    decoder = fetch_module._BodyDecoder(["gzip"], 10**7)
+    decoder.feed(gzip.compress(text)[:-50])
+    assert not decoder.complete()
+    with pytest.raises(fetch_module._TooBig):
+        fetch_module._BodyDecoder(["gzip"], 10**6).feed(gzip.compress(bytes(10**7)))
+
+
+def test_trickled_answers_end_at_the_deadline(tmp_path, server):
+    text = good_page(FR_2016).encode()
+    head = text[:-400]
+
+    def trickle_with_length(handler, count):  # most of the page at once, then one byte every 0.05 s
+        stream(handler, 200, [HTML, ("Content-Length", str(len(text)))],
+               [head, *(bytes([b]) for b in text[len(head):])], pause=0.05)
+
+    def trickle_without_length(handler, count):  # the end of the body is the end of the connection
+        stream(handler, 200, [HTML], [head, *(bytes([b]) for b in text[len(head):])], pause=0.05)
+
+    def trickle_headers(handler, count):
+        handler.connection.settimeout(8)
+        handler.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nX-Slow: ")
+        for _ in range(160):
+            if server.stop.wait(0.05):
+                return
+            handler.wfile.write(b"a")
+
+    server.routes["/trickle-length"] = trickle_with_length
+    server.routes["/trickle-no-length"] = trickle_without_length
+    server.routes["/trickle-headers"] = trickle_headers
+    for route in ("/trickle-length", "/trickle-no-length", "/trickle-headers"):
+        folder = make_texts(tmp_path / route.strip("/"), server, {FR_2016: route})
+        before = snapshot(folder)
+        started = time.monotonic()
+        row = only(run(folder, timeout=1.0))
+        elapsed = time.monotonic() - started
+        assert row["outcome"] == "failed", (route, row["reason"])
+        assert "no complete answer within the timeout of 1 s" in row["reason"], row["reason"]
+        assert elapsed < 1.0 + 0.8, f"{route}: {elapsed:.1f} s"
+        assert snapshot(folder) == before  # a body cut short is never taken for the page
+
+
+def test_malformed_redirects_are_refused_and_the_run_goes_on(tmp_path, server):
+    server.routes["/bad-ipv6"] = lambda h, n: send(h, "", status=302, headers=[("Location", "https://[x")])
+    server.routes["/bad-port"] = lambda h, n: send(
+        h, "", status=302, headers=[("Location", "http://127.0.0.1:99999/x")])
+    server.routes["/after-bad"] = lambda h, n: send(h, two_part_page())
+    folder = make_texts(tmp_path, server, {FR_2016: "/bad-ipv6", FR_2017: "/bad-port", FR_2018_PART1: "/after-bad",
+                                           FR_2018_PART2: "/after-bad"})
+    report = run(folder).set_index("doc_ids")
+    ipv6, port = report.loc[FR_2016[:-4]], report.loc[FR_2017[:-4]]
+    assert ipv6["outcome"] == "refused" and "to 'https://[x' not followed: not a valid address" in ipv6["reason"]
+    assert port["outcome"] == "refused" and "not followed" in port["reason"]
+    assert "http://127.0.0.1:99999/x' is not a valid address (Port out of range" in port["reason"]
+    assert report["outcome"].tolist().count("fetched") == 1
+
+
+def test_an_unexpected_error_refuses_one_document_only(tmp_path, server, monkeypatch):
+    real = fetch_module.download
+
+    def broken(url, *args, **kwargs):
+        if url.endswith("/boom"):
+            raise ValueError("an error nobody foresaw")
+        return real(url, *args, **kwargs)
+
+    monkeypatch.setattr(fetch_module, "download", broken)
+    server.routes["/not-boom"] = lambda h, n: send(h, good_page(FR_2017))
+    folder = make_texts(tmp_path, server, {FR_2016: "/boom", FR_2017: "/not-boom"})
+    report = run(folder).set_index("doc_ids")
+    assert report.loc[FR_2016[:-4], "outcome"] == "refused"
+    assert "ValueError: an error nobody foresaw" in report.loc[FR_2016[:-4], "reason"]
+    assert report.loc[FR_2017[:-4], "outcome"] == "fetched"
+
+
+def test_report_strips_escape_codes_and_control_characters(tmp_path, server):
+    escapes = "\x1b[2J\x1b]0;pwned\x07\x9b31m\x1b[5m\r\x00\u202e"  # clear screen, retitle, red, blink, ...
+    lines = [line.replace("Charles Michel", f"Charles {escapes}Martel\x1b[0m") for line in lines_of(FR_2016)]
+    server.routes["/escapes-page"] = lambda h, n: send(h, page(lines + CONTINUATION))
+    server.routes["/escapes-redirect"] = lambda h, n: send(
+        h, "", status=302, headers=[("Location", f"https://example.org/{escapes[:-3]}x")])  # latin-1, no CR
+    folder = make_texts(tmp_path, server, {FR_2016: "/escapes-page", FR_2017: "/escapes-redirect"})
+    report = run(folder)
+    table = format_report(report)
+    assert (report["outcome"] == "refused").all()
+    control = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    for text in [table, *report["reason"], *report["url"]]:
+        assert not control.search(text), repr(text)
+        assert "pwned" not in text and "[2J" not in text and "31m" not in text
+    assert "Charles ⟨here⟩ Martel" in table  # the words stay, the codes go (the \r was white space)
+    assert "redirect from" in table and "https://example.org/x not followed" in table
+    crafted = report.assign(reason=["line one\x1b[31m\nline two\tand a tab", "x"], doc_ids=["a\x1b[1mb", "c"])
+    table = format_report(crafted)
+    assert f"\n{'':12} line one\n{'':12} line two\tand a tab\n" in table and "ab" in table.split("\n")[1]
+
+
 # --- several parts from several copies ----------------------------------------------------------
 
 
@@ -507,6 +737,101 @@ def test_extraction_drops_code_and_furniture_and_makes_lines():
     assert texts[0] == "Communiqué de presse\nPremier paragraphe.\nDeuxième paragraphe\nun\ndeux"
     assert all("SCRIPT RAN" not in text and "Footer" not in text for text in texts)
     assert any("Site header furniture" in text for text in texts)  # the body, the last candidate
+
+
+def bs4_texts(html: bytes, encoding=None) -> list[str]:
+    """The extraction as it was done with BeautifulSoup's tree (slow on big pages): the reference."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser", from_encoding=encoding)
+    for tag in soup.find_all(fetch_module.DROP_TAGS):
+        if not tag.decomposed:
+            tag.decompose()
+    for tag in soup.find_all("br"):
+        tag.replace_with("\n")
+    for tag in soup.find_all(fetch_module.BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    texts = []
+    for root in soup.find_all("main") + soup.find_all("article") + [soup.body or soup]:
+        text = fetch_module._clean_lines(root.get_text())
+        if text and text not in texts:
+            texts.append(text)
+    return texts
+
+
+TRICKY_PAGES = [
+    "<p>unclosed <p>paragraphs<li>and items<li>without ends</ul></p> stray </span></div> ends",
+    "<body><main>one</main><main>two <article>inner</article> after</main><article>other</article></body>",
+    "<body>a<br>b<br/>c<br></br>d</br>e<hr>f<div/>g<img src=x>h</body>",
+    "<body><p>&amp; &lt;tag&gt; &eacute;t&eacute; &#233;&#xE9; &nbsp;x&#160;y caf&eacute;&nbsp;:</p></body>",
+    "<body><!-- a comment --><p>kept</p><![CDATA[cdata text]]><?pi x?><!DOCTYPE x></body>",
+    "<body><script>var s = '</div><p>not text</p>';</script><style>p{}</style><p>after</p></body>",
+    "<body><nav><main>main in nav</main></nav><main>real main<aside>aside</aside></main></body>",
+    "<body><ruby>漢<rp>(</rp><rt>kan</rt>字<rp>)</rp></ruby><pre>  keep   spaces\n  here </pre></body>",
+    "<body><table><tr><td>a</td><td>b</td></tr><tr><th>c</th></tr></table><dl><dt>t<dd>d</dl></body>",
+    "<BODY><P>Upper case</P><Main>Mixed</Main></BODY>",
+    "<body>\n  <div>\n\n  spaced\t\tout\r\n text  </div>\n</body>",
+    "<html><body><main><form><p>in form</p></form><footer>f</footer><p>end</p></main></body></html>",
+    "text before <body>body text</body> text after",
+    "no tags at all, just text &amp; an entity",
+    "<body><main><template><p>t</p></template><noscript>ns</noscript><svg><text>svg</text></svg>ok</main></body>",
+]
+
+
+def test_extraction_gives_what_the_beautifulsoup_tree_gave():
+    pages = [page(["Premier paragraphe.", "Deuxième  paragraphe"], ["un", "deux"]),
+             *(good_page(name) for name in (FR_2016, FR_2017, FR_2018_PART1, FR_2018_PART2, NL_2021_FULL)),
+             *(two_part_page(order) for order in ("right", "reversed", "part 2 first")),
+             two_part_page(with_part2=False), *TRICKY_PAGES]
+    for html_text in pages:
+        for data, encoding in [(html_text.encode("utf-8"), None), (html_text.encode("utf-8"), "utf-8")]:
+            assert extract_texts(data, encoding) == bs4_texts(data, encoding), html_text[:80]
+    latin1 = "<body><p>Déclaration été</p></body>".encode("latin-1")
+    assert extract_texts(latin1, "iso-8859-1") == bs4_texts(latin1, "iso-8859-1") == ["Déclaration été"]
+
+
+def test_extraction_closes_an_unclosed_head_at_the_body():
+    # BeautifulSoup's tree put the body inside the unclosed head, and dropped it with the head
+    assert extract_texts(b"<html><head><title>t</title><body><p>text</p></body>") == ["text"]
+
+
+def test_extraction_time_is_linear():
+    paragraphs = "<html><body><main>" + "".join(f"<p>paragraph {i}</p>" for i in range(20_000)) + "</main></body>"
+    nested = "<html><body>" + "<div>x" * 40_000 + "</div>" * 40_000 + "</body></html>"
+    unclosed_articles = "<html><body>" + "<article>x" * 40_000
+    for html_text, lines in [(paragraphs, 20_000), (nested, 40_000), (unclosed_articles, 40_000)]:
+        started = time.monotonic()
+        texts = extract_texts(html_text.encode())
+        elapsed = time.monotonic() - started
+        assert elapsed < 5, f"{elapsed:.1f} s"
+        assert max(text.count("\n") for text in texts) + 1 == lines
+        print(f"{html_text[:20]}…: {elapsed:.2f} s")
+    assert len(extract_texts(unclosed_articles.encode())) <= fetch_module.MAX_CANDIDATES + 1
+
+
+def test_extraction_of_hostile_html_is_refused_within_its_budget():
+    for hostile in ["<body>" + "<a" * 400_000, "<body><a " + "x=1 " * 200_000]:  # slow in html.parser's close()
+        started = time.monotonic()
+        with pytest.raises(fetch_module.Refused, match=r"could not be read within 0.5 s"):
+            extract_texts(hostile.encode(), budget=0.5)
+        assert time.monotonic() - started < 1.5
+    with pytest.raises(fetch_module.Refused, match="could not be read"):
+        extract_texts(b"<body>" + b"<![" * 1000)
+
+
+def test_deeply_nested_page_is_fetched(tmp_path, server):
+    lines = lines_of(FR_2016)
+    deep = page(lines[:-1] + [lines[-1] + " " + CONTINUATION[0]] + CONTINUATION[1:])
+    deep = deep.replace("<article>", "<article>" + "<div>" * 40_000).replace("</article>", "</div>" * 40_000
+                                                                             + "</article>")
+    server.routes["/deep"] = lambda h, n: send(h, deep)
+    folder = make_texts(tmp_path, server, {FR_2016: "/deep"})
+    started = time.monotonic()
+    row = only(run(folder))
+    assert row["outcome"] == "fetched", row["reason"]
+    assert time.monotonic() - started < 5
+    assert read_text_file(folder / FR_2016)[1].endswith(CONTINUATION[-1])
 
 
 def test_normalisation_and_opening_location():
