@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     fetch.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     fetch.add_argument("--allow-list", type=Path, default=None,
                        help="file of official hosts to download from (default: the package's official_domains.yml)")
-    fetch.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per request (default: %(default)s)")
+    fetch.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds for each whole attempt: connection, headers and body (default: %(default)s)")
     fetch.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                        help="largest page accepted (default: %(default)s)")
     fetch.add_argument("--retries", type=int, default=DEFAULT_RETRIES,
