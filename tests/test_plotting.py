@@ -105,3 +105,25 @@ def test_theme_share_chart_marks_the_rarer_kind_hollow():
                           "language": "fr", "label": "Cyber", "share": 0.5, "share_low": 0.2, "share_high": 0.8})
     fig = plot_theme_shares(table, "title")
     assert fig.get_supxlabel() == "meeting (year; hollow marker: communiqué, not a declaration)"
+
+
+def test_keyness_of_thousands_of_texts_stays_a_bounded_figure():
+    from valduchesse.plotting import MAX_PANELS, plot_keyness
+
+    groups = [f"text {i:04d}" for i in range(600)]
+    table = pd.DataFrame({"group": [g for g in groups for _ in range(3)], "rank": [1, 2, 3] * len(groups),
+                          "term": ["a", "b", "c"] * len(groups), "g2": [float(i % 50 + 4) for i in range(3 * len(groups))],
+                          "target_count": 3, "reference_count": 1})
+    fig = plot_keyness(table, "many")
+    drawn = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(drawn) == MAX_PANELS
+    assert f"{MAX_PANELS} of 600 texts" in fig._suptitle.get_text()
+    assert fig.get_figheight() < 40
+
+
+def test_empty_tables_give_a_figure_that_says_so():
+    from valduchesse.plotting import plot_hand_shares, plot_keyness
+
+    for fig in (plot_keyness(pd.DataFrame(columns=["group", "rank", "term", "g2"]), "none"),
+                plot_hand_shares(pd.DataFrame(columns=["meeting_date", "theme"]), "none")):
+        assert any(text.get_text() for ax in fig.axes for text in ax.texts)

@@ -18,6 +18,10 @@ import pandas as pd
 
 from .corpus import SUPPORTED_LANGUAGES
 
+MAX_PANELS = 24
+"""The most panels a small-multiples figure draws; beyond, it draws a selection and says so."""
+MAX_TICKS = 12
+"""The most tick labels on a meetings axis; with more meetings, every n-th is labelled."""
 OKABE_ITO = [
     "#0072B2",  # blue
     "#E69F00",  # orange
@@ -120,18 +124,27 @@ def plot_availability(table: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2) -> plt.Figure:
+def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2, max_panels: int = MAX_PANELS) -> plt.Figure:
     """One bar panel per group: its most distinctive terms by signed G².
 
     ``table`` is :func:`valduchesse.terms.keyness_by_group`'s output. Each
     bar is labelled with the term's count in the group and in the rest
     (``target/reference``), so the reader sees the numbers behind the score;
-    a dotted line marks G² = 3.84 (p = 0.05 for a single test).
+    a dotted line marks G² = 3.84 (p = 0.05 for a single test). With more
+    than ``max_panels`` groups, only the groups with the highest top G² are
+    drawn (the figure says how many of how many), so that the figure stays
+    readable and small for a corpus of thousands of texts; the table holds all.
     """
     if table.empty:
         return empty_figure(title, "No term passes the minimum count in any text: nothing to compare.")
     use_style()
     groups = list(dict.fromkeys(table["group"]))
+    shown = len(groups)
+    if shown > max_panels:
+        strongest = table.groupby("group", sort=False)["g2"].max().sort_values(ascending=False, kind="stable")
+        kept = set(strongest.index[:max_panels])
+        groups = [group for group in groups if group in kept]
+        title = f"{title}\n(the {max_panels} of {shown} texts with the highest G²; the table holds all)"
     rows = -(-len(groups) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 0.32 * table["rank"].max() * rows + 1.2 * rows),
                              squeeze=False)
@@ -258,6 +271,7 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
     """
     use_style()
     meetings = list(dict.fromkeys(table["meeting"]))
+    position = {meeting: i for i, meeting in enumerate(meetings)}
     languages = list(dict.fromkeys(table["language"]))
     themes = list(dict.fromkeys(table["label"]))
     main_kind = table.drop_duplicates("meeting")["kind"].value_counts().sort_index().idxmax()
@@ -269,7 +283,7 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
         part = table[table["label"] == theme]
         for i, language in enumerate(languages):
             points = part[part["language"] == language]
-            x = [meetings.index(m) + (i - (len(languages) - 1) / 2) * width for m in points["meeting"]]
+            x = [position[m] + (i - (len(languages) - 1) / 2) * width for m in points["meeting"]]
             colour = OKABE_ITO[i % len(OKABE_ITO)]
             ax.errorbar(x, points["share"], yerr=[points["share"] - points["share_low"], points["share_high"] - points["share"]],
                         fmt="none", ecolor=colour, elinewidth=1, capsize=2)
@@ -279,7 +293,8 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
             ax.scatter([v for v, d in zip(x, declaration) if not d], points["share"][~declaration], s=22,
                        facecolors="white", edgecolors=colour, zorder=3)
         ax.set_title(theme, fontsize=9)
-        ax.set_xticks(range(len(meetings)), [m[:4] for m in meetings], fontsize=8)
+        ticks = range(0, len(meetings), max(1, len(meetings) // MAX_TICKS))  # at most ~MAX_TICKS labels
+        ax.set_xticks(list(ticks), [meetings[t][:4] for t in ticks], fontsize=8)
         ax.set_ylim(-0.02, 1.02)
     for ax in axes[:, 0]:
         ax.set_ylabel("share of sentences\nmentioning the theme")
