@@ -20,6 +20,8 @@ from .corpus import SUPPORTED_LANGUAGES
 
 MAX_PANELS = 24
 """The most panels a small-multiples figure draws; beyond, it draws a selection and says so."""
+RASTER_ABOVE = 60
+"""Above this many meetings, the points of a figure are stored as an image inside the SVG."""
 MAX_TICKS = 12
 """The most tick labels on a meetings axis; with more meetings, every n-th is labelled."""
 OKABE_ITO = [
@@ -272,6 +274,7 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
     use_style()
     meetings = list(dict.fromkeys(table["meeting"]))
     position = {meeting: i for i, meeting in enumerate(meetings)}
+    many = len(meetings) > RASTER_ABOVE  # thousands of points: drawn as pixels in the SVG, which stays small
     languages = list(dict.fromkeys(table["language"]))
     themes = list(dict.fromkeys(table["label"]))
     main_kind = table.drop_duplicates("meeting")["kind"].value_counts().sort_index().idxmax()
@@ -286,12 +289,12 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
             x = [position[m] + (i - (len(languages) - 1) / 2) * width for m in points["meeting"]]
             colour = OKABE_ITO[i % len(OKABE_ITO)]
             ax.errorbar(x, points["share"], yerr=[points["share"] - points["share_low"], points["share_high"] - points["share"]],
-                        fmt="none", ecolor=colour, elinewidth=1, capsize=2)
+                        fmt="none", ecolor=colour, elinewidth=1, capsize=2, rasterized=many)
             declaration = (points["kind"] == main_kind).to_numpy()
             ax.scatter([v for v, d in zip(x, declaration) if d], points["share"][declaration], color=colour, s=22,
-                       label=language, zorder=3)
+                       label=language, zorder=3, rasterized=many)
             ax.scatter([v for v, d in zip(x, declaration) if not d], points["share"][~declaration], s=22,
-                       facecolors="white", edgecolors=colour, zorder=3)
+                       facecolors="white", edgecolors=colour, zorder=3, rasterized=many)
         ax.set_title(theme, fontsize=9)
         ticks = range(0, len(meetings), max(1, len(meetings) // MAX_TICKS))  # at most ~MAX_TICKS labels
         ax.set_xticks(list(ticks), [meetings[t][:4] for t in ticks], fontsize=8)
