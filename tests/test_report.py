@@ -269,11 +269,18 @@ def test_alt_text_from_the_png_description_else_the_heading(tmp_path):
         new_markdown_cell("## 2. Not described\n\n```\n# a comment in a fenced block, not a heading\n```"),
         new_code_cell("plot(); plot()", outputs=[image_output(png()), image_output(png(size=(80, 40)))]),
     ])
+    retina = nbformat.read(notebook, as_version=4)
+    retina.cells[-1].outputs[1].metadata = {"image/png": {"width": 40, "height": 20}}  # shown at half size
+    nbformat.write(retina, notebook)
     build_report([notebook], tmp_path / "site", tmp_path / "no_figures")
     alts = [attrs["alt"] for attrs in page_elements(tmp_path / "site" / "01_figures.html").find("img")]
     assert alts == ["Bars: the share of each theme, per meeting.",
                     "Figure 1 of 2 for “2. Not described”", "Figure 2 of 2 for “2. Not described”"]
     assert (tmp_path / "site" / "figures" / "01_figures-3.png").read_bytes() == png(size=(80, 40))
+    last = page_elements(tmp_path / "site" / "01_figures.html").find("img")[-1]
+    assert (last["width"], last["height"]) == ("40", "20")
+    links = page_elements(tmp_path / "site" / "01_figures.html").find("a", class_="vd-figure")
+    assert [link["href"] for link in links] == [f"figures/01_figures-{n}.png" for n in (1, 2, 3)]
 
 
 def test_the_reading_is_rendered_safely(tmp_path):

@@ -161,28 +161,32 @@ OFFLINE_TEMPLATE = """\
 {{ super() }}
 </details>
 {%- endblock input_group %}
-{% block data_png scoped -%}
-{%- set figure = output.metadata.get('valduchesse_report', {}) -%}
-<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
-<a class="vd-figure" href="{{ figure.get('href', '') | escape_html }}" title="Open the figure full size">
-<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ figure.get('alt', '') | escape_html }}">
+{%- macro figure(output, mimetype, src) -%}
+{%- set about = output.metadata.get('valduchesse_report', {}) -%}
+<a class="vd-figure" href="{{ about.get('href', '') | escape_html }}" title="Open the figure full size">
+<img src="{{ src }}" alt="{{ about.get('alt', '') | escape_html }}"
+{%- set width = output | get_metadata('width', mimetype) -%}
+{%- if width is not none %} width="{{ width | escape_html }}"{% endif -%}
+{%- set height = output | get_metadata('height', mimetype) -%}
+{%- if height is not none %} height="{{ height | escape_html }}"{% endif -%}
+{%- set background = output | get_metadata('needs_background', mimetype) %} class="
+{%- if output | get_metadata('unconfined', mimetype) %}unconfined{% endif -%}
+{%- if background in ('light', 'dark') %} jp-needs-{{ background }}-background{% endif %}">
 </a>
+{%- endmacro -%}
+{% block data_png scoped -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+{{ figure(output, 'image/png', 'data:image/png;base64,' ~ (output.data['image/png'] | escape_html)) }}
 </div>
 {%- endblock data_png %}
 {% block data_jpg scoped -%}
-{%- set figure = output.metadata.get('valduchesse_report', {}) -%}
 <div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
-<a class="vd-figure" href="{{ figure.get('href', '') | escape_html }}" title="Open the figure full size">
-<img src="data:image/jpeg;base64,{{ output.data['image/jpeg'] | escape_html }}" alt="{{ figure.get('alt', '') | escape_html }}">
-</a>
+{{ figure(output, 'image/jpeg', 'data:image/jpeg;base64,' ~ (output.data['image/jpeg'] | escape_html)) }}
 </div>
 {%- endblock data_jpg %}
 {% block data_svg scoped -%}
-{%- set figure = output.metadata.get('valduchesse_report', {}) -%}
 <div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
-<a class="vd-figure" href="{{ figure.get('href', '') | escape_html }}" title="Open the figure full size">
-<img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 | escape_html }}" alt="{{ figure.get('alt', '') | escape_html }}">
-</a>
+{{ figure(output, 'image/svg+xml', 'data:image/svg+xml;base64,' ~ (output.data['image/svg+xml'] | text_base64 | escape_html)) }}
 </div>
 {%- endblock data_svg %}
 """
@@ -249,7 +253,8 @@ main { padding: 1rem 0; }
 main > h1, main > h2, main > p, main > ol, .vd-finding > :not(figure) { max-width: 46rem; }
 h1 { font-size: 1.7rem; line-height: 1.25; }
 a { color: #0b57d0; }
-ol.vd-notebooks > li { margin-bottom: 0.8rem; }
+ol.vd-notebooks { list-style: none; padding-left: 0; }  /* the titles carry the numbers */
+ol.vd-notebooks > li { margin-bottom: 0.9rem; }
 ol.vd-notebooks > li > p { margin: 0.2rem 0 0; }
 .vd-reading li { margin-bottom: 0.6rem; }
 .vd-source, .vd-note { font-size: 0.95rem; color: #444; }
@@ -258,7 +263,8 @@ figure.vd-headline { margin: 1.5rem 0; }
 figure.vd-headline > a { display: block; cursor: zoom-in; }
 figure.vd-headline img { display: block; width: 100%; height: auto; border: 1px solid #ddd; }
 figcaption { font-size: 0.9rem; color: #444; max-width: 46rem; }
-code { font-size: 0.9em; overflow-wrap: anywhere; }
+code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.88em;
+       overflow-wrap: anywhere; background: #f3f3f3; padding: 0 0.2em; border-radius: 0.2em; }
 </style>
 </head>
 <body>
