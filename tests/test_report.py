@@ -336,6 +336,17 @@ def test_missing_headline_shows_the_last_notebooks_first_figure(site, tmp_path, 
     assert not (tmp_path / "site" / "figures" / HEADLINE).exists()
 
 
+def test_a_headline_file_no_notebook_makes_is_not_shown(tmp_path, capsys):
+    """The repository's headline beside a student's notebook 05 (``report --folder output`` from the root)."""
+    index = build_report([ROOT / "notebooks" / "05_your_own_corpus.ipynb"], tmp_path / "site", FIGURES)
+    text = index.read_text(encoding="utf-8")
+    assert HEADLINE not in re.search(r'<figure class="vd-headline">.*?</figure>', text, flags=re.S).group(0)
+    assert 'src="figures/05_your_own_corpus-1.png"' in text
+    assert "not made by any of these notebooks" in re.search(r'<p class="vd-note">(.*?)</p>', text).group(1)
+    assert not (tmp_path / "site" / "figures" / HEADLINE).exists()
+    assert "not made by any of these notebooks" in capsys.readouterr().err
+
+
 def test_no_figure_at_all_is_said_not_an_error(tmp_path, capsys):
     notebook = write_notebook(tmp_path / "nb", "00_text_only.ipynb", [
         new_markdown_cell("# 00 · Text only\n\n**Question.** Is a figure needed?"),

@@ -40,14 +40,15 @@ The site is self-contained and works offline:
   notebooks have none);
 * the index uses no JavaScript and no external resource.
 
-The headline figure is ``figures_dir/<headline>`` when it exists. When it does
-not (e.g. ``report --folder`` on a student's output folder), the index shows the
-first figure of the highest-numbered notebook that has one, or no figure, and
-says so on the page and on stderr; the build never fails for want of it.
-The finding is taken from the notebook that makes the figure (the one whose
-code names the headline file): its markdown cell starting with
-``**Reading.**``, rendered with mistune with raw HTML escaped, or its
-``**Question.**`` paragraph when it has no reading.
+The headline figure is ``figures_dir/<headline>`` when it exists and one of
+the notebooks makes it (its code names the file). When it does not (e.g.
+``report --folder`` on a student's output folder), the index shows the first
+figure of the highest-numbered notebook that has one, or no figure, and says so
+on the page and on stderr; the build never fails for want of it. The finding
+is taken from the notebook the figure comes from: its markdown cell starting
+with ``**Reading.**``, rendered with mistune with raw HTML escaped, or its
+``**Question.**`` paragraph when it has no reading (with no figure: the last
+notebook with a reading, else with a question).
 
 The output is deterministic: rebuilding gives the same bytes (checked across
 processes; the tests rebuild and compare). nbconvert's "lab" HTML holds no
@@ -658,8 +659,9 @@ def render_notebook(notebook: nbformat.NotebookNode, title: str, folder: Path, *
         The notebook's folder, from which images linked in markdown are read
         and embedded (it does not appear in the page).
     figures : list of Figure, optional
-        Its figures (:func:`notebook_figures`; default: computed here), which
-        give each image its alt text and the link to its full-size file.
+        Its figures (:func:`notebook_figures`; default: computed here, named
+        ``figures/notebook-<n>``), which give each image its alt text and the
+        link to its full-size file; :func:`build_report` writes those files.
     nav_top, nav_bottom : str, optional
         The navigation bars (:func:`navigation`) put above and below the cells.
     exporter : HTMLExporter, optional
@@ -832,29 +834,32 @@ def choose_headline(figures_dir: Path, headline: str, notebooks: dict[str, nbfor
                     pages: list[Page], figures: dict[str, list[Figure]]) -> tuple[Headline, Path | None]:
     """Which figure the index shows, and the file to copy into the site for it (None if it is already there).
 
-    The headline file ``figures_dir/headline`` if it exists, with its
-    description as alt text (else that of the figure after the code cell that
-    names it); otherwise the first figure of the highest-numbered notebook
-    that has one; otherwise none. The two last cases carry a note saying so.
+    The headline file ``figures_dir/headline`` when it exists and one of the
+    notebooks makes it (a code cell names it), with its description as alt
+    text (else that of the first figure from that cell on); otherwise the
+    first figure of the highest-numbered notebook that has one; otherwise
+    none. The two last cases carry a note saying so. (A headline file that no
+    notebook makes is not shown: the repository's headline would otherwise
+    stand beside a student's notebooks, as when ``report --folder output`` is
+    run from the repository's root, where ``--figures`` defaults to ``figures/``.)
     """
     stem = Path(headline).stem
     maker = next((page for page in pages if _code_names(notebooks[page.stem], stem) is not None), None)
     path = Path(figures_dir) / headline
-    if path.is_file():
+    if path.is_file() and maker:
         data = path.read_bytes()
-        alt = png_description(data)
-        if not alt and maker:
-            cell = _code_names(notebooks[maker.stem], stem)
-            alt = next((figure.alt for figure in figures[maker.stem] if figure.cell >= cell), None)
+        cell = _code_names(notebooks[maker.stem], stem)
+        alt = png_description(data) or next((figure.alt for figure in figures[maker.stem] if figure.cell >= cell), None)
         return Headline(f"{FIGURES_SUBDIR}/{path.name}", alt or f"The headline figure, {path.name}",
                         maker, None, png_size(data)), path
+    why = (f"The headline figure {headline} is not made by any of these notebooks"
+           if path.is_file() else f"The headline figure {headline} is not in the figures folder given")
     last = next((page for page in reversed(pages) if figures[page.stem]), None)
     if last is None:
-        return Headline(None, "", None, f"No figure: the headline figure {headline} is not in the figures folder "
-                                        "given, and no notebook has a figure among its outputs."), None
+        return Headline(None, "", None, f"No figure: {why[0].lower()}{why[1:]}, and no notebook has a figure "
+                                        "among its outputs."), None
     first = figures[last.stem][0]
-    note = (f"The headline figure {headline} is not in the figures folder given, so the figure shown is the "
-            f"first figure of notebook {last.title}, the last notebook that has one.")
+    note = f"{why}, so the figure shown is the first figure of notebook {last.title}, the last notebook that has one."
     return Headline(first.file, first.alt, last, note, png_size(first.data)), None
 
 
