@@ -252,9 +252,12 @@ def test_index_states_the_finding_in_the_notebooks_words(site):
 
 def test_png_description_reads_text_chunks():
     assert png_description(png("Shares per meeting, with 95% intervals.")) == "Shares per meeting, with 95% intervals."
-    assert png_description(png("Gedeeld  tussen\nBrussel en Parijs", compressed=True)) == "Gedeeld tussen Brussel en Parijs"
-    assert png_description(png("Bruxelles–Paris — “sécurité”", itxt=True)) == "Bruxelles–Paris — “sécurité”"
-    assert png_description(png("Bruxelles–Paris — “sécurité”", itxt=True, compressed=True)) == "Bruxelles–Paris — “sécurité”"
+    assert png_description(png("Gedeeld  tussen\nBrussel en Parijs", compressed=True)) == \
+        "Gedeeld tussen Brussel en Parijs"  # zTXt, whitespace collapsed
+    not_latin_1 = "Bruxelles–Paris — “sécurité”"  # written as iTXt, UTF-8
+    assert png_description(png(not_latin_1, itxt=True)) == not_latin_1
+    assert png_description(png(not_latin_1, itxt=True, compressed=True)) == not_latin_1
+    assert png_description(png(not_latin_1)) == not_latin_1  # PIL writes iTXt for text that is not Latin-1
     assert png_description(png()) is None
     assert png_description(png("   ")) is None
     assert png_description(b"GIF89a not a png") is None
@@ -297,7 +300,8 @@ def test_the_reading_is_rendered_safely(tmp_path):
     figures.mkdir()
     (figures / "headline_figure.png").write_bytes(png("The headline, described."))
     index = build_report([first, second], tmp_path / "site", figures, headline="headline_figure.png")
-    finding = re.search(r'<section class="vd-finding".*?</section>', index.read_text(encoding="utf-8"), flags=re.S).group(0)
+    text = index.read_text(encoding="utf-8")
+    finding = re.search(r'<section class="vd-finding".*?</section>', text, flags=re.S).group(0)
     assert "<script" not in finding and "<b>" not in finding
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in finding and "&lt;b&gt;the&lt;/b&gt;" in finding
     assert "javascript:" not in finding and "pixel.png" not in finding and "a tracking pixel" in finding

@@ -187,7 +187,8 @@ OFFLINE_TEMPLATE = """\
 {%- endblock data_jpg %}
 {% block data_svg scoped -%}
 <div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
-{{ figure(output, 'image/svg+xml', 'data:image/svg+xml;base64,' ~ (output.data['image/svg+xml'] | text_base64 | escape_html)) }}
+{%- set encoded = output.data['image/svg+xml'] | text_base64 | escape_html %}
+{{ figure(output, 'image/svg+xml', 'data:image/svg+xml;base64,' ~ encoded) }}
 </div>
 {%- endblock data_svg %}
 """
@@ -678,7 +679,8 @@ def render_notebook(notebook: nbformat.NotebookNode, title: str, folder: Path, *
     notebook = copy.deepcopy(notebook)
     for figure in figures:
         output = notebook.cells[figure.cell].outputs[figure.output]
-        output.setdefault("metadata", nbformat.NotebookNode())[FIGURE_METADATA] = {"alt": figure.alt, "href": figure.file}
+        metadata = output.setdefault("metadata", nbformat.NotebookNode())
+        metadata[FIGURE_METADATA] = {"alt": figure.alt, "href": figure.file}
     resources = {
         "metadata": {"name": title, "path": str(folder)},
         "valduchesse": {"css": PAGE_CSS, "script": PAGE_SCRIPT, "nav_top": nav_top, "nav_bottom": nav_bottom},
@@ -766,8 +768,8 @@ def _finding_html(headline: Headline, readings: dict[str, tuple[str | None, str 
         parts.append(f'<p class="vd-source">Notebook {link} gives no reading of its results; its question:</p>')
     else:
         heading = "The finding"
-        parts.append('<p class="vd-source">No notebook states a reading of its results or a question '
-                     '(a markdown paragraph starting with <code>**Reading.**</code> or <code>**Question.**</code>).</p>')
+        parts.append('<p class="vd-source">No notebook states a reading of its results or a question (a markdown '
+                     'paragraph starting with <code>**Reading.**</code> or <code>**Question.**</code>).</p>')
     if headline.note:
         parts.append(f'<p class="vd-note">{html.escape(headline.note)}</p>')
     if headline.file:
@@ -777,7 +779,8 @@ def _finding_html(headline: Headline, readings: dict[str, tuple[str | None, str 
         src = html.escape(headline.file)
         parts.append(
             '<figure class="vd-headline">\n'
-            f'<a href="{src}" title="Open the figure full size"><img src="{src}" alt="{html.escape(headline.alt)}"{size}></a>\n'
+            f'<a href="{src}" title="Open the figure full size">'
+            f'<img src="{src}" alt="{html.escape(headline.alt)}"{size}></a>\n'
             f'<figcaption>{html.escape(Path(headline.file).name)}{origin}. Select the figure to open it full size, '
             'then zoom in.</figcaption>\n</figure>')
     if reading:
