@@ -487,6 +487,8 @@ def test_every_page_in_browser(driver, server, size, tmp_path):
     for position, stem in enumerate(order):
         open_and_wait(driver, f"{server}/{stem}.html")
         assert_no_horizontal_overflow(driver, size[0])
+        if stem in ("index", HEADLINE_NOTEBOOK):
+            assert_page_shown(driver, tmp_path / f"{stem}-{size[0]}.png")
         alts = driver.execute_script("return Array.from(document.images, img => img.getAttribute('alt'));")
         assert all(alt and alt.strip() and alt != NBCONVERT_PLACEHOLDER_ALT for alt in alts), (stem, alts)
         navs = driver.find_elements(By.CSS_SELECTOR, "nav.vd-nav")
@@ -507,15 +509,6 @@ def test_every_page_in_browser(driver, server, size, tmp_path):
         assert editors and not any(visible(driver, editor) for editor in editors), f"{stem}: code shown"
         outputs = driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output")
         assert outputs and all(visible(driver, output) for output in outputs[:5]), f"{stem}: outputs hidden"
-        if stem == HEADLINE_NOTEBOOK or position == 0:
-            assert_page_shown(driver, tmp_path / f"{stem}-{size[0]}.png")
-
-
-@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_index_screenshot(driver, server, size, tmp_path):
-    set_viewport(driver, size)
-    open_and_wait(driver, f"{server}/index.html")
-    assert_page_shown(driver, tmp_path / f"index-{size[0]}.png")
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
