@@ -53,8 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     report = commands.add_parser("report", help="render the executed notebooks to a small HTML site")
     report.add_argument("notebooks", nargs="*", type=Path)
     report.add_argument("--folder", type=Path, default=Path("notebooks"))
-    report.add_argument("--figures", type=Path, default=Path("figures"),
-                        help="where the headline figure is (default: %(default)s)")
+    report.add_argument("--figures", type=Path, default=None,
+                        help="where the figures are (default: FOLDER/figures if it exists, as 'run --output' "
+                             "writes it, else the figures/ folder beside FOLDER)")
     report.add_argument("--output", type=Path, default=Path("build/report"),
                         help="folder of the site (default: %(default)s)")
     fetch = commands.add_parser("fetch", help="replace the excerpts in texts/ by the full official texts (online)")
@@ -95,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {name} = {default!r}")
             return 0
         if args.command == "report":
-            index = build_report(paths, args.output, args.figures)
+            figures = args.figures or next((f for f in (args.folder / "figures", args.folder.parent / "figures")
+                                            if f.is_dir()), args.folder.parent / "figures")
+            index = build_report(paths, args.output, figures)
             print(f"report written: {index} ({len(paths)} notebook pages); open it in a browser")
             return 0
         if args.command == "determinism":
