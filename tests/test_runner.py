@@ -1,6 +1,8 @@
 """The runner executes notebooks in place or into copies, and stops with the cell's number on an error."""
 
 import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -249,13 +251,6 @@ def test_the_output_folder_must_be_a_folder(tmp_path, capsys):
 
 
 def test_a_failing_nbval_run_says_how_to_restore_or_accept(tmp_path):
-    import shutil
-    import subprocess
-    import sys
-
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_notebook, new_output
-
     folder = tmp_path / "notebooks"
     folder.mkdir()
     cell = new_code_cell("print(1)", outputs=[new_output("stream", name="stdout", text="2\n")])
