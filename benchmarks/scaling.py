@@ -5,7 +5,7 @@ meeting date moved i years later and its own file name, so that every document h
 date and (meeting, language, part). The pipeline is the one the notebooks run:
 
   load and validate -> sentences and paragraphs -> TF-IDF per language -> keyness of every text
-  against the rest -> NMF topics of the paragraphs (k fixed) -> theme shares with bootstrap.
+  against the rest -> NMF topics of the paragraphs (k fixed) -> theme shares with Wilson intervals.
 
 Prints a table (wall time, peak memory per size) and the fitted exponent of time against size,
 and writes benchmarks/results/scaling.csv.
@@ -52,7 +52,7 @@ def build_corpus(factor: int, folder: Path) -> int:
     return count
 
 
-def pipeline(folder: Path, n_boot: int = 200) -> dict[str, float]:
+def pipeline(folder: Path) -> dict[str, float]:
     """Run the pipeline on ``folder``; return the seconds each step took."""
     from valduchesse.corpus import load_corpus
     from valduchesse.segment import paragraphs, sentences
@@ -81,7 +81,7 @@ def pipeline(folder: Path, n_boot: int = 200) -> dict[str, float]:
     passages, _ = segment_texts(french)
     fit_topics(term_matrix(passages), 8, "nmf", seed=0)
     step("topics")
-    theme_shares(sents, load_themes(ROOT / "themes.yml"), by="doc_id", n_boot=n_boot, seed=0)
+    theme_shares(sents, load_themes(ROOT / "themes.yml"), by="doc_id")
     step("themes")
     times["paragraphs"] = len(paras)
     return times

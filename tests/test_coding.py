@@ -6,13 +6,15 @@ import shutil
 
 import pandas as pd
 import pytest
+from scipy.stats import binomtest
 
 from valduchesse.coding import (
     CODES, FURNITURE, THEMES, CodingError, agreement, check_coding, check_quotes, coding_sheet, coding_units,
     commitments, dictionary_validation, dictionary_verdicts, hand_shares, indicators, most_complete_text,
-    read_coding, sample_validation, split_half, validate_dictionary, wilson_interval,
+    read_coding, sample_validation, split_half, validate_dictionary,
 )
 from valduchesse.corpus import load_corpus
+from valduchesse.intervals import wilson
 from valduchesse.themes import load_themes
 
 from conftest import ROOT, TEXTS
@@ -190,17 +192,21 @@ def test_agreement_is_undefined_for_a_theme_nobody_used():
     assert math.isnan(table["kappa"]) and math.isnan(table["alpha"])
 
 
-def test_wilson_interval_matches_the_formula():
+def test_wilson_interval_matches_the_formula_and_scipy():
     z = 1.959963984540054
-    for k, n in [(0, 6), (3, 6), (10, 61), (11, 11)]:
+    for k, n in [(0, 6), (2, 3), (3, 6), (10, 61), (11, 11)]:
         p = k / n
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-        low, high = wilson_interval(k, n)
+        low, high = wilson(k, n)
         assert low == pytest.approx(max(0.0, centre - half), abs=1e-9)
         assert high == pytest.approx(min(1.0, centre + half), abs=1e-9)
-    assert wilson_interval(0, 6)[1] > 0.3  # no interval of width 0 for 0/6
-    assert all(math.isnan(v) for v in wilson_interval(0, 0))
+        reference = binomtest(k, n).proportion_ci(method="wilson")
+        assert (low, high) == pytest.approx((reference.low, reference.high), abs=1e-9)
+    assert wilson(0, 6)[1] > 0.3  # no interval of width 0 for 0/6
+    assert all(math.isnan(v) for v in wilson(0, 0))
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        wilson(1, 2, confidence=95)
 
 
 def test_hand_shares_leave_furniture_out_of_the_denominator():

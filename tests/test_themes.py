@@ -1,15 +1,15 @@
-"""The theme dictionary: loading and checking it, counting themes, bootstrap shares, language differences."""
+"""The theme dictionary: loading and checking it, counting themes, shares with Wilson intervals."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from valduchesse.coding import THEMES as CODEBOOK_THEMES
 from valduchesse.corpus import SUPPORTED_LANGUAGES, load_corpus
+from valduchesse.intervals import wilson
 from valduchesse.segment import sentences
 from valduchesse.terms import find
 from valduchesse.themes import (
-    ThemeError, bootstrap_intervals, load_themes, select, theme_frequencies, theme_matches, theme_shares,
+    ThemeError, load_themes, select, theme_frequencies, theme_matches, theme_shares,
 )
 
 from conftest import ROOT, TEXTS
@@ -224,7 +224,7 @@ def test_matches_keep_the_segment_columns(themes, corpus_sentences):
         assert column in table.columns
 
 
-# --- shares and the bootstrap ------------------------------------------------------------
+# --- shares and their Wilson intervals --------------------------------------------------
 
 
 def four_sentences():
@@ -233,48 +233,28 @@ def four_sentences():
 
 
 def test_share_worked_out_by_hand(tiny):
-    shares = theme_shares(four_sentences(), tiny, n_boot=200)
+    shares = theme_shares(four_sentences(), tiny)
     drugs = shares[shares["theme"] == "drugs"].iloc[0]
     assert (drugs["units"], drugs["units_with_theme"], drugs["share"]) == (4, 2, 0.5)
     assert drugs["matches"] == 2 and drugs["tokens"] == 4 + 4 + 4 + 2
     assert drugs["per_1000_tokens"] == pytest.approx(round(2000 / 14, 4))
-    assert drugs["share_low"] <= 0.5 <= drugs["share_high"] and drugs["share_low"] < drugs["share_high"]
+    low, high = wilson(2, 4)
+    assert (drugs["share_low"], drugs["share_high"]) == (round(float(low), 4), round(float(high), 4))
     justice = shares[shares["theme"] == "justice"].iloc[0]
-    assert (justice["share"], justice["share_low"], justice["share_high"]) == (0.0, 0.0, 0.0)
+    # 0 of 4 sentences: the interval does not collapse to [0, 0] as a bootstrap's would
+    assert (justice["share"], justice["share_low"]) == (0.0, 0.0) and justice["share_high"] > 0.4
     assert shares["kind"].tolist() == ["test", "test"]
 
 
-def test_bootstrap_is_reproducible_and_seeded(themes, corpus_sentences):
-    first = theme_shares(corpus_sentences, themes, n_boot=300, seed=0)
-    again = theme_shares(corpus_sentences, themes, n_boot=300, seed=0)
-    other = theme_shares(corpus_sentences, themes, n_boot=300, seed=1)
-    pd.testing.assert_frame_equal(first, again)
-    assert not first[["share_low", "share_high"]].equals(other[["share_low", "share_high"]])
-    assert first["share"].equals(other["share"])
-    assert ((first["share_low"] <= first["share"]) & (first["share"] <= first["share_high"])).all()
-
-
-def test_bootstrap_interval_matches_a_direct_resampling_of_the_sentences(tiny):
-    units = four_sentences()
-    shares = theme_shares(units, tiny, n_boot=20000, seed=7, level=0.8)
-    present = np.array([1, 0, 1, 0])  # the drugs theme: 2 of 4 sentences
-    draws = np.random.default_rng(3).integers(0, 4, size=(20000, 4))
-    low, high = np.quantile(present[draws].mean(axis=1), [0.1, 0.9])
-    drugs = shares[shares["theme"] == "drugs"].iloc[0]
-    assert (drugs["share_low"], drugs["share_high"]) == (low, high) == (0.25, 0.75)
-
-
-def test_bootstrap_intervals_of_many_groups_at_once():
-    units = np.array([4, 10, 1])
-    counts = np.array([[2, 0], [10, 5], [1, 0]])
-    low, high = bootstrap_intervals(units, counts, 500, np.random.default_rng(0), 0.95)
-    assert low.shape == high.shape == (3, 2)
-    assert (low[:, 1][[0, 2]] == 0).all() and (high[1, 0], low[1, 0]) == (1.0, 1.0) and (low[2, 0], high[2, 0]) == (1, 1)
-    assert low[1, 1] < 0.5 < high[1, 1]
+def test_shares_hold_their_interval_for_every_group_and_theme(themes, corpus_sentences):
+    shares = theme_shares(corpus_sentences, themes, by=("meeting_date", "language"), level=0.9)
+    assert ((shares["share_low"] <= shares["share"]) & (shares["share"] <= shares["share_high"])).all()
+    wider = theme_shares(corpus_sentences, themes, by=("meeting_date", "language"), level=0.99)
+    assert (wider["share_high"] - wider["share_low"] >= shares["share_high"] - shares["share_low"]).all()
 
 
 def test_shares_sorted_by_group_then_theme_order(themes, corpus_sentences):
-    shares = theme_shares(corpus_sentences, themes, by=("meeting_date", "language"), n_boot=50)
+    shares = theme_shares(corpus_sentences, themes, by=("meeting_date", "language"))
     keys = shares[["meeting_date", "language"]].drop_duplicates()
     assert keys.equals(keys.sort_values(["meeting_date", "language"]))
     assert shares["theme"].tolist() == THEME_ORDER * len(keys)

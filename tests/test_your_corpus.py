@@ -35,8 +35,7 @@ def test_template_runs_on_a_subset_and_leaves_the_committed_files_alone(tmp_path
     before = fingerprint(ROOT / "notebooks", ROOT / "figures")
     monkeypatch.chdir(ROOT)
 
-    status = main(["run", str(NOTEBOOK), "-p", "TEXTS_DIR", str(corpus), "-p", "N_BOOT", "200",
-                   "--output", str(tmp_path / "out")])
+    status = main(["run", str(NOTEBOOK), "-p", "TEXTS_DIR", str(corpus), "--output", str(tmp_path / "out")])
 
     assert status == 0
     executed = tmp_path / "out" / NOTEBOOK.name

@@ -27,9 +27,9 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 from sklearn.metrics import cohen_kappa_score
 
+from .intervals import wilson
 from .segment import sentences
 from .themes import ThemeDictionary, theme_matches
 
@@ -217,14 +217,6 @@ def agreement(coded: pd.DataFrame, first: str = "coder_a", second: str = "coder_
     return pd.DataFrame(rows)
 
 
-def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion (scipy's ``binomtest``); (nan, nan) for 0 trials."""
-    if trials == 0:
-        return float("nan"), float("nan")
-    interval = binomtest(int(successes), int(trials)).proportion_ci(confidence_level=confidence, method="wilson")
-    return float(interval.low), float(interval.high)
-
-
 def hand_shares(coded: pd.DataFrame, by: list[str], column: str = "final", themes=THEMES,
                 confidence: float = 0.95) -> pd.DataFrame:
     """Share of substantive sentences coded with each theme, per group.
@@ -240,7 +232,7 @@ def hand_shares(coded: pd.DataFrame, by: list[str], column: str = "final", theme
         key = key if isinstance(key, tuple) else (key,)
         for theme in themes:
             k, n = int(group[theme].sum()), len(group)
-            low, high = wilson_interval(k, n, confidence)
+            low, high = (float(bound) for bound in wilson(k, n, confidence))
             rows.append({**dict(zip(by, key)), "theme": theme, "sentences": n, "coded": k,
                          "share": k / n, "low": low, "high": high})
     return pd.DataFrame(rows, columns=[*by, "theme", "sentences", "coded", "share", "low", "high"])

@@ -13,7 +13,7 @@ Then, for a table of segments (sentences or paragraphs from
 
 - :func:`theme_matches` counts each theme's entries in each segment;
 - :func:`theme_shares` gives, per group (a document, a section, a meeting),
-  the **share of segments that mention the theme** with a bootstrap
+  the **share of segments that mention the theme** with a Wilson
   confidence interval, and the theme's matches per 1,000 word tokens;
 - :func:`theme_frequencies` gives each theme's matches per 1,000 words.
 
@@ -38,6 +38,7 @@ import simplemma
 import yaml
 
 from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
+from .intervals import wilson
 from .preprocess import Preprocessor, stop_words
 from .terms import frequencies, query_terms, single_language
 
@@ -54,8 +55,6 @@ IDENTIFYING_COLUMNS = (
 CARRIED_COLUMNS = ("meeting_date", "kind", "language", "coverage")
 """Columns that :func:`theme_shares` carries over when they are constant within every group."""
 
-BOOTSTRAP_CHUNK = 256
-"""Groups whose resamples are drawn together: bounds the memory of the bootstrap on large corpora."""
 
 
 class ThemeError(ValueError):
@@ -394,48 +393,7 @@ def theme_matches(segments: pd.DataFrame, dictionary: ThemeDictionary) -> pd.Dat
     return table
 
 
-# --- shares with bootstrap intervals -----------------------------------------------------
-
-
-def bootstrap_intervals(units: np.ndarray, counts: np.ndarray, n_boot: int, rng: np.random.Generator,
-                        level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile bootstrap intervals of shares ``counts / units``, for many groups and themes at once.
-
-    Resampling a group's ``n`` segments with replacement and counting those
-    that mention a theme gives, for that theme, a count drawn from the
-    binomial distribution with ``n`` trials and probability ``count / n``;
-    so each of the ``n_boot`` resampled shares is drawn as such a binomial
-    count (``rng.binomial``) divided by ``n``, which gives the same interval
-    as resampling the segments one by one, theme by theme, without holding
-    every resample in memory.
-
-    Parameters
-    ----------
-    units : ndarray of int, shape (groups,)
-        Segments per group.
-    counts : ndarray of int, shape (groups, themes)
-        Segments of each group that mention each theme.
-    n_boot : int
-        Resamples per group and theme.
-    rng : numpy.random.Generator
-    level : float
-        Coverage of the interval, e.g. 0.95.
-
-    Returns
-    -------
-    low, high : ndarray, shape (groups, themes)
-        The ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of the
-        resampled shares (numpy's default, linear interpolation).
-    """
-    tail = (1 - level) / 2
-    low, high = np.empty(counts.shape), np.empty(counts.shape)
-    for start in range(0, len(units), BOOTSTRAP_CHUNK):
-        n = units[start : start + BOOTSTRAP_CHUNK, None, None]
-        p = counts[start : start + BOOTSTRAP_CHUNK, :, None] / n
-        shares = rng.binomial(n, p, size=(*p.shape[:2], n_boot)) / n
-        low[start : start + BOOTSTRAP_CHUNK], high[start : start + BOOTSTRAP_CHUNK] = np.quantile(
-            shares, [tail, 1 - tail], axis=2)
-    return low, high
+# --- shares with Wilson intervals ------------------------------------------------------
 
 
 def _carried(segments: pd.DataFrame, by: list[str]) -> list[str]:
@@ -448,11 +406,9 @@ def theme_shares(
     segments: pd.DataFrame,
     dictionary: ThemeDictionary,
     by=("doc_id",),
-    n_boot: int = 1000,
-    seed: int = 0,
     level: float = 0.95,
 ) -> pd.DataFrame:
-    """Per group and theme: the share of segments that mention the theme, with a bootstrap interval.
+    """Per group and theme: the share of segments that mention the theme, with a Wilson interval.
 
     Parameters
     ----------
@@ -462,12 +418,8 @@ def theme_shares(
     by : str or sequence of str
         The columns that make a group, e.g. ``("doc_id",)``,
         ``("doc_id", "section_no")`` or ``("meeting_date", "language")``.
-    n_boot : int
-        Bootstrap resamples per group.
-    seed : int
-        Seed of ``numpy.random.default_rng``: the same seed gives the same intervals.
     level : float
-        Coverage of the percentile interval (0.95: the 2.5th to 97.5th percentile).
+        Coverage of the Wilson score interval (:func:`valduchesse.intervals.wilson`).
 
     Returns
     -------
@@ -478,16 +430,15 @@ def theme_shares(
         group; ``theme``, ``label``; ``units`` (segments in the group),
         ``units_with_theme`` (segments with at least one match), ``share``
         (= units_with_theme / units), ``share_low`` and ``share_high`` (the
-        percentile interval from resampling the group's segments with
-        replacement), ``matches``, ``tokens`` (the group's word tokens) and
-        ``per_1000_tokens``. Floats are rounded to 4 places.
+        Wilson interval), ``matches``, ``tokens`` (the group's word tokens)
+        and ``per_1000_tokens``. Floats are rounded to 4 places.
 
     Notes
     -----
     The interval treats the segments of a group as independent draws, which
     sentences of one text are not; read it as a measure of how much the share
-    rests on a few sentences, not as a sampling error. A group with one
-    segment has an interval of width 0.
+    rests on a few sentences. Unlike a bootstrap, it does not shrink to
+    nothing for 0 of 6 sentences: with so few sentences, a share is uncertain.
     """
     by = [by] if isinstance(by, str) else list(by)
     missing = [c for c in by if c not in segments.columns]
@@ -496,8 +447,8 @@ def theme_shares(
                          f"Fix: group by columns of the table ({', '.join(segments.columns)})")
     if segments.empty:
         raise ThemeError("the segments table is empty. Fix: pass at least one segment")
-    if n_boot < 1 or not 0 < level < 1:
-        raise ThemeError(f"n_boot={n_boot}, level={level}. Fix: use n_boot >= 1 and 0 < level < 1")
+    if not 0 < level < 1:
+        raise ThemeError(f"level={level}. Fix: use 0 < level < 1, e.g. 0.95")
     matches, tokens = _counts(segments, dictionary)
     segments = segments.reset_index(drop=True)
     carried = _carried(segments, by)
@@ -509,7 +460,7 @@ def theme_shares(
     matched = np.zeros_like(with_theme)
     np.add.at(matched, group_no, matches)
     group_tokens = np.bincount(group_no, weights=tokens).astype(np.int64)
-    low, high = bootstrap_intervals(units, with_theme, n_boot, np.random.default_rng(seed), level)
+    low, high = wilson(with_theme, units[:, None], level)
     themes = dictionary.themes
     table = firsts[by + carried].iloc[np.repeat(np.arange(len(units)), len(themes))].reset_index(drop=True)
     table["theme"] = themes * len(units)
