@@ -10,7 +10,7 @@ from scipy.stats import binomtest
 
 from valduchesse.coding import (
     CODES, FURNITURE, THEMES, CodingError, agreement, check_coding, check_quotes, coding_sheet, coding_units,
-    commitments, dictionary_validation, dictionary_verdicts, hand_shares, indicators, most_complete_text,
+    commitments, dictionary_validation, dictionary_verdicts, hand_shares, indicators, like_for_like, most_complete_text,
     read_coding, sample_validation, split_half, validate_dictionary,
 )
 from valduchesse.corpus import load_corpus
@@ -74,7 +74,7 @@ def test_the_codebook_lists_exactly_the_codes_and_the_dictionary_follows_it():
 
 
 def test_every_quote_of_the_decisions_table_is_in_the_texts(coded, documents):
-    table = commitments(most_complete_text(coded, "fr"))
+    table = commitments(most_complete_text(coded, documents, "fr"))
     assert len(table) > 0
     assert check_quotes(table, documents) == []
 
@@ -255,15 +255,24 @@ def test_indicators_give_one_column_per_theme():
     assert table.to_dict("list") == {"cyber": [1, 0], "justice": [1, 0], "victims": [0, 0]}
 
 
-def test_most_complete_text_prefers_a_full_text_then_the_language_and_never_pools_translations():
+def test_most_complete_text_prefers_a_full_text_then_the_longest_version_and_never_pools_translations():
     rows = [
         ("m1", "fr", "opening excerpt", 1, 0), ("m1", "nl", "full text", 1, 0), ("m1", "nl", "full text", 1, 50),
         ("m2", "fr", "opening excerpt", 1, 0), ("m2", "fr", "later excerpt", 2, 0), ("m2", "de", "opening excerpt", 1, 0),
         ("m3", "de", "opening excerpt", 1, 0), ("m3", "en", "opening excerpt", 1, 0), ("m3", "en", "opening excerpt", 1, 9),
+        ("m4", "de", "opening excerpt", 1, 0), ("m4", "fr", "opening excerpt", 1, 0),
     ]
     coded = pd.DataFrame(rows, columns=["meeting_date", "language", "coverage", "part", "start"])
-    held = most_complete_text(coded, "fr").drop_duplicates(["meeting_date", "held"]).set_index("meeting_date")["held"]
-    assert held.to_dict() == {"m1": "full text (nl)", "m2": "opening + later excerpt (fr)", "m3": "opening (en)"}
+    chars = [("m1", "fr", "opening excerpt", 1900), ("m1", "nl", "full text", 13000),
+             ("m2", "fr", "opening excerpt", 1800), ("m2", "fr", "later excerpt", 1800), ("m2", "de", "opening excerpt", 1950),
+             ("m3", "de", "opening excerpt", 2000), ("m3", "en", "opening excerpt", 1990),
+             ("m4", "de", "opening excerpt", 1900), ("m4", "fr", "opening excerpt", 1900)]
+    documents = pd.DataFrame(chars, columns=["meeting_date", "language", "coverage", "chars"])
+    held = most_complete_text(coded, documents, "fr")
+    texts = held.drop_duplicates(["meeting_date", "held"]).set_index("meeting_date")["held"]
+    assert texts.to_dict() == {"m1": "full text (nl)", "m2": "opening + later excerpt (fr)", "m3": "opening (de)",
+                               "m4": "opening (fr)"}  # the longest version; a tie goes to the preferred language
+    assert like_for_like(coded, held, "fr").drop_duplicates("held")["held"].tolist() == ["opening (fr)"]
 
 
 def test_codes_hold_the_themes_then_furniture_and_none():

@@ -335,31 +335,51 @@ def dictionary_errors(coded: pd.DataFrame, dictionary: ThemeDictionary, column: 
 COVERAGE_SHORT = {"full text": "full text", "opening excerpt": "opening", "later excerpt": "later excerpt"}
 
 
-def most_complete_text(coded: pd.DataFrame, language: str) -> pd.DataFrame:
-    """Per meeting, the coded sentences of the most complete text held.
+def _held(part: pd.DataFrame) -> str:
+    """What a set of sentences is, e.g. ``opening + later excerpt (fr)``."""
+    ordered = part.sort_values(["part", "start"], kind="stable")["coverage"]
+    return " + ".join(COVERAGE_SHORT.get(c, c) for c in dict.fromkeys(ordered)) + f" ({part['language'].iloc[0]})"
 
-    A meeting's text is its full text if there is one (in any language; the
-    first language in alphabetical order if several); otherwise all its parts
-    in ``language`` (opening and later excerpts together); otherwise all its
-    parts in the language with the most sentences. Translations of one text
+
+def most_complete_text(coded: pd.DataFrame, documents: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Per meeting, the coded sentences of the most complete text held, in one language.
+
+    A meeting's text is its full text if there is one (in ``language`` if
+    held in it, else the first language in alphabetical order); otherwise the
+    language version whose files (all parts) hold the most characters, ties
+    going to ``language``, then alphabetical order. Translations of one text
     are never pooled, so no passage is counted twice. Adds ``held``: what the
     sentences are, e.g. ``full text (nl)`` or ``opening + later excerpt (fr)``.
     """
+    sizes = documents.groupby(["meeting_date", "language", "coverage"])["chars"].sum()
     chosen = [coded.iloc[:0].assign(held="")]
-    for _, meeting in coded.groupby("meeting_date", sort=True):
+    for date, meeting in coded.groupby("meeting_date", sort=True):
         full = meeting[meeting["coverage"] == "full text"]
         if not full.empty:
-            part = meeting[meeting["language"] == sorted(full["language"])[0]]
-            part = part[part["coverage"] == "full text"]
-        elif (meeting["language"] == language).any():
-            part = meeting[meeting["language"] == language]
+            part = full[full["language"] == min(set(full["language"]), key=lambda l: (l != language, l))]
         else:
-            sizes = meeting.groupby("language").size()
-            part = meeting[meeting["language"] == sizes[sizes == sizes.max()].index[0]]
-        coverages = " + ".join(COVERAGE_SHORT.get(c, c) for c in dict.fromkeys(part.sort_values("start")
-                                                                                   .sort_values("part", kind="stable")["coverage"]))
-        chosen.append(part.assign(held=f"{coverages} ({part['language'].iloc[0]})"))
+            held = sizes[date].groupby(level="language").sum()
+            held = held[held.index.isin(set(meeting["language"]))]
+            best = min(held.index, key=lambda l: (-held[l], l != language, l))
+            part = meeting[meeting["language"] == best]
+        chosen.append(part.assign(held=_held(part)))
     return pd.concat(chosen)
+
+
+def like_for_like(coded: pd.DataFrame, held: pd.DataFrame, language: str) -> pd.DataFrame:
+    """For each meeting held as a full text, its opening excerpt in ``language`` (or its own language).
+
+    The point of comparison an excerpt of another meeting needs: what the same
+    meeting's opening shows. Returns those sentences with ``held`` set, e.g.
+    ``opening (fr)``; empty if no such opening is held.
+    """
+    rows = [coded.iloc[:0].assign(held="")]
+    for date in sorted(set(held.loc[held["coverage"] == "full text", "meeting_date"])):
+        openings = coded[(coded["meeting_date"] == date) & (coded["coverage"] == "opening excerpt")]
+        if not openings.empty:
+            part = openings[openings["language"] == min(set(openings["language"]), key=lambda l: (l != language, l))]
+            rows.append(part.assign(held=_held(part)))
+    return pd.concat(rows)
 
 
 def opening_of(coded: pd.DataFrame, chars: int) -> pd.DataFrame:

@@ -50,7 +50,7 @@ REQUIRED_FIELDS = (
     "chars",
 )
 OPTIONAL_FIELDS = ("part", "notes")
-DOCUMENTATION_FILES = ("README.md",)
+DOCUMENTATION_FILES = ("README.md", "FACTS.md")
 """Files that may sit in the texts folder without being texts."""
 
 MAX_FILE_BYTES = 100 * 1024 * 1024

@@ -345,49 +345,54 @@ def plot_section_themes(table: pd.DataFrame, title: str, xlabel: str = "theme (t
 
 
 def plot_hand_shares(table: pd.DataFrame, title: str, columns: int = 4) -> plt.Figure:
-    """Small multiples: per theme, each meeting's share of hand-coded sentences, with its interval.
+    """Small multiples: per theme, the share of each text's sentences hand-coded with it, with its interval.
 
     ``table`` is :func:`valduchesse.coding.hand_shares` by ``meeting_date``,
     ``kind`` and ``held`` (what text the sentences come from), with a ``label``
-    per theme. Each point is labelled with its counts (coded / sentences).
-    Markers show what was held: a square for a full text, a circle for
-    excerpts; texts of a kind other than the most common one (the 2017
-    communiqué) are hollow and grey, so that a different genre stands apart.
+    per theme. One position per meeting and text held, in date order (a
+    meeting may have two: its full text and its opening, to compare like with
+    like); each point is labelled with its counts (coded / sentences). A
+    square marks a full text, a circle excerpts; texts of a kind other than the
+    most common one (the 2017 communiqué) are hollow and grey, another genre.
     """
     if table.empty:
         return empty_figure(title, "No hand-coded sentence of these texts: see coding/README.md to code them.")
     use_style()
-    meetings = list(dict.fromkeys(table.sort_values("meeting_date")["meeting_date"]))
+    texts = table.drop_duplicates(["meeting_date", "held"]).sort_values(
+        ["meeting_date", "held"], key=lambda c: c.str.startswith("full") if c.name == "held" else c)
+    keys = list(zip(texts["meeting_date"], texts["held"]))
+    kinds = dict(zip(keys, texts["kind"]))
+    main_kind = texts.drop_duplicates("meeting_date")["kind"].value_counts().sort_index().idxmax()
     themes = list(dict.fromkeys(table["label"]))
-    firsts = table.drop_duplicates("meeting_date").set_index("meeting_date")
-    main_kind = firsts["kind"].value_counts().sort_index().idxmax()
     rows = -(-len(themes) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(3.3 * columns, 2.8 * rows + 1.6), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(max(3.3, 0.85 * len(keys)) * columns, 2.9 * rows + 1.6),
+                             sharey=True, squeeze=False)
     for ax, theme in zip(axes.flat, themes):
-        part = table[table["label"] == theme].set_index("meeting_date")
-        for x, meeting in enumerate(meetings):
-            row = part.loc[meeting]
-            main = row["kind"] == main_kind
+        part = table[table["label"] == theme].set_index(["meeting_date", "held"])
+        for x, key in enumerate(keys):
+            row = part.loc[key]
+            main = kinds[key] == main_kind
             colour = OKABE_ITO[0] if main else "#777777"
             ax.errorbar([x], [row["share"]], yerr=[[row["share"] - row["low"]], [row["high"] - row["share"]]],
                         fmt="none", ecolor=colour, elinewidth=1.2, capsize=3)
-            ax.scatter([x], [row["share"]], marker="s" if row["held"].startswith("full text") else "o", s=30,
+            ax.scatter([x], [row["share"]], marker="s" if key[1].startswith("full text") else "o", s=30,
                        facecolors=colour if main else "white", edgecolors=colour, zorder=3)
             ax.annotate(f"{row['coded']}/{row['sentences']}", (x, row["high"]), textcoords="offset points",
                         xytext=(0, 3), ha="center", fontsize=6.5, color="#333333")
         ax.set_title(theme, fontsize=9)
-        ax.set_xticks(range(len(meetings)), [m[:4] for m in meetings], fontsize=8)
-        ax.set_xlim(-0.6, len(meetings) - 0.4)
+        ax.set_xticks(range(len(keys)), [f"{date[:4]}\n{held.replace(' + ', chr(10) + '+ ')}" for date, held in keys],
+                      fontsize=6.5)
+        ax.set_xlim(-0.6, len(keys) - 0.4)
         ax.set_ylim(-0.03, 1.12)
     for ax in axes[:, 0]:
         ax.set_ylabel("share of substantive\nsentences coded")
     for ax in axes.flat[len(themes):]:
         ax.set_visible(False)
-    held = "; ".join(f"{m[:4]}: {firsts.loc[m, 'held']}" + ("" if firsts.loc[m, "kind"] == main_kind
-                                                             else f", {firsts.loc[m, 'kind']}") for m in meetings)
+    others = sorted({kinds[key] for key in keys} - {main_kind})
+    hollow = f"; hollow grey: {', '.join(others)}, not a {main_kind}" if others else ""
     fig.suptitle(title, fontsize=12)
-    fig.supxlabel(f"meeting (year). Text held: {held}.\nSquare: full text; circle: excerpts; "
-                  f"hollow grey: not a {main_kind}. Labels: sentences coded with the theme / substantive sentences.",
+    fig.supxlabel(f"meeting (year) and text held (coverage, language; not to scale in time). Square: full text; "
+                  f"circle: excerpts{hollow}.\nLabels: sentences coded with the theme / substantive sentences.",
                   fontsize=8.5)
     fig.tight_layout()
     return fig
