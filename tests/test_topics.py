@@ -462,7 +462,8 @@ def comparison_rows(paragraph_excess=0.08, sentence_excess=0.05, above=(7, 7)):
                                             ("sentences", sentence_excess, above[1], (62, 3, 10, 0, 14))]:
         rows.append({"unit": unit, "segments": size[0], "smallest_section": size[1], "largest_section": size[2],
                      "single_segment_sections": size[3], "median_terms": size[4], "k": 4, "excess": excess,
-                     "excess_se": 0.05, "ari_median": 0.05, "ari_seeds_above": seeds_above, "seeds": 20})
+                     "excess_se": 0.05, "ari_median": 0.05, "ari_null_quantile": 0.06 if size[0] < 50 else 0.03,
+                     "ari_seeds_above": seeds_above, "seeds": 20})
     return pd.DataFrame(rows)
 
 
@@ -470,6 +471,8 @@ def test_reading_states_each_units_result_and_the_conclusion_from_the_numbers():
     text = reading(comparison_rows())
     assert "- paragraphs: 33 passages, 1 to 5 per section. At k = 4 the clusters are no more stable" in text
     assert "7 of 20 seeds agree with the sections beyond the null, median ARI 0.05." in text
+    assert ("the permutation null is narrower (its quantile of ARI 0.030 against 0.060), and each sentence carries "
+            "fewer terms (14 against 25, medians)") in text
     assert "as stable beyond shuffled terms as the paragraphs', within the noise, and as many" in text
     assert "So: no unit gives clusters that are both stable" in text
     strong = reading(comparison_rows(paragraph_excess=0.3, sentence_excess=0.02, above=(20, 3)))
@@ -484,11 +487,12 @@ def test_unit_comparison_and_profile(nl_2021):
     assert profile["segments"] == 33 and profile["left_out"] == 8 and profile["sections"] == 9
     assert profile["smallest_section"] == 1 and profile["single_segment_sections"] == 1
     summary = pd.DataFrame({"metric": ["adjusted_rand", "normalized_mutual_info"], "seeds": [20, 20],
-                            "median": [0.05, 0.3], "seeds_above": [7, 8]})
+                            "median": [0.05, 0.3], "null_quantile": [0.06, 0.3], "seeds_above": [7, 8]})
     table = unit_comparison({"paragraphs": profile}, {"paragraphs": (CURVE, 3)}, {"paragraphs": summary})
     row = table.iloc[0]
     assert row["unit"] == "paragraphs" and row["k"] == 3 and row["excess"] == 0.6
     assert row["ari_seeds_above"] == 7 and row["nmi_seeds_above"] == 8 and row["seeds"] == 20
+    assert row["ari_null_quantile"] == 0.06
 
 
 # --- figures ---------------------------------------------------------------------------------

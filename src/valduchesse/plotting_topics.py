@@ -104,7 +104,8 @@ def plot_agreement(per_seed: dict[str, pd.DataFrame], null: dict[str, pd.DataFra
             ax.set_ylabel("null count")
             ax.set_ylim(0, base + (heights.max() + 1) * step)
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.suptitle(title, fontsize=12)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    fig.suptitle(title, fontsize=12, y=0.995)
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.955), ncol=len(labels), fontsize=8,
+               frameon=False)
     return fig

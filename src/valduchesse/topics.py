@@ -921,7 +921,8 @@ def unit_comparison(profiles: dict[str, dict], curves: dict[str, tuple[pd.DataFr
     ``profiles`` from :func:`unit_profile`, ``curves`` from
     :func:`stability_curve` and ``summaries`` from :func:`agreement_summary`,
     each keyed by unit. Columns: the profile, ``k`` (chosen), ``stability``,
-    ``excess`` and ``excess_se`` at k, ``ari_median``, ``ari_seeds_above``,
+    ``excess`` and ``excess_se`` at k, ``ari_median``, ``ari_null_quantile``
+    (the null's quantile the seeds are counted against), ``ari_seeds_above``,
     ``nmi_median``, ``nmi_seeds_above``, ``seeds``.
     """
     rows = []
@@ -932,6 +933,7 @@ def unit_comparison(profiles: dict[str, dict], curves: dict[str, tuple[pd.DataFr
         rows.append({"unit": unit, **profile, "k": k, "stability": at_k["stability"], "excess": at_k["excess"],
                      "excess_se": at_k["excess_se"],
                      "ari_median": summary.loc["adjusted_rand", "median"],
+                     "ari_null_quantile": summary.loc["adjusted_rand", "null_quantile"],
                      "ari_seeds_above": int(summary.loc["adjusted_rand", "seeds_above"]),
                      "nmi_median": summary.loc["normalized_mutual_info", "median"],
                      "nmi_seeds_above": int(summary.loc["normalized_mutual_info", "seeds_above"]),
@@ -976,16 +978,21 @@ def reading(comparison: pd.DataFrame) -> str:
         lines.append(
             f"- Sentences against paragraphs: {s['segments']:.0f} passages against {p['segments']:.0f}, and "
             f"{s['single_segment_sections']:.0f} sections of a single passage against "
-            f"{p['single_segment_sections']:.0f}, but {s['median_terms']:.0f} terms per passage against "
-            f"{p['median_terms']:.0f} (medians). Their clusters are {stability}, and {seeds} of their seeds beat "
-            "the null.")
+            f"{p['single_segment_sections']:.0f}; "
+            + ("the permutation null is narrower" if s["ari_null_quantile"] < p["ari_null_quantile"]
+               else "the permutation null is no narrower")
+            + f" (its quantile of ARI {s['ari_null_quantile']:.3f} against {p['ari_null_quantile']:.3f}), and each "
+            + ("sentence carries fewer terms" if s["median_terms"] < p["median_terms"]
+               else "sentence carries as many terms or more")
+            + f" ({s['median_terms']:.0f} against {p['median_terms']:.0f}, medians). Their clusters are {stability}, "
+            f"and {seeds} of their seeds beat the null.")
     if any(stable[u] and agreeing[u] for u in table.index):
         units = ", ".join(u for u in table.index if stable[u] and agreeing[u])
         lines.append(f"So: the {units} clusters are stable beyond the noise and agree with the sections in every "
                      "seed; they can be read as the text's subjects, with the caveats below.")
     else:
         lines.append("So: no unit gives clusters that are both stable beyond the noise and agree with the sections "
-                     "in every seed. The clusters are a reading aid, one of several equally defensible partitions, "
+                     "in every seed. The clusters are a reading aid, one of several partitions about as stable, "
                      "not a measurement of what the text is made of; its own numbered sections remain the division "
                      "to use.")
     return "\n".join(lines)
