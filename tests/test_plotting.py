@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 
 from valduchesse.corpus import availability, load_corpus
 from valduchesse.plotting import (
-    COVERAGE_COLOURS, plot_availability, plot_evaluation, plot_k_choice, plot_keyness, plot_similarity,
+    COVERAGE_COLOURS, plot_availability, plot_keyness, plot_similarity,
     plot_theme_shares, plot_trends, save_figure,
 )
 
@@ -72,24 +72,6 @@ def test_similarity_heatmap_labels_every_cell():
     table = pd.DataFrame([[1.0, 0.2], [0.2, 1.0]], index=["a", "b"], columns=["a", "b"])
     ax = plot_similarity(table, "title").axes[0]
     assert sorted(t.get_text() for t in ax.texts) == ["0.20", "0.20", "1.00", "1.00"]
-
-
-def test_k_choice_chart_marks_the_chosen_k():
-    table = pd.DataFrame({"k": [2, 3, 4], "stability": [0.5, 1.0, 0.8], "silhouette": [0.1, 0.2, 0.3],
-                          "chosen": [False, True, False]})
-    fig = plot_k_choice({"nmf": table}, "title")
-    ax = fig.axes[0]
-    assert ax.get_title() == "nmf: chosen k = 3"
-    assert ax.get_xlabel() == "number of topics k"
-
-
-def test_evaluation_chart_shows_observed_and_baseline_for_each_method():
-    table = pd.DataFrame({"metric": ["adjusted_rand"], "observed": [0.16], "baseline_mean": [0.0],
-                          "baseline_low": [-0.06], "baseline_high": [0.12]})
-    ax = plot_evaluation({"nmf": table, "kmeans": table}, "title").axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["nmf", "kmeans"]
-    assert [t.get_text() for t in ax.texts] == ["0.16", "0.16"]
-    assert "adjusted rand" in ax.get_xlabel()
 
 
 def test_keyness_chart_draws_every_group_even_beyond_the_palette():

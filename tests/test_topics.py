@@ -17,7 +17,7 @@ from valduchesse.plotting_topics import plot_agreement, plot_stability
 from valduchesse.segment import paragraphs, sentences
 from valduchesse.terms import TermMatrix, term_matrix
 from valduchesse.topics import (
-    adjusted_rand, agreement_summary, choose_k, describe_agreement, describe_choice, distinctive_terms, evaluate,
+    adjusted_rand, agreement_summary, describe_agreement, describe_choice, distinctive_terms,
     fit_topics, grid_position, name_clusters, normalized_mutual_info, reading, representative_seed, seed_agreement,
     segment_texts, shuffled_terms, stability_curve, subsample_indices, subsample_stability, topic_terms,
     typical_passages, unit_comparison, unit_profile,
@@ -67,39 +67,6 @@ def nl_2021():
     return texts, left_out, term_matrix(texts)
 
 
-# --- evaluate ---------------------------------------------------------------------------------
-
-def test_perfect_clustering_scores_one_whatever_the_label_names():
-    truth = [0, 0, 1, 1, 2, 2, 2]
-    for predicted in ([0, 0, 1, 1, 2, 2, 2], [7, 7, 3, 3, 5, 5, 5], ["b", "b", "c", "c", "a", "a", "a"]):
-        table = evaluate(truth, predicted).set_index("metric")
-        assert table.loc["adjusted_rand", "observed"] == 1.0
-        assert table.loc["normalized_mutual_info", "observed"] == 1.0
-
-
-def test_shuffled_clustering_scores_about_zero_like_its_baseline():
-    rng = np.random.default_rng(1)
-    truth = np.repeat(np.arange(5), 40)
-    predicted = rng.permutation(truth)
-    table = evaluate(truth, predicted, n_shuffles=200, seed=0)
-    assert list(table.columns) == ["metric", "observed", "baseline_mean", "baseline_low", "baseline_high"]
-    assert list(table["metric"]) == ["adjusted_rand", "normalized_mutual_info"]
-    by_metric = table.set_index("metric")
-    ari, nmi = by_metric.loc["adjusted_rand"], by_metric.loc["normalized_mutual_info"]
-    assert abs(ari["observed"]) < 0.1
-    assert abs(ari["baseline_mean"]) < 0.02 and -0.1 < ari["baseline_low"] < 0 < ari["baseline_high"] < 0.1
-    assert 0 < nmi["baseline_mean"] < 0.1 and nmi["baseline_high"] < 0.1
-    assert (table["baseline_low"] <= table["baseline_mean"]).all()
-    assert (table["baseline_mean"] <= table["baseline_high"]).all()
-
-
-def test_evaluate_is_reproducible_and_checks_lengths():
-    truth, predicted = [0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 2, 0]
-    pd.testing.assert_frame_equal(evaluate(truth, predicted, seed=3), evaluate(truth, predicted, seed=3))
-    with pytest.raises(ValueError, match="5 predicted labels"):
-        evaluate(truth, predicted[:5])
-
-
 # --- segment_texts ----------------------------------------------------------------------------
 
 def test_segment_texts_gives_unique_ids_and_reports_what_it_leaves_out():
@@ -129,8 +96,7 @@ def test_headings_of_the_2021_text_are_left_out_of_paragraphs_and_sentences(nl_2
 def test_two_clearly_separate_subjects_are_separated(tiny, method):
     _, matrix = tiny
     fit = fit_topics(matrix, 2, method=method, seed=0)
-    table = evaluate(TINY_SUBJECTS, fit.labels).set_index("metric")
-    assert table.loc["adjusted_rand", "observed"] == 1.0
+    assert adjusted_rand(TINY_SUBJECTS, fit.labels) == 1.0
 
 
 @pytest.mark.parametrize("method", ["nmf", "kmeans"])
@@ -190,30 +156,6 @@ def test_typical_passages_are_the_most_typical_of_each_topic(tiny, method):
         assert group[fit.score_name].iloc[0] == best
         assert group["section_no"].nunique() == 1
     assert len(typical_passages(fit, texts, n=10)) == 6
-
-
-# --- choose_k ---------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("method", ["nmf", "kmeans"])
-def test_choose_k_is_deterministic_and_picks_a_candidate(nl_2021, method):
-    _, _, matrix = nl_2021
-    table, k = choose_k(matrix, [2, 3, 4, 5], method)
-    again, k_again = choose_k(matrix, [2, 3, 4, 5], method)
-    pd.testing.assert_frame_equal(table, again)
-    assert k == k_again and k in (2, 3, 4, 5)
-    objective = "reconstruction_error" if method == "nmf" else "inertia"
-    assert list(table.columns) == ["k", "stability", "silhouette", "topics_used", objective, "chosen"]
-    assert list(table["k"]) == [2, 3, 4, 5] and table["chosen"].sum() == 1
-    best = table.sort_values(["stability", "silhouette", "k"], ascending=[False, False, True]).iloc[0]
-    assert best["k"] == k
-
-
-def test_choose_k_finds_the_two_subjects_of_the_tiny_corpus(tiny):
-    _, matrix = tiny
-    table, k = choose_k(matrix, [2, 3, 4], "kmeans")
-    assert k == 2
-    with pytest.raises(ValueError, match="choose k among 2 to 5"):
-        choose_k(matrix, [1, 2])
 
 
 # --- fast agreement scores --------------------------------------------------------------------

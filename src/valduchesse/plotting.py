@@ -211,57 +211,6 @@ def plot_similarity(table: pd.DataFrame, title: str) -> plt.Figure:
     return fig
 
 
-def plot_k_choice(tables: dict[str, pd.DataFrame], title: str) -> plt.Figure:
-    """Stability and silhouette against the number of topics, one panel per method.
-
-    ``tables`` maps a method name to :func:`valduchesse.topics.choose_k`'s
-    table; the chosen k is marked with a vertical line.
-    """
-    use_style()
-    fig, axes = plt.subplots(1, len(tables), figsize=(5 * len(tables), 3.8), squeeze=False)
-    for ax, (method, table) in zip(axes.flat, tables.items()):
-        ax.plot(table["k"], table["stability"], marker="o", color=OKABE_ITO[0], label="stability (mean ARI across seeds)")
-        ax.plot(table["k"], table["silhouette"], marker="s", linestyle="--", color=OKABE_ITO[1],
-                label="silhouette (cosine)")
-        chosen = int(table.loc[table["chosen"], "k"].iloc[0])
-        ax.axvline(chosen, color="#555555", linestyle=":", linewidth=1)
-        ax.set_title(f"{method}: chosen k = {chosen}", fontsize=10)
-        ax.set_xlabel("number of topics k")
-        ax.set_ylabel("score (-1 to 1)")
-        ax.set_xticks(table["k"])
-    axes.flat[0].legend(fontsize=8, loc="best")
-    fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
-    return fig
-
-
-def plot_evaluation(tables: dict[str, pd.DataFrame], title: str) -> plt.Figure:
-    """Observed agreement with a reference labelling next to its random baseline.
-
-    ``tables`` maps a method name to :func:`valduchesse.topics.evaluate`'s
-    table. Each metric gets a dot for the observed value and a bar for the
-    95% range of the shuffled baseline.
-    """
-    use_style()
-    metrics = list(next(iter(tables.values()))["metric"])
-    fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
-    for ax, metric in zip(axes.flat, metrics):
-        for y, (method, table) in enumerate(tables.items()):
-            row = table.set_index("metric").loc[metric]
-            ax.plot([row["baseline_low"], row["baseline_high"]], [y, y], color="#999999", linewidth=6,
-                    solid_capstyle="butt", label="random baseline, 95% range" if y == 0 else None)
-            ax.plot(row["observed"], y, "o", color=OKABE_ITO[y % len(OKABE_ITO)], markersize=8,
-                    label=None)
-            ax.text(row["observed"], y + 0.2, f"{row['observed']:.2f}", ha="center", fontsize=8)
-        ax.set_yticks(range(len(tables)), list(tables))
-        ax.set_ylim(-0.6, len(tables) - 0.4)
-        ax.set_xlabel(metric.replace("_", " ") + " (1 = same partition)")
-    axes.flat[0].legend(fontsize=8, loc="lower right")
-    fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
-    return fig
-
-
 def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.Figure:
     """Small multiples: per theme, each meeting's share with its interval, one colour per language.
 

@@ -45,12 +45,10 @@ The method, step by step:
    state the results in words, every number and verdict computed from the
    tables, so that a notebook's prose cannot drift from its outputs.
 
-:func:`choose_k` and :func:`evaluate` are the older, simpler checks (stability
-across seeds on all segments, and one seed against shuffled labels), kept for
-notebook 05. Their caveat: with ``init="nndsvda"`` NMF depends on the seed
-only through the randomised SVD of its start, so its stability across seeds
-is often 1.0 whatever the data; only refits on subsamples measure how far the
-clusters depend on the passages.
+Why subsamples: with ``init="nndsvda"`` NMF depends on the seed only through
+the randomised SVD of its start, so its stability across seeds on all
+passages is often 1.0 whatever the data; only refits on subsamples measure
+how far the clusters depend on the passages.
 
 Every table is rounded to 4 places and sorted, so it prints the same on every
 run. k-means runs on one thread (:func:`one_thread`), which is also faster on
@@ -69,7 +67,7 @@ from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, silhouette_score
+from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
@@ -320,111 +318,12 @@ def typical_passages(result: TopicFit, segments: pd.DataFrame, n: int = 2, width
     return table[columns].reset_index(drop=True)
 
 
-def stability(label_sets: list[np.ndarray]) -> float:
-    """Mean adjusted Rand index over all pairs of clusterings of the same segments."""
-    if len(label_sets) < 2:
-        raise ValueError("stability needs the clusterings of at least two seeds")
-    return float(np.mean([adjusted_rand_score(a, b) for a, b in combinations(label_sets, 2)]))
-
-
 def cosine_silhouette(matrix: TermMatrix, labels: np.ndarray) -> float:
     """Mean cosine silhouette of a clustering of the TF-IDF rows; NaN if it has one cluster or one per segment."""
     used = len(np.unique(labels))
     if not 2 <= used <= len(labels) - 1:
         return float("nan")
     return float(silhouette_score(matrix.tfidf, labels, metric="cosine"))
-
-
-def choose_k(
-    matrix: TermMatrix, ks, method: str = "nmf", seeds=(0, 1, 2, 3, 4)
-) -> tuple[pd.DataFrame, int]:
-    """Choose the number of topics among ``ks`` by a fixed, stated rule.
-
-    For each k, the model is fitted once per seed, and:
-
-    * ``stability``: mean pairwise adjusted Rand index between the seeds'
-      assignments (1 = every seed gives the same topics);
-    * ``silhouette``: mean cosine silhouette of the first seed's assignment
-      on the TF-IDF rows (NaN if it puts everything in one topic);
-    * ``topics_used``: how many topics hold at least one segment (an NMF
-      component may dominate no segment);
-    * ``reconstruction_error`` (NMF) or ``inertia`` (k-means) of the first
-      seed's fit, for reference (it always falls as k grows, so it does not
-      choose).
-
-    **Rule**: the k with the highest stability; ties (after rounding to 4
-    places) go to the higher silhouette (NaN counting as lowest), then to
-    the smaller k. The rule uses no randomness beyond the fixed seeds, so the
-    choice is the same on every run.
-
-    Returns
-    -------
-    table : DataFrame
-        One row per k, sorted by k, with the columns above and ``chosen``.
-    k : int
-        The chosen number of topics.
-    """
-    ks = sorted({int(k) for k in ks})
-    n = len(matrix.doc_ids)
-    if not ks or ks[0] < 2 or ks[-1] > n - 1:
-        raise ValueError(f"choose k among 2 to {n - 1} (the silhouette needs 2 to n - 1 clusters); got {ks}")
-    objective = "reconstruction_error" if method == "nmf" else "inertia"
-    rows = []
-    for k in ks:
-        fits = [fit_topics(matrix, k, method, seed) for seed in seeds]
-        rows.append({
-            "k": k,
-            "stability": stability([fit.labels for fit in fits]),
-            "silhouette": cosine_silhouette(matrix, fits[0].labels),
-            "topics_used": len(np.unique(fits[0].labels)),
-            objective: fits[0].objective,
-        })
-    table = pd.DataFrame(rows).round(DECIMALS)
-    order = table.assign(sil=table["silhouette"].fillna(-np.inf)).sort_values(
-        ["stability", "sil", "k"], ascending=[False, False, True])
-    chosen = int(order["k"].iloc[0])
-    table["chosen"] = table["k"] == chosen
-    return table, chosen
-
-
-def evaluate(true_labels, predicted_labels, n_shuffles: int = 200, seed: int = 0) -> pd.DataFrame:
-    """How far a clustering agrees with a reference labelling, next to chance.
-
-    Parameters
-    ----------
-    true_labels, predicted_labels : array-like
-        One label per segment (e.g. section numbers and topics); only which
-        segments share a label matters, not the label names.
-    n_shuffles : int
-        Random baseline: the predicted labels are shuffled this many times
-        (``numpy.random.default_rng(seed)``) and scored the same way, which
-        keeps the number and sizes of the clusters.
-    seed : int
-        Seed of the shuffles.
-
-    Returns
-    -------
-    DataFrame
-        One row per metric, ``adjusted_rand`` (adjusted Rand index: 1 = the
-        same partition, about 0 = chance) and ``normalized_mutual_info``
-        (arithmetic normalisation: 1 = the same partition; above 0 by chance
-        on small samples, hence the baseline), with ``observed``,
-        ``baseline_mean`` and the 95% range of the shuffles
-        (``baseline_low``, ``baseline_high``: 2.5% and 97.5% quantiles).
-    """
-    true_labels, predicted_labels = np.asarray(true_labels), np.asarray(predicted_labels)
-    if len(true_labels) != len(predicted_labels):
-        raise ValueError(f"{len(true_labels)} reference labels but {len(predicted_labels)} predicted labels")
-    metrics = {"adjusted_rand": adjusted_rand_score, "normalized_mutual_info": normalized_mutual_info_score}
-    rng = np.random.default_rng(seed)
-    shuffles = [rng.permutation(predicted_labels) for _ in range(n_shuffles)]
-    rows = []
-    for name, metric in metrics.items():
-        baseline = np.array([metric(true_labels, shuffled) for shuffled in shuffles])
-        low, high = np.quantile(baseline, [0.025, 0.975])
-        rows.append({"metric": name, "observed": metric(true_labels, predicted_labels),
-                     "baseline_mean": baseline.mean(), "baseline_low": low, "baseline_high": high})
-    return pd.DataFrame(rows).round(DECIMALS).sort_values("metric").reset_index(drop=True)
 
 
 # --- Clustering judged honestly: subsample stability, seeds against a null, named clusters ------------
