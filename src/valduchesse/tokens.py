@@ -1,0 +1,744 @@
+"""The tokens stage: every text cut into tokens once, with what is removed and why.
+
+quanteda's model is corpus → tokens → document-feature matrix → statistics,
+with one tokens object in the middle. :func:`tokens` builds that object here
+(:class:`Tokens`): each text of a table is tokenised, each token normalised
+and lemmatised (:mod:`valduchesse.preprocess`), and each token gets the
+**first removal step** that applies to it, in this order:
+
+``heading``
+    a numbered section heading (``7. Cyberveiligheid``): a title, not a passage.
+``furniture``
+    page furniture: titles, date lines, place lines, attendee lists. Where a
+    sentence has been hand-coded (``coding/sentences.csv``, passed as
+    ``coded``), its code decides (``furniture`` or not); elsewhere the rule
+    :func:`furniture_lines` decides, line by line.
+``person name``
+    a person's name, by the rule of :func:`find_names` (plus, if given, the
+    names of a per-corpus list).
+``office``
+    the office written next to a name (``ministre des Affaires étrangères``,
+    ``Premierminister``, ``de la Défense`` in a list of ministers).
+``number``
+    a token holding a digit (``2016``, ``1er``).
+``stop word``
+    a word or lemma on the language's stop list.
+``short``
+    a term shorter than ``min_chars`` characters.
+
+Punctuation is never a token of the statistics. What is left are the
+**terms**; every term statistic of :mod:`valduchesse.terms` and
+:mod:`valduchesse.themes` starts from a :class:`Tokens` object, and
+:meth:`Tokens.removed` gives the table of what each step took from each text.
+
+The first four steps are *context* steps: they take words out of the text
+(a theme's rate is counted without them). The last three are *word* steps:
+stop words and numbers are still words of the text, but not terms.
+
+>>> import pandas as pd
+>>> texts = pd.DataFrame({"doc_id": ["a"], "language": ["fr"],
+...                       "text": ["Paris\\nLundi 11 juin 2018\\nÉdouard PHILIPPE et Charles MICHEL ont salué la coopération."]})
+>>> tokens(texts).terms()
+[['saluer', 'coopération']]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import simplemma
+import yaml
+
+from .preprocess import check_language, is_number, is_stop_word, is_word, lemma, normalise, split
+from .segment import HEADING, MAX_HEADING_CHARS
+
+STEPS = ("heading", "furniture", "person name", "office", "number", "stop word", "short")
+"""Every removal step, in the order they are tried: a token is removed by the first that applies."""
+DEFAULT_STEPS = STEPS[1:]
+"""The steps applied unless asked otherwise: all but ``heading`` (numbered lines are kept in openings,
+where some, as in the 2017 communiqué, are decisions; section keyness removes them)."""
+CONTEXT_STEPS = STEPS[:4]
+"""Steps that take words out of the text (furniture, names…), not only out of the terms."""
+WORD_STEPS = STEPS[4:]
+"""Steps that keep a word in the text but do not count it as a term."""
+RULES_FILE = Path(__file__).with_name("language_rules.yml")
+NAMES_FILE = Path(__file__).with_name("person_names.yml")
+FURNITURE = "furniture"
+
+SENTENCE_END = frozenset(".!?…;:")
+"""Punctuation after which the next word starts a sentence or clause (its capital says nothing)."""
+OPENERS = SENTENCE_END | frozenset("«“„\"‘(–—-•")
+"""Punctuation after which a capitalised word may be capitalised for that reason alone."""
+MAX_TITLE_LINE = 250
+"""A line of the header block (the title lines at the top of a document) is at most this long."""
+MAX_PLACE_WORDS = 3
+"""A line of at most this many capitalised words, without a sentence end, is a place line (``Paris``)."""
+MAX_OFFICE_WORDS = 12
+"""An office written before a name is at most this many words long (from the office word to the name)."""
+MAX_LIST_WORDS = 5
+"""Between two names, a chunk of at most this many words, all capitalised or stop words, is an office (``de la Défense``)."""
+ROMAN = re.compile(r"^[IVXLC]+$")
+
+
+# --- language data ------------------------------------------------------------------------
+
+
+@cache
+def rules(language: str) -> dict[str, frozenset[str]]:
+    """The word lists of ``language_rules.yml`` for ``language``, lower-cased."""
+    check_language(language)
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    return {key: frozenset(str(word).lower() for word in words) for key, words in data[language].items()}
+
+
+def read_names(path: str | Path = NAMES_FILE) -> list[str]:
+    """The names of a names file (YAML with a ``names:`` list), e.g. the project's ``person_names.yml``."""
+    path = Path(path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("names"), list):
+        raise ValueError(f"{path}: no 'names:' list found. Fix: write 'names:' and one '- First Last' line per person")
+    return [str(name) for name in data["names"]]
+
+
+def name_words(names) -> set[tuple[str, ...]]:
+    """Each name as the tuple of its lower-cased word tokens: ``("charles", "michel")``."""
+    runs = set()
+    for name in names:
+        run = tuple(w.lower() for w in split(name) if is_word(w))
+        if run:
+            runs.add(run)
+    return runs
+
+
+# --- the Tokens object --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Tokens:
+    """The tokens of a table of texts in one language, each with its term and its removal step.
+
+    Attributes
+    ----------
+    language : str
+    texts : DataFrame
+        The texts' rows without their ``text`` (``doc_id`` first), in order.
+    doc : ndarray of int
+        For each token, its text's row number in ``texts``.
+    type_id : ndarray of int
+        For each token, its entry in ``types``.
+    step : ndarray of int
+        For each token, 0 if it is a term, ``k`` if the ``k``-th step of
+        :data:`STEPS` removed it, and -1 for punctuation.
+    line : ndarray of int
+        For each token, its row in ``lines``.
+    lines : DataFrame
+        One row per non-blank line of the texts: ``doc`` (row in ``texts``),
+        ``start`` and ``end`` (character offsets in the text).
+    types : list of str
+        The distinct tokens as written.
+    type_terms : list of str
+        Each type's term (lemma, lower-cased; or the lower-cased word).
+    steps : tuple of str
+        The removal steps that were applied.
+    lemmatize : bool
+        Whether terms are lemmas.
+    """
+
+    language: str
+    texts: pd.DataFrame
+    doc: np.ndarray
+    type_id: np.ndarray
+    step: np.ndarray
+    types: list[str]
+    type_terms: list[str]
+    steps: tuple[str, ...]
+    lemmatize: bool
+    line: np.ndarray
+    lines: pd.DataFrame
+
+    @property
+    def doc_ids(self) -> list[str]:
+        """The texts' ids, in order."""
+        return list(self.texts["doc_id"])
+
+    def _doc_slices(self):
+        bounds = np.searchsorted(self.doc, np.arange(len(self.texts) + 1))
+        return [slice(bounds[i], bounds[i + 1]) for i in range(len(self.texts))]
+
+    def terms(self) -> list[list[str]]:
+        """Each text's terms (tokens no step removed), in order."""
+        terms = np.asarray(self.type_terms, dtype=object)
+        kept = self.step == 0
+        return [terms[self.type_id[s][kept[s]]].tolist() for s in self._doc_slices()]
+
+    def words(self) -> list[list[str]]:
+        """Each text's word tokens as terms, stop words included: what a theme's rate is counted over.
+
+        Punctuation, numbers and the tokens of the context steps (headings,
+        furniture, names, offices) are left out.
+        """
+        terms = np.asarray(self.type_terms, dtype=object)
+        word = np.isin(self.step, [0] + [STEPS.index(s) + 1 for s in WORD_STEPS if s != "number"])
+        return [terms[self.type_id[s][word[s]]].tolist() for s in self._doc_slices()]
+
+    def table(self) -> pd.DataFrame:
+        """One row per token (punctuation left out): ``doc_id``, ``position``, ``token`` (as written), ``term``, ``removed``."""
+        shown = self.step >= 0
+        ids = self.type_id[shown]
+        docs = self.doc[shown]
+        labels = np.asarray(("",) + STEPS, dtype=object)
+        return pd.DataFrame({
+            "doc_id": np.asarray(self.doc_ids, dtype=object)[docs],
+            "position": _positions(docs),
+            "token": np.asarray(self.types, dtype=object)[ids],
+            "term": np.asarray(self.type_terms, dtype=object)[ids],
+            "removed": labels[self.step[shown]],
+        })
+
+    def removed(self) -> pd.DataFrame:
+        """What each removal step took from each text: one row per text.
+
+        Columns: ``doc_id``, ``tokens`` (words and numbers, punctuation left
+        out), one column per step of :data:`STEPS` (tokens it removed; 0 for
+        a step not applied), ``terms`` (what is left) and ``terms_share``
+        (terms / tokens).
+        """
+        shown = self.step >= 0
+        counts = np.zeros((len(self.texts), len(STEPS) + 1), dtype=np.int64)
+        np.add.at(counts, (self.doc[shown], self.step[shown]), 1)
+        table = pd.DataFrame(counts[:, 1:], columns=list(STEPS))
+        table.insert(0, "tokens", counts.sum(axis=1))
+        table.insert(0, "doc_id", self.doc_ids)
+        table["terms"] = counts[:, 0]
+        table["terms_share"] = np.round(table["terms"] / table["tokens"].clip(lower=1), 3)
+        return table
+
+    def written(self) -> list[list[str]]:
+        """Each text's words and numbers as written (punctuation left out), for concordance lines."""
+        types = np.asarray(self.types, dtype=object)
+        shown = self.step >= 0
+        return [types[self.type_id[s][shown[s]]].tolist() for s in self._doc_slices()]
+
+    def written_steps(self) -> list[np.ndarray]:
+        """For each text, the step of each token of :meth:`written` (0: a term)."""
+        shown = self.step >= 0
+        return [self.step[s][shown[s]] for s in self._doc_slices()]
+
+
+def _positions(docs: np.ndarray) -> np.ndarray:
+    """0, 1, 2, … within each run of equal values of ``docs``."""
+    if len(docs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+    index = np.arange(len(docs))
+    return index - np.repeat(starts, np.diff(np.r_[starts, len(docs)]))
+
+
+# --- building it ---------------------------------------------------------------------------
+
+
+class _Vocabulary:
+    """The distinct tokens met while building one :class:`Tokens` object, and their features.
+
+    Each feature is worked out once per distinct token: memory grows with the
+    vocabulary, and the object is dropped when the tokens are built.
+    """
+
+    FEATURES = ("word", "number", "cap", "allcaps", "unknown", "stop", "particle", "office", "prefix",
+                "honorific", "date", "article", "opener", "end", "punct")
+
+    def __init__(self, language: str, lemmatize: bool, min_chars: int):
+        self.language, self.lemmatize, self.min_chars = language, lemmatize, min_chars
+        self.rules = rules(language)
+        self.ids: dict[str, int] = {}
+        self.types: list[str] = []
+        self.terms: list[str] = []
+        self.lowers: list[str] = []
+        self.features: dict[str, list[bool]] = {name: [] for name in self.FEATURES}
+        self.short: list[bool] = []
+
+    def id(self, token: str) -> int:
+        found = self.ids.get(token)
+        if found is None:
+            found = self.ids[token] = len(self.types)
+            self._add(token)
+        return found
+
+    def _add(self, token: str) -> None:
+        language, r = self.language, self.rules
+        word = normalise(token, language) if is_word(token) else token
+        lower = word.lower()
+        term = (lemma(word, language) if self.lemmatize else lower) if is_word(token) else lower
+        f = self.features
+        f["word"].append(is_word(token))
+        f["number"].append(not is_word(token) and is_number(token))
+        f["punct"].append(not is_word(token) and not is_number(token))
+        title = is_word(token) and word[:1].isupper()
+        f["cap"].append(title)
+        f["allcaps"].append(title and len(word) >= 3 and word.isupper() and not ROMAN.match(word))
+        f["unknown"].append(title and not word.isupper() and not _known(word, language)
+                            and not lower.endswith(tuple(r["noun_endings"])))
+        f["stop"].append(is_word(token) and is_stop_word(word, term, language))
+        f["particle"].append(lower in r["particles"] and title)
+        f["office"].append(is_word(token) and _is_office(term, lower, r, language))
+        f["prefix"].append(lower in r["office_prefixes"])
+        f["honorific"].append(lower in r["honorifics"])
+        f["date"].append(lower in r["months"] or lower in r["weekdays"])
+        f["article"].append(lower in r["articles"] and not title)
+        f["opener"].append(token in OPENERS)
+        f["end"].append(token in SENTENCE_END)
+        self.short.append(len(term) < self.min_chars)
+        self.types.append(token)
+        self.terms.append(term)
+        self.lowers.append(lower)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {name: np.asarray(values, dtype=bool) for name, values in self.features.items()}
+
+
+def _known(word: str, language: str) -> bool:
+    """Whether the language's dictionary (simplemma) knows the word, or every part of a hyphenated word."""
+    parts = [p for p in word.split("-") if p]
+    return bool(parts) and all(simplemma.is_known(p, lang=language) for p in parts)
+
+
+def _is_office(term: str, lower: str, r: dict, language: str) -> bool:
+    offices = r["offices"]
+    if term in offices or lower in offices:
+        return True
+    return language in ("de", "nl") and any(lower.endswith(o) and len(lower) > len(o) + 2 for o in ("minister", "ministerin"))
+
+
+@dataclass
+class _Stream:
+    """Tokens appended text by text while building: parallel lists, turned into arrays at the end."""
+
+    doc: list[int] = field(default_factory=list)
+    type_id: list[int] = field(default_factory=list)
+    line: list[int] = field(default_factory=list)
+    fixed: list[int] = field(default_factory=list)  # -1: no decision yet; else a step number (0: keep)
+    lines: list[tuple[int, int, int]] = field(default_factory=list)  # (text row, start, end)
+
+
+def tokens(
+    texts: pd.DataFrame,
+    lemmatize: bool = True,
+    remove=DEFAULT_STEPS,
+    min_chars: int = 2,
+    coded: pd.DataFrame | None = None,
+    coded_column: str = "final",
+    names=None,
+) -> Tokens:
+    """Tokenise, lemmatise and filter every text of ``texts`` once.
+
+    Parameters
+    ----------
+    texts : DataFrame
+        Columns ``doc_id``, ``language`` (one language) and ``text``; any
+        other column is kept. Optional columns used: ``is_heading`` (a
+        heading segment), ``section_no`` (the number a section's heading
+        has), ``file`` or ``source_doc_id`` (the file a text comes from) and
+        ``start`` (where the text starts in that file's body), which place
+        hand codes; a text without ``start`` is taken to begin its document.
+    lemmatize : bool
+        Terms are lemmas (default) or lower-cased words.
+    remove : sequence of str
+        The steps of :data:`STEPS` to apply (default :data:`DEFAULT_STEPS`:
+        all but ``heading``). ``()`` keeps every word.
+    min_chars : int
+        The ``short`` step removes terms shorter than this.
+    coded : DataFrame, optional
+        Hand-coded sentences (``doc_id``, ``start``, ``end``, ``text`` and
+        ``coded_column``), e.g. :func:`valduchesse.coding.read_coding` of
+        ``coding/sentences.csv``. A coded sentence found in a text, with the
+        same text at the same place, is furniture if and only if its code
+        is ``furniture``; the rule decides only for lines no coded sentence covers.
+    names : iterable of str, optional
+        A per-corpus names list (e.g. :func:`read_names`): these names are
+        removed as person names wherever they occur, besides those the rule finds.
+
+    Returns
+    -------
+    Tokens
+    """
+    language = _single_language(texts)
+    unknown = [s for s in remove if s not in STEPS]
+    if unknown:
+        raise ValueError(f"unknown removal step(s) {', '.join(map(repr, unknown))}; the steps are {', '.join(STEPS)}")
+    remove = tuple(s for s in STEPS if s in remove)
+    vocab = _Vocabulary(language, lemmatize, min_chars)
+    spans = _coded_spans(coded, coded_column) if coded is not None and FURNITURE in remove else {}
+    stream = _Stream()
+    line_no = 0
+    for row_no, row in enumerate(texts.to_dict("records")):
+        line_no = _add_text(stream, vocab, row_no, row, spans, remove, line_no)
+    doc = np.asarray(stream.doc, dtype=np.int64)
+    type_id = np.asarray(stream.type_id, dtype=np.int64)
+    line = np.asarray(stream.line, dtype=np.int64)
+    fixed = np.asarray(stream.fixed, dtype=np.int64)
+    step = _steps(vocab, type_id, line, fixed, remove, name_words(names or ()))
+    lines = pd.DataFrame(stream.lines, columns=["doc", "start", "end"], dtype=np.int64)
+    return Tokens(language, texts.drop(columns="text").reset_index(drop=True), doc, type_id, step,
+                  vocab.types, vocab.terms, remove, lemmatize, line, lines)
+
+
+def _single_language(texts: pd.DataFrame) -> str:
+    missing = [c for c in ("doc_id", "language", "text") if c not in texts.columns]
+    if missing:
+        raise ValueError(f"the texts have no column {', '.join(missing)}: pass a table with doc_id, language and text")
+    languages = sorted(texts["language"].unique())
+    if len(languages) != 1:
+        raise ValueError(
+            f"the texts are in {len(languages)} languages ({', '.join(languages) or 'none'}); "
+            "term statistics compare texts of one language: select one, e.g. "
+            "texts[texts['language'] == 'fr']"
+        )
+    return check_language(languages[0])
+
+
+def _source(row: dict) -> tuple[str, int]:
+    """The file a text row comes from (its id) and where the row's text starts in its body."""
+    if isinstance(row.get("file"), str) and row["file"]:
+        source = Path(row["file"]).stem
+    elif isinstance(row.get("source_doc_id"), str):
+        source = row["source_doc_id"]
+    else:
+        source = str(row["doc_id"])
+    start = row.get("start")
+    return source, int(start) if start is not None and not pd.isna(start) else 0
+
+
+def _coded_spans(coded: pd.DataFrame, column: str) -> dict[str, list[tuple[int, int, str, bool]]]:
+    """Hand-coded sentences per file: (start, end, text, is furniture)."""
+    missing = [c for c in ("doc_id", "start", "end", "text", column) if c not in coded.columns]
+    if missing:
+        raise ValueError(f"the coded sentences have no column {', '.join(missing)}: pass a coded sheet "
+                         "such as valduchesse.coding.read_coding('coding/sentences.csv')")
+    spans: dict[str, list] = {}
+    for row in coded[["doc_id", "start", "end", "text", column]].itertuples(index=False):
+        codes = {c.strip() for c in str(row[4]).split(";")}
+        spans.setdefault(row[0], []).append((int(row[1]), int(row[2]), row[3], codes == {FURNITURE}))
+    return {source: sorted(found) for source, found in spans.items()}
+
+
+def _add_text(stream: _Stream, vocab: _Vocabulary, row_no: int, row: dict, spans: dict, remove: tuple,
+              line_no: int) -> int:
+    """Append one text's tokens to ``stream``; return the next line number."""
+    text = row["text"] if isinstance(row["text"], str) else ""
+    source, offset = _source(row)
+    coded = [(s - offset, e - offset, furniture) for s, e, written, furniture in spans.get(source, ())
+             if 0 <= s - offset and e - offset <= len(text) and text[s - offset : e - offset] == written]
+    heading_row = bool(row.get("is_heading", False)) and "heading" in remove
+    next_heading = int(row["section_no"]) if not pd.isna(row.get("section_no", np.nan)) else 1
+    in_header = offset == 0 and FURNITURE in remove
+    for start, line in _lines(text):
+        stream.lines.append((row_no, start, start + len(line)))
+        heading = HEADING.match(line)
+        is_heading = heading_row or bool(
+            "heading" in remove and heading and len(line.strip()) <= MAX_HEADING_CHARS
+            and int(heading["number"]) == next_heading)
+        if is_heading and not heading_row:
+            next_heading += 1
+        if is_heading:
+            _append(stream, vocab, row_no, line_no, split(line), STEPS.index("heading") + 1)
+        else:
+            pieces = _pieces(line, start, coded)
+            title = in_header and len(line) <= MAX_TITLE_LINE and line.rstrip()[-1:] not in ".!?…" \
+                and not any(p[1] is not None for p in pieces)
+            in_header = in_header and title
+            for piece, furniture in pieces:
+                fixed = STEPS.index(FURNITURE) + 1 if furniture or title else (0 if furniture is False else -1)
+                _append(stream, vocab, row_no, line_no, split(piece), fixed)
+        line_no += 1
+    return line_no
+
+
+def _lines(text: str):
+    """(offset, line) for every non-blank line of ``text``."""
+    for match in re.finditer(r"[^\n]+", text):
+        if match.group().strip():
+            yield match.start(), match.group()
+
+
+def _pieces(line: str, start: int, coded: list) -> list[tuple[str, bool | None]]:
+    """Cut a line at its hand-coded sentences: (piece, True/False: coded furniture or not, None: not coded)."""
+    end = start + len(line)
+    inside = [(max(s, start), min(e, end), f) for s, e, f in coded if s < end and e > start]
+    if not inside:
+        return [(line, None)]
+    pieces, cursor = [], start
+    for s, e, furniture in inside:
+        if s > cursor:
+            pieces.append((line[cursor - start : s - start], None))
+        pieces.append((line[s - start : e - start], furniture))
+        cursor = max(cursor, e)
+    if cursor < end:
+        pieces.append((line[cursor - start :], None))
+    return pieces
+
+
+def _append(stream: _Stream, vocab: _Vocabulary, row_no: int, line_no: int, found: list[str], fixed: int) -> None:
+    ids = [vocab.id(token) for token in found]
+    stream.type_id.extend(ids)
+    stream.doc.extend([row_no] * len(ids))
+    stream.line.extend([line_no] * len(ids))
+    stream.fixed.extend([fixed] * len(ids))
+
+
+# --- the rules -----------------------------------------------------------------------------
+
+
+def _steps(vocab: _Vocabulary, type_id, line, fixed, remove: tuple, listed: set) -> np.ndarray:
+    """The step of every token: the first removal step of ``remove`` that applies (0: a term, -1: punctuation)."""
+    f = {name: values[type_id] for name, values in vocab.arrays().items()}
+    step = np.zeros(len(type_id), dtype=np.int64)
+    number = STEPS.index
+    decided = fixed > 0
+    step[decided] = fixed[decided]
+    if FURNITURE in remove:
+        undecided = fixed < 0
+        furniture_line = furniture_lines(f, line) & undecided
+        step[(step == 0) & furniture_line] = number(FURNITURE) + 1
+    if "person name" in remove or "office" in remove:
+        names, offices = find_names(f, line, vocab.lowers, type_id, listed)
+        if "person name" in remove:
+            step[(step == 0) & names] = number("person name") + 1
+        if "office" in remove:
+            step[(step == 0) & offices] = number("office") + 1
+    short = np.asarray(vocab.short, dtype=bool)[type_id]
+    for name, mask in (("number", f["number"]), ("stop word", f["stop"] & f["word"]), ("short", short & f["word"])):
+        if name in remove:
+            step[(step == 0) & mask] = number(name) + 1
+    step[f["punct"]] = -1
+    return step
+
+
+def furniture_lines(f: dict[str, np.ndarray], line: np.ndarray) -> np.ndarray:
+    """Tokens on a line that is a date line or a place line (page furniture), by rule.
+
+    * a **date line** holds a month or weekday name or a date written in
+      figures (``16/10/2017``), and otherwise only numbers, punctuation,
+      particles and at most :data:`MAX_PLACE_WORDS` capitalised words:
+      ``Lundi 11 juin 2018``, ``Paris, 11 juin 2018``;
+    * a **place line** is at most :data:`MAX_PLACE_WORDS` words, all
+      capitalised, with no sentence end: ``Paris``, ``Brussel``.
+
+    Title lines at the top of a document (the header block) are found while
+    the texts are read (:func:`tokens`). Returns a boolean per token.
+    """
+    if len(line) == 0:
+        return np.zeros(0, dtype=bool)
+    lines, inverse = np.unique(line, return_inverse=True)
+    def per_line(mask):
+        return np.bincount(inverse, weights=mask.astype(float), minlength=len(lines))
+    words = per_line(f["word"])
+    dates = per_line(f["word"] & f["date"])
+    figures = per_line(f["number"])
+    capitals = per_line(f["word"] & f["cap"] & ~f["date"])
+    small = per_line(f["word"] & f["stop"] & ~f["cap"] & ~f["date"])
+    other = words - dates - capitals - small
+    ends = per_line(f["end"] & f["punct"])
+    date_line = (((dates > 0) & (other == 0) & (capitals <= MAX_PLACE_WORDS))
+                 | ((words == 0) & (figures > 0)))
+    place_line = (words > 0) & (words <= MAX_PLACE_WORDS) & (capitals == words) & (ends == 0) & (figures == 0)
+    return (date_line | place_line)[inverse]
+
+
+def find_names(f: dict[str, np.ndarray], line: np.ndarray, lowers: list[str], type_id: np.ndarray,
+               listed: set) -> tuple[np.ndarray, np.ndarray]:
+    """Person names, and the offices written next to them, by rule.
+
+    A **name** is a run of two or more capitalised words (name particles
+    such as *de*, *van*, *von* may stand inside it), not stop words, with no
+    punctuation between them, in which at least one word is unknown to the
+    language's dictionary (simplemma) or is written in capitals
+    (``Charles MICHEL``, ``Jean Castex``, ``Alexander De Croo``). A single
+    capitalised word after an honorific (``M.``, ``Mme``, ``Herr``) is a
+    name too. A name found this way anywhere in the texts is then removed
+    wherever the same words stand as a run of capitalised words
+    (``Charles Michel`` once ``Charles MICHEL`` is found), and so are the
+    names of ``listed`` (a per-corpus list).
+
+    An **office** is the office written before a name, from an office word
+    (``language_rules.yml``: ``ministre``, ``minister``, ``Premierminister``)
+    to the name, at most :data:`MAX_OFFICE_WORDS` words without a sentence
+    end between them (``Premiers ministres du Royaume de Belgique … ,
+    Alexander De Croo``); a chunk of at most :data:`MAX_LIST_WORDS` words,
+    all capitalised or stop words, between two names of a list (``…,
+    de la Défense, Ludivine Dedonder``); and an office word with its
+    complement right after a name (``Charles MICHEL, Premier ministre du
+    Royaume de Belgique,``).
+
+    Returns two boolean arrays over the tokens: name, office.
+    """
+    n = len(type_id)
+    names = np.zeros(n, dtype=bool)
+    if n == 0:
+        return names, names.copy()
+    same_line_prev = np.r_[False, line[1:] == line[:-1]]
+    prev_opener = np.r_[True, f["opener"][:-1]] | ~same_line_prev
+    capital = f["word"] & f["cap"] & ~f["stop"] & ~f["particle"] & ~f["date"] & ~f["office"]
+    inner = f["word"] & f["particle"]
+    runs = _runs(capital, inner, line)
+    lower = np.asarray(lowers, dtype=object)
+    evidence = (f["unknown"] & ~prev_opener) | f["allcaps"]
+    found = set()
+    for s, e in runs:
+        members = [i for i in range(s, e) if capital[i]]
+        if len(members) > 2 and _after_office(f, line, s):
+            s = members[-2]  # "ministers van Binnenlandse Zaken Gérard Collomb": the office ends the run
+        after_article = s > 0 and line[s - 1] == line[s] and f["article"][s - 1]
+        if len(members) >= 2 and evidence[s:e].any() and not f["allcaps"][s:e].all() and not after_article:
+            found.add(tuple(lower[type_id[s:e]]))
+    found |= listed
+    longest = max((len(r) for r in found), default=0)
+    for s, e in runs:
+        key = tuple(lower[type_id[s:e]])
+        for i in range(s, e):
+            for length in range(min(longest, e - i), 1, -1):
+                if key[i - s : i - s + length] in found:
+                    names[i : i + length] = True
+                    break
+    honorific_next = np.r_[False, f["honorific"][:-1]] | np.r_[False, False, f["honorific"][:-2] & f["end"][1:-1]]
+    names |= capital & honorific_next & same_line_prev & ~f["particle"]
+    offices = _offices(f, line, names)
+    return names, offices & ~names
+
+
+def _after_office(f: dict[str, np.ndarray], line: np.ndarray, start: int) -> bool:
+    """Whether an office word (and stop words after it) stands right before the run at ``start``."""
+    i = start - 1
+    while i >= 0 and line[i] == line[start] and f["word"][i] and f["stop"][i] and not f["office"][i]:
+        i -= 1
+    return i >= 0 and line[i] == line[start] and bool(f["office"][i])
+
+
+def _runs(capital: np.ndarray, inner: np.ndarray, line: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of every maximal run of capitalised words, particles allowed inside, on one line."""
+    runs, start, n = [], None, len(capital)
+    candidates = np.flatnonzero(capital | inner)
+    last = -2
+    for i in candidates:
+        if start is not None and (i != last + 1 or line[i] != line[last]):
+            runs.append(_trim(start, last + 1, capital))
+            start = None
+        if start is None:
+            if not capital[i]:
+                last = i
+                continue
+            start = i
+        last = i
+    if start is not None:
+        runs.append(_trim(start, min(last + 1, n), capital))
+    return [(s, e) for s, e in runs if e - s >= 1]
+
+
+def _trim(start: int, end: int, capital: np.ndarray) -> tuple[int, int]:
+    """Drop particles at the end of a run: a name ends with a capitalised word."""
+    while end > start and not capital[end - 1]:
+        end -= 1
+    return start, end
+
+
+def _offices(f: dict[str, np.ndarray], line: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """The offices written next to the names (see :func:`find_names`)."""
+    n = len(names)
+    offices = np.zeros(n, dtype=bool)
+    starts = np.flatnonzero(names & ~np.r_[False, names[:-1]])
+    ends = np.flatnonzero(names & ~np.r_[names[1:], False]) + 1
+    for start, end in zip(starts, ends):
+        _office_before(f, line, names, offices, start)
+        _office_after(f, line, names, offices, end)
+    return offices
+
+
+def _office_before(f, line, names, offices, start) -> None:
+    """Mark the office written before the name that starts at ``start``."""
+    words, i, office_at = [], start - 1, None
+    while i >= 0 and line[i] == line[start] and len(words) < MAX_OFFICE_WORDS:
+        if names[i] or (f["end"][i] and f["punct"][i]):
+            break
+        if f["word"][i]:
+            words.append(i)
+            if f["office"][i] and office_at is None:
+                office_at = i
+        i -= 1
+    if office_at is not None:
+        first = office_at
+        while first - 1 >= 0 and line[first - 1] == line[start] and f["prefix"][first - 1]:
+            first -= 1
+        for j in range(first, start):
+            offices[j] = offices[j] or bool(f["word"][j])
+        return
+    stopped_at_name = i >= 0 and names[i] and line[i] == line[start]
+    listed = [j for j in words if f["cap"][j] or f["stop"][j]]
+    capitalised = any(f["cap"][j] for j in words)
+    if stopped_at_name and capitalised and 0 < len(words) <= MAX_LIST_WORDS and len(listed) == len(words):
+        offices[words] = True
+
+
+def _office_after(f, line, names, offices, end) -> None:
+    """Mark an office written right after the name that ends at ``end`` (``…, Premier ministre du …,``)."""
+    i, n = end, len(names)
+    while i < n and line[i] == line[end - 1] and f["punct"][i] and not f["end"][i]:
+        i += 1
+    j = i
+    while j < n and line[j] == line[end - 1] and f["prefix"][j]:
+        j += 1
+    if not (j < n and line[j] == line[end - 1] and f["office"][j]):
+        return
+    k, count = i, 0
+    while k < n and line[k] == line[end - 1] and not f["punct"][k] and not names[k] and count < MAX_OFFICE_WORDS:
+        offices[k] = True
+        count += 1
+        k += 1
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def listed_names(found: Tokens, names) -> np.ndarray:
+    """Which tokens of ``found`` belong to a name of ``names`` (matched as runs of words, ignoring case)."""
+    runs = name_words(names)
+    lower = np.asarray([t.lower() for t in found.types], dtype=object)
+    hit = np.zeros(len(found.type_id), dtype=bool)
+    words = np.flatnonzero(found.step >= 0)  # punctuation breaks no run here: names hold none
+    sequence = lower[found.type_id[words]]
+    docs = found.doc[words]
+    for run in runs:
+        n = len(run)
+        for i in range(len(sequence) - n + 1):
+            if sequence[i] == run[0] and tuple(sequence[i : i + n]) == run and docs[i] == docs[i + n - 1]:
+                hit[words[i : i + n]] = True
+    return hit
+
+
+def names_agreement(texts: pd.DataFrame, names) -> dict:
+    """How well the names rule finds the people of a names list (e.g. ``person_names.yml``), on ``texts``.
+
+    The rule alone is applied (no furniture step, no names list), so that
+    every name it finds or misses is counted. Returns ``listed`` (tokens of
+    the listed names in the texts), ``removed`` (tokens the rule takes for
+    names), ``both``, ``precision`` (both / removed), ``recall`` (both /
+    listed), ``missed`` (listed words the rule does not take, with the step
+    that removed them otherwise) and ``extra`` (words it takes for names
+    that are not listed).
+    """
+    found = tokens(texts, remove=("person name", "office"))
+    listed = listed_names(found, names)
+    removed = found.step == STEPS.index("person name") + 1
+    both = int((listed & removed).sum())
+    shown = found.step >= 0
+    table = found.table().assign(listed=listed[shown], name=removed[shown])
+    return {
+        "listed": int(listed.sum()), "removed": int(removed.sum()), "both": both,
+        "precision": both / removed.sum() if removed.any() else float("nan"),
+        "recall": both / listed.sum() if listed.any() else float("nan"),
+        "missed": table[table["listed"] & ~table["name"]][["doc_id", "token", "removed"]].reset_index(drop=True),
+        "extra": table[~table["listed"] & table["name"]][["doc_id", "token"]].reset_index(drop=True),
+    }
