@@ -135,13 +135,17 @@ def term_matrix(
 def top_terms(matrix: TermMatrix, n: int = 10) -> pd.DataFrame:
     """The ``n`` highest TF-IDF terms of each text, with their raw counts beside the score.
 
-    Ties are broken by term, so the order is the same on every run.
+    ``texts`` says in how many of the matrix's texts the term occurs: with
+    few texts, the idf can only take a few values (with 3 texts, from 1 to
+    1.7), so a term used in every text can still rank high on its count
+    alone. Ties are broken by term, so the order is the same on every run.
     """
     tfidf, counts = matrix.frame("tfidf"), matrix.frame("counts")
+    found_in = (counts > 0).sum(axis=0).to_numpy()
     rows = []
     for doc_id in matrix.doc_ids:
         scores = pd.DataFrame({"term": matrix.terms, "tfidf": tfidf.loc[doc_id].to_numpy(),
-                               "count": counts.loc[doc_id].to_numpy()})
+                               "count": counts.loc[doc_id].to_numpy(), "texts": found_in})
         best = scores[scores["count"] > 0].sort_values(["tfidf", "term"], ascending=[False, True]).head(n)
         best.insert(0, "rank", range(1, len(best) + 1))
         best.insert(0, "doc_id", doc_id)
@@ -151,10 +155,16 @@ def top_terms(matrix: TermMatrix, n: int = 10) -> pd.DataFrame:
     return table
 
 
-def top_terms_table(top: pd.DataFrame) -> pd.DataFrame:
-    """:func:`top_terms` as a table to read: one column per text, one row per rank, cells ``term (count)``."""
-    cells = top["term"] + " (" + top["count"].astype(str) + ")"
-    return top.assign(cell=cells).pivot(index="rank", columns="doc_id", values="cell")
+def top_terms_table(top: pd.DataFrame, texts: bool = False) -> pd.DataFrame:
+    """:func:`top_terms` as a table to read: one column per text, one row per rank, cells ``term (count)``.
+
+    With ``texts=True``, cells are ``term (count; k/N)``: the term occurs in
+    k of the N texts compared.
+    """
+    cells = top["term"] + " (" + top["count"].astype(str)
+    if texts:
+        cells = cells + "; " + top["texts"].astype(str) + "/" + str(top["doc_id"].nunique())
+    return top.assign(cell=cells + ")").pivot(index="rank", columns="doc_id", values="cell")
 
 
 def keyness(

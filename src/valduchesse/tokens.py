@@ -19,8 +19,9 @@ and lemmatised (:mod:`valduchesse.preprocess`), and each token gets the
 ``office``
     the office written next to a name (``ministre des Affaires étrangères``,
     ``Premierminister``, ``de la Défense`` in a list of ministers).
-``number``
-    a token holding a digit (``2016``, ``1er``).
+``number or date``
+    a token holding a digit (``2016``, ``1er``), or a month or weekday name
+    next to one (``13 novembre 2015``): dates are not terms.
 ``stop word``
     a word or lemma on the language's stop list.
 ``short``
@@ -57,7 +58,7 @@ import yaml
 from .preprocess import check_language, is_number, is_stop_word, is_word, lemma, normalise, split
 from .segment import HEADING, MAX_HEADING_CHARS
 
-STEPS = ("heading", "furniture", "person name", "office", "number", "stop word", "short")
+STEPS = ("heading", "furniture", "person name", "office", "number or date", "stop word", "short")
 """Every removal step, in the order they are tried: a token is removed by the first that applies."""
 DEFAULT_STEPS = STEPS[1:]
 """The steps applied unless asked otherwise: all but ``heading`` (numbered lines are kept in openings,
@@ -183,7 +184,7 @@ class Tokens:
         furniture, names, offices) are left out.
         """
         terms = np.asarray(self.type_terms, dtype=object)
-        word = np.isin(self.step, [0] + [STEPS.index(s) + 1 for s in WORD_STEPS if s != "number"])
+        word = np.isin(self.step, [0] + [STEPS.index(s) + 1 for s in WORD_STEPS if s != "number or date"])
         return [terms[self.type_id[s][word[s]]].tolist() for s in self._doc_slices()]
 
     def table(self) -> pd.DataFrame:
@@ -250,7 +251,7 @@ class _Vocabulary:
     """
 
     FEATURES = ("word", "number", "cap", "allcaps", "unknown", "stop", "particle", "office", "prefix",
-                "honorific", "date", "article", "opener", "end", "punct")
+                "honorific", "date", "article", "conjunction", "opener", "end", "punct")
 
     def __init__(self, language: str, lemmatize: bool, min_chars: int):
         self.language, self.lemmatize, self.min_chars = language, lemmatize, min_chars
@@ -290,6 +291,7 @@ class _Vocabulary:
         f["honorific"].append(lower in r["honorifics"])
         f["date"].append(lower in r["months"] or lower in r["weekdays"])
         f["article"].append(lower in r["articles"] and not title)
+        f["conjunction"].append(lower in r["conjunctions"] and not title)
         f["opener"].append(token in OPENERS)
         f["end"].append(token in SENTENCE_END)
         self.short.append(len(term) < self.min_chars)
@@ -511,11 +513,23 @@ def _steps(vocab: _Vocabulary, type_id, line, fixed, remove: tuple, listed: set)
         if "office" in remove:
             step[(step == 0) & offices] = number("office") + 1
     short = np.asarray(vocab.short, dtype=bool)[type_id]
-    for name, mask in (("number", f["number"]), ("stop word", f["stop"] & f["word"]), ("short", short & f["word"])):
+    dates = f["date"] & (_next_to(f["number"], line, -1) | _next_to(f["number"], line, 1))
+    for name, mask in (("number or date", f["number"] | dates), ("stop word", f["stop"] & f["word"]),
+                       ("short", short & f["word"])):
         if name in remove:
             step[(step == 0) & mask] = number(name) + 1
     step[f["punct"]] = -1
     return step
+
+
+def _next_to(mask: np.ndarray, line: np.ndarray, shift: int) -> np.ndarray:
+    """Whether the token ``shift`` places away (-1: before, 1: after), on the same line, is in ``mask``."""
+    out = np.zeros(len(mask), dtype=bool)
+    if shift < 0:
+        out[1:] = mask[:-1] & (line[1:] == line[:-1])
+    else:
+        out[:-1] = mask[1:] & (line[:-1] == line[1:])
+    return out
 
 
 def furniture_lines(f: dict[str, np.ndarray], line: np.ndarray) -> np.ndarray:
@@ -587,15 +601,19 @@ def find_names(f: dict[str, np.ndarray], line: np.ndarray, lowers: list[str], ty
     runs = _runs(capital, inner, line)
     lower = np.asarray(lowers, dtype=object)
     evidence = (f["unknown"] & ~prev_opener) | f["allcaps"]
-    found = set()
+    candidates = []
     for s, e in runs:
         members = [i for i in range(s, e) if capital[i]]
         if len(members) > 2 and _after_office(f, line, s):
             s = members[-2]  # "ministers van Binnenlandse Zaken Gérard Collomb": the office ends the run
+            members = members[-2:]
         after_article = s > 0 and line[s - 1] == line[s] and f["article"][s - 1]
-        if len(members) >= 2 and evidence[s:e].any() and not f["allcaps"][s:e].all() and not after_article:
-            found.add(tuple(lower[type_id[s:e]]))
-    found |= listed
+        if len(members) >= 2 and not f["allcaps"][s:e].all() and not after_article:
+            candidates.append((s, e))
+    key = {run: tuple(lower[type_id[run[0]:run[1]]]) for run in candidates}
+    named = {run for run in candidates if evidence[run[0]:run[1]].any() or _office_right_before(f, line, run[0])}
+    named |= _coordinated(candidates, named, f, line)
+    found = {key[run] for run in named} | listed
     longest = max((len(r) for r in found), default=0)
     for s, e in runs:
         key = tuple(lower[type_id[s:e]])
@@ -616,6 +634,31 @@ def _after_office(f: dict[str, np.ndarray], line: np.ndarray, start: int) -> boo
     while i >= 0 and line[i] == line[start] and f["word"][i] and f["stop"][i] and not f["office"][i]:
         i -= 1
     return i >= 0 and line[i] == line[start] and bool(f["office"][i])
+
+
+def _office_right_before(f: dict[str, np.ndarray], line: np.ndarray, start: int) -> bool:
+    """Whether an office word stands right before ``start`` (a comma may stand between)."""
+    i = start - 1
+    if i >= 0 and line[i] == line[start] and f["punct"][i] and not f["end"][i]:
+        i -= 1
+    return i >= 0 and line[i] == line[start] and bool(f["office"][i])
+
+
+def _coordinated(candidates: list, named: set, f: dict[str, np.ndarray], line: np.ndarray) -> set:
+    """Candidate runs joined by a conjunction to a named run, repeatedly ("X Y et Z W et …")."""
+    by_start = {s: (s, e) for s, e in candidates}
+    by_end = {e: (s, e) for s, e in candidates}
+    found, changed = set(named), True
+    while changed:
+        changed = False
+        for s, e in list(found):
+            for other in (by_start.get(e + 1), by_end.get(s - 1)):
+                joint = e if other is not None and other[0] == e + 1 else s - 1
+                if other is not None and other not in found and f["conjunction"][joint] \
+                        and line[joint] == line[s]:
+                    found.add(other)
+                    changed = True
+    return found - named
 
 
 def _runs(capital: np.ndarray, inner: np.ndarray, line: np.ndarray) -> list[tuple[int, int]]:
@@ -742,3 +785,52 @@ def names_agreement(texts: pd.DataFrame, names) -> dict:
         "missed": table[table["listed"] & ~table["name"]][["doc_id", "token", "removed"]].reset_index(drop=True),
         "extra": table[~table["listed"] & table["name"]][["doc_id", "token"]].reset_index(drop=True),
     }
+
+
+def furniture_agreement(documents: pd.DataFrame, coded: pd.DataFrame, column: str = "final") -> tuple[dict, pd.DataFrame]:
+    """How far the furniture rule agrees with the hand codes, sentence by sentence.
+
+    The rule alone (no hand codes) is applied to the whole ``documents``
+    (the header block needs a document's first lines); a coded sentence is
+    furniture by rule if the line it stands on is. ``coded`` is a coded
+    sheet with ``unit_id``, ``doc_id``, ``language``, ``start``, ``end``,
+    ``text`` and ``column`` (e.g. :func:`valduchesse.coding.current_codes`
+    of ``coding/sentences.csv``).
+
+    Returns
+    -------
+    summary : dict
+        ``sentences``, ``agree``, ``agreement`` (share), ``kappa`` (Cohen),
+        ``both`` (furniture by hand and rule), ``hand_only``, ``rule_only``.
+    table : DataFrame
+        One row per coded sentence: ``unit_id``, ``hand`` and ``rule``
+        (furniture or not), ``text``.
+    """
+    rows = []
+    for language, docs in documents.groupby("language", sort=True):
+        found = tokens(docs, remove=(FURNITURE,))
+        lines = found.lines.assign(doc_id=np.asarray(found.doc_ids, dtype=object)[found.lines["doc"]])
+        flagged = np.bincount(found.line, weights=found.step == STEPS.index(FURNITURE) + 1, minlength=len(lines))
+        lines["rule"] = flagged > 0
+        for unit in coded[coded["language"] == language].itertuples(index=False):
+            on = lines[(lines["doc_id"] == unit.doc_id) & (lines["start"] <= unit.start) & (lines["end"] >= unit.end)]
+            if on.empty:
+                continue
+            rows.append({"unit_id": unit.unit_id, "hand": getattr(unit, column) == FURNITURE,
+                         "rule": bool(on["rule"].iloc[0]), "text": unit.text})
+    table = pd.DataFrame(rows, columns=["unit_id", "hand", "rule", "text"])
+    hand, rule = table["hand"].to_numpy(bool), table["rule"].to_numpy(bool)
+    summary = {"sentences": len(table), "agree": int((hand == rule).sum()),
+               "agreement": float((hand == rule).mean()) if len(table) else float("nan"),
+               "kappa": _kappa(hand, rule), "both": int((hand & rule).sum()),
+               "hand_only": int((hand & ~rule).sum()), "rule_only": int((~hand & rule).sum())}
+    return summary, table
+
+
+def _kappa(a: np.ndarray, b: np.ndarray) -> float:
+    """Cohen's kappa of two yes/no codings."""
+    if len(a) == 0:
+        return float("nan")
+    observed = (a == b).mean()
+    expected = a.mean() * b.mean() + (1 - a.mean()) * (1 - b.mean())
+    return float((observed - expected) / (1 - expected)) if expected < 1 else float("nan")
