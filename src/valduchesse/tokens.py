@@ -11,8 +11,10 @@ and lemmatised (:mod:`valduchesse.preprocess`), and each token gets the
 ``furniture``
     page furniture: titles, date lines, place lines, attendee lists. Where a
     sentence has been hand-coded (``coding/sentences.csv``, passed as
-    ``coded``), its code decides (``furniture`` or not); elsewhere the rule
-    :func:`furniture_lines` decides, line by line.
+    ``coded``), its code decides (``furniture`` or not); elsewhere the rules
+    decide: the header block of title lines at the top of a document
+    (:func:`tokens`), date and place lines (:func:`furniture_lines`) and
+    sentences that only list who met (:func:`attendee_sentences`).
 ``person name``
     a person's name, by the rule of :func:`find_names` (plus, if given, the
     names of a per-corpus list).
@@ -83,6 +85,11 @@ MAX_OFFICE_WORDS = 12
 """An office written before a name is at most this many words long (from the office word to the name)."""
 MAX_LIST_WORDS = 5
 """Between two names, a chunk of at most this many words, all capitalised or stop words, is an office (``de la Défense``)."""
+ATTENDEE_MIN_NAMES = 4
+"""A sentence naming at least this many people … """
+ATTENDEE_MAX_WORDS = 8
+"""… and holding at most this many other words (not stop words, offices, numbers or dates) is an attendee list."""
+FULL_STOPS = frozenset(".!?…")
 ROMAN = re.compile(r"^[IVXLC]+$")
 
 
@@ -251,7 +258,7 @@ class _Vocabulary:
     """
 
     FEATURES = ("word", "number", "cap", "allcaps", "unknown", "stop", "particle", "office", "prefix",
-                "honorific", "date", "article", "conjunction", "opener", "end", "punct")
+                "honorific", "date", "article", "conjunction", "opener", "end", "full_stop", "punct")
 
     def __init__(self, language: str, lemmatize: bool, min_chars: int):
         self.language, self.lemmatize, self.min_chars = language, lemmatize, min_chars
@@ -294,6 +301,7 @@ class _Vocabulary:
         f["conjunction"].append(lower in r["conjunctions"] and not title)
         f["opener"].append(token in OPENERS)
         f["end"].append(token in SENTENCE_END)
+        f["full_stop"].append(token in FULL_STOPS)
         self.short.append(len(term) < self.min_chars)
         self.types.append(token)
         self.terms.append(term)
@@ -324,7 +332,9 @@ class _Stream:
     type_id: list[int] = field(default_factory=list)
     line: list[int] = field(default_factory=list)
     fixed: list[int] = field(default_factory=list)  # -1: no decision yet; else a step number (0: keep)
+    piece: list[int] = field(default_factory=list)
     lines: list[tuple[int, int, int]] = field(default_factory=list)  # (text row, start, end)
+    pieces: list[tuple[int, int, int]] = field(default_factory=list)  # (text row, start, end)
 
 
 def tokens(
@@ -373,8 +383,14 @@ def tokens(
     if unknown:
         raise ValueError(f"unknown removal step(s) {', '.join(map(repr, unknown))}; the steps are {', '.join(STEPS)}")
     remove = tuple(s for s in STEPS if s in remove)
-    vocab = _Vocabulary(language, lemmatize, min_chars)
     spans = _coded_spans(coded, coded_column) if coded is not None and FURNITURE in remove else {}
+    return _build(texts, language, lemmatize, remove, min_chars, spans, names)[0]
+
+
+def _build(texts: pd.DataFrame, language: str, lemmatize: bool, remove: tuple, min_chars: int, spans: dict,
+           names) -> tuple[Tokens, np.ndarray, pd.DataFrame]:
+    """Build the tokens; also return each token's piece and the pieces (doc, start, end) the lines were cut into."""
+    vocab = _Vocabulary(language, lemmatize, min_chars)
     stream = _Stream()
     line_no = 0
     for row_no, row in enumerate(texts.to_dict("records")):
@@ -385,8 +401,10 @@ def tokens(
     fixed = np.asarray(stream.fixed, dtype=np.int64)
     step = _steps(vocab, type_id, line, fixed, remove, name_words(names or ()))
     lines = pd.DataFrame(stream.lines, columns=["doc", "start", "end"], dtype=np.int64)
-    return Tokens(language, texts.drop(columns="text").reset_index(drop=True), doc, type_id, step,
-                  vocab.types, vocab.terms, remove, lemmatize, line, lines)
+    found = Tokens(language, texts.drop(columns="text").reset_index(drop=True), doc, type_id, step,
+                   vocab.types, vocab.terms, remove, lemmatize, line, lines)
+    pieces = pd.DataFrame(stream.pieces, columns=["doc", "start", "end"], dtype=np.int64)
+    return found, np.asarray(stream.piece, dtype=np.int64), pieces
 
 
 def _single_language(texts: pd.DataFrame) -> str:
@@ -447,14 +465,16 @@ def _add_text(stream: _Stream, vocab: _Vocabulary, row_no: int, row: dict, spans
         if is_heading and not heading_row:
             next_heading += 1
         if is_heading:
+            stream.pieces.append((row_no, start, start + len(line)))
             _append(stream, vocab, row_no, line_no, split(line), STEPS.index("heading") + 1)
         else:
             pieces = _pieces(line, start, coded)
             title = in_header and len(line) <= MAX_TITLE_LINE and line.rstrip()[-1:] not in ".!?…" \
                 and not any(p[1] is not None for p in pieces)
             in_header = in_header and title
-            for piece, furniture in pieces:
+            for piece, furniture, piece_start in pieces:
                 fixed = STEPS.index(FURNITURE) + 1 if furniture or title else (0 if furniture is False else -1)
+                stream.pieces.append((row_no, piece_start, piece_start + len(piece)))
                 _append(stream, vocab, row_no, line_no, split(piece), fixed)
         line_no += 1
     return line_no
@@ -467,25 +487,31 @@ def _lines(text: str):
             yield match.start(), match.group()
 
 
-def _pieces(line: str, start: int, coded: list) -> list[tuple[str, bool | None]]:
-    """Cut a line at its hand-coded sentences: (piece, True/False: coded furniture or not, None: not coded)."""
+def _pieces(line: str, start: int, coded: list) -> list[tuple[str, bool | None, int]]:
+    """Cut a line at its coded sentences: (piece, furniture, offset of the piece).
+
+    ``furniture`` is True or False for a hand-coded sentence, None for text
+    no code covers (and for a sentence given only to cut the line at, as
+    :func:`furniture_agreement` does).
+    """
     end = start + len(line)
     inside = [(max(s, start), min(e, end), f) for s, e, f in coded if s < end and e > start]
     if not inside:
-        return [(line, None)]
+        return [(line, None, start)]
     pieces, cursor = [], start
     for s, e, furniture in inside:
         if s > cursor:
-            pieces.append((line[cursor - start : s - start], None))
-        pieces.append((line[s - start : e - start], furniture))
+            pieces.append((line[cursor - start : s - start], None, cursor))
+        pieces.append((line[s - start : e - start], furniture, s))
         cursor = max(cursor, e)
     if cursor < end:
-        pieces.append((line[cursor - start :], None))
+        pieces.append((line[cursor - start :], None, cursor))
     return pieces
 
 
 def _append(stream: _Stream, vocab: _Vocabulary, row_no: int, line_no: int, found: list[str], fixed: int) -> None:
     ids = [vocab.id(token) for token in found]
+    stream.piece.extend([len(stream.pieces) - 1] * len(ids))
     stream.type_id.extend(ids)
     stream.doc.extend([row_no] * len(ids))
     stream.line.extend([line_no] * len(ids))
@@ -498,37 +524,82 @@ def _append(stream: _Stream, vocab: _Vocabulary, row_no: int, line_no: int, foun
 def _steps(vocab: _Vocabulary, type_id, line, fixed, remove: tuple, listed: set) -> np.ndarray:
     """The step of every token: the first removal step of ``remove`` that applies (0: a term, -1: punctuation)."""
     f = {name: values[type_id] for name, values in vocab.arrays().items()}
-    step = np.zeros(len(type_id), dtype=np.int64)
-    number = STEPS.index
-    decided = fixed > 0
-    step[decided] = fixed[decided]
-    if FURNITURE in remove:
-        undecided = fixed < 0
-        furniture_line = furniture_lines(f, line) & undecided
-        step[(step == 0) & furniture_line] = number(FURNITURE) + 1
-    if "person name" in remove or "office" in remove:
+    none = np.zeros(len(type_id), dtype=bool)
+    names, offices = none, none
+    if {"person name", "office", FURNITURE} & set(remove):
         names, offices = find_names(f, line, vocab.lowers, type_id, listed)
-        if "person name" in remove:
-            step[(step == 0) & names] = number("person name") + 1
-        if "office" in remove:
-            step[(step == 0) & offices] = number("office") + 1
-    short = np.asarray(vocab.short, dtype=bool)[type_id]
-    dates = f["date"] & (_next_to(f["number"], line, -1) | _next_to(f["number"], line, 1))
-    for name, mask in (("number or date", f["number"] | dates), ("stop word", f["stop"] & f["word"]),
-                       ("short", short & f["word"])):
-        if name in remove:
-            step[(step == 0) & mask] = number(name) + 1
+    dates = date_words(f, line)
+    masks = {
+        "heading": none,  # decided while reading (fixed)
+        FURNITURE: (fixed < 0) & (furniture_lines(f, line) | attendee_sentences(f, line, names, offices, dates)),
+        "person name": names,
+        "office": offices,
+        "number or date": f["number"] | dates,
+        "stop word": f["stop"] & f["word"],
+        "short": np.asarray(vocab.short, dtype=bool)[type_id] & f["word"],
+    }
+    step = np.where(fixed > 0, fixed, 0)
+    for name in remove:
+        step[(step == 0) & masks[name]] = STEPS.index(name) + 1
     step[f["punct"]] = -1
     return step
 
 
+def date_words(f: dict[str, np.ndarray], line: np.ndarray, reach: int = 3) -> np.ndarray:
+    """Month and weekday names that are part of a date: within ``reach`` tokens of a number or of such a name.
+
+    ``le 13 novembre 2015``, ``Lundi 11 juin``, ``en janvier et en novembre 2015``:
+    like the numbers, they are not terms. A month name far from any number
+    (``la marche de mars``) stays a word.
+    """
+    dates = np.zeros(len(line), dtype=bool)
+    anchors = f["number"].copy()
+    for _ in range(len(line)):
+        near = np.any([_next_to(anchors, line, k) for k in range(-reach, reach + 1) if k], axis=0)
+        found = f["date"] & near
+        if (found == dates).all():
+            break
+        dates = found
+        anchors = f["number"] | dates
+    return dates
+
+
+def attendee_sentences(f: dict[str, np.ndarray], line: np.ndarray, names: np.ndarray, offices: np.ndarray,
+                       dates: np.ndarray) -> np.ndarray:
+    """Tokens of sentences that list who met and say little else (page furniture), by rule.
+
+    A sentence (within a line, cut after ``.``, ``!`` or ``?`` but not
+    after an honorific such as ``M.``) is an attendee list if it names at
+    least :data:`ATTENDEE_MIN_NAMES` people and, besides names, offices,
+    stop words, numbers and dates, has at most :data:`ATTENDEE_MAX_WORDS`
+    words ("Auf Einladung Belgiens trafen sich heute in Brüssel der
+    französische Premierminister Manuel Valls und sein belgischer Kollege
+    Charles Michel in Begleitung ihrer Innenminister, …").
+    """
+    if len(line) == 0:
+        return np.zeros(0, dtype=bool)
+    after_honorific = np.r_[False, f["honorific"][:-1]]
+    cut = f["full_stop"] & ~after_honorific
+    starts = np.r_[True, cut[:-1] | (line[1:] != line[:-1])]
+    sentence = np.cumsum(starts) - 1
+    first_of_name = names & ~np.r_[False, names[:-1]]
+    content = f["word"] & ~f["stop"] & ~names & ~offices & ~dates
+    people = np.bincount(sentence, weights=first_of_name)
+    words = np.bincount(sentence, weights=content)
+    listing = (people >= ATTENDEE_MIN_NAMES) & (words <= ATTENDEE_MAX_WORDS)
+    return listing[sentence]
+
+
 def _next_to(mask: np.ndarray, line: np.ndarray, shift: int) -> np.ndarray:
-    """Whether the token ``shift`` places away (-1: before, 1: after), on the same line, is in ``mask``."""
+    """Whether the token ``shift`` places away (-2: two before, 1: the next), on the same line, is in ``mask``."""
     out = np.zeros(len(mask), dtype=bool)
+    k = abs(shift)
+    if k >= len(mask):
+        return out
     if shift < 0:
-        out[1:] = mask[:-1] & (line[1:] == line[:-1])
+        out[k:] = mask[:-k] & (line[k:] == line[:-k])
     else:
-        out[:-1] = mask[1:] & (line[:-1] == line[1:])
+        out[:-k] = mask[k:] & (line[:-k] == line[k:])
     return out
 
 
@@ -613,7 +684,7 @@ def find_names(f: dict[str, np.ndarray], line: np.ndarray, lowers: list[str], ty
     key = {run: tuple(lower[type_id[run[0]:run[1]]]) for run in candidates}
     named = {run for run in candidates if evidence[run[0]:run[1]].any() or _office_right_before(f, line, run[0])}
     named |= _coordinated(candidates, named, f, line)
-    found = {key[run] for run in named} | listed
+    found = {key[run] for run in named}
     longest = max((len(r) for r in found), default=0)
     for s, e in runs:
         key = tuple(lower[type_id[s:e]])
@@ -622,6 +693,7 @@ def find_names(f: dict[str, np.ndarray], line: np.ndarray, lowers: list[str], ty
                 if key[i - s : i - s + length] in found:
                     names[i : i + length] = True
                     break
+    names |= _listed(listed, f, line, lower[type_id])
     honorific_next = np.r_[False, f["honorific"][:-1]] | np.r_[False, False, f["honorific"][:-2] & f["end"][1:-1]]
     names |= capital & honorific_next & same_line_prev & ~f["particle"]
     offices = _offices(f, line, names)
@@ -634,6 +706,19 @@ def _after_office(f: dict[str, np.ndarray], line: np.ndarray, start: int) -> boo
     while i >= 0 and line[i] == line[start] and f["word"][i] and f["stop"][i] and not f["office"][i]:
         i -= 1
     return i >= 0 and line[i] == line[start] and bool(f["office"][i])
+
+
+def _listed(listed: set, f: dict[str, np.ndarray], line: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """The tokens of the names of a names list, matched as runs of words (punctuation and case ignored)."""
+    found = np.zeros(len(lower), dtype=bool)
+    words = np.flatnonzero(f["word"])
+    sequence, lines = lower[words], line[words]
+    for run in listed:
+        n = len(run)
+        for i in np.flatnonzero(sequence[: len(sequence) - n + 1] == run[0]):
+            if tuple(sequence[i : i + n]) == run and lines[i] == lines[i + n - 1]:
+                found[words[i : i + n]] = True
+    return found
 
 
 def _office_right_before(f: dict[str, np.ndarray], line: np.ndarray, start: int) -> bool:
@@ -791,8 +876,9 @@ def furniture_agreement(documents: pd.DataFrame, coded: pd.DataFrame, column: st
     """How far the furniture rule agrees with the hand codes, sentence by sentence.
 
     The rule alone (no hand codes) is applied to the whole ``documents``
-    (the header block needs a document's first lines); a coded sentence is
-    furniture by rule if the line it stands on is. ``coded`` is a coded
+    (the header block needs a document's first lines), the lines cut at the
+    coded sentences; a coded sentence is furniture by rule if any of its
+    tokens is. ``coded`` is a coded
     sheet with ``unit_id``, ``doc_id``, ``language``, ``start``, ``end``,
     ``text`` and ``column`` (e.g. :func:`valduchesse.coding.current_codes`
     of ``coding/sentences.csv``).
@@ -808,16 +894,18 @@ def furniture_agreement(documents: pd.DataFrame, coded: pd.DataFrame, column: st
     """
     rows = []
     for language, docs in documents.groupby("language", sort=True):
-        found = tokens(docs, remove=(FURNITURE,))
-        lines = found.lines.assign(doc_id=np.asarray(found.doc_ids, dtype=object)[found.lines["doc"]])
-        flagged = np.bincount(found.line, weights=found.step == STEPS.index(FURNITURE) + 1, minlength=len(lines))
-        lines["rule"] = flagged > 0
-        for unit in coded[coded["language"] == language].itertuples(index=False):
-            on = lines[(lines["doc_id"] == unit.doc_id) & (lines["start"] <= unit.start) & (lines["end"] >= unit.end)]
-            if on.empty:
-                continue
-            rows.append({"unit_id": unit.unit_id, "hand": getattr(unit, column) == FURNITURE,
-                         "rule": bool(on["rule"].iloc[0]), "text": unit.text})
+        units = coded[coded["language"] == language]
+        cut_only = {source: [(s, e, text, None) for s, e, text, _ in spans]
+                    for source, spans in _coded_spans(units, column).items()}
+        found, piece, pieces = _build(docs, language, True, (FURNITURE,), 2, cut_only, None)
+        flagged = np.bincount(piece, weights=found.step == STEPS.index(FURNITURE) + 1, minlength=len(pieces))
+        pieces = pieces.assign(doc_id=np.asarray(found.doc_ids, dtype=object)[pieces["doc"]], rule=flagged > 0)
+        verdict = pieces.set_index(["doc_id", "start", "end"])["rule"]
+        for unit in units.itertuples(index=False):
+            key = (unit.doc_id, int(unit.start), int(unit.end))
+            if key in verdict.index:
+                rows.append({"unit_id": unit.unit_id, "hand": getattr(unit, column) == FURNITURE,
+                             "rule": bool(verdict.loc[key]), "text": unit.text})
     table = pd.DataFrame(rows, columns=["unit_id", "hand", "rule", "text"])
     hand, rule = table["hand"].to_numpy(bool), table["rule"].to_numpy(bool)
     summary = {"sentences": len(table), "agree": int((hand == rule).sum()),
