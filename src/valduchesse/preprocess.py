@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import pandas as pd
 import simplemma
 import stopwordsiso
 import yaml
@@ -171,13 +170,14 @@ class Preprocessor:
         return not (self.remove_stop_words and is_stop_word(word, term, self.language))
 
     def terms(self, text: str) -> list[str]:
-        """The terms of ``text``, in order, after the word-level steps only (numbers, stop words, length).
+        """The terms of ``text``, in order, as :func:`valduchesse.tokens.tokens` counts them in a paragraph.
 
-        Person names, furniture and headings need a text's context and are
-        removed by :func:`valduchesse.tokens.tokens`, which term statistics use.
+        The default removal steps apply (date and place lines, attendee lists,
+        person names and offices, numbers and dates, stop words if
+        ``remove_stop_words``, short terms), so that a segment with no terms
+        here has none in :func:`valduchesse.terms.term_matrix` either.
         """
-        from .tokens import WORD_STEPS, tokens  # the tokens stage builds on this module
+        from .tokens import DEFAULT_STEPS, paragraph_terms  # the tokens stage builds on this module
 
-        steps = WORD_STEPS if self.remove_stop_words else tuple(s for s in WORD_STEPS if s != "stop word")
-        table = pd.DataFrame({"doc_id": ["text"], "language": [self.language], "text": [text]})
-        return tokens(table, lemmatize=self.lemmatize, min_chars=self.min_chars, remove=steps).terms()[0]
+        steps = DEFAULT_STEPS if self.remove_stop_words else tuple(s for s in DEFAULT_STEPS if s != "stop word")
+        return paragraph_terms(text, self.language, self.lemmatize, self.min_chars, steps)

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -250,65 +250,75 @@ def _positions(docs: np.ndarray) -> np.ndarray:
 # --- building it ---------------------------------------------------------------------------
 
 
+FEATURES = ("word", "number", "cap", "allcaps", "unknown", "stop", "particle", "office", "prefix",
+            "honorific", "date", "article", "conjunction", "opener", "end", "full_stop", "punct", "short")
+"""What the rules know about a distinct token (see :func:`token_features`)."""
+FEATURE_CACHE_SIZE = 200_000
+"""Distinct tokens whose features are remembered across calls: bounded, so memory stays bounded."""
+
+
+@lru_cache(maxsize=FEATURE_CACHE_SIZE)
+def token_features(token: str, language: str, lemmatize: bool, min_chars: int) -> tuple:
+    """The term, the lower-cased word and the :data:`FEATURES` of one distinct token as written."""
+    r = rules(language)
+    word_like = is_word(token)
+    word = normalise(token, language) if word_like else token
+    lower = word.lower()
+    term = (lemma(word, language) if lemmatize else lower) if word_like else lower
+    title = word_like and word[:1].isupper()
+    values = (
+        word_like,
+        not word_like and is_number(token),
+        title,
+        title and len(word) >= 3 and word.isupper() and not ROMAN.match(word),
+        title and not word.isupper() and not _known(word, language) and not lower.endswith(tuple(r["noun_endings"])),
+        word_like and is_stop_word(word, term, language),
+        lower in r["particles"] and title,
+        word_like and _is_office(term, lower, r, language),
+        lower in r["office_prefixes"],
+        lower in r["honorifics"],
+        lower in r["months"] or lower in r["weekdays"],
+        lower in r["articles"] and not title,
+        lower in r["conjunctions"] and not title,
+        token in OPENERS,
+        token in SENTENCE_END,
+        token in FULL_STOPS,
+        not word_like and not is_number(token),
+        len(term) < min_chars,
+    )
+    return term, lower, values
+
+
 class _Vocabulary:
-    """The distinct tokens met while building one :class:`Tokens` object, and their features.
+    """The distinct tokens met while building one :class:`Tokens` object, with their terms and features.
 
-    Each feature is worked out once per distinct token: memory grows with the
-    vocabulary, and the object is dropped when the tokens are built.
+    Owned by one build and dropped with it; the features of a distinct token
+    come from :func:`token_features` (a bounded cache).
     """
-
-    FEATURES = ("word", "number", "cap", "allcaps", "unknown", "stop", "particle", "office", "prefix",
-                "honorific", "date", "article", "conjunction", "opener", "end", "full_stop", "punct")
 
     def __init__(self, language: str, lemmatize: bool, min_chars: int):
         self.language, self.lemmatize, self.min_chars = language, lemmatize, min_chars
-        self.rules = rules(language)
         self.ids: dict[str, int] = {}
         self.types: list[str] = []
         self.terms: list[str] = []
         self.lowers: list[str] = []
-        self.features: dict[str, list[bool]] = {name: [] for name in self.FEATURES}
-        self.short: list[bool] = []
+        self.values: list[tuple] = []
 
     def id(self, token: str) -> int:
         found = self.ids.get(token)
         if found is None:
             found = self.ids[token] = len(self.types)
-            self._add(token)
+            term, lower, values = token_features(token, self.language, self.lemmatize, self.min_chars)
+            self.types.append(token)
+            self.terms.append(term)
+            self.lowers.append(lower)
+            self.values.append(values)
         return found
 
-    def _add(self, token: str) -> None:
-        language, r = self.language, self.rules
-        word = normalise(token, language) if is_word(token) else token
-        lower = word.lower()
-        term = (lemma(word, language) if self.lemmatize else lower) if is_word(token) else lower
-        f = self.features
-        f["word"].append(is_word(token))
-        f["number"].append(not is_word(token) and is_number(token))
-        f["punct"].append(not is_word(token) and not is_number(token))
-        title = is_word(token) and word[:1].isupper()
-        f["cap"].append(title)
-        f["allcaps"].append(title and len(word) >= 3 and word.isupper() and not ROMAN.match(word))
-        f["unknown"].append(title and not word.isupper() and not _known(word, language)
-                            and not lower.endswith(tuple(r["noun_endings"])))
-        f["stop"].append(is_word(token) and is_stop_word(word, term, language))
-        f["particle"].append(lower in r["particles"] and title)
-        f["office"].append(is_word(token) and _is_office(term, lower, r, language))
-        f["prefix"].append(lower in r["office_prefixes"])
-        f["honorific"].append(lower in r["honorifics"])
-        f["date"].append(lower in r["months"] or lower in r["weekdays"])
-        f["article"].append(lower in r["articles"] and not title)
-        f["conjunction"].append(lower in r["conjunctions"] and not title)
-        f["opener"].append(token in OPENERS)
-        f["end"].append(token in SENTENCE_END)
-        f["full_stop"].append(token in FULL_STOPS)
-        self.short.append(len(term) < self.min_chars)
-        self.types.append(token)
-        self.terms.append(term)
-        self.lowers.append(lower)
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {name: np.asarray(values, dtype=bool) for name, values in self.features.items()}
+    def features(self, type_id: np.ndarray) -> dict[str, np.ndarray]:
+        """Each feature of :data:`FEATURES` for every token of ``type_id``."""
+        table = np.asarray(self.values, dtype=bool).reshape(len(self.values), len(FEATURES))[type_id]
+        return {name: np.ascontiguousarray(table[:, i]) for i, name in enumerate(FEATURES)}
 
 
 def _known(word: str, language: str) -> bool:
@@ -357,6 +367,9 @@ def tokens(
         has), ``file`` or ``source_doc_id`` (the file a text comes from) and
         ``start`` (where the text starts in that file's body), which place
         hand codes; a text without ``start`` is taken to begin its document.
+        The header-block rule (title lines at the top) applies to texts that
+        begin a document and are not single paragraphs or sentences (tables
+        with ``paragraph_no`` or ``sentence_no``).
     lemmatize : bool
         Terms are lemmas (default) or lower-cased words.
     remove : sequence of str
@@ -390,21 +403,38 @@ def tokens(
 def _build(texts: pd.DataFrame, language: str, lemmatize: bool, remove: tuple, min_chars: int, spans: dict,
            names) -> tuple[Tokens, np.ndarray, pd.DataFrame]:
     """Build the tokens; also return each token's piece and the pieces (doc, start, end) the lines were cut into."""
+    stream, vocab, step = _read(texts.to_dict("records"), language, lemmatize, remove, min_chars, spans, names)
+    lines = pd.DataFrame(stream.lines, columns=["doc", "start", "end"], dtype=np.int64)
+    found = Tokens(language, texts.drop(columns="text").reset_index(drop=True), np.asarray(stream.doc, dtype=np.int64),
+                   np.asarray(stream.type_id, dtype=np.int64), step, vocab.types, vocab.terms, remove, lemmatize,
+                   np.asarray(stream.line, dtype=np.int64), lines)
+    pieces = pd.DataFrame(stream.pieces, columns=["doc", "start", "end"], dtype=np.int64)
+    return found, np.asarray(stream.piece, dtype=np.int64), pieces
+
+
+def _read(rows: list[dict], language: str, lemmatize: bool, remove: tuple, min_chars: int, spans: dict, names):
+    """Read every row's text into a token stream; return the stream, its vocabulary and each token's step."""
     vocab = _Vocabulary(language, lemmatize, min_chars)
     stream = _Stream()
     line_no = 0
-    for row_no, row in enumerate(texts.to_dict("records")):
+    for row_no, row in enumerate(rows):
         line_no = _add_text(stream, vocab, row_no, row, spans, remove, line_no)
-    doc = np.asarray(stream.doc, dtype=np.int64)
     type_id = np.asarray(stream.type_id, dtype=np.int64)
-    line = np.asarray(stream.line, dtype=np.int64)
-    fixed = np.asarray(stream.fixed, dtype=np.int64)
-    step = _steps(vocab, type_id, line, fixed, remove, name_words(names or ()))
-    lines = pd.DataFrame(stream.lines, columns=["doc", "start", "end"], dtype=np.int64)
-    found = Tokens(language, texts.drop(columns="text").reset_index(drop=True), doc, type_id, step,
-                   vocab.types, vocab.terms, remove, lemmatize, line, lines)
-    pieces = pd.DataFrame(stream.pieces, columns=["doc", "start", "end"], dtype=np.int64)
-    return found, np.asarray(stream.piece, dtype=np.int64), pieces
+    step = _steps(vocab, type_id, np.asarray(stream.line, dtype=np.int64), np.asarray(stream.fixed, dtype=np.int64),
+                  remove, name_words(names or ()))
+    return stream, vocab, step
+
+
+def paragraph_terms(text: str, language: str, lemmatize: bool = True, min_chars: int = 2,
+                    remove=DEFAULT_STEPS) -> list[str]:
+    """The terms of one paragraph or sentence: :func:`tokens` of a one-row table, without building tables.
+
+    What :meth:`valduchesse.preprocess.Preprocessor.terms` returns.
+    """
+    remove = tuple(s for s in STEPS if s in remove)
+    row = {"doc_id": "text", "language": language, "paragraph_no": 1, "text": text}
+    stream, vocab, step = _read([row], check_language(language), lemmatize, remove, min_chars, {}, None)
+    return [vocab.terms[t] for t, s in zip(stream.type_id, step.tolist()) if s == 0]
 
 
 def _single_language(texts: pd.DataFrame) -> str:
@@ -455,7 +485,8 @@ def _add_text(stream: _Stream, vocab: _Vocabulary, row_no: int, row: dict, spans
              if 0 <= s - offset and e - offset <= len(text) and text[s - offset : e - offset] == written]
     heading_row = bool(row.get("is_heading", False)) and "heading" in remove
     next_heading = int(row["section_no"]) if not pd.isna(row.get("section_no", np.nan)) else 1
-    in_header = offset == 0 and FURNITURE in remove
+    segment = "paragraph_no" in row or "sentence_no" in row  # one paragraph or sentence: no header block
+    in_header = offset == 0 and FURNITURE in remove and not segment
     for start, line in _lines(text):
         stream.lines.append((row_no, start, start + len(line)))
         heading = HEADING.match(line)
@@ -523,7 +554,7 @@ def _append(stream: _Stream, vocab: _Vocabulary, row_no: int, line_no: int, foun
 
 def _steps(vocab: _Vocabulary, type_id, line, fixed, remove: tuple, listed: set) -> np.ndarray:
     """The step of every token: the first removal step of ``remove`` that applies (0: a term, -1: punctuation)."""
-    f = {name: values[type_id] for name, values in vocab.arrays().items()}
+    f = vocab.features(type_id)
     none = np.zeros(len(type_id), dtype=bool)
     names, offices = none, none
     if {"person name", "office", FURNITURE} & set(remove):
@@ -536,7 +567,7 @@ def _steps(vocab: _Vocabulary, type_id, line, fixed, remove: tuple, listed: set)
         "office": offices,
         "number or date": f["number"] | dates,
         "stop word": f["stop"] & f["word"],
-        "short": np.asarray(vocab.short, dtype=bool)[type_id] & f["word"],
+        "short": f["short"] & f["word"],
     }
     step = np.where(fixed > 0, fixed, 0)
     for name in remove:
@@ -553,6 +584,8 @@ def date_words(f: dict[str, np.ndarray], line: np.ndarray, reach: int = 3) -> np
     (``la marche de mars``) stays a word.
     """
     dates = np.zeros(len(line), dtype=bool)
+    if not f["date"].any():
+        return dates
     anchors = f["number"].copy()
     for _ in range(len(line)):
         near = np.any([_next_to(anchors, line, k) for k in range(-reach, reach + 1) if k], axis=0)
@@ -576,13 +609,13 @@ def attendee_sentences(f: dict[str, np.ndarray], line: np.ndarray, names: np.nda
     französische Premierminister Manuel Valls und sein belgischer Kollege
     Charles Michel in Begleitung ihrer Innenminister, …").
     """
-    if len(line) == 0:
-        return np.zeros(0, dtype=bool)
-    after_honorific = np.r_[False, f["honorific"][:-1]]
+    if names.sum() < ATTENDEE_MIN_NAMES:
+        return np.zeros(len(line), dtype=bool)
+    after_honorific = _next_to(f["honorific"], line, -1)
     cut = f["full_stop"] & ~after_honorific
-    starts = np.r_[True, cut[:-1] | (line[1:] != line[:-1])]
+    starts = ~_next_to(np.ones(len(line), dtype=bool), line, -1) | _next_to(cut, line, -1)
     sentence = np.cumsum(starts) - 1
-    first_of_name = names & ~np.r_[False, names[:-1]]
+    first_of_name = names & ~_next_to(names, line, -1)
     content = f["word"] & ~f["stop"] & ~names & ~offices & ~dates
     people = np.bincount(sentence, weights=first_of_name)
     words = np.bincount(sentence, weights=content)
@@ -618,9 +651,11 @@ def furniture_lines(f: dict[str, np.ndarray], line: np.ndarray) -> np.ndarray:
     """
     if len(line) == 0:
         return np.zeros(0, dtype=bool)
-    lines, inverse = np.unique(line, return_inverse=True)
+    inverse = line - line.min()
+    size = int(inverse.max()) + 1
+
     def per_line(mask):
-        return np.bincount(inverse, weights=mask.astype(float), minlength=len(lines))
+        return np.bincount(inverse, weights=mask, minlength=size)
     words = per_line(f["word"])
     dates = per_line(f["word"] & f["date"])
     figures = per_line(f["number"])
@@ -663,11 +698,11 @@ def find_names(f: dict[str, np.ndarray], line: np.ndarray, lowers: list[str], ty
     """
     n = len(type_id)
     names = np.zeros(n, dtype=bool)
-    if n == 0:
-        return names, names.copy()
-    same_line_prev = np.r_[False, line[1:] == line[:-1]]
-    prev_opener = np.r_[True, f["opener"][:-1]] | ~same_line_prev
     capital = f["word"] & f["cap"] & ~f["stop"] & ~f["particle"] & ~f["date"] & ~f["office"]
+    if capital.sum() < 1 and not listed:
+        return names, names.copy()
+    same_line_prev = _next_to(np.ones(n, dtype=bool), line, -1)
+    prev_opener = _next_to(f["opener"], line, -1) | ~same_line_prev
     inner = f["word"] & f["particle"]
     runs = _runs(capital, inner, line)
     lower = np.asarray(lowers, dtype=object)
@@ -694,7 +729,8 @@ def find_names(f: dict[str, np.ndarray], line: np.ndarray, lowers: list[str], ty
                     names[i : i + length] = True
                     break
     names |= _listed(listed, f, line, lower[type_id])
-    honorific_next = np.r_[False, f["honorific"][:-1]] | np.r_[False, False, f["honorific"][:-2] & f["end"][1:-1]]
+    honorific_next = _next_to(f["honorific"], line, -1) | (_next_to(f["honorific"], line, -2)
+                                                           & _next_to(f["end"], line, -1))
     names |= capital & honorific_next & same_line_prev & ~f["particle"]
     offices = _offices(f, line, names)
     return names, offices & ~names
