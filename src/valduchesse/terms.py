@@ -271,6 +271,24 @@ def adjust(p: np.ndarray, tests: int, correction: str) -> np.ndarray:
     return adjusted
 
 
+def adjust_by_group(p: np.ndarray, group: np.ndarray, tests: int, correction: str) -> np.ndarray:
+    """:func:`adjust` within each group of ``group`` at once (``tests`` tests per group)."""
+    p = np.asarray(p, dtype=float)
+    if correction == "bonferroni" or len(p) == 0:
+        return adjust(p, tests, correction)
+    order = np.lexsort((p, group))
+    sorted_group, sorted_p = group[order], p[order]
+    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+    rank = np.arange(len(p)) - np.repeat(starts, np.diff(np.r_[starts, len(p)])) + 1
+    scaled = sorted_p * tests / rank
+    adjusted_sorted = np.empty_like(scaled)
+    for s, e in zip(starts, np.r_[starts[1:], len(p)]):  # monotone from each group's largest p-value down
+        adjusted_sorted[s:e] = np.minimum.accumulate(scaled[s:e][::-1])[::-1]
+    adjusted = np.empty_like(p)
+    adjusted[order] = np.minimum(adjusted_sorted, 1.0)
+    return adjusted
+
+
 def threshold(tests: int, correction: str, alpha: float) -> dict:
     """What a term must pass: the correction, ``alpha``, the number of ``tests`` and (Bonferroni) the critical G²."""
     critical = float(chdtri(1, alpha / tests)) if correction == "bonferroni" and tests else float("nan")
@@ -287,9 +305,14 @@ def threshold_sentence(table: pd.DataFrame) -> str:
 
 
 def _round_statistics(table: pd.DataFrame) -> pd.DataFrame:
+    """G² to 4 decimals, p-values to 4 significant digits (they can be very small)."""
+    table = table.copy()
     table["g2"] = np.round(table["g2"].astype(float), 4)
     for column in ("p_value", "p_adjusted"):
-        table[column] = [float(f"{p:.4g}") for p in table[column]]
+        values = table[column].to_numpy(dtype=float)
+        with np.errstate(divide="ignore"):
+            digits = 3 - np.floor(np.log10(np.where(values > 0, values, 1.0))).astype(int)
+        table[column] = [round(v, int(d)) for v, d in zip(values, digits)]
     return table
 
 
@@ -332,17 +355,17 @@ def keyness_by_group(
     target, reference = target_totals[g], grand_total - target_totals[g]
     g2 = log_likelihood(a, b, target, reference)
     tests = int((column_totals > 0).sum())
+    p = p_values(g2)
     table = pd.DataFrame({
         "group_no": g, "term": matrix.terms[j], "target_count": a.astype(int), "reference_count": b.astype(int),
-        "target_total": target.astype(int), "reference_total": reference.astype(int), "g2": g2,
-        "p_value": p_values(g2),
+        "target_total": target.astype(int), "reference_total": reference.astype(int), "g2": np.round(g2, 4),
+        "p_value": p, "p_adjusted": adjust_by_group(p, g, tests, correction),
+        "log_ratio": np.round(log_ratio(a, b, target, reference), 4),
     })
-    table["p_adjusted"] = table.groupby("group_no")["p_value"].transform(lambda p: adjust(p.to_numpy(), tests, correction))
-    table["significant"] = table["p_adjusted"] < alpha
-    table["log_ratio"] = np.round(log_ratio(a, b, target, reference), 4)
-    table = _round_statistics(table)
     table = table[table["g2"] > 0].sort_values(["group_no", "g2", "term"], ascending=[True, False, True])
     table = table.groupby("group_no").head(n)
+    table.insert(table.columns.get_loc("p_adjusted") + 1, "significant", table["p_adjusted"] < alpha)
+    table = _round_statistics(table)
     table.insert(0, "rank", table.groupby("group_no").cumcount() + 1)
     table.insert(0, "group", [labels[i] for i in table["group_no"]])
     table = table.drop(columns="group_no").reset_index(drop=True)

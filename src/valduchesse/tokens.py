@@ -90,6 +90,8 @@ ATTENDEE_MIN_NAMES = 4
 ATTENDEE_MAX_WORDS = 8
 """… and holding at most this many other words (not stop words, offices, numbers or dates) is an attendee list."""
 FULL_STOPS = frozenset(".!?…")
+ROW_COLUMNS = ("file", "source_doc_id", "start", "is_heading", "section_no", "paragraph_no", "sentence_no")
+"""The columns of a text's row that the tokens stage reads besides ``doc_id`` and ``text``."""
 ROMAN = re.compile(r"^[IVXLC]+$")
 
 
@@ -304,7 +306,14 @@ class _Vocabulary:
         self.lowers: list[str] = []
         self.values: list[tuple] = []
 
-    def id(self, token: str) -> int:
+    def ids_of(self, found: list[str]) -> list[int]:
+        """The vocabulary ids of a list of tokens, adding the new ones."""
+        ids = list(map(self.ids.get, found))
+        if None in ids:
+            ids = [self._add(token) if i is None else i for token, i in zip(found, ids)]
+        return ids
+
+    def _add(self, token: str) -> int:
         found = self.ids.get(token)
         if found is None:
             found = self.ids[token] = len(self.types)
@@ -403,7 +412,8 @@ def tokens(
 def _build(texts: pd.DataFrame, language: str, lemmatize: bool, remove: tuple, min_chars: int, spans: dict,
            names) -> tuple[Tokens, np.ndarray, pd.DataFrame]:
     """Build the tokens; also return each token's piece and the pieces (doc, start, end) the lines were cut into."""
-    stream, vocab, step = _read(texts.to_dict("records"), language, lemmatize, remove, min_chars, spans, names)
+    used = [c for c in ("doc_id", "text", *ROW_COLUMNS) if c in texts.columns]
+    stream, vocab, step = _read(texts[used].to_dict("records"), language, lemmatize, remove, min_chars, spans, names)
     lines = pd.DataFrame(stream.lines, columns=["doc", "start", "end"], dtype=np.int64)
     found = Tokens(language, texts.drop(columns="text").reset_index(drop=True), np.asarray(stream.doc, dtype=np.int64),
                    np.asarray(stream.type_id, dtype=np.int64), step, vocab.types, vocab.terms, remove, lemmatize,
@@ -460,7 +470,7 @@ def _source(row: dict) -> tuple[str, int]:
     else:
         source = str(row["doc_id"])
     start = row.get("start")
-    return source, int(start) if start is not None and not pd.isna(start) else 0
+    return source, int(start) if start is not None and start == start else 0
 
 
 def _coded_spans(coded: pd.DataFrame, column: str) -> dict[str, list[tuple[int, int, str, bool]]]:
@@ -483,8 +493,9 @@ def _add_text(stream: _Stream, vocab: _Vocabulary, row_no: int, row: dict, spans
     source, offset = _source(row)
     coded = [(s - offset, e - offset, furniture) for s, e, written, furniture in spans.get(source, ())
              if 0 <= s - offset and e - offset <= len(text) and text[s - offset : e - offset] == written]
-    heading_row = bool(row.get("is_heading", False)) and "heading" in remove
-    next_heading = int(row["section_no"]) if not pd.isna(row.get("section_no", np.nan)) else 1
+    heading_row = "heading" in remove and row.get("is_heading", False) is True
+    section_no = row.get("section_no")
+    next_heading = int(section_no) if section_no is not None and section_no == section_no else 1
     segment = "paragraph_no" in row or "sentence_no" in row  # one paragraph or sentence: no header block
     in_header = offset == 0 and FURNITURE in remove and not segment
     for start, line in _lines(text):
@@ -541,7 +552,7 @@ def _pieces(line: str, start: int, coded: list) -> list[tuple[str, bool | None, 
 
 
 def _append(stream: _Stream, vocab: _Vocabulary, row_no: int, line_no: int, found: list[str], fixed: int) -> None:
-    ids = [vocab.id(token) for token in found]
+    ids = vocab.ids_of(found)
     stream.piece.extend([len(stream.pieces) - 1] * len(ids))
     stream.type_id.extend(ids)
     stream.doc.extend([row_no] * len(ids))
@@ -555,23 +566,28 @@ def _append(stream: _Stream, vocab: _Vocabulary, row_no: int, line_no: int, foun
 def _steps(vocab: _Vocabulary, type_id, line, fixed, remove: tuple, listed: set) -> np.ndarray:
     """The step of every token: the first removal step of ``remove`` that applies (0: a term, -1: punctuation)."""
     f = vocab.features(type_id)
-    none = np.zeros(len(type_id), dtype=bool)
-    names, offices = none, none
+    step = np.where(fixed > 0, fixed, 0)
+    names = offices = dates = None
     if {"person name", "office", FURNITURE} & set(remove):
         names, offices = find_names(f, line, vocab.lowers, type_id, listed)
-    dates = date_words(f, line)
-    masks = {
-        "heading": none,  # decided while reading (fixed)
-        FURNITURE: (fixed < 0) & (furniture_lines(f, line) | attendee_sentences(f, line, names, offices, dates)),
-        "person name": names,
-        "office": offices,
-        "number or date": f["number"] | dates,
-        "stop word": f["stop"] & f["word"],
-        "short": f["short"] & f["word"],
-    }
-    step = np.where(fixed > 0, fixed, 0)
+    if {"number or date", FURNITURE} & set(remove):
+        dates = date_words(f, line)
     for name in remove:
-        step[(step == 0) & masks[name]] = STEPS.index(name) + 1
+        if name == "heading":
+            continue  # decided while reading (fixed)
+        if name == FURNITURE:
+            mask = (fixed < 0) & (furniture_lines(f, line) | attendee_sentences(f, line, names, offices, dates))
+        elif name == "person name":
+            mask = names
+        elif name == "office":
+            mask = offices
+        elif name == "number or date":
+            mask = f["number"] | dates
+        elif name == "stop word":
+            mask = f["stop"] & f["word"]
+        else:
+            mask = f["short"] & f["word"]
+        step[(step == 0) & mask] = STEPS.index(name) + 1
     step[f["punct"]] = -1
     return step
 
@@ -699,7 +715,7 @@ def find_names(f: dict[str, np.ndarray], line: np.ndarray, lowers: list[str], ty
     n = len(type_id)
     names = np.zeros(n, dtype=bool)
     capital = f["word"] & f["cap"] & ~f["stop"] & ~f["particle"] & ~f["date"] & ~f["office"]
-    if capital.sum() < 1 and not listed:
+    if capital.sum() < 2 and not listed and not f["honorific"].any():
         return names, names.copy()
     same_line_prev = _next_to(np.ones(n, dtype=bool), line, -1)
     prev_opener = _next_to(f["opener"], line, -1) | ~same_line_prev
@@ -958,3 +974,21 @@ def _kappa(a: np.ndarray, b: np.ndarray) -> float:
     observed = (a == b).mean()
     expected = a.mean() * b.mean() + (1 - a.mean()) * (1 - b.mean())
     return float((observed - expected) / (1 - expected)) if expected < 1 else float("nan")
+
+
+def names_table(documents: pd.DataFrame, names) -> pd.DataFrame:
+    """:func:`names_agreement` for each language of ``documents``, as one table.
+
+    Columns: ``language``, ``listed`` (words of listed names in the texts),
+    ``taken`` (words the rule takes for names), ``both``, ``precision``,
+    ``recall``, ``missed`` and ``not_listed`` (the words, as written, each once).
+    """
+    rows = []
+    for language, texts in documents.groupby("language", sort=True):
+        found = names_agreement(texts, names)
+        rows.append({"language": language, "listed": found["listed"], "taken": found["removed"],
+                     "both": found["both"], "precision": round(found["precision"], 3),
+                     "recall": round(found["recall"], 3),
+                     "missed": " ".join(dict.fromkeys(found["missed"]["token"])),
+                     "not_listed": " ".join(dict.fromkeys(found["extra"]["token"]))})
+    return pd.DataFrame(rows)
