@@ -45,6 +45,7 @@ ARTEFACTS = [
     ("fr", "décidées", "décider"),
     ("fr", "touchés", "toucher"),
     ("fr", "communes", "commun"),
+    ("fr", "bilatérale", "bilatéral"),
     ("nl", "internet", "internet"),       # was internetten
     ("nl", "aansluiten", "aansluiten"),   # was aan_sluiten
     ("nl", "aangesloten", "aansluiten"),
@@ -65,6 +66,9 @@ ARTEFACTS = [
     ("nl", "Sahel-", "sahel"),            # an elided compound: "Sahel- en West-Afrikaanse landen"
     ("nl", "Politie-", "politie"),        # "Politie- en Douanesamenwerking"
     ("de", "ausgezeichnete", "ausgezeichnet"),
+    ("de", "bilaterale", "bilateral"),
+    ("de", "Gemeinsame", "gemeinsam"),
+    ("de", "Polizeiliche", "polizeilich"),
     ("de", "Innen-", "innen"),
     ("en", "developed", "develop"),
     ("en", "meeting", "meeting"),
@@ -82,8 +86,8 @@ def test_every_correction_is_still_needed_and_listed_as_an_artefact():
     listed = {(language, word.lower()) for language, word, _ in ARTEFACTS}
     for language, entries in table.items():
         for word, fixed in entries.items():
-            raw = simplemma.lemmatize(word, lang=language).lower().replace("_", "")
-            assert raw != fixed, f"{language} {word}: simplemma now gives {fixed}; remove the correction"
+            raw = {simplemma.lemmatize(form, lang=language).lower().replace("_", "") for form in (word, word.capitalize())}
+            assert raw != {fixed}, f"{language} {word}: simplemma now gives {fixed}; remove the correction"
             assert (language, word) in listed, f"{language} {word}: add it to ARTEFACTS"
 
 

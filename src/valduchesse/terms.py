@@ -559,14 +559,19 @@ def frequencies(texts, groups: dict[str, list[str]], per: int = 1000, lemmatize:
     preprocessor = Preprocessor(found.language, lemmatize=found.lemmatize)
     index = run_index({label: [query_terms(q, preprocessor) for q in queries] for label, queries in groups.items()})
     carried = [c for c in ("meeting_date", "kind", "coverage") if c in found.texts.columns]
-    rows = []
-    for text, terms in zip(found.texts.to_dict("records"), found.words()):
-        counts = count_runs(terms, index, groups)
-        for label, matches in counts.items():
-            rows.append({"doc_id": text["doc_id"], **{c: text[c] for c in carried}, "group": label,
-                         "matches": matches, "tokens": len(terms),
-                         f"per_{per}": round(per * matches / len(terms), 2) if terms else 0.0})
-    return pd.DataFrame(rows)
+    labels = list(groups)
+    words = found.words()
+    matches = np.array([list(count_runs(terms, index, labels).values()) for terms in words],
+                       dtype=np.int64).reshape(len(words), len(labels))
+    counted = np.array([len(terms) for terms in words], dtype=np.int64)
+    rows = np.repeat(np.arange(len(words)), len(labels))
+    table = found.texts.iloc[rows][["doc_id", *carried]].reset_index(drop=True)
+    table["group"] = labels * len(words)
+    table["matches"] = matches.ravel()
+    table["tokens"] = counted[rows]
+    rates = np.where(table["tokens"] > 0, per * table["matches"] / table["tokens"].clip(lower=1), 0.0)
+    table[f"per_{per}"] = np.round(rates, 2)
+    return table
 
 
 def run_index(runs: dict[str, list[list[str]]]) -> dict[str, list[tuple[list[str], str]]]:
