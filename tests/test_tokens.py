@@ -68,7 +68,6 @@ ARTEFACTS = [
     ("de", "ausgezeichnete", "ausgezeichnet"),
     ("de", "bilaterale", "bilateral"),
     ("de", "Gemeinsame", "gemeinsam"),
-    ("de", "Polizeiliche", "polizeilich"),
     ("de", "Innen-", "innen"),
     ("en", "developed", "develop"),
     ("en", "meeting", "meeting"),
