@@ -725,7 +725,7 @@ def find_names(f: dict[str, np.ndarray], line: np.ndarray, lowers: list[str], ty
     evidence = (f["unknown"] & ~prev_opener) | f["allcaps"]
     candidates = []
     for s, e in runs:
-        members = [i for i in range(s, e) if capital[i]]
+        members = [s + i for i, c in enumerate(capital[s:e].tolist()) if c]
         if len(members) > 2 and _after_office(f, line, s):
             s = members[-2]  # "ministers van Binnenlandse Zaken Gérard Collomb": the office ends the run
             members = members[-2:]
@@ -737,7 +737,7 @@ def find_names(f: dict[str, np.ndarray], line: np.ndarray, lowers: list[str], ty
     named |= _coordinated(candidates, named, f, line)
     found = {key[run] for run in named}
     longest = max((len(r) for r in found), default=0)
-    for s, e in runs:
+    for s, e in (runs if found else ()):
         key = tuple(lower[type_id[s:e]])
         for i in range(s, e):
             for length in range(min(longest, e - i), 1, -1):
@@ -799,30 +799,26 @@ def _coordinated(candidates: list, named: set, f: dict[str, np.ndarray], line: n
 
 
 def _runs(capital: np.ndarray, inner: np.ndarray, line: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) of every maximal run of capitalised words, particles allowed inside, on one line."""
-    runs, start, n = [], None, len(capital)
-    candidates = np.flatnonzero(capital | inner)
-    last = -2
-    for i in candidates:
-        if start is not None and (i != last + 1 or line[i] != line[last]):
-            runs.append(_trim(start, last + 1, capital))
-            start = None
-        if start is None:
-            if not capital[i]:
-                last = i
-                continue
-            start = i
-        last = i
-    if start is not None:
-        runs.append(_trim(start, min(last + 1, n), capital))
-    return [(s, e) for s, e in runs if e - s >= 1]
+    """(start, end) of every maximal run of capitalised words, particles allowed inside, on one line.
 
-
-def _trim(start: int, end: int, capital: np.ndarray) -> tuple[int, int]:
-    """Drop particles at the end of a run: a name ends with a capitalised word."""
-    while end > start and not capital[end - 1]:
-        end -= 1
-    return start, end
+    Only runs of at least two capitalised words are returned (one word alone is never taken for a name
+    by the run rule); particles at either end of a run are left out of it.
+    """
+    member = np.flatnonzero(capital | inner)
+    if len(member) == 0:
+        return []
+    breaks = np.flatnonzero((np.diff(member) != 1) | (line[member[1:]] != line[member[:-1]])) + 1
+    starts, ends = member[np.r_[0, breaks]], member[np.r_[breaks - 1, len(member) - 1]] + 1
+    counts = np.cumsum(np.r_[0, capital.astype(np.int64)])
+    several = (counts[ends] - counts[starts]) >= 2
+    runs = []
+    for start, end in zip(starts[several].tolist(), ends[several].tolist()):
+        while not capital[start]:
+            start += 1
+        while not capital[end - 1]:
+            end -= 1
+        runs.append((start, end))
+    return runs
 
 
 def _offices(f: dict[str, np.ndarray], line: np.ndarray, names: np.ndarray) -> np.ndarray:
