@@ -333,3 +333,18 @@ def test_theme_frequencies_label_each_theme(themes):
     table = theme_frequencies(texts, select(themes, ["drugs_and_organised_crime", "cyber"])).set_index("group")
     assert list(table.index) == ["Drugs, ports and organised crime", "Cyber security"]
     assert table.loc["Drugs, ports and organised crime", "matches"] == 3 and table.loc["Cyber security", "matches"] == 0
+
+
+def test_theme_frequencies_leave_furniture_names_and_offices_out_of_matches_and_words(themes):
+    from valduchesse.tokens import tokens
+
+    text = ("Paris\nLundi 11 juin 2018\nEn présence des ministres de la Justice, Nicole BELLOUBET et Koen GEENS, "
+            "les Premiers ministres ont décidé de renforcer la coopération judiciaire.")
+    texts = pd.DataFrame({"doc_id": ["t"], "language": ["fr"], "text": [text]})
+    cleaned = theme_frequencies(texts, themes).set_index("group")
+    everything = theme_frequencies(tokens(texts, remove=()), themes).set_index("group")
+    assert cleaned.loc["Justice", "matches"] == 1  # judiciaire, not the Justice of the office
+    assert everything.loc["Justice", "matches"] == 1  # the office is Justice, capitalised: the entry is judiciaire
+    assert cleaned["tokens"].iloc[0] < everything["tokens"].iloc[0]
+    # En présence des | et | les Premiers ministres ont décidé de renforcer la coopération judiciaire
+    assert cleaned["tokens"].iloc[0] == 14
