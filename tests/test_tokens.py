@@ -45,6 +45,7 @@ ARTEFACTS = [
     ("fr", "décidées", "décider"),
     ("fr", "touchés", "toucher"),
     ("fr", "communes", "commun"),
+    ("fr", "commune", "commun"),
     ("fr", "bilatérale", "bilatéral"),
     ("nl", "internet", "internet"),       # was internetten
     ("nl", "aansluiten", "aansluiten"),   # was aan_sluiten
