@@ -20,8 +20,9 @@ def test_french_elisions_are_split():
 def test_dutch_sentence_from_2021():
     sentence = ("De samenwerking zal meer bepaald worden versterkt op het vlak van de strijd tegen "
                 "de internationale drugshandel")
+    # "bepaald" (meer bepaald: in particular) is on the fuller Dutch stop list
     assert Preprocessor("nl").terms(sentence) == [
-        "samenwerking", "bepalen", "versterken", "vlak", "strijd", "internationaal", "drugshandel"]
+        "samenwerking", "versterken", "vlak", "strijd", "internationaal", "drugshandel"]
 
 
 def test_german_sentence_from_2016_keeps_nouns_as_lemmas():
@@ -53,6 +54,27 @@ def test_numbers_and_punctuation_are_not_terms():
 @pytest.mark.parametrize("language", ["fr", "nl", "en", "de"])
 def test_stop_word_lists_come_from_the_package(language):
     assert len(stop_words(language)) > 100
+
+
+@pytest.mark.parametrize("language, size, words", [
+    ("nl", 400, ["zullen", "tussen", "verder", "beide"]),
+    ("de", 600, ["zwischen", "werden", "beide"]),
+])
+def test_dutch_and_german_stop_lists_add_stopwords_iso(language, size, words):
+    from stop_words import get_stop_words
+    import stopwordsiso
+
+    listed = stop_words(language)
+    assert len(listed) > size
+    assert set(get_stop_words(language)) | set(stopwordsiso.stopwords(language)) == set(listed)
+    assert all(word in listed for word in words)
+
+
+def test_elided_compounds_count_as_their_full_word():
+    assert tokenize("het Centrum voor Politie- en Douanesamenwerking", "nl")[-3:] == [
+        "Politie", "en", "Douanesamenwerking"]
+    assert "sahel" in Preprocessor("nl").terms("de Sahel- en West-Afrikaanse landen")
+    assert "innen" in Preprocessor("de").terms("zwischen unseren Innen- und Sicherheitskräften")
 
 
 def test_unsupported_language_names_the_supported_ones():

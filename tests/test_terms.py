@@ -8,6 +8,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from valduchesse.corpus import load_corpus
 from valduchesse.preprocess import Preprocessor
 from valduchesse.segment import paragraphs
+from valduchesse.tokens import tokens
 from valduchesse.terms import (
     concordance, frequencies, keyness, keyness_by_group, log_likelihood, log_ratio, ngrams, similarity,
     count_runs, find, keyness_summary, run_index, term_matrix, term_presence, top_term_contexts, top_terms,
@@ -75,10 +76,11 @@ def test_one_language_only():
 
 def test_top_terms_keep_the_count_beside_the_score():
     table = top_terms(term_matrix(TINY), n=2)
-    assert list(table.columns) == ["doc_id", "rank", "term", "tfidf", "count"]
+    assert list(table.columns) == ["doc_id", "rank", "term", "tfidf", "count", "texts"]
     first = table[table["doc_id"] == "a"].iloc[0]
     assert (first["term"], first["count"]) == ("port", 3)
     assert list(table.groupby("doc_id").size()) == [2, 2, 2]
+    assert first["texts"] == 2  # port: in a and c
 
 
 def test_keyness_counts_and_statistic_agree_with_the_formula():
@@ -224,13 +226,83 @@ def test_keyness_totals_do_not_depend_on_the_rare_terms_left_out():
     doc_id = "2016-02-01_fr_archive-premier-be"
     all_terms = keyness(term_matrix(french), [doc_id]).set_index("term")
     frequent = keyness(term_matrix(french, min_count=3), [doc_id]).set_index("term")
-    assert frequent.loc["pays", "target_total"] == len(Preprocessor("fr").terms(french.set_index("doc_id").loc[doc_id, "text"]))
-    pd.testing.assert_series_equal(all_terms.loc["pays"], frequent.loc["pays"])
+    position = list(french["doc_id"]).index(doc_id)
+    assert frequent.loc["pays", "target_total"] == len(tokens(french).terms()[position])
+    # the correction does depend on min_count: fewer terms kept, fewer tests
+    same = [c for c in all_terms.columns if c not in ("p_adjusted", "significant")]
+    pd.testing.assert_series_equal(all_terms.loc["pays", same], frequent.loc["pays", same])
 
 
 def test_readable_tables_of_top_terms_and_keyness():
     matrix = term_matrix(TINY)
     table = top_terms_table(top_terms(matrix, n=1))
     assert table.loc[1, "a"] == "port (3)" and list(table.columns) == ["a", "b", "c"]
+    assert top_terms_table(top_terms(matrix, n=1), texts=True).loc[1, "a"] == "port (3; 2/3)"
     lines = keyness_summary(keyness_by_group(matrix, n=2), n=1)
     assert lines[0].startswith("a: port (G²=") and lines[0].endswith(", 3/1)") and len(lines) == 3
+
+
+# --- significance ------------------------------------------------------------------------------
+
+def test_p_values_are_the_chi_squared_tail_of_g2():
+    from scipy.stats import chi2
+
+    table = keyness(term_matrix(TINY), ["a"])
+    np.testing.assert_allclose(table["p_value"], chi2.sf(table["g2"].abs(), df=1), rtol=1e-3)
+
+
+def test_bonferroni_critical_value_for_89_terms_is_about_11_9():
+    from valduchesse.terms import threshold
+
+    assert threshold(89, "bonferroni", 0.05)["critical_g2"] == pytest.approx(11.9, abs=0.05)
+
+
+def test_corrections_worked_by_hand():
+    from valduchesse.terms import adjust
+
+    p = np.array([0.01, 0.04, 0.03, 0.5])
+    np.testing.assert_allclose(adjust(p, 4, "bonferroni"), [0.04, 0.16, 0.12, 1.0])
+    # BH: sorted 0.01, 0.03, 0.04, 0.5 -> 0.04, 0.06, 0.0533, 0.5; monotone from the top: 0.04, 0.0533, 0.0533, 0.5
+    np.testing.assert_allclose(adjust(p, 4, "bh"), [0.04, 0.16 / 3, 0.16 / 3, 0.5])
+    # tests beyond the p-values given count with p = 1: only the factor changes
+    np.testing.assert_allclose(adjust(np.array([0.01]), 10, "bonferroni"), [0.1])
+
+
+def test_keyness_marks_what_passes_and_states_the_threshold():
+    matrix = term_matrix(TINY)
+    table = keyness(matrix, ["a"])
+    assert table.attrs["tests"] == len(matrix.terms) and table.attrs["correction"] == "bonferroni"
+    assert (table["significant"] == (table["p_adjusted"] < 0.05)).all()
+    assert (table["p_adjusted"] >= table["p_value"]).all()
+    by_group = keyness_by_group(matrix, n=3)
+    assert by_group.attrs == table.attrs
+    assert {"p_value", "p_adjusted", "significant", "log_ratio"} <= set(by_group.columns)
+    with pytest.raises(ValueError, match="correction 'holm' is not known"):
+        keyness(matrix, ["a"], correction="holm")
+
+
+def test_keyness_by_group_and_keyness_agree_on_corrected_p_values_with_bh():
+    documents = load_corpus(TEXTS)
+    matrix = term_matrix(documents[documents["language"] == "fr"])
+    fast = keyness_by_group(matrix, n=5, correction="bh")
+    doc_id = matrix.doc_ids[0]
+    slow = keyness(matrix, [doc_id], correction="bh").set_index("term")
+    for row in fast[fast["group"] == doc_id].itertuples():
+        # keyness_by_group counts the unused terms as p = 1, which can only raise BH's adjusted p
+        assert row.p_adjusted >= slow.loc[row.term, "p_adjusted"] - 1e-9
+        assert row.p_value == pytest.approx(slow.loc[row.term, "p_value"])
+
+
+def test_significance_summary_says_when_nothing_passes():
+    from valduchesse.terms import significance_summary, threshold_sentence
+
+    table = keyness_by_group(term_matrix(TINY), n=2)
+    assert all("none of its terms passes" in line for line in significance_summary(table))
+    assert threshold_sentence(table).startswith(f"Bonferroni for {table.attrs['tests']} terms tested: G² > ")
+
+
+def test_concordance_says_which_matches_were_removed_as_furniture():
+    text = pd.DataFrame({"doc_id": ["x"], "language": ["fr"],
+                         "text": ["Paris\nLundi 11 juin 2018\nLe procès des attentats de Paris s'est ouvert."]})
+    table = concordance(text, "Paris")
+    assert table[["match", "removed"]].values.tolist() == [["Paris", "furniture"], ["Paris", ""]]

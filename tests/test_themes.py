@@ -337,3 +337,18 @@ def test_an_acronym_that_is_no_word_of_the_language_is_kept(tmp_path):
     path = tmp_path / "themes.yml"
     path.write_text("themes:\n  t:\n    en: [UK, far right]\n", encoding="utf-8")
     assert [e.text for e in load_themes(path).entries["t"]["en"]] == ["UK", "far right"]
+
+
+def test_theme_frequencies_leave_furniture_names_and_offices_out_of_matches_and_words(themes):
+    from valduchesse.tokens import tokens
+
+    text = ("Paris\nLundi 11 juin 2018\nEn présence des ministres de la Justice, Nicole BELLOUBET et Koen GEENS, "
+            "les Premiers ministres ont décidé de renforcer la coopération judiciaire.")
+    texts = pd.DataFrame({"doc_id": ["t"], "language": ["fr"], "text": [text]})
+    cleaned = theme_frequencies(texts, themes).set_index("group")
+    everything = theme_frequencies(tokens(texts, remove=()), themes).set_index("group")
+    assert cleaned.loc["Justice", "matches"] == 1  # judiciaire, not the Justice of the office
+    assert everything.loc["Justice", "matches"] == 1  # the office is Justice, capitalised: the entry is judiciaire
+    assert cleaned["tokens"].iloc[0] < everything["tokens"].iloc[0]
+    # En présence des | et | les Premiers ministres ont décidé de renforcer la coopération judiciaire
+    assert cleaned["tokens"].iloc[0] == 14

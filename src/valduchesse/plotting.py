@@ -132,7 +132,10 @@ def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2, max_panels: 
     ``table`` is :func:`valduchesse.terms.keyness_by_group`'s output. Each
     bar is labelled with the term's count in the group and in the rest
     (``target/reference``), so the reader sees the numbers behind the score;
-    a dotted line marks G² = 3.84 (p = 0.05 for a single test). With more
+    a dotted line marks G² = 3.84 (p = 0.05 for a single test) and, when the
+    table carries a Bonferroni threshold (``table.attrs["critical_g2"]``, set
+    by :func:`valduchesse.terms.keyness`), a dashed line marks it: only bars
+    beyond it pass the correction for the number of terms tested. With more
     than ``max_panels`` groups, only the groups with the highest top G² are
     drawn (the figure says how many of how many), so that the figure stays
     readable and small for a corpus of thousands of texts; the table holds all.
@@ -140,6 +143,7 @@ def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2, max_panels: 
     if table.empty:
         return empty_figure(title, "No term passes the minimum count in any text: nothing to compare.")
     use_style()
+    critical = float(table.attrs.get("critical_g2", float("nan")))
     groups = list(dict.fromkeys(table["group"]))
     shown = len(groups)
     if shown > max_panels:
@@ -157,13 +161,18 @@ def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2, max_panels: 
         for y, row in enumerate(part.itertuples(index=False)):
             ax.text(row.g2, y, f" {row.target_count}/{row.reference_count}", va="center", fontsize=7)
         ax.axvline(3.84, color="#555555", linestyle=":", linewidth=1)
+        if critical == critical:  # not NaN: a Bonferroni threshold to draw
+            ax.axvline(critical, color="#D55E00", linestyle="--", linewidth=1)
         ax.set_title(group, fontsize=10)
         ax.set_xlabel("G² (log-likelihood, target vs rest)")
-        ax.set_xlim(0, max(part["g2"].max() if len(part) else 0, 3.84) * 1.3)
+        ax.set_xlim(0, max(part["g2"].max() if len(part) else 0, 3.84, critical if critical == critical else 0) * 1.3)
         ax.tick_params(axis="y", labelsize=8)
     for ax in axes.flat[len(groups):]:
         ax.set_visible(False)
-    fig.suptitle(title, fontsize=12)
+    legend = "dotted: G² = 3.84 (p = 0.05, one test)"
+    if critical == critical:
+        legend += f"; dashed: G² = {critical:.1f}, the Bonferroni threshold for the terms tested"
+    fig.suptitle(f"{title}\n{legend}", fontsize=11)
     fig.tight_layout()
     return fig
 

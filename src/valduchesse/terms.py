@@ -2,11 +2,14 @@
 trends and similarity, always within one language.
 
 The pipeline follows quanteda's: a table of texts with their metadata →
-:func:`term_matrix` (raw counts and TF-IDF from scikit-learn, fed by
-:class:`~valduchesse.preprocess.Preprocessor`) → statistics that keep the
-counts behind every score (:func:`top_terms`, :func:`keyness`,
+**one tokens object** (:func:`valduchesse.tokens.tokens`: tokenised,
+lemmatised, with furniture, names, numbers and stop words removed and
+reported) → :func:`term_matrix` (raw counts and TF-IDF from scikit-learn) →
+statistics that keep the counts behind every score (:func:`top_terms`,
+:func:`keyness` with p-values and a multiple-comparison threshold,
 :func:`similarity`), and :func:`concordance` to read the passages a number
-comes from.
+comes from. Every function takes a :class:`~valduchesse.tokens.Tokens`
+object, or a table of texts from which it builds one with the default steps.
 """
 
 from __future__ import annotations
@@ -16,11 +19,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.stats import chi2
+from scipy.special import chdtrc, chdtri
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from .preprocess import Preprocessor, strip_elision, tokenize, words
+from .preprocess import Preprocessor, lemma, strip_elision, words
+from .tokens import CONTEXT_STEPS, STEPS, Tokens, tokens
+
+CORRECTIONS = ("bonferroni", "bh")
+"""Multiple-comparison corrections of keyness: Bonferroni, or Benjamini–Hochberg (false discovery rate)."""
+
+
+def as_tokens(texts, lemmatize: bool = True) -> Tokens:
+    """``texts`` if it is a :class:`~valduchesse.tokens.Tokens` object, else the tokens of a table of texts."""
+    if isinstance(texts, Tokens):
+        return texts
+    return tokens(texts, lemmatize=lemmatize)
 
 
 @dataclass(frozen=True)
@@ -69,37 +83,41 @@ def single_language(texts: pd.DataFrame) -> str:
 
 
 def term_matrix(
-    texts: pd.DataFrame,
+    texts,
     ngram_range: tuple[int, int] = (1, 1),
     min_count: int = 1,
     min_docs: int = 1,
     lemmatize: bool = True,
 ) -> TermMatrix:
-    """Count the terms of each text in ``texts`` (columns ``doc_id``, ``language``, ``text``).
+    """Count the terms of each text: from a :class:`~valduchesse.tokens.Tokens` object, or a table of texts.
 
     Parameters
     ----------
+    texts : Tokens or DataFrame
+        The tokens of the texts (:func:`valduchesse.tokens.tokens`), or a
+        table with ``doc_id``, ``language`` and ``text``, tokenised here with
+        the default removal steps (furniture by rule, names, offices,
+        numbers, stop words).
     ngram_range : (int, int)
-        Smallest and largest n-gram, built from consecutive terms (after stop
-        words are removed): (1, 2) gives unigrams and bigrams.
+        Smallest and largest n-gram, built from consecutive terms (after the
+        removals): (1, 2) gives unigrams and bigrams.
     min_count : int
         Keep terms used at least this many times in all the texts together.
     min_docs : int
         Keep terms found in at least this many texts.
     lemmatize : bool
-        Count lemmas (default) or lower-cased words.
+        For a table of texts: count lemmas (default) or lower-cased words.
 
     TF-IDF is scikit-learn's default definition: raw count times smoothed
     idf ``ln((1 + n) / (1 + df)) + 1``, each row L2-normalised.
     """
-    language = single_language(texts)
-    preprocessor = Preprocessor(language, lemmatize=lemmatize)
-    vectorizer = CountVectorizer(analyzer=lambda text: ngrams(preprocessor.terms(text), ngram_range))
+    found = as_tokens(texts, lemmatize)
+    vectorizer = CountVectorizer(analyzer=lambda terms: ngrams(terms, ngram_range))
     try:
-        counts = vectorizer.fit_transform(texts["text"]).tocsr()
+        counts = vectorizer.fit_transform(found.terms()).tocsr()
         terms = vectorizer.get_feature_names_out()
     except ValueError:  # scikit-learn's "empty vocabulary": no text holds a term
-        counts, terms = sparse.csr_matrix((len(texts), 0), dtype=np.int64), np.array([], dtype=object)
+        counts, terms = sparse.csr_matrix((len(found.doc_ids), 0), dtype=np.int64), np.array([], dtype=object)
     totals = np.asarray(counts.sum(axis=1)).ravel()
     used = np.asarray(counts.sum(axis=0)).ravel()
     found_in = np.asarray((counts > 0).sum(axis=0)).ravel()
@@ -107,23 +125,27 @@ def term_matrix(
     if keep.size == 0:
         raise ValueError(
             f"no term is used at least {min_count} time(s) and in at least {min_docs} of the "
-            f"{len(texts)} texts: lower min_count or min_docs"
+            f"{len(found.doc_ids)} texts: lower min_count or min_docs"
         )
     counts = counts[:, keep]
     tfidf = TfidfTransformer().fit_transform(counts).tocsr()
-    return TermMatrix(list(texts["doc_id"]), terms[keep], counts, tfidf, totals)
+    return TermMatrix(found.doc_ids, terms[keep], counts, tfidf, totals)
 
 
 def top_terms(matrix: TermMatrix, n: int = 10) -> pd.DataFrame:
     """The ``n`` highest TF-IDF terms of each text, with their raw counts beside the score.
 
-    Ties are broken by term, so the order is the same on every run.
+    ``texts`` says in how many of the matrix's texts the term occurs: with
+    few texts, the idf can only take a few values (with 3 texts, from 1 to
+    1.7), so a term used in every text can still rank high on its count
+    alone. Ties are broken by term, so the order is the same on every run.
     """
     tfidf, counts = matrix.frame("tfidf"), matrix.frame("counts")
+    found_in = (counts > 0).sum(axis=0).to_numpy()
     rows = []
     for doc_id in matrix.doc_ids:
         scores = pd.DataFrame({"term": matrix.terms, "tfidf": tfidf.loc[doc_id].to_numpy(),
-                               "count": counts.loc[doc_id].to_numpy()})
+                               "count": counts.loc[doc_id].to_numpy(), "texts": found_in})
         best = scores[scores["count"] > 0].sort_values(["tfidf", "term"], ascending=[False, True]).head(n)
         best.insert(0, "rank", range(1, len(best) + 1))
         best.insert(0, "doc_id", doc_id)
@@ -133,13 +155,25 @@ def top_terms(matrix: TermMatrix, n: int = 10) -> pd.DataFrame:
     return table
 
 
-def top_terms_table(top: pd.DataFrame) -> pd.DataFrame:
-    """:func:`top_terms` as a table to read: one column per text, one row per rank, cells ``term (count)``."""
-    cells = top["term"] + " (" + top["count"].astype(str) + ")"
-    return top.assign(cell=cells).pivot(index="rank", columns="doc_id", values="cell")
+def top_terms_table(top: pd.DataFrame, texts: bool = False) -> pd.DataFrame:
+    """:func:`top_terms` as a table to read: one column per text, one row per rank, cells ``term (count)``.
+
+    With ``texts=True``, cells are ``term (count; k/N)``: the term occurs in
+    k of the N texts compared.
+    """
+    cells = top["term"] + " (" + top["count"].astype(str)
+    if texts:
+        cells = cells + "; " + top["texts"].astype(str) + "/" + str(top["doc_id"].nunique())
+    return top.assign(cell=cells + ")").pivot(index="rank", columns="doc_id", values="cell")
 
 
-def keyness(matrix: TermMatrix, target: list[str], reference: list[str] | None = None) -> pd.DataFrame:
+def keyness(
+    matrix: TermMatrix,
+    target: list[str],
+    reference: list[str] | None = None,
+    correction: str = "bonferroni",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Which terms the ``target`` texts use more (or less) than the ``reference`` texts.
 
     Parameters
@@ -148,20 +182,31 @@ def keyness(matrix: TermMatrix, target: list[str], reference: list[str] | None =
         Ids of the texts under study (one document, or all of one meeting).
     reference : list of str, optional
         Ids to compare against; by default every other text of the matrix.
+    correction : {"bonferroni", "bh"}
+        How the p-values are corrected for testing every term of the matrix
+        at once: Bonferroni (family-wise error) or Benjamini–Hochberg (false
+        discovery rate).
+    alpha : float
+        The level a corrected p-value must be below for ``significant``.
 
     Returns
     -------
     DataFrame
         One row per term used in either group: ``target_count``,
         ``reference_count``, the group totals ``target_total`` and
-        ``reference_total`` (all their terms, rare ones included); ``g2``, the log-likelihood statistic (Dunning
-        1993) of the 2×2 table, signed positive where the target uses the
-        term relatively more; ``p_value`` (chi-squared, 1 degree of freedom);
-        and ``log_ratio``, the effect size (Hardie 2014): log2 of the ratio
-        of the relative frequencies, with 0.5 added to each count so that a
-        term absent from one side has a finite value. Sorted by ``g2``, most
-        distinctive of the target first.
+        ``reference_total`` (all their terms, rare ones included); ``g2``, the
+        log-likelihood statistic (Dunning 1993) of the 2×2 table, signed
+        positive where the target uses the term relatively more; ``p_value``
+        (chi-squared, 1 degree of freedom, for this term alone);
+        ``p_adjusted`` (corrected for all the terms tested) and
+        ``significant`` (``p_adjusted < alpha``); and ``log_ratio``, the
+        effect size (Hardie 2014): log2 of the ratio of the relative
+        frequencies, with 0.5 added to each count so that a term absent from
+        one side has a finite value. Sorted by ``g2``, most distinctive of the
+        target first. ``table.attrs`` holds the correction, ``alpha``, the
+        number of terms tested and, for Bonferroni, the critical G².
     """
+    check_correction(correction, alpha)
     target = list(target)
     known = set(matrix.doc_ids)
     reference = [d for d in matrix.doc_ids if d not in target] if reference is None else list(reference)
@@ -183,15 +228,100 @@ def keyness(matrix: TermMatrix, target: list[str], reference: list[str] | None =
     reference_total = int(matrix.totals[[rows[d] for d in reference]].sum())
     table["target_total"], table["reference_total"] = target_total, reference_total
     g2 = log_likelihood(a, b, target_total, reference_total)
-    table["g2"] = np.round(g2, 4)
-    table["p_value"] = np.round(chi2.sf(np.abs(g2), df=1), 4)
-    table["log_ratio"] = np.round(log_ratio(a, b, target_total, reference_total), 4)
-    table = table[(table["target_count"] + table["reference_count"]) > 0]
-    return table.sort_values(["g2", "term"], ascending=[False, True]).reset_index(drop=True)
+    table = table.assign(g2=g2, p_value=p_values(g2))
+    table = table[(table["target_count"] + table["reference_count"]) > 0].reset_index(drop=True)
+    tests = len(table)
+    table["p_adjusted"] = adjust(table["p_value"].to_numpy(), tests, correction)
+    table["significant"] = table["p_adjusted"] < alpha
+    table["log_ratio"] = np.round(log_ratio(table["target_count"], table["reference_count"], target_total,
+                                            reference_total), 4)
+    table = _round_statistics(table)
+    table = table.sort_values(["g2", "term"], ascending=[False, True]).reset_index(drop=True)
+    table.attrs.update(threshold(tests, correction, alpha))
+    return table
+
+
+def check_correction(correction: str, alpha: float) -> None:
+    """Refuse an unknown correction or a level outside (0, 1)."""
+    if correction not in CORRECTIONS:
+        raise ValueError(f"correction {correction!r} is not known; use one of {', '.join(CORRECTIONS)}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha={alpha}: use a level between 0 and 1, e.g. 0.05")
+
+
+def p_values(g2) -> np.ndarray:
+    """The chi-squared (1 degree of freedom) tail probability of each G² (its sign ignored)."""
+    return chdtrc(1, np.abs(np.asarray(g2, dtype=float)))
+
+
+def adjust(p: np.ndarray, tests: int, correction: str) -> np.ndarray:
+    """Correct p-values for ``tests`` tests (``tests`` may exceed ``len(p)``: the others count with p = 1).
+
+    Bonferroni multiplies by the number of tests; Benjamini–Hochberg
+    multiplies the k-th smallest p-value by ``tests / k`` and keeps the
+    adjusted values monotone. Both are capped at 1.
+    """
+    p = np.asarray(p, dtype=float)
+    if correction == "bonferroni":
+        return np.minimum(p * tests, 1.0)
+    order = np.argsort(p, kind="stable")
+    scaled = p[order] * tests / np.arange(1, len(p) + 1)
+    adjusted = np.empty_like(p)
+    adjusted[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    return adjusted
+
+
+def adjust_by_group(p: np.ndarray, group: np.ndarray, tests: int, correction: str) -> np.ndarray:
+    """:func:`adjust` within each group of ``group`` at once (``tests`` tests per group)."""
+    p = np.asarray(p, dtype=float)
+    if correction == "bonferroni" or len(p) == 0:
+        return adjust(p, tests, correction)
+    order = np.lexsort((p, group))
+    sorted_group, sorted_p = group[order], p[order]
+    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+    rank = np.arange(len(p)) - np.repeat(starts, np.diff(np.r_[starts, len(p)])) + 1
+    scaled = sorted_p * tests / rank
+    adjusted_sorted = np.empty_like(scaled)
+    for s, e in zip(starts, np.r_[starts[1:], len(p)]):  # monotone from each group's largest p-value down
+        adjusted_sorted[s:e] = np.minimum.accumulate(scaled[s:e][::-1])[::-1]
+    adjusted = np.empty_like(p)
+    adjusted[order] = np.minimum(adjusted_sorted, 1.0)
+    return adjusted
+
+
+def threshold(tests: int, correction: str, alpha: float) -> dict:
+    """What a term must pass: the correction, ``alpha``, the number of ``tests`` and (Bonferroni) the critical G²."""
+    critical = float(chdtri(1, alpha / tests)) if correction == "bonferroni" and tests else float("nan")
+    return {"correction": correction, "alpha": alpha, "tests": int(tests), "critical_g2": round(critical, 2)}
+
+
+def threshold_sentence(table: pd.DataFrame) -> str:
+    """The threshold of a keyness table in words, e.g. for a caption."""
+    info = table.attrs
+    if info.get("correction") == "bonferroni":
+        return (f"Bonferroni for {info['tests']} terms tested: G² > {info['critical_g2']:.1f} "
+                f"(p < {info['alpha']}/{info['tests']})")
+    return f"Benjamini–Hochberg, false discovery rate {info['alpha']}, {info['tests']} terms tested"
+
+
+def _round_statistics(table: pd.DataFrame) -> pd.DataFrame:
+    """G² to 4 decimals, p-values to 4 significant digits (they can be very small)."""
+    table = table.copy()
+    table["g2"] = np.round(table["g2"].astype(float), 4)
+    for column in ("p_value", "p_adjusted"):
+        values = table[column].to_numpy(dtype=float)
+        with np.errstate(divide="ignore"):
+            digits = 3 - np.floor(np.log10(np.where(values > 0, values, 1.0))).astype(int)
+        table[column] = [round(v, int(d)) for v, d in zip(values, digits)]
+    return table
 
 
 def keyness_by_group(
-    matrix: TermMatrix, groups: dict[str, list[str]] | None = None, n: int = 10
+    matrix: TermMatrix,
+    groups: dict[str, list[str]] | None = None,
+    n: int = 10,
+    correction: str = "bonferroni",
+    alpha: float = 0.05,
 ) -> pd.DataFrame:
     """The ``n`` most distinctive terms of each group against all the other texts of the matrix.
 
@@ -201,7 +331,12 @@ def keyness_by_group(
     with ``group`` and ``rank`` in front: the same numbers as calling
     :func:`keyness` once per group, computed for all groups at once on the
     sparse counts (a term a group does not use cannot have a positive G²).
+    Every term of the matrix is one test of each group; for
+    Benjamini–Hochberg, the terms a group does not use count as tests with
+    p = 1, which can only make it stricter. ``table.attrs`` holds the
+    threshold (see :func:`keyness`).
     """
+    check_correction(correction, alpha)
     groups = {doc_id: [doc_id] for doc_id in matrix.doc_ids} if groups is None else groups
     rows = {doc_id: i for i, doc_id in enumerate(matrix.doc_ids)}
     for label, ids in groups.items():
@@ -219,39 +354,67 @@ def keyness_by_group(
     b = column_totals[j] - a
     target, reference = target_totals[g], grand_total - target_totals[g]
     g2 = log_likelihood(a, b, target, reference)
+    tests = int((column_totals > 0).sum())
+    p = p_values(g2)
     table = pd.DataFrame({
         "group_no": g, "term": matrix.terms[j], "target_count": a.astype(int), "reference_count": b.astype(int),
         "target_total": target.astype(int), "reference_total": reference.astype(int), "g2": np.round(g2, 4),
-        "p_value": np.round(chi2.sf(np.abs(g2), df=1), 4), "log_ratio": np.round(log_ratio(a, b, target, reference), 4),
+        "p_value": p, "p_adjusted": adjust_by_group(p, g, tests, correction),
+        "log_ratio": np.round(log_ratio(a, b, target, reference), 4),
     })
     table = table[table["g2"] > 0].sort_values(["group_no", "g2", "term"], ascending=[True, False, True])
     table = table.groupby("group_no").head(n)
+    table.insert(table.columns.get_loc("p_adjusted") + 1, "significant", table["p_adjusted"] < alpha)
+    table = _round_statistics(table)
     table.insert(0, "rank", table.groupby("group_no").cumcount() + 1)
     table.insert(0, "group", [labels[i] for i in table["group_no"]])
-    return table.drop(columns="group_no").reset_index(drop=True)
+    table = table.drop(columns="group_no").reset_index(drop=True)
+    table.attrs.update(threshold(tests, correction, alpha))
+    return table
+
+
+def significance_summary(table: pd.DataFrame) -> list[str]:
+    """One line per group of a keyness table: how many of its listed terms pass the threshold, and which."""
+    lines = []
+    for group, part in table.groupby("group", sort=False):
+        passed = part[part["significant"]]
+        best = part["g2"].max()
+        if passed.empty:
+            lines.append(f"{group}: none of its terms passes (highest G² {best:.1f})")
+        else:
+            lines.append(f"{group}: {len(passed)} pass: " + ", ".join(
+                f"{r.term} (G²={r.g2:.1f}, p={r.p_value:.2g})" for r in passed.itertuples()))
+    return lines
 
 
 def keyness_summary(table: pd.DataFrame, n: int = 3) -> list[str]:
-    """One line per group of a :func:`keyness_by_group` table: its ``n`` top terms with G² and counts."""
+    """One line per group of a :func:`keyness_by_group` table: its ``n`` top terms with G² and counts.
+
+    A term that passes the table's multiple-comparison threshold is marked ``*``.
+    """
+    def mark(row) -> str:
+        return "*" if getattr(row, "significant", False) else ""
+
     return [
-        f"{group}: " + ", ".join(f"{r.term} (G²={r.g2:.1f}, {r.target_count}/{r.reference_count})"
+        f"{group}: " + ", ".join(f"{r.term}{mark(r)} (G²={r.g2:.1f}, {r.target_count}/{r.reference_count})"
                                  for r in part.head(n).itertuples())
         for group, part in table.groupby("group", sort=False)
     ]
 
 
-def top_term_contexts(
-    keyness_table: pd.DataFrame, segments: pd.DataFrame, terms_per_group: int = 1, window: int = 6
-) -> pd.DataFrame:
+def top_term_contexts(keyness_table: pd.DataFrame, segments, terms_per_group: int = 1, window: int = 6) -> pd.DataFrame:
     """Concordance lines for the top terms of each group of a :func:`keyness_by_group` table.
 
-    ``segments`` holds the groups' texts, with the group label in ``doc_id``
-    (as in the matrix the keyness came from). Returns ``group``, ``term``,
-    ``g2`` and :func:`concordance`'s columns.
+    ``segments`` holds the groups' texts (a :class:`~valduchesse.tokens.Tokens`
+    object or a table), with the group label in ``doc_id`` (as in the matrix
+    the keyness came from). Returns ``group``, ``term``, ``g2`` and
+    :func:`concordance`'s columns.
     """
+    found = as_tokens(segments)
     tables = []
     for row in keyness_table[keyness_table["rank"] <= terms_per_group].itertuples(index=False):
-        lines = concordance(segments[segments["doc_id"] == row.group], row.term, window=window)
+        lines = concordance(found, row.term, window=window)
+        lines = lines[lines["doc_id"] == row.group]
         tables.append(lines.drop(columns="doc_id").assign(group=row.group, term=row.term, g2=row.g2))
     table = pd.concat(tables, ignore_index=True)
     return table[["group", "term", "g2", *[c for c in table.columns if c not in ("group", "term", "g2")]]]
@@ -315,45 +478,58 @@ def similarity(matrix: TermMatrix) -> pd.DataFrame:
     return pd.DataFrame(np.round(values, 3), index=matrix.doc_ids, columns=matrix.doc_ids)
 
 
-def concordance(
-    segments: pd.DataFrame, query: str, window: int = 6, lemmatize: bool = True
-) -> pd.DataFrame:
+def concordance(segments, query: str, window: int = 6, lemmatize: bool = True) -> pd.DataFrame:
     """Keyword in context: every passage of ``segments`` where ``query`` occurs.
 
-    ``segments`` is any table with ``doc_id``, ``language`` and ``text``
-    (documents, sections, paragraphs or sentences); its ``section_no`` and
-    ``section_title`` columns are carried over when present. ``query`` is a
-    word, a lemma or several words; it matches a run of word tokens whose
-    terms (lemmas, lower-cased, or lower-cased words with
-    ``lemmatize=False``) equal the query's. ``window`` words are shown on
-    each side, within the segment, as written in the text (numbers included,
-    punctuation left out).
+    ``segments`` is a :class:`~valduchesse.tokens.Tokens` object or any table
+    with ``doc_id``, ``language`` and ``text`` (documents, sections,
+    paragraphs or sentences); its ``section_no`` and ``section_title``
+    columns are carried over when present. ``query`` is a word, a lemma or
+    several words; it matches a run of word tokens whose terms (lemmas,
+    lower-cased, or lower-cased words with ``lemmatize=False``) equal the
+    query's. ``window`` words are shown on each side, within the segment, as
+    written in the text (numbers included, punctuation left out).
+    ``removed`` names the step that took the matched words out of the text
+    (``furniture``, ``person name``, ``office``, ``heading``), or is empty
+    where they were counted.
     """
-    language = single_language(segments)
-    preprocessor = Preprocessor(language, lemmatize=lemmatize)
-    wanted = query_terms(query, preprocessor)
-    extra = [c for c in ("section_no", "section_title") if c in segments.columns]
+    found = as_tokens(segments, lemmatize)
+    wanted = query_terms(query, Preprocessor(found.language, lemmatize=found.lemmatize))
+    extra = [c for c in ("section_no", "section_title") if c in found.texts.columns]
+    records = found.texts.to_dict("records")
+    terms = np.asarray(found.type_terms, dtype=object)
+    context = {STEPS.index(step) + 1: step for step in CONTEXT_STEPS}
     rows = []
-    for segment in segments.to_dict("records"):
-        written = words(segment["text"], numbers=True)
-        terms = [preprocessor.term(strip_elision(word, language)) for word in written]
-        for i in find(terms, wanted):
+    shown = found.step >= 0
+    for record, part, written, steps in zip(records, found._doc_slices(), found.written(), found.written_steps()):
+        sequence = terms[found.type_id[part][shown[part]]].tolist()
+        for i in find(sequence, wanted):
             end = i + len(wanted)
-            rows.append(
-                {
-                    "doc_id": segment["doc_id"],
-                    **{c: segment[c] for c in extra},
-                    "left": " ".join(written[max(0, i - window) : i]),
-                    "match": " ".join(written[i:end]),
-                    "right": " ".join(written[end : end + window]),
-                }
-            )
-    return pd.DataFrame(rows, columns=["doc_id", *extra, "left", "match", "right"])
+            removed = sorted({context[s] for s in steps[i:end] if s in context})
+            rows.append({
+                "doc_id": record["doc_id"], **{c: record[c] for c in extra},
+                "left": " ".join(written[max(0, i - window) : i]),
+                "match": " ".join(written[i:end]),
+                "right": " ".join(written[end : end + window]),
+                "removed": ", ".join(removed),
+            })
+    return pd.DataFrame(rows, columns=["doc_id", *extra, "left", "match", "right", "removed"])
 
 
 def query_terms(query: str, preprocessor: Preprocessor) -> list[str]:
-    """The terms a query (a word, a lemma or several words) must match, in order."""
-    wanted = [preprocessor.term(word) for word in tokenize(query, preprocessor.language)]
+    """The terms a query (a word, a lemma or several words) must match, in order.
+
+    Each word of the query is lemmatised as the tokens stage does with the
+    words of a text, French elisions cut off. One difference: a query word
+    written with a final hyphen (``Sahel-``) keeps it, so it matches nothing,
+    because the tokens stage now counts the elided compound ``Sahel-`` of a
+    text as ``Sahel``. (themes.yml's entry ``Sahel-`` is therefore no longer
+    needed; keeping the hyphen here keeps a dictionary that still lists it
+    loadable.)
+    """
+    language = preprocessor.language
+    wanted = [lemma(strip_elision(w, language), language) if preprocessor.lemmatize
+              else strip_elision(w, language).lower() for w in words(query)]
     if not wanted:
         raise ValueError(f"the query {query!r} holds no word")
     return wanted
@@ -365,31 +541,37 @@ def find(terms: list[str], wanted: list[str]) -> list[int]:
     return [i for i in range(len(terms) - n + 1) if terms[i : i + n] == wanted]
 
 
-def frequencies(
-    texts: pd.DataFrame, groups: dict[str, list[str]], per: int = 1000, lemmatize: bool = True
-) -> pd.DataFrame:
+def frequencies(texts, groups: dict[str, list[str]], per: int = 1000, lemmatize: bool = True) -> pd.DataFrame:
     """Relative frequency of groups of terms in each text, per ``per`` word tokens.
 
-    ``groups`` maps a label to its queries, e.g. ``{"drugs": ["drug",
-    "drugshandel"]}``; each query is matched as in :func:`concordance`
-    (lemmas by default; several words match as a run). Returns one row per
-    text and group with ``matches``, ``tokens`` (all word tokens of the text,
-    stop words included) and ``per_1000`` (or ``per_N``), plus the texts'
+    ``texts`` is a :class:`~valduchesse.tokens.Tokens` object or a table of
+    texts (tokenised here with the default steps). ``groups`` maps a label to
+    its queries, e.g. ``{"drugs": ["drug", "drugshandel"]}``; each query is
+    matched as in :func:`concordance` (lemmas by default; several words match
+    as a run). Matches and tokens are counted over the words that no context
+    step removed (:meth:`~valduchesse.tokens.Tokens.words`: stop words
+    included; furniture, names and offices left out when those steps were
+    applied). Returns one row per text and group with ``matches``,
+    ``tokens`` and ``per_1000`` (or ``per_N``), plus the texts'
     ``meeting_date``, ``kind`` and ``coverage`` where present.
     """
-    language = single_language(texts)
-    preprocessor = Preprocessor(language, lemmatize=lemmatize)
+    found = as_tokens(texts, lemmatize)
+    preprocessor = Preprocessor(found.language, lemmatize=found.lemmatize)
     index = run_index({label: [query_terms(q, preprocessor) for q in queries] for label, queries in groups.items()})
-    carried = [c for c in ("meeting_date", "kind", "coverage") if c in texts.columns]
-    rows = []
-    for text in texts.to_dict("records"):
-        terms = [preprocessor.term(word) for word in tokenize(text["text"], language)]
-        counts = count_runs(terms, index, groups)
-        for label, matches in counts.items():
-            rows.append({"doc_id": text["doc_id"], **{c: text[c] for c in carried}, "group": label,
-                         "matches": matches, "tokens": len(terms),
-                         f"per_{per}": round(per * matches / len(terms), 2) if terms else 0.0})
-    return pd.DataFrame(rows)
+    carried = [c for c in ("meeting_date", "kind", "coverage") if c in found.texts.columns]
+    labels = list(groups)
+    words = found.words()
+    matches = np.array([list(count_runs(terms, index, labels).values()) for terms in words],
+                       dtype=np.int64).reshape(len(words), len(labels))
+    counted = np.array([len(terms) for terms in words], dtype=np.int64)
+    rows = np.repeat(np.arange(len(words)), len(labels))
+    table = found.texts.iloc[rows][["doc_id", *carried]].reset_index(drop=True)
+    table["group"] = labels * len(words)
+    table["matches"] = matches.ravel()
+    table["tokens"] = counted[rows]
+    rates = np.where(table["tokens"] > 0, per * table["matches"] / table["tokens"].clip(lower=1), 0.0)
+    table[f"per_{per}"] = np.round(rates, 2)
+    return table
 
 
 def run_index(runs: dict[str, list[list[str]]]) -> dict[str, list[tuple[list[str], str]]]:

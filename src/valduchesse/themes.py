@@ -40,7 +40,8 @@ import yaml
 from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 from .intervals import wilson
 from .preprocess import Preprocessor, stop_words
-from .terms import frequencies, query_terms, single_language
+from .terms import frequencies, query_terms
+from .tokens import Tokens, tokens
 
 LABEL_KEY = "label"
 THEMES_KEY = "themes"
@@ -337,23 +338,26 @@ def _check_segments(segments: pd.DataFrame, dictionary: ThemeDictionary) -> None
 def _counts(segments: pd.DataFrame, dictionary: ThemeDictionary) -> tuple[np.ndarray, np.ndarray]:
     """Matches (segments × themes) and word tokens (per segment), in the segments' row order.
 
-    Counting is :func:`valduchesse.terms.frequencies`, one language at a time,
-    with each segment's row position standing in for its id.
+    Each language's segments go through the tokens stage once
+    (:func:`valduchesse.tokens.tokens` with no removal step: every word of a
+    segment counts, as a coder reads it), then
+    :func:`valduchesse.terms.frequencies` counts the entries, with each
+    segment's row position standing in for its id.
     """
     _check_segments(segments, dictionary)
     themes = dictionary.themes
     matches = np.zeros((len(segments), len(themes)), dtype=np.int64)
-    tokens = np.zeros(len(segments), dtype=np.int64)
+    counted = np.zeros(len(segments), dtype=np.int64)
     languages = segments["language"].to_numpy()
     for language in sorted(set(languages)):
         rows = np.flatnonzero(languages == language)
         part = pd.DataFrame({"doc_id": rows, "language": language,
                              "text": segments["text"].to_numpy()[rows]})
-        counted = frequencies(part, dictionary.queries(language))
-        table = counted.pivot(index="doc_id", columns="group", values="matches")
+        found = frequencies(tokens(part, remove=()), dictionary.queries(language))
+        table = found.pivot(index="doc_id", columns="group", values="matches")
         matches[rows] = table.loc[rows, themes].to_numpy()
-        tokens[rows] = counted.groupby("doc_id")["tokens"].first().loc[rows].to_numpy()
-    return matches, tokens
+        counted[rows] = found.groupby("doc_id")["tokens"].first().loc[rows].to_numpy()
+    return matches, counted
 
 
 def theme_matches(segments: pd.DataFrame, dictionary: ThemeDictionary) -> pd.DataFrame:
@@ -477,13 +481,18 @@ def theme_shares(
     return table
 
 
-def theme_frequencies(texts: pd.DataFrame, dictionary: ThemeDictionary, per: int = 1000) -> pd.DataFrame:
+def theme_frequencies(texts, dictionary: ThemeDictionary, per: int = 1000) -> pd.DataFrame:
     """Occurrences of each theme's entries per ``per`` word tokens in each text (one language).
 
-    :func:`valduchesse.terms.frequencies` with the dictionary's entries as
-    groups; ``group`` holds each theme's label, in the dictionary's order.
+    ``texts`` is a table of texts or a :class:`valduchesse.tokens.Tokens`
+    object; a table goes through the tokens stage with its default steps, so
+    page furniture, person names and offices are left out of both the
+    matches and the word count (build the tokens yourself, e.g. with hand
+    codes, to choose). :func:`valduchesse.terms.frequencies` with the
+    dictionary's entries as groups; ``group`` holds each theme's label, in
+    the dictionary's order.
     """
-    language = single_language(texts)
-    table = frequencies(texts, dictionary.queries(language), per=per)
+    found = texts if isinstance(texts, Tokens) else tokens(texts)
+    table = frequencies(found, dictionary.queries(found.language), per=per)
     table["group"] = table["group"].map(dictionary.labels)
     return table
