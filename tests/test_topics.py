@@ -87,7 +87,10 @@ def test_headings_of_the_2021_text_are_left_out_of_paragraphs_and_sentences(nl_2
     assert texts["doc_id"].is_unique and texts["doc_id"].iloc[0] == f"{NL_2021_ID}#p1"
     sents, sent_left_out = segment_texts(sentences(NL_2021))
     assert sents["doc_id"].str.contains("#s").all() and sents["doc_id"].is_unique
-    assert list(sent_left_out["text"]) == list(left_out["text"])
+    headings = sent_left_out[sent_left_out["reason"] == "heading"]
+    assert list(headings["text"]) == list(left_out["text"])
+    # a sentence that is only furniture (the list of who attended) keeps no term and is left out, said so
+    assert set(sent_left_out["reason"]) <= {"heading", "no terms"}
 
 
 # --- fit_topics, topic_terms, typical_passages ------------------------------------------------
@@ -472,3 +475,11 @@ def test_stability_of_the_2021_paragraphs_is_reproducible(nl_2021):
     second = subsample_stability(matrix, 4, "kmeans", n_subsamples=4, seed=0)
     np.testing.assert_array_equal(first.labels, second.labels)
     assert first.stability == second.stability
+
+
+def test_stability_curve_leaves_out_the_k_a_short_text_cannot_hold(tiny):
+    _, matrix = tiny
+    table, k = stability_curve(matrix, [2, 3, 4, 20], "kmeans", n_subsamples=3, null_copies=2)
+    assert list(table["k"]) == [2, 3, 4] and k in (2, 3, 4)
+    with pytest.raises(ValueError, match="K_CANDIDATES"):
+        stability_curve(matrix, [10, 20], "kmeans", n_subsamples=3, null_copies=2)

@@ -561,7 +561,8 @@ def stability_curve(matrix: TermMatrix, ks, method: str = "kmeans", n_subsamples
     the noise of the subsampling to be preferred. Values are rounded to 4
     places before they are compared; the result is the same on every run.
     Whether the chosen k lies at an end of ``ks`` is for the caller to say
-    (:func:`grid_position`).
+    (:func:`grid_position`). Values of k that a subsample cannot hold (k at
+    least the number of passages in a subsample) are left out of the table.
 
     Returns
     -------
@@ -578,6 +579,12 @@ def stability_curve(matrix: TermMatrix, ks, method: str = "kmeans", n_subsamples
     ks = sorted({int(k) for k in ks})
     if not ks or ks[0] < 2:
         raise ValueError(f"choose k among 2 or more clusters (stability needs at least 2); got {ks}")
+    size = len(subsample_indices(matrix.tfidf.shape[0], 2, fraction, seed)[0])
+    fitting = [k for k in ks if k < size]
+    if not fitting:
+        raise ValueError(f"none of the numbers of clusters {ks} fits subsamples of {size} passages: give numbers "
+                         f"from 2 to {size - 1} (the notebooks' parameter K_CANDIDATES), or a longer text")
+    ks = fitting  # a text of few passages cannot have as many clusters: the larger k are left out
     if null_copies < 2:
         raise ValueError("the structureless stability's standard error needs at least 2 copies")
     copies = [shuffled_terms(matrix, seed + c) for c in range(null_copies)]
