@@ -4,14 +4,18 @@ One module per concern:
 
 - :mod:`valduchesse.corpus`: load and validate the texts folder;
 - :mod:`valduchesse.segment`: sections, paragraphs and sentences;
-- :mod:`valduchesse.preprocess`: tokens, stop words and lemmas per language;
-- :mod:`valduchesse.terms`: term matrices, keyness, concordances, frequencies, similarity;
-- :mod:`valduchesse.topics`: topic clustering and its evaluation;
+- :mod:`valduchesse.preprocess`: words of one language: tokeniser, stop words, lemmas and their corrections;
+- :mod:`valduchesse.tokens`: the tokens stage: every text tokenised once, furniture, names and the rest removed and counted;
+- :mod:`valduchesse.terms`: term matrices, keyness with significance, concordances, frequencies, similarity;
+- :mod:`valduchesse.topics`: clustering of passages, judged by subsample stability and against a null;
 - :mod:`valduchesse.themes`: the theme dictionary and theme shares;
-- :mod:`valduchesse.plotting`: the figures' look and deterministic saving;
+- :mod:`valduchesse.coding`: hand coding: units, sheets, agreement, shares, the dictionary's validation;
+- :mod:`valduchesse.intervals`: Wilson intervals of proportions;
+- :mod:`valduchesse.plotting`, :mod:`valduchesse.plotting_terms`, :mod:`valduchesse.plotting_topics`: the figures;
 - :mod:`valduchesse.runner`: executing the notebooks, with parameters;
 - :mod:`valduchesse.report`: the HTML site of the executed notebooks;
-- :mod:`valduchesse.fetch`: replacing excerpts by full official texts.
+- :mod:`valduchesse.fetch`: replacing excerpts by full official texts;
+- :mod:`valduchesse.pytest_plugin`: what to do when a notebook's outputs differ.
 """
 
 __version__ = "0.1.0"
