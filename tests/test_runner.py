@@ -246,3 +246,22 @@ def test_the_output_folder_must_be_a_folder(tmp_path, capsys):
     (tmp_path / "out").write_text("a file")
     assert main(["run", str(path), "--output", str(tmp_path / "out")]) == 2
     assert f"--output {tmp_path / 'out'} is a file; give a folder" in capsys.readouterr().err
+
+
+def test_the_kernel_is_shut_down_after_each_notebook(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    ok = write_notebook(tmp_path / "01_ok.ipynb", "import os; print(os.getpid())")
+    broken = write_notebook(tmp_path / "02_broken.ipynb", "import os; print(os.getpid())", "1 / 0")
+    execute_notebook(ok)
+    with pytest.raises(NotebookFailed):
+        execute_notebook(broken)
+    pids = [int(nbformat.read(path, as_version=4).cells[0].outputs[0]["text"])
+            for path in (ok, tmp_path / "02_broken.failed.ipynb")]
+
+    def running(pid):
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    assert [pid for pid in pids if running(pid)] == []

@@ -461,7 +461,9 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
     )
     start = time.perf_counter()
     try:
-        client.execute()
+        # The kernel manager is ours, so nbclient would leave the kernel running: shut it down after the last
+        # cell (or the failure), so that no idle kernel is left behind while the next notebooks run.
+        client.execute(cleanup_kc=True)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
         index = running.get("index")
         error = record_failure(notebook, index, err, client.timeout)
