@@ -96,13 +96,39 @@ def run(src: Path, notebooks: list[Path], output: Path, jobs: int | None) -> dic
     if jobs is not None and has_jobs_option(src):
         command += ["--jobs", str(jobs)]
     env = {**os.environ, "PYTHONPATH": str(src)}
+    load = os.getloadavg()[0]
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    if done.returncode:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
-    return {"wall_s": round(wall, 2), "notebooks": {name: float(s) for name, s in DONE.findall(done.stdout)},
-            "load_before": os.getloadavg()[0]}
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err, text=True)
+        kernels, memory = watch(process)
+        wall = time.perf_counter() - start
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{stdout}\n{stderr}")
+    return {"wall_s": round(wall, 2), "notebooks": {name: float(s) for name, s in DONE.findall(stdout)},
+            "peak_kernels": kernels, "peak_mib": memory, "load_before": load}
+
+
+def watch(process: subprocess.Popen, every: float = 0.25) -> tuple[int, int]:
+    """Wait for ``process``; the most kernels it had alive at once, and the most memory (RSS, MiB) of all of it."""
+    try:
+        import psutil  # comes with ipykernel
+    except ImportError:  # pragma: no cover
+        process.wait()
+        return 0, 0
+    top = psutil.Process(process.pid)
+    kernels = memory = 0
+    while process.poll() is None:
+        try:
+            children = [c for c in top.children(recursive=True) if c.status() != psutil.STATUS_ZOMBIE]
+            alive = [c for c in children if "ipykernel_launcher" in " ".join(c.cmdline())]
+            rss = sum(p.memory_info().rss for p in [top, *children])
+        except psutil.Error:
+            continue
+        kernels, memory = max(kernels, len(alive)), max(memory, rss)
+        time.sleep(every)
+    return kernels, round(memory / 2**20)
 
 
 def machine() -> dict:
@@ -152,14 +178,19 @@ def floor_mode(args: argparse.Namespace, tmp: Path, started: dict) -> None:
         floor_s = median([t["notebooks"][path.name] for t in timings["floor_serial"]])
         rows.append({"notebook": path.stem, "run_s": run_s, "floor_s": floor_s})
     walls = {kind: median([t["wall_s"] for t in timings[kind]]) for kind in kinds}
+    peaks = {kind: (max(t["peak_kernels"] for t in timings[kind]), max(t["peak_mib"] for t in timings[kind]))
+             for kind in ("run_serial", "run_parallel")}
     rows.append({"notebook": "all, one at a time (--jobs 1)", "run_s": walls["run_serial"],
-                 "floor_s": walls["floor_serial"]})
+                 "floor_s": walls["floor_serial"], "kernels_at_once": peaks["run_serial"][0],
+                 "peak_mib": peaks["run_serial"][1]})
     rows.append({"notebook": f"all, {jobs} at a time (--jobs {jobs})", "run_s": walls["run_parallel"],
-                 "floor_s": walls["floor_parallel"]})
+                 "floor_s": walls["floor_parallel"], "kernels_at_once": peaks["run_parallel"][0],
+                 "peak_mib": peaks["run_parallel"][1]})
     table = pd.DataFrame(rows)
     table["ratio"] = (table["run_s"] / table["floor_s"]).round(2)
     table["ratio_to_serial_floor"] = (table["run_s"] / walls["floor_serial"]).round(2)
     table.loc[table.index[:-1], "ratio_to_serial_floor"] = table["ratio"]
+    table = table[["notebook", "run_s", "floor_s", "ratio", "ratio_to_serial_floor", "kernels_at_once", "peak_mib"]]
     write(table, "collection", {"machine": started, "repeat": args.repeat, "jobs": jobs, "timings": timings})
 
 
@@ -179,6 +210,8 @@ def compare_mode(args: argparse.Namespace, tmp: Path, started: dict) -> None:
                                        for name in versions}} for path in paths]
     rows.append({"notebook": "all (wall)", **{f"{name}_s": median([t["wall_s"] for t in timings[name]])
                                                for name in versions}})
+    for key, what in (("peak_kernels", "kernels alive at once (most)"), ("peak_mib", "memory of the run, MiB (peak RSS)")):
+        rows.append({"notebook": what, **{f"{name}_s": max(t[key] for t in timings[name]) for name in versions}})
     table = pd.DataFrame(rows)
     table["after/before"] = (table["after_s"] / table["before_s"]).round(2)
     write(table, f"change_{args.label}", {
