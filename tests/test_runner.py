@@ -265,3 +265,18 @@ def test_the_kernel_is_shut_down_after_each_notebook(tmp_path):
             return False
 
     assert [pid for pid in pids if running(pid)] == []
+
+
+def test_kernels_get_one_thread_per_numerical_library_unless_set(tmp_path, monkeypatch):
+    for name in runner.KERNEL_THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")
+    path = write_notebook(tmp_path / "01_threads.ipynb",
+                          "import os, threadpoolctl, numpy\n"
+                          "print(os.environ['OMP_NUM_THREADS'], os.environ['OPENBLAS_NUM_THREADS'], "
+                          "os.environ['MKL_NUM_THREADS'])\n"
+                          "print(sorted({pool['num_threads'] for pool in threadpoolctl.threadpool_info() "
+                          "if pool['internal_api'] != 'mkl'}))")
+    execute_notebook(path)
+    lines = nbformat.read(path, as_version=4).cells[0].outputs[0]["text"].split("\n")
+    assert lines[:2] == ["1 1 3", "[1]"]

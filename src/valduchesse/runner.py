@@ -72,6 +72,14 @@ EXAMPLE_VALUES = {"TEXTS_DIR": "my_texts", "THEMES_FILE": "my_themes.yml", "FIGU
                   "OUTPUT_DIR": "output/mine", "FIGURE_PREFIX": "my_corpus"}
 
 
+# One thread per numerical library (OpenMP, OpenBLAS, MKL, ...) in every kernel the runner starts: the
+# analyses are small, so threads mostly wait on each other, and notebooks run side by side (--jobs) would
+# ask for more threads than there are cores. The same count whatever --jobs and the number of cores, so
+# that it cannot change a result. A value set in the environment is kept.
+KERNEL_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                           "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
 class NotebookFailed(RuntimeError):
     """A notebook cell raised an error; the message names the notebook and the cell."""
 
@@ -91,6 +99,11 @@ class _ThisEnvironmentKernels(KernelSpecManager):
             display_name="Python 3 (valduchesse)",
             language="python",
         )
+
+
+def kernel_environment() -> dict[str, str]:
+    """The environment of a kernel: this process's, with one thread per numerical library unless set."""
+    return {**{name: "1" for name in KERNEL_THREAD_VARIABLES}, **os.environ}
 
 
 def notebook_paths(folder: str | Path) -> list[Path]:
@@ -463,7 +476,7 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
     try:
         # The kernel manager is ours, so nbclient would leave the kernel running: shut it down after the last
         # cell (or the failure), so that no idle kernel is left behind while the next notebooks run.
-        client.execute(cleanup_kc=True)
+        client.execute(cleanup_kc=True, env=kernel_environment())
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
         index = running.get("index")
         error = record_failure(notebook, index, err, client.timeout)
