@@ -1,8 +1,8 @@
 """Command line of the collection.
 
-    python -m valduchesse run [NOTEBOOK ...] [--folder DIR] [-p NAME VALUE ...] [--output DIR]
+    python -m valduchesse run [NOTEBOOK ...] [--folder DIR] [-p NAME VALUE ...] [--output DIR] [--jobs N]
     python -m valduchesse parameters [NOTEBOOK ...] [--folder DIR]
-    python -m valduchesse determinism [NOTEBOOK ...] [--folder DIR] [--output DIR]
+    python -m valduchesse determinism [NOTEBOOK ...] [--folder DIR] [--output DIR] [--jobs N]
     python -m valduchesse report [NOTEBOOK ...] [--folder DIR] [--output DIR] [--figures DIR]
     python -m valduchesse fetch [--texts DIR] [--dry-run] [--allow-list FILE] [--timeout S] [--max-bytes N]
                                 [--retries N]
@@ -20,8 +20,25 @@ from .fetch import (
 )
 from .report import build_report
 from .runner import (
-    NotebookFailed, check_determinism, notebook_paths, parse_value, read_parameters, run_collection,
+    NotebookFailed, check_determinism, default_jobs, notebook_paths, parse_value, read_parameters,
+    run_collection,
 )
+
+
+def jobs_count(text: str) -> int:
+    """``--jobs``: a whole number of notebooks, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of notebooks (1 or more)")
+    return value
+
+
+JOBS_HELP = ("notebooks executed at a time, each in its own kernel (default: the number of cores, here %(default)s). "
+             "The lines still come one per notebook in the notebooks' order; if one fails, no further notebook "
+             "starts, those already running finish, and the error is the first failing notebook's")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
                      help="folder for the executed copies and their figures (default with -p: output/); "
                           "refused, like any path the run writes, inside the repository's notebooks/, figures/ "
                           "or texts/. A notebook that fails is saved there as NAME.failed.ipynb")
+    run.add_argument("-j", "--jobs", type=jobs_count, default=default_jobs(), metavar="N", help=JOBS_HELP)
     listing = commands.add_parser("parameters", help="list each notebook's parameters and defaults")
     listing.add_argument("notebooks", nargs="*", type=Path)
     listing.add_argument("--folder", type=Path, default=Path("notebooks"))
@@ -48,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     determinism.add_argument("--folder", type=Path, default=Path("notebooks"))
     determinism.add_argument("--output", type=Path, default=Path("output/determinism"),
                              help="folder for the two runs (default: %(default)s)")
+    determinism.add_argument("-j", "--jobs", type=jobs_count, default=default_jobs(), metavar="N", help=JOBS_HELP)
     report = commands.add_parser("report", help="render the executed notebooks to a small HTML site")
     report.add_argument("notebooks", nargs="*", type=Path)
     report.add_argument("--folder", type=Path, default=Path("notebooks"))
@@ -86,13 +105,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"report written: {index} ({len(paths)} notebook pages); open it in a browser")
             return 0
         if args.command == "determinism":
-            differences = check_determinism(paths, args.output)
+            differences = check_determinism(paths, args.output, jobs=args.jobs)
             for name in differences:
                 print(f"differs between the two runs: {name}", file=sys.stderr)
             print("deterministic: every figure and notebook output is identical" if not differences else "")
             return 1 if differences else 0
         overrides = {name: parse_value(value) for name, value in args.parameter}
-        run_collection(paths, overrides, args.output)
+        run_collection(paths, overrides, args.output, jobs=args.jobs)
     except ValueError as err:  # a ParameterError, or a report input that is missing
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -37,6 +37,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -399,7 +400,8 @@ def inject_parameters(notebook: nbformat.NotebookNode, values: dict[str, object]
     Returns the position of the new cell (from 0).
     """
     lines = ["# Parameters given on the command line"] + [f"{name} = {value!r}" for name, value in values.items()]
-    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]})
+    # A fixed id (nbformat would draw a random one), so that a rerun writes the same bytes.
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]}, id=INJECTED_TAG)
     tagged = [i for i, c in enumerate(notebook.cells) if PARAMETERS_TAG in c.metadata.get("tags", [])]
     position = tagged[0] + 1 if tagged else 0
     notebook.cells.insert(position, cell)
@@ -435,6 +437,9 @@ def record_failure(notebook: nbformat.NotebookNode, index: int | None, err: Exce
         else:
             ename, evalue = "DeadKernelError", "the kernel died while running the cell (out of memory?)"
         if index is not None:
+            # Stopping the kernel interrupts it first: a KeyboardInterrupt it may send back is ours, not the cell's.
+            cell = notebook.cells[index]
+            cell.outputs = [o for o in cell.outputs if o.get("ename") != "KeyboardInterrupt"]
             notebook.cells[index].outputs.append(
                 nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]))
     for cell in notebook.cells[(index if index is not None else -1) + 1:]:
@@ -490,9 +495,18 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
     return time.perf_counter() - start
 
 
+def default_jobs() -> int:
+    """How many notebooks to execute at a time by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def run_collection(paths: list[Path], overrides: dict[str, object] | None = None,
-                   output_dir: str | Path | None = None, log=print, roots: list[Path] | None = None) -> None:
-    """Execute ``paths`` in order, logging one line per notebook with its time.
+                   output_dir: str | Path | None = None, log=print, roots: list[Path] | None = None,
+                   jobs: int | None = None) -> None:
+    """Execute ``paths``, ``jobs`` at a time, logging one line per notebook, in their order, with its time.
 
     Without ``overrides`` and ``output_dir`` the notebooks are executed in
     place. Otherwise the executed copies go to ``output_dir`` (default
@@ -503,6 +517,14 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     (:func:`check_written_paths`, against the repositories ``roots``,
     default :func:`protected_roots`): such a run never writes into the
     committed collection.
+
+    The notebooks are independent, each in its own kernel: with ``jobs``
+    above 1 (default :func:`default_jobs`) several run side by side, and
+    each one's line is logged once it and every notebook before it are
+    done, so the lines keep the notebooks' order. When a notebook fails no
+    further notebook starts; those already running finish (and keep their
+    outputs), and the error raised is that of the first failing notebook in
+    the order, as a run one at a time would raise it.
     """
     overrides = overrides or {}
     in_place = not overrides and output_dir is None
@@ -521,19 +543,79 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     created = None if in_place else first_missing_folder(output_dir)
     if created:
         output_dir.mkdir(parents=True)
-    total = 0.0
+    jobs = max(1, min(jobs or default_jobs(), len(paths)))
+
+    def execute(index: int) -> float:
+        path = paths[index]
+        return execute_notebook(path, values[path], None if in_place else output_dir / path.name)
+
+    start = time.perf_counter()
     try:
-        for i, path in enumerate(paths, 1):
-            log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
-            seconds = execute_notebook(path, values[path], None if in_place else output_dir / path.name)
-            total += seconds
-            log(f"done in {seconds:.1f} s")
+        if jobs == 1:
+            for i, path in enumerate(paths, 1):
+                log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
+                seconds = execute(i - 1)
+                log(f"done in {seconds:.1f} s")
+        else:
+            for index, outcome in side_by_side(execute, len(paths), jobs):
+                log(f"[{index + 1}/{len(paths)}] {paths[index].name} ...", end=" ", flush=True)
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                log(f"done in {outcome:.1f} s")
     except BaseException:
         if created:
             remove_empty_folders(created)  # a run that failed before writing anything leaves no trace
         raise
     where = "in place" if in_place else f"into {output_dir}"
-    log(f"{len(paths)} notebook(s) executed {where} in {total:.1f} s")
+    at_a_time = f", {jobs} at a time" if jobs > 1 else ""
+    log(f"{len(paths)} notebook(s) executed {where} in {time.perf_counter() - start:.1f} s{at_a_time}")
+
+
+def side_by_side(work, count: int, jobs: int):
+    """Run ``work(0)`` ... ``work(count - 1)`` on ``jobs`` threads; yield ``(index, result or exception)`` in order.
+
+    Each call waits on its own kernel, so threads are enough. Once a call
+    raises, no further call starts, and the exception is yielded (last)
+    only after the calls still running have finished.
+    """
+    done: dict[int, object] = {}
+    state = {"next": 0, "stop": False}
+    changed = threading.Condition()
+
+    def worker() -> None:
+        while True:
+            with changed:
+                if state["stop"] or state["next"] >= count:
+                    return
+                index = state["next"]
+                state["next"] += 1
+            try:
+                outcome = work(index)
+            except BaseException as err:  # handed to the caller, in order
+                outcome = err
+            with changed:
+                done[index] = outcome
+                state["stop"] = state["stop"] or isinstance(outcome, BaseException)
+                changed.notify_all()
+
+    # Daemon threads: an interrupted run (Ctrl-C) does not wait for the notebooks still running.
+    threads = [threading.Thread(target=worker, name=f"notebook-runner-{i}", daemon=True) for i in range(jobs)]
+    for thread in threads:
+        thread.start()
+    try:
+        for index in range(count):
+            with changed:
+                changed.wait_for(lambda: index in done)
+                outcome = done[index]
+            if isinstance(outcome, BaseException):
+                for thread in threads:
+                    thread.join()
+            yield index, outcome
+            if isinstance(outcome, BaseException):
+                return
+    finally:
+        with changed:
+            state["stop"] = True
 
 
 def first_missing_folder(folder: Path) -> Path | None:
@@ -565,7 +647,7 @@ def output_digests(folder: Path) -> dict[str, str]:
     return digests
 
 
-def check_determinism(paths: list[Path], workdir: str | Path, log=print) -> list[str]:
+def check_determinism(paths: list[Path], workdir: str | Path, log=print, jobs: int | None = None) -> list[str]:
     """Run ``paths`` twice into ``workdir``/run-1 and run-2; return the files whose outputs differ.
 
     Every figure (PNG and SVG bytes) and every notebook's outputs are
@@ -575,6 +657,6 @@ def check_determinism(paths: list[Path], workdir: str | Path, log=print) -> list
     runs = [Path(workdir) / "run-1", Path(workdir) / "run-2"]
     for run in runs:
         log(f"run {run.name}:")
-        run_collection(paths, {}, run, log=log)
+        run_collection(paths, {}, run, log=log, jobs=jobs)
     first, second = (output_digests(run) for run in runs)
     return sorted(name for name in first.keys() | second.keys() if first.get(name) != second.get(name))
