@@ -2,7 +2,7 @@
 
     python -m valduchesse run [NOTEBOOK ...] [--folder DIR] [-p NAME VALUE ...] [--output DIR] [--jobs N]
     python -m valduchesse parameters [NOTEBOOK ...] [--folder DIR]
-    python -m valduchesse determinism [NOTEBOOK ...] [--folder DIR] [--output DIR] [--jobs N]
+    python -m valduchesse determinism [NOTEBOOK ...] [--folder DIR] [--output DIR] [--jobs N] [--twice]
     python -m valduchesse report [NOTEBOOK ...] [--folder DIR] [--output DIR] [--figures DIR]
     python -m valduchesse fetch [--texts DIR] [--dry-run] [--allow-list FILE] [--timeout S] [--max-bytes N]
                                 [--retries N]
@@ -20,7 +20,7 @@ from .fetch import (
 )
 from .report import build_report
 from .runner import (
-    NotebookFailed, check_determinism, default_jobs, notebook_paths, parse_value, read_parameters,
+    NotebookFailed, check_determinism, check_reproduction, default_jobs, notebook_paths, parse_value, read_parameters,
     run_collection,
 )
 
@@ -61,12 +61,18 @@ def main(argv: list[str] | None = None) -> int:
     listing = commands.add_parser("parameters", help="list each notebook's parameters and defaults")
     listing.add_argument("notebooks", nargs="*", type=Path)
     listing.add_argument("--folder", type=Path, default=Path("notebooks"))
-    determinism = commands.add_parser("determinism", help="run the notebooks twice and compare every output")
+    determinism = commands.add_parser(
+        "determinism", help="run the notebooks once on a copy of the collection and compare every notebook and "
+                            "figure with the committed ones, byte for byte")
     determinism.add_argument("notebooks", nargs="*", type=Path)
     determinism.add_argument("--folder", type=Path, default=Path("notebooks"))
     determinism.add_argument("--output", type=Path, default=Path("output/determinism"),
-                             help="folder for the two runs (default: %(default)s)")
+                             help="folder for the copy of the collection, or for the two runs with --twice "
+                                  "(default: %(default)s)")
     determinism.add_argument("-j", "--jobs", type=jobs_count, default=default_jobs(), metavar="N", help=JOBS_HELP)
+    determinism.add_argument("--twice", action="store_true",
+                             help="run the notebooks twice and compare the two runs' outputs instead, for when the "
+                                  "committed notebooks and figures are knowingly out of date")
     report = commands.add_parser("report", help="render the executed notebooks to a small HTML site")
     report.add_argument("notebooks", nargs="*", type=Path)
     report.add_argument("--folder", type=Path, default=Path("notebooks"))
@@ -104,11 +110,18 @@ def main(argv: list[str] | None = None) -> int:
             index = build_report(paths, args.output, args.figures)
             print(f"report written: {index} ({len(paths)} notebook pages); open it in a browser")
             return 0
-        if args.command == "determinism":
+        if args.command == "determinism" and args.twice:
             differences = check_determinism(paths, args.output, jobs=args.jobs)
             for name in differences:
                 print(f"differs between the two runs: {name}", file=sys.stderr)
             print("deterministic: every figure and notebook output is identical" if not differences else "")
+            return 1 if differences else 0
+        if args.command == "determinism":
+            differences = check_reproduction(paths, args.output, jobs=args.jobs)
+            for name in differences:
+                print(f"differs from the committed file: {name}", file=sys.stderr)
+            print("deterministic and reproduced: every notebook and figure is identical to the committed one"
+                  if not differences else "")
             return 1 if differences else 0
         overrides = {name: parse_value(value) for name, value in args.parameter}
         run_collection(paths, overrides, args.output, jobs=args.jobs)

@@ -24,9 +24,15 @@ notebook's name, the cell's number as JupyterLab shows the user's file
 executed notebook is then saved as ``<name>.failed.ipynb`` next to the output
 (for a run in place, in the repository's ``output/``), with the error in its
 outputs; the notebook itself is left as it was, and an output folder the run
-created is removed if nothing was written into it. :func:`check_determinism`
-runs the collection twice and lists every figure or notebook output that
-differs.
+created is removed if nothing was written into it.
+
+The notebooks are independent: ``--jobs N`` (default: the number of cores)
+executes N at a time, each in its own kernel, shut down after its last cell,
+with one thread per numerical library; the progress lines still come one per
+notebook, in the notebooks' order. :func:`check_reproduction` runs the
+collection once on a copy and lists every notebook or figure that differs
+from the committed one; :func:`check_determinism` runs it twice and lists
+every figure or notebook output that differs between the runs.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import ast
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -652,7 +659,9 @@ def check_determinism(paths: list[Path], workdir: str | Path, log=print, jobs: i
 
     Every figure (PNG and SVG bytes) and every notebook's outputs are
     compared by SHA-256; a file made by one run only counts as a difference.
-    The committed notebooks and figures are not touched.
+    The committed notebooks and figures are not touched. For when the
+    committed files are knowingly out of date; otherwise
+    :func:`check_reproduction` checks more in one run.
     """
     runs = [Path(workdir) / "run-1", Path(workdir) / "run-2"]
     for run in runs:
@@ -660,3 +669,79 @@ def check_determinism(paths: list[Path], workdir: str | Path, log=print, jobs: i
         run_collection(paths, {}, run, log=log, jobs=jobs)
     first, second = (output_digests(run) for run in runs)
     return sorted(name for name in first.keys() | second.keys() if first.get(name) != second.get(name))
+
+
+def copy_collection(paths: list[Path], target: Path) -> list[Path]:
+    """Copy the notebooks ``paths`` of one collection, and the inputs they read by default, into ``target``.
+
+    The copies keep the collection's layout (``notebooks/``, and each
+    default of ``INPUT_PATH_PARAMETERS`` at the same place relative to it),
+    so that running them in place there is what a run in place in the
+    repository does, with everything written inside ``target``. Returns
+    the copied notebooks.
+    """
+    roots = {collection_root(path) for path in paths}
+    if None in roots or len(roots) != 1:
+        raise ParameterError("the notebooks to check must all be in the notebooks/ folder of one collection")
+    root = roots.pop()
+    copies = []
+    for path in paths:
+        copy = target / "notebooks" / path.name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, copy)
+        copies.append(copy)
+        for name, default in read_parameters(path).items():
+            if not isinstance(default, str) or not is_path_parameter(name) or name in PREFIX_PARAMETERS:
+                continue
+            source = (path.parent / default).resolve()
+            if root not in source.parents:
+                raise ParameterError(f"{path.name}: the default {name} = {default!r} is outside the collection "
+                                     f"{root}, so a copy of the collection cannot hold it")
+            if name in INPUT_PATH_PARAMETERS and source.exists():
+                inside = target / source.relative_to(root)
+                if source.is_dir():
+                    shutil.copytree(source, inside, dirs_exist_ok=True)
+                elif not inside.exists():
+                    inside.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(source, inside)
+    return copies
+
+
+def check_reproduction(paths: list[Path], workdir: str | Path, log=print, jobs: int | None = None) -> list[str]:
+    """Run ``paths`` once, on a copy of their collection in ``workdir``, and list what differs from the committed files.
+
+    The notebooks (with the inputs they read) are copied to
+    ``workdir``/collection and executed in place there, as ``make run``
+    executes the repository's, ``jobs`` at a time. Then every executed
+    notebook is compared byte for byte with the committed one, and every
+    file the run wrote into the notebooks' ``FIGURES_DIR`` with the
+    committed file of that name: a difference, or a figure the repository
+    does not hold, is listed. As the committed files came from an earlier
+    run, this checks determinism and reproduction at once. The committed
+    notebooks and figures are not touched.
+    """
+    workdir = Path(workdir).resolve()
+    target = workdir / "collection"
+    roots = protected_roots(paths)
+    reason = refusal(target, roots, {root: tracked_paths(root) for root in roots})
+    if reason:
+        raise ParameterError(f"refused: the output folder {target} {reason}. The check never writes into the "
+                             "committed collection: give --output a folder outside the repository's notebooks/, "
+                             "figures/ and texts/, e.g. --output output/determinism")
+    if target.exists():
+        shutil.rmtree(target)
+    copies = copy_collection(paths, target)
+    run_collection(copies, {}, None, log=log, jobs=jobs)
+    differences = [f"notebooks/{path.name}" for path, copy in zip(paths, copies)
+                   if copy.read_bytes() != path.read_bytes()]
+    folders = {}
+    for path, copy in zip(paths, copies):
+        default = read_parameters(path).get(FIGURES_PARAMETER)
+        if isinstance(default, str):
+            folders[(copy.parent / default).resolve()] = (path.parent / default).resolve()
+    for made, committed in folders.items():
+        for file in sorted(made.rglob("*")) if made.is_dir() else []:
+            original = committed / file.relative_to(made)
+            if file.is_file() and (not original.is_file() or original.read_bytes() != file.read_bytes()):
+                differences.append(f"{committed.name}/{file.relative_to(made)}")
+    return differences
