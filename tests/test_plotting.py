@@ -180,3 +180,20 @@ def test_chromium_draws_the_svg_text_in_dejavu_sans(tmp_path):
     finally:
         browser.quit()
     assert len(nodes) > 20 and fonts == {"DejaVu Sans"}
+
+
+def test_figures_come_after_the_cells_other_outputs_as_with_the_inline_backend(tmp_path):
+    notebook = new_notebook(cells=[new_code_cell(
+        "import matplotlib.pyplot as plt\n"
+        "from valduchesse.plotting import save_figure\n"
+        "for i in range(2):\n"
+        "    fig, ax = plt.subplots()\n"
+        "    paths = save_figure(fig, f'f{i}', 'figures', 'caption')\n"
+        "    print(i)\n"
+        "'last'"), new_code_cell("1")])
+    path = tmp_path / "01_order.ipynb"
+    nbformat.write(notebook, path)
+    execute_notebook(path)
+    cells = nbformat.read(path, as_version=4).cells
+    assert [o["output_type"] for o in cells[0].outputs] == ["stream", "execute_result", "display_data", "display_data"]
+    assert [o["output_type"] for o in cells[1].outputs] == ["execute_result"]  # nothing left over for the next cell

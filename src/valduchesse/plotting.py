@@ -95,10 +95,11 @@ def show_saved(fig: plt.Figure, png: Path) -> None:
     the figure's text form, ``<Figure size WxH with N Axes>``), with the
     file's pixels, and a display size that keeps the figure as large on
     screen as the inline backend showed it (its pixels at ``figure.dpi``).
+    Like the inline backend's, it comes when the cell has finished, after
+    the cell's other outputs, so the outputs keep their order.
     """
     try:
         from IPython import get_ipython
-        from IPython.display import display
     except ImportError:  # pragma: no cover - IPython comes with ipykernel
         return
     shell = get_ipython()
@@ -108,8 +109,22 @@ def show_saved(fig: plt.Figure, png: Path) -> None:
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")  # the IHDR chunk
     saved_dpi = matplotlib.rcParams["savefig.dpi"]
     scale = fig.dpi / (fig.dpi if saved_dpi == "figure" else saved_dpi)
-    display({"image/png": base64.b64encode(data).decode("ascii"), "text/plain": repr(fig)}, raw=True,
-            metadata={"image/png": {"width": round(width * scale), "height": round(height * scale)}})
+    _TO_SHOW.append(({"image/png": base64.b64encode(data).decode("ascii"), "text/plain": repr(fig)},
+                     {"image/png": {"width": round(width * scale), "height": round(height * scale)}}))
+    if _show_pending not in shell.events.callbacks["post_execute"]:
+        shell.events.register("post_execute", _show_pending)
+
+
+_TO_SHOW: list[tuple[dict, dict]] = []
+"""Figures saved by the running cell, shown when it finishes (:func:`show_saved`)."""
+
+
+def _show_pending() -> None:
+    from IPython.display import display
+
+    while _TO_SHOW:
+        data, metadata = _TO_SHOW.pop(0)
+        display(data, raw=True, metadata=metadata)
 
 
 def plot_availability(table: pd.DataFrame) -> plt.Figure:
