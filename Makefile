@@ -1,27 +1,37 @@
 # The verbs of the collection. See README.md.
 #   make run    set up .venv (first time), execute every notebook in place, write every figure
+#               (as many notebooks at a time as there are cores: make run JOBS=1 for one at a time)
 #   make test   set up .venv (first time), run the unit tests and strict nbval on every notebook
+#               (the unit tests include one run of the collection on a copy, compared with the committed files)
 #   make lab    open the notebooks in JupyterLab
 #   make report render the executed notebooks to a small HTML site in build/report/
 #   make browser install Debian's Chromium and its driver, for the report's browser test (root)
 #   make lock   re-resolve requirements.txt from pyproject.toml (needs the package registry)
 
 PYTHON ?= python3.11
+JOBS ?=
 VENV := .venv
 BIN := $(VENV)/bin
 
 .PHONY: run test lab report browser lock
 
 $(VENV)/.installed: requirements.txt pyproject.toml
+	@echo "[1/4] creating the virtual environment in $(VENV)/ with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --requirement requirements.txt
+	@echo "[2/4] installing the pinned packages of requirements.txt (about 150 MB the first time; pip shows each)"
+	$(BIN)/python -m pip install --progress-bar off --requirement requirements.txt
+	@echo "[3/4] installing this project's package (src/valduchesse, editable)"
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	@echo "[4/4] building matplotlib's font cache and decoding the lemmatiser's language data, once"
 	# Build matplotlib's font cache now, so that no notebook prints that it is building it.
 	$(BIN)/python -c "import matplotlib.pyplot"
+	# Decode simplemma's language data once for this machine (see src/valduchesse/lemma_cache.py), so that
+	# the first run's notebooks, executed side by side, do not each decode it.
+	$(BIN)/python -m valduchesse.lemma_cache > /dev/null
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/python -m valduchesse run
+	$(BIN)/python -m valduchesse run $(if $(JOBS),--jobs $(JOBS))
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks

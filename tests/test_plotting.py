@@ -1,9 +1,18 @@
-"""Figures are saved twice (PNG, SVG) and come out byte-identical on every run."""
+"""Figures are saved twice (PNG, SVG), come out byte-identical on every run, and are drawn once per file."""
 
+import base64
 import hashlib
+import io
+import os
+import re
 
 import matplotlib
+import matplotlib.pyplot as plt
+import nbformat
 import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+from PIL import Image
 
 matplotlib.use("Agg")
 
@@ -12,6 +21,8 @@ from valduchesse.plotting import (
     COVERAGE_COLOURS, plot_availability, plot_keyness, plot_similarity,
     plot_theme_shares, plot_trends, save_figure,
 )
+
+from valduchesse.runner import execute_notebook
 
 from conftest import TEXTS
 
@@ -109,3 +120,84 @@ def test_empty_tables_give_a_figure_that_says_so():
     for fig in (plot_keyness(pd.DataFrame(columns=["group", "rank", "term", "g2"]), "none"),
                 plot_hand_shares(pd.DataFrame(columns=["meeting_date", "theme"]), "none")):
         assert any(text.get_text() for ax in fig.axes for text in ax.texts)
+
+
+def test_save_figure_closes_the_figure_and_keeps_the_png_resolution(tmp_path):
+    fig = plot_availability(availability(load_corpus(TEXTS)))
+    width, height = fig.get_size_inches()
+    png, _ = save_figure(fig, "grid", tmp_path, "caption")
+    assert not plt.fignum_exists(fig.number)  # the inline backend has nothing left to draw again
+    with Image.open(png) as image:
+        assert image.info["dpi"] == pytest.approx((150, 150), abs=0.1)
+        assert image.size[0] >= 150 * width * 0.9 and image.size[1] >= 150 * height * 0.9  # caption: taller
+
+
+def test_svg_keeps_text_as_text_in_the_named_font(tmp_path):
+    _, svg = save_figure(plot_availability(availability(load_corpus(TEXTS))), "grid", tmp_path, "a caption")
+    text = svg.read_text(encoding="utf-8")
+    assert ">a caption</text>" in text and "joint declaration</text>" in text
+    assert set(re.findall(r"font-family: ([^;\"]+)", text)) == {"'DejaVu Sans', sans-serif"}
+    assert 'id="DejaVuSans-' not in text  # no glyphs drawn as paths
+
+
+def test_a_notebook_shows_the_saved_png_once(tmp_path):
+    notebook = new_notebook(cells=[new_code_cell(
+        "from valduchesse.corpus import availability, load_corpus\n"
+        "from valduchesse.plotting import plot_availability, save_figure\n"
+        f"fig = plot_availability(availability(load_corpus({str(TEXTS)!r})))\n"
+        "paths = save_figure(fig, 'grid', 'figures', 'caption')")])
+    path = tmp_path / "01_figure.ipynb"
+    nbformat.write(notebook, path)
+    execute_notebook(path)
+    outputs = nbformat.read(path, as_version=4).cells[0].outputs
+    assert [o["output_type"] for o in outputs] == ["display_data"]  # not drawn again by the inline backend
+    png = (tmp_path / "figures" / "grid.png").read_bytes()
+    assert base64.b64decode(outputs[0]["data"]["image/png"]) == png  # the same pixels as the file
+    assert re.fullmatch(r"<Figure size \d+x\d+ with 1 Axes>", outputs[0]["data"]["text/plain"])
+    with Image.open(io.BytesIO(png)) as image:
+        shown = outputs[0]["metadata"]["image/png"]
+        assert (shown["width"], shown["height"]) == (round(image.size[0] / 1.5), round(image.size[1] / 1.5))
+
+
+def test_chromium_draws_the_svg_text_in_dejavu_sans(tmp_path):
+    from test_report import CHROMEDRIVER, CHROMIUM, CHROMIUM_ARGUMENTS
+
+    if not all(os.access(path, os.X_OK) for path in (CHROMIUM, CHROMEDRIVER)):
+        pytest.skip("Debian's chromium and chromium-driver are not installed (`make browser`, as root)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    _, svg = save_figure(plot_availability(availability(load_corpus(TEXTS))), "grid", tmp_path, "caption")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in [*CHROMIUM_ARGUMENTS, f"--user-data-dir={tmp_path / 'profile'}"]:
+        options.add_argument(argument)
+    browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        browser.get(svg.as_uri())
+        browser.execute_cdp_cmd("DOM.enable", {})
+        browser.execute_cdp_cmd("CSS.enable", {})
+        root = browser.execute_cdp_cmd("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        nodes = browser.execute_cdp_cmd("DOM.querySelectorAll", {"nodeId": root, "selector": "text"})["nodeIds"]
+        fonts = {font["familyName"] for node in nodes
+                 for font in browser.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
+    finally:
+        browser.quit()
+    assert len(nodes) > 20 and fonts == {"DejaVu Sans"}
+
+
+def test_figures_come_after_the_cells_other_outputs_as_with_the_inline_backend(tmp_path):
+    notebook = new_notebook(cells=[new_code_cell(
+        "import matplotlib.pyplot as plt\n"
+        "from valduchesse.plotting import save_figure\n"
+        "for i in range(2):\n"
+        "    fig, ax = plt.subplots()\n"
+        "    paths = save_figure(fig, f'f{i}', 'figures', 'caption')\n"
+        "    print(i)\n"
+        "'last'"), new_code_cell("1")])
+    path = tmp_path / "01_order.ipynb"
+    nbformat.write(notebook, path)
+    execute_notebook(path)
+    cells = nbformat.read(path, as_version=4).cells
+    assert [o["output_type"] for o in cells[0].outputs] == ["stream", "execute_result", "display_data", "display_data"]
+    assert [o["output_type"] for o in cells[1].outputs] == ["execute_result"]  # nothing left over for the next cell

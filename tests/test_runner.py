@@ -260,3 +260,82 @@ def test_a_failing_nbval_run_says_how_to_restore_or_accept(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "git checkout -- notebooks figures" in result.stdout and "make run" in result.stdout
+
+
+def test_the_kernel_is_shut_down_after_each_notebook(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    ok = write_notebook(tmp_path / "01_ok.ipynb", "import os; print(os.getpid())")
+    broken = write_notebook(tmp_path / "02_broken.ipynb", "import os; print(os.getpid())", "1 / 0")
+    execute_notebook(ok)
+    with pytest.raises(NotebookFailed):
+        execute_notebook(broken)
+    pids = [int(nbformat.read(path, as_version=4).cells[0].outputs[0]["text"])
+            for path in (ok, tmp_path / "02_broken.failed.ipynb")]
+
+    def running(pid):
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    assert [pid for pid in pids if running(pid)] == []
+
+
+def test_kernels_get_one_thread_per_numerical_library_unless_set(tmp_path, monkeypatch):
+    for name in runner.KERNEL_THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")
+    path = write_notebook(tmp_path / "01_threads.ipynb",
+                          "import os, threadpoolctl, numpy\n"
+                          "print(os.environ['OMP_NUM_THREADS'], os.environ['OPENBLAS_NUM_THREADS'], "
+                          "os.environ['MKL_NUM_THREADS'])\n"
+                          "print(sorted({pool['num_threads'] for pool in threadpoolctl.threadpool_info() "
+                          "if pool['internal_api'] != 'mkl'}))")
+    execute_notebook(path)
+    lines = nbformat.read(path, as_version=4).cells[0].outputs[0]["text"].split("\n")
+    assert lines[:2] == ["1 1 3", "[1]"]
+
+
+def test_notebooks_run_side_by_side_are_logged_one_line_each_in_their_order(tmp_path):
+    paths = [write_notebook(tmp_path / "01_slow.ipynb", "import time; time.sleep(3)"),
+             write_notebook(tmp_path / "02_fast.ipynb", "1"),
+             write_notebook(tmp_path / "03_fast.ipynb", "2")]
+    lines = []
+    run_collection(paths, jobs=2, log=lambda *parts, end="\n", **kw: lines.append(" ".join(parts) + end))
+    text = "".join(lines).splitlines()
+    assert [re.sub(r"[\d.]+ s", "T s", line) for line in text] == [
+        "[1/3] 01_slow.ipynb ... done in T s", "[2/3] 02_fast.ipynb ... done in T s",
+        "[3/3] 03_fast.ipynb ... done in T s", "3 notebook(s) executed in place in T s, 2 at a time"]
+
+
+def test_a_failure_among_notebooks_run_side_by_side_is_reported_as_one_at_a_time(tmp_path, capsys):
+    write_notebook(tmp_path / "01_slow.ipynb", "import time; time.sleep(3)")
+    write_notebook(tmp_path / "02_broken.ipynb", "x = 1", "1 / 0")
+    later = write_notebook(tmp_path / "03_later.ipynb", "3")
+    assert main(["run", "--folder", str(tmp_path), "--jobs", "2"]) == 1
+    captured = capsys.readouterr()
+    assert re.fullmatch(r"\[1/3\] 01_slow.ipynb \.\.\. done in [\d.]+ s\n\[2/3\] 02_broken.ipynb \.\.\. ", captured.out)
+    assert captured.err == (f"\nerror: 02_broken.ipynb, cell 2: ZeroDivisionError: division by zero (the executed "
+                            f"notebook, with the error, is saved as {tmp_path / '02_broken.failed.ipynb'})\n")
+    assert nbformat.read(later, as_version=4).cells[0].outputs == []  # not started after the failure
+
+
+def test_the_same_bytes_whatever_the_number_of_notebooks_at_a_time(tmp_path):
+    sources = ["import os, sys\nprint(sorted(k for k in os.environ if k.endswith('_NUM_THREADS')))\n"
+               "from pathlib import Path\nPath(FIGURES_DIR).mkdir(exist_ok=True)\n"
+               f"Path(FIGURES_DIR, 'fig{i}.txt').write_text(str(sum(range({i} * 1000))))\n{{'n': {i}}}"
+               for i in range(3)]
+    for i, source in enumerate(sources):
+        notebook = new_notebook(cells=[new_code_cell("FIGURES_DIR = 'figures'", metadata={"tags": ["parameters"]}),
+                                       new_code_cell(source)])
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(notebook, tmp_path / f"0{i}_n.ipynb")
+    paths = notebook_paths(tmp_path)
+    digests = []
+    for jobs in (1, 3):
+        out = tmp_path / f"jobs-{jobs}"
+        run_collection(paths, {}, out, log=lambda *a, **k: None, jobs=jobs)
+        # The injected FIGURES_DIR names the output folder; everything else must be the same bytes.
+        digests.append({p.relative_to(out).as_posix(): p.read_bytes().replace(str(out).encode(), b"OUT")
+                        for p in sorted(out.rglob("*")) if p.is_file()})
+    assert len(digests[0]) == 6 and digests[0] == digests[1]

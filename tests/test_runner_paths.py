@@ -199,9 +199,31 @@ def test_the_repositories_to_protect_can_be_given(tmp_path):
 def test_determinism_runs_are_checked_too(repo, capsys):
     before = snapshot(repo)
     assert main(["determinism", NOTEBOOK, "--output", "figures"]) == 2
+    assert f"the output folder {repo}/figures/collection is inside the repository's figures/ folder" in (
+        capsys.readouterr().err)
+    assert main(["determinism", NOTEBOOK, "--output", "figures", "--twice"]) == 2
     assert f"the output folder {repo}/figures/run-1 is inside the repository's figures/ folder" in (
         capsys.readouterr().err)
     assert snapshot(repo) == before
+
+
+def test_the_determinism_check_runs_a_copy_of_the_collection_and_names_what_differs(repo, tmp_path, capsys):
+    path = repo / NOTEBOOK
+    assert main(["run", NOTEBOOK]) == 0  # in place: the committed notebook and figure now come from a run
+    before = snapshot(repo)
+    assert main(["determinism", NOTEBOOK, "--output", str(tmp_path / "check")]) == 0
+    assert "every notebook and figure is identical to the committed one" in capsys.readouterr().out
+    copy = tmp_path / "check" / "collection"
+    assert (copy / "texts" / "a.txt").read_text() == "committed text"  # the inputs it reads, copied
+    assert (copy / "figures" / "mine_shift.png").read_text() == "N = 1"
+    assert snapshot(repo) == before  # nothing of the repository rewritten
+    (repo / "figures" / "mine_shift.png").write_text("an older figure")
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[1].execution_count = 7  # as if edited and not rerun
+    nbformat.write(notebook, path)
+    assert main(["determinism", NOTEBOOK, "--output", str(tmp_path / "check")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "differs from the committed file: notebooks/05_t.ipynb", "differs from the committed file: figures/mine_shift.png"]
 
 
 @pytest.mark.parametrize("name, written", [

@@ -1,8 +1,8 @@
 """Command line of the collection.
 
-    python -m valduchesse run [NOTEBOOK ...] [--folder DIR] [-p NAME VALUE ...] [--output DIR]
+    python -m valduchesse run [NOTEBOOK ...] [--folder DIR] [-p NAME VALUE ...] [--output DIR] [--jobs N]
     python -m valduchesse parameters [NOTEBOOK ...] [--folder DIR]
-    python -m valduchesse determinism [NOTEBOOK ...] [--folder DIR] [--output DIR]
+    python -m valduchesse determinism [NOTEBOOK ...] [--folder DIR] [--output DIR] [--jobs N] [--twice]
     python -m valduchesse report [NOTEBOOK ...] [--folder DIR] [--output DIR] [--figures DIR]
     python -m valduchesse new-text BODY.txt OUT.txt --meeting-date D --place P --language L --kind K
                                    --title T --source-url U --coverage C [--part N] [--notes TEXT]
@@ -22,8 +22,25 @@ from .fetch import (
 )
 from .report import build_report
 from .runner import (
-    NotebookFailed, check_determinism, notebook_paths, parse_value, read_parameters, run_collection,
+    NotebookFailed, check_determinism, check_reproduction, default_jobs, notebook_paths, parse_value, read_parameters,
+    run_collection,
 )
+
+
+def jobs_count(text: str) -> int:
+    """``--jobs``: a whole number of notebooks, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of notebooks (1 or more)")
+    return value
+
+
+JOBS_HELP = ("notebooks executed at a time, each in its own kernel (default: the number of cores, here %(default)s). "
+             "The lines still come one per notebook in the notebooks' order; if one fails, no further notebook "
+             "starts, those already running finish, and the error is the first failing notebook's")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,14 +59,22 @@ def main(argv: list[str] | None = None) -> int:
                      help="folder for the executed copies and their figures (default with -p: output/); "
                           "refused, like any path the run writes, inside the repository's notebooks/, figures/ "
                           "or texts/. A notebook that fails is saved there as NAME.failed.ipynb")
+    run.add_argument("-j", "--jobs", type=jobs_count, default=default_jobs(), metavar="N", help=JOBS_HELP)
     listing = commands.add_parser("parameters", help="list each notebook's parameters and defaults")
     listing.add_argument("notebooks", nargs="*", type=Path)
     listing.add_argument("--folder", type=Path, default=Path("notebooks"))
-    determinism = commands.add_parser("determinism", help="run the notebooks twice and compare every output")
+    determinism = commands.add_parser(
+        "determinism", help="run the notebooks once on a copy of the collection and compare every notebook and "
+                            "figure with the committed ones, byte for byte")
     determinism.add_argument("notebooks", nargs="*", type=Path)
     determinism.add_argument("--folder", type=Path, default=Path("notebooks"))
     determinism.add_argument("--output", type=Path, default=Path("output/determinism"),
-                             help="folder for the two runs (default: %(default)s)")
+                             help="folder for the copy of the collection, or for the two runs with --twice "
+                                  "(default: %(default)s)")
+    determinism.add_argument("-j", "--jobs", type=jobs_count, default=default_jobs(), metavar="N", help=JOBS_HELP)
+    determinism.add_argument("--twice", action="store_true",
+                             help="run the notebooks twice and compare the two runs' outputs instead, for when the "
+                                  "committed notebooks and figures are knowingly out of date")
     report = commands.add_parser("report", help="render the executed notebooks to a small HTML site")
     report.add_argument("notebooks", nargs="*", type=Path)
     report.add_argument("--folder", type=Path, default=Path("notebooks"))
@@ -101,14 +126,21 @@ def main(argv: list[str] | None = None) -> int:
             index = build_report(paths, args.output, figures)
             print(f"report written: {index} ({len(paths)} notebook pages); open it in a browser")
             return 0
-        if args.command == "determinism":
-            differences = check_determinism(paths, args.output)
+        if args.command == "determinism" and args.twice:
+            differences = check_determinism(paths, args.output, jobs=args.jobs)
             for name in differences:
                 print(f"differs between the two runs: {name}", file=sys.stderr)
             print("deterministic: every figure and notebook output is identical" if not differences else "")
             return 1 if differences else 0
+        if args.command == "determinism":
+            differences = check_reproduction(paths, args.output, jobs=args.jobs)
+            for name in differences:
+                print(f"differs from the committed file: {name}", file=sys.stderr)
+            print("deterministic and reproduced: every notebook and figure is identical to the committed one"
+                  if not differences else "")
+            return 1 if differences else 0
         overrides = {name: parse_value(value) for name, value in args.parameter}
-        run_collection(paths, overrides, args.output)
+        run_collection(paths, overrides, args.output, jobs=args.jobs)
     except ValueError as err:  # a ParameterError, or a report input that is missing
         print(f"error: {err}", file=sys.stderr)
         return 2

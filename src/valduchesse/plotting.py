@@ -3,13 +3,19 @@
 :func:`save_figure` writes every figure twice, as PNG for the screen and SVG
 for papers, with the metadata that carries dates and versions removed and a
 fixed ``svg.hashsalt``, so that rerunning a notebook rewrites byte-identical
-files. Colours come from the Okabe–Ito palette, which stays distinct for the
-common forms of colour blindness. Every figure carries a caption line saying
-what it compares (language, coverage).
+files. In a notebook it then shows the saved PNG and closes the figure, so
+that each figure is drawn once per file and the notebook shows the same
+pixels as the file. The SVG keeps its text as text, in DejaVu Sans (the font
+the PNG is drawn with), named with ``sans-serif`` as the fallback. Colours
+come from the Okabe–Ito palette, which stays distinct for the common forms of
+colour blindness. Every figure carries a caption line saying what it compares
+(language, coverage).
 """
 
 from __future__ import annotations
 
+import base64
+import os
 from pathlib import Path
 
 import matplotlib
@@ -46,27 +52,61 @@ STYLE = {
     "axes.titlesize": 12,
     "axes.labelsize": 10,
     "figure.dpi": 100,
-    "font.family": "DejaVu Sans",
+    # DejaVu Sans comes with matplotlib, so every machine draws the same PNG. The SVG keeps its text as
+    # text and names the font as "'DejaVu Sans', sans-serif": a reader without DejaVu Sans gets their
+    # own sans-serif at the same places (labels a little shorter or longer), not a serif font.
+    "font.family": ["DejaVu Sans", "sans-serif"],
+    "font.sans-serif": ["DejaVu Sans"],
     "savefig.bbox": "tight",
     "savefig.dpi": 150,
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "svg.hashsalt": "valduchesse",
 }
 
 
 def use_style() -> None:
-    """Apply the collection's matplotlib settings (palette, fonts, fixed SVG salt)."""
+    """Apply the collection's matplotlib settings (palette, fonts, text as text in SVG, fixed SVG salt)."""
     matplotlib.rcParams.update(STYLE)
 
 
+COMMITTED_RUN_VARIABLE = "VALDUCHESSE_COMMITTED_RUN"
+"""Set to 1 by the runner in the kernels of the documented run (``make run``): only then may a figure
+go to the collection's committed ``figures/``; :func:`figures_folder` sends it elsewhere otherwise."""
+
+
+def figures_folder(folder: str | Path) -> Path:
+    """Where a figure asked for in ``folder`` is written.
+
+    ``folder`` itself, except when it is the collection's committed
+    ``figures/`` (the folder beside ``notebooks/`` and ``pyproject.toml``)
+    and the figure is not drawn by the documented run that regenerates the
+    collection (``make run``, which sets :data:`COMMITTED_RUN_VARIABLE`): a
+    notebook run in JupyterLab, a copy of one, or strict nbval re-executing
+    the notebooks then writes to ``output/figures/`` beside it (ignored by
+    git), so that no other run changes a committed figure.
+    """
+    folder = Path(folder)
+    resolved = folder.resolve()
+    committed = (resolved.name == "figures" and (resolved.parent / "notebooks").is_dir()
+                 and (resolved.parent / "pyproject.toml").is_file())
+    if committed and os.environ.get(COMMITTED_RUN_VARIABLE) != "1":
+        return resolved.parent / "output" / "figures"
+    return folder
+
+
 def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) -> list[Path]:
-    """Add ``caption`` under the figure and save it as ``name.png`` and ``name.svg``.
+    """Add ``caption`` under the figure, save it as ``name.png`` and ``name.svg``, show the PNG, close it.
 
     Dates and software versions are left out of both files, so the same
-    figure always gives the same bytes. Returns the two paths.
+    figure always gives the same bytes. In a notebook the saved PNG is
+    shown as the cell's figure (at the size the figure had on screen, with
+    the file's 1.5 times finer pixels), so the figure is not drawn a third
+    time for the screen. The figure is closed either way: draw a new one to
+    change it. The committed ``figures/`` are written only by the documented
+    run (:func:`figures_folder`). Returns the two paths.
     """
     use_style()
-    folder = Path(folder)
+    folder = figures_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     # Put the caption under everything already drawn (rotated tick labels included).
     bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
@@ -74,8 +114,11 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     # Lay the figure out once for both files, instead of once per file ("tight" bounding box).
     box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
-    fig.savefig(paths[0], bbox_inches=box, metadata={"Software": None})
+    # the caption is also the PNG's description: the report's alt text for the figure
+    fig.savefig(paths[0], bbox_inches=box, metadata={"Software": None, "Description": caption})
     fig.savefig(paths[1], bbox_inches=box, metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
+    show_saved(fig, paths[0])
+    plt.close(fig)
     return paths
 
 
@@ -87,6 +130,45 @@ def empty_figure(title: str, message: str) -> plt.Figure:
     ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, wrap=True)
     fig.suptitle(title, fontsize=12)
     return fig
+
+
+def show_saved(fig: plt.Figure, png: Path) -> None:
+    """In a notebook's kernel, show the PNG saved of ``fig`` as the cell's figure output; elsewhere nothing.
+
+    The output is what the inline backend would give (an ``image/png`` and
+    the figure's text form, ``<Figure size WxH with N Axes>``), with the
+    file's pixels, and a display size that keeps the figure as large on
+    screen as the inline backend showed it (its pixels at ``figure.dpi``).
+    Like the inline backend's, it comes when the cell has finished, after
+    the cell's other outputs, so the outputs keep their order.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return
+    shell = get_ipython()
+    if getattr(shell, "kernel", None) is None:  # a script, a test, a terminal: no cell to show it in
+        return
+    data = png.read_bytes()
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")  # the IHDR chunk
+    saved_dpi = matplotlib.rcParams["savefig.dpi"]
+    scale = fig.dpi / (fig.dpi if saved_dpi == "figure" else saved_dpi)
+    _TO_SHOW.append(({"image/png": base64.b64encode(data).decode("ascii"), "text/plain": repr(fig)},
+                     {"image/png": {"width": round(width * scale), "height": round(height * scale)}}))
+    if _show_pending not in shell.events.callbacks["post_execute"]:
+        shell.events.register("post_execute", _show_pending)
+
+
+_TO_SHOW: list[tuple[dict, dict]] = []
+"""Figures saved by the running cell, shown when it finishes (:func:`show_saved`)."""
+
+
+def _show_pending() -> None:
+    from IPython.display import display
+
+    while _TO_SHOW:
+        data, metadata = _TO_SHOW.pop(0)
+        display(data, raw=True, metadata=metadata)
 
 
 def plot_availability(table: pd.DataFrame) -> plt.Figure:

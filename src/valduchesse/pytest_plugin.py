@@ -1,8 +1,12 @@
 """The collection's pytest plugin (``-p valduchesse.pytest_plugin`` in pyproject.toml's pytest options).
 
-When strict nbval finds that a notebook's outputs differ from the committed ones, it says what to do:
-restore the committed results, accept the change on purpose, or try it in an output folder.
+Strict nbval checks only the collection's notebooks, those named in ``notebooks/collection.txt``: a copy
+made in JupyterLab (``04_x-Copy1.ipynb``) is not collected. When a notebook's outputs differ from the
+committed ones, it says what to do: restore the committed results, accept the change on purpose, or try
+it in an output folder.
 """
+
+from pathlib import Path
 
 HINT = """\
 Notebook outputs differ from the committed ones (strict nbval). Either:
@@ -10,6 +14,16 @@ Notebook outputs differ from the committed ones (strict nbval). Either:
   - accept the change on purpose:   make run   then commit the notebooks and figures with it;
   - or try it without touching them: python -m valduchesse run -p NAME VALUE --output output/try
 See README.md, "When a test fails"."""
+
+
+def pytest_ignore_collect(collection_path: Path, config):
+    """Leave out a notebook that its folder's collection.txt does not name (None: let pytest decide)."""
+    if collection_path.suffix != ".ipynb":
+        return None
+    from .runner import collection_list
+
+    names = collection_list(collection_path.parent)
+    return True if names is not None and collection_path.name not in names else None
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -24,9 +24,15 @@ notebook's name, the cell's number as JupyterLab shows the user's file
 executed notebook is then saved as ``<name>.failed.ipynb`` next to the output
 (for a run in place, in the repository's ``output/``), with the error in its
 outputs; the notebook itself is left as it was, and an output folder the run
-created is removed if nothing was written into it. :func:`check_determinism`
-runs the collection twice and lists every figure or notebook output that
-differs.
+created is removed if nothing was written into it.
+
+The notebooks are independent: ``--jobs N`` (default: the number of cores)
+executes N at a time, each in its own kernel, shut down after its last cell,
+with one thread per numerical library; the progress lines still come one per
+notebook, in the notebooks' order. :func:`check_reproduction` runs the
+collection once on a copy and lists every notebook or figure that differs
+from the committed one; :func:`check_determinism` runs it twice and lists
+every figure or notebook output that differs between the runs.
 """
 
 from __future__ import annotations
@@ -35,8 +41,10 @@ import ast
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -45,6 +53,8 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from .plotting import COMMITTED_RUN_VARIABLE
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_SECONDS = 600
@@ -72,6 +82,14 @@ EXAMPLE_VALUES = {"TEXTS_DIR": "my_texts", "THEMES_FILE": "my_themes.yml", "FIGU
                   "OUTPUT_DIR": "output/mine", "FIGURE_PREFIX": "my_corpus"}
 
 
+# One thread per numerical library (OpenMP, OpenBLAS, MKL, ...) in every kernel the runner starts: the
+# analyses are small, so threads mostly wait on each other, and notebooks run side by side (--jobs) would
+# ask for more threads than there are cores. The same count whatever --jobs and the number of cores, so
+# that it cannot change a result. A value set in the environment is kept.
+KERNEL_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                           "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
 class NotebookFailed(RuntimeError):
     """A notebook cell raised an error; the message names the notebook and the cell."""
 
@@ -93,9 +111,46 @@ class _ThisEnvironmentKernels(KernelSpecManager):
         )
 
 
+def kernel_environment(committed: bool = False) -> dict[str, str]:
+    """The environment of a kernel: this process's, with one thread per numerical library unless set.
+
+    With ``committed`` (the documented run of the collection in place), the kernel may write the
+    committed figures (:func:`valduchesse.plotting.figures_folder`); otherwise it may not.
+    """
+    environment = {**{name: "1" for name in KERNEL_THREAD_VARIABLES}, **os.environ}
+    environment.pop(COMMITTED_RUN_VARIABLE, None)
+    return {**environment, COMMITTED_RUN_VARIABLE: "1"} if committed else environment
+
+
+COLLECTION_LIST = "collection.txt"
+"""The file, in a notebooks folder, that names the collection's notebooks in reading order."""
+
+
+def collection_list(folder: str | Path) -> list[str] | None:
+    """The notebook names listed in ``folder``/collection.txt (``#`` starts a comment), or None without one."""
+    listing = Path(folder) / COLLECTION_LIST
+    if not listing.is_file():
+        return None
+    lines = (line.split("#", 1)[0].strip() for line in listing.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
+
+
 def notebook_paths(folder: str | Path) -> list[Path]:
-    """The collection's notebooks: ``NN_*.ipynb`` in ``folder``, in number order (not the failed copies)."""
-    return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb") if not p.name.endswith(FAILED_SUFFIX))
+    """The collection's notebooks in ``folder``, in reading order.
+
+    Those named in ``folder``/collection.txt, if the folder has one (a copy made in JupyterLab, such as
+    ``04_x-Copy1.ipynb``, is then never run, reported or tested as part of the collection); otherwise
+    every ``NN_*.ipynb``, in number order (not the failed copies).
+    """
+    folder = Path(folder)
+    names = collection_list(folder)
+    if names is None:
+        return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if not p.name.endswith(FAILED_SUFFIX))
+    missing = [name for name in names if not (folder / name).is_file()]
+    if missing:
+        raise ParameterError(f"{folder / COLLECTION_LIST} names {missing[0]}, which is not in {folder}: "
+                             "remove the line, or restore the notebook")
+    return [folder / name for name in names]
 
 
 def read_parameters(path: str | Path) -> dict[str, object]:
@@ -386,7 +441,8 @@ def inject_parameters(notebook: nbformat.NotebookNode, values: dict[str, object]
     Returns the position of the new cell (from 0).
     """
     lines = ["# Parameters given on the command line"] + [f"{name} = {value!r}" for name, value in values.items()]
-    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]})
+    # A fixed id (nbformat would draw a random one), so that a rerun writes the same bytes.
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]}, id=INJECTED_TAG)
     tagged = [i for i, c in enumerate(notebook.cells) if PARAMETERS_TAG in c.metadata.get("tags", [])]
     position = tagged[0] + 1 if tagged else 0
     notebook.cells.insert(position, cell)
@@ -422,6 +478,9 @@ def record_failure(notebook: nbformat.NotebookNode, index: int | None, err: Exce
         else:
             ename, evalue = "DeadKernelError", "the kernel died while running the cell (out of memory?)"
         if index is not None:
+            # Stopping the kernel interrupts it first: a KeyboardInterrupt it may send back is ours, not the cell's.
+            cell = notebook.cells[index]
+            cell.outputs = [o for o in cell.outputs if o.get("ename") != "KeyboardInterrupt"]
             notebook.cells[index].outputs.append(
                 nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]))
     for cell in notebook.cells[(index if index is not None else -1) + 1:]:
@@ -431,7 +490,8 @@ def record_failure(notebook: nbformat.NotebookNode, index: int | None, err: Exce
 
 
 def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
-                     output: str | Path | None = None, failed_output: str | Path | None = None) -> float:
+                     output: str | Path | None = None, failed_output: str | Path | None = None,
+                     committed: bool = False) -> float:
     """Execute the notebook at ``path`` in its own folder and save it.
 
     ``values`` are injected after its parameters cell; the executed notebook
@@ -461,7 +521,9 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
     )
     start = time.perf_counter()
     try:
-        client.execute()
+        # The kernel manager is ours, so nbclient would leave the kernel running: shut it down after the last
+        # cell (or the failure), so that no idle kernel is left behind while the next notebooks run.
+        client.execute(cleanup_kc=True, env=kernel_environment(committed))
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
         index = running.get("index")
         error = record_failure(notebook, index, err, client.timeout)
@@ -475,9 +537,18 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
     return time.perf_counter() - start
 
 
+def default_jobs() -> int:
+    """How many notebooks to execute at a time by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def run_collection(paths: list[Path], overrides: dict[str, object] | None = None,
-                   output_dir: str | Path | None = None, log=print, roots: list[Path] | None = None) -> None:
-    """Execute ``paths`` in order, logging one line per notebook with its time.
+                   output_dir: str | Path | None = None, log=print, roots: list[Path] | None = None,
+                   jobs: int | None = None) -> None:
+    """Execute ``paths``, ``jobs`` at a time, logging one line per notebook, in their order, with its time.
 
     Without ``overrides`` and ``output_dir`` the notebooks are executed in
     place. Otherwise the executed copies go to ``output_dir`` (default
@@ -488,6 +559,14 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     (:func:`check_written_paths`, against the repositories ``roots``,
     default :func:`protected_roots`): such a run never writes into the
     committed collection.
+
+    The notebooks are independent, each in its own kernel: with ``jobs``
+    above 1 (default :func:`default_jobs`) several run side by side, and
+    each one's line is logged once it and every notebook before it are
+    done, so the lines keep the notebooks' order. When a notebook fails no
+    further notebook starts; those already running finish (and keep their
+    outputs), and the error raised is that of the first failing notebook in
+    the order, as a run one at a time would raise it.
     """
     overrides = overrides or {}
     in_place = not overrides and output_dir is None
@@ -506,19 +585,80 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     created = None if in_place else first_missing_folder(output_dir)
     if created:
         output_dir.mkdir(parents=True)
-    total = 0.0
+    jobs = max(1, min(jobs or default_jobs(), len(paths)))
+
+    def execute(index: int) -> float:
+        path = paths[index]
+        return execute_notebook(path, values[path], None if in_place else output_dir / path.name,
+                                committed=in_place)
+
+    start = time.perf_counter()
     try:
-        for i, path in enumerate(paths, 1):
-            log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
-            seconds = execute_notebook(path, values[path], None if in_place else output_dir / path.name)
-            total += seconds
-            log(f"done in {seconds:.1f} s")
+        if jobs == 1:
+            for i, path in enumerate(paths, 1):
+                log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
+                seconds = execute(i - 1)
+                log(f"done in {seconds:.1f} s")
+        else:
+            for index, outcome in side_by_side(execute, len(paths), jobs):
+                log(f"[{index + 1}/{len(paths)}] {paths[index].name} ...", end=" ", flush=True)
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                log(f"done in {outcome:.1f} s")
     except BaseException:
         if created:
             remove_empty_folders(created)  # a run that failed before writing anything leaves no trace
         raise
     where = "in place" if in_place else f"into {output_dir}"
-    log(f"{len(paths)} notebook(s) executed {where} in {total:.1f} s")
+    at_a_time = f", {jobs} at a time" if jobs > 1 else ""
+    log(f"{len(paths)} notebook(s) executed {where} in {time.perf_counter() - start:.1f} s{at_a_time}")
+
+
+def side_by_side(work, count: int, jobs: int):
+    """Run ``work(0)`` ... ``work(count - 1)`` on ``jobs`` threads; yield ``(index, result or exception)`` in order.
+
+    Each call waits on its own kernel, so threads are enough. Once a call
+    raises, no further call starts, and the exception is yielded (last)
+    only after the calls still running have finished.
+    """
+    done: dict[int, object] = {}
+    state = {"next": 0, "stop": False}
+    changed = threading.Condition()
+
+    def worker() -> None:
+        while True:
+            with changed:
+                if state["stop"] or state["next"] >= count:
+                    return
+                index = state["next"]
+                state["next"] += 1
+            try:
+                outcome = work(index)
+            except BaseException as err:  # handed to the caller, in order
+                outcome = err
+            with changed:
+                done[index] = outcome
+                state["stop"] = state["stop"] or isinstance(outcome, BaseException)
+                changed.notify_all()
+
+    # Daemon threads: an interrupted run (Ctrl-C) does not wait for the notebooks still running.
+    threads = [threading.Thread(target=worker, name=f"notebook-runner-{i}", daemon=True) for i in range(jobs)]
+    for thread in threads:
+        thread.start()
+    try:
+        for index in range(count):
+            with changed:
+                changed.wait_for(lambda: index in done)
+                outcome = done[index]
+            if isinstance(outcome, BaseException):
+                for thread in threads:
+                    thread.join()
+            yield index, outcome
+            if isinstance(outcome, BaseException):
+                return
+    finally:
+        with changed:
+            state["stop"] = True
 
 
 def first_missing_folder(folder: Path) -> Path | None:
@@ -550,16 +690,94 @@ def output_digests(folder: Path) -> dict[str, str]:
     return digests
 
 
-def check_determinism(paths: list[Path], workdir: str | Path, log=print) -> list[str]:
+def check_determinism(paths: list[Path], workdir: str | Path, log=print, jobs: int | None = None) -> list[str]:
     """Run ``paths`` twice into ``workdir``/run-1 and run-2; return the files whose outputs differ.
 
     Every figure (PNG and SVG bytes) and every notebook's outputs are
     compared by SHA-256; a file made by one run only counts as a difference.
-    The committed notebooks and figures are not touched.
+    The committed notebooks and figures are not touched. For when the
+    committed files are knowingly out of date; otherwise
+    :func:`check_reproduction` checks more in one run.
     """
     runs = [Path(workdir) / "run-1", Path(workdir) / "run-2"]
     for run in runs:
         log(f"run {run.name}:")
-        run_collection(paths, {}, run, log=log)
+        run_collection(paths, {}, run, log=log, jobs=jobs)
     first, second = (output_digests(run) for run in runs)
     return sorted(name for name in first.keys() | second.keys() if first.get(name) != second.get(name))
+
+
+def copy_collection(paths: list[Path], target: Path) -> list[Path]:
+    """Copy the notebooks ``paths`` of one collection, and the inputs they read by default, into ``target``.
+
+    The copies keep the collection's layout (``notebooks/``, and each
+    default of ``INPUT_PATH_PARAMETERS`` at the same place relative to it),
+    so that running them in place there is what a run in place in the
+    repository does, with everything written inside ``target``. Returns
+    the copied notebooks.
+    """
+    roots = {collection_root(path) for path in paths}
+    if None in roots or len(roots) != 1:
+        raise ParameterError("the notebooks to check must all be in the notebooks/ folder of one collection")
+    root = roots.pop()
+    copies = []
+    for path in paths:
+        copy = target / "notebooks" / path.name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, copy)
+        copies.append(copy)
+        for name, default in read_parameters(path).items():
+            if not isinstance(default, str) or not is_path_parameter(name) or name in PREFIX_PARAMETERS:
+                continue
+            source = (path.parent / default).resolve()
+            if root not in source.parents:
+                raise ParameterError(f"{path.name}: the default {name} = {default!r} is outside the collection "
+                                     f"{root}, so a copy of the collection cannot hold it")
+            if name in INPUT_PATH_PARAMETERS and source.exists():
+                inside = target / source.relative_to(root)
+                if source.is_dir():
+                    shutil.copytree(source, inside, dirs_exist_ok=True)
+                elif not inside.exists():
+                    inside.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(source, inside)
+    return copies
+
+
+def check_reproduction(paths: list[Path], workdir: str | Path, log=print, jobs: int | None = None) -> list[str]:
+    """Run ``paths`` once, on a copy of their collection in ``workdir``, and list what differs from the committed files.
+
+    The notebooks (with the inputs they read) are copied to
+    ``workdir``/collection and executed in place there, as ``make run``
+    executes the repository's, ``jobs`` at a time. Then every executed
+    notebook is compared byte for byte with the committed one, and every
+    file the run wrote into the notebooks' ``FIGURES_DIR`` with the
+    committed file of that name: a difference, or a figure the repository
+    does not hold, is listed. As the committed files came from an earlier
+    run, this checks determinism and reproduction at once. The committed
+    notebooks and figures are not touched.
+    """
+    workdir = Path(workdir).resolve()
+    target = workdir / "collection"
+    roots = protected_roots(paths)
+    reason = refusal(target, roots, {root: tracked_paths(root) for root in roots})
+    if reason:
+        raise ParameterError(f"refused: the output folder {target} {reason}. The check never writes into the "
+                             "committed collection: give --output a folder outside the repository's notebooks/, "
+                             "figures/ and texts/, e.g. --output output/determinism")
+    if target.exists():
+        shutil.rmtree(target)
+    copies = copy_collection(paths, target)
+    run_collection(copies, {}, None, log=log, jobs=jobs)
+    differences = [f"notebooks/{path.name}" for path, copy in zip(paths, copies)
+                   if copy.read_bytes() != path.read_bytes()]
+    folders = {}
+    for path, copy in zip(paths, copies):
+        default = read_parameters(path).get(FIGURES_PARAMETER)
+        if isinstance(default, str):
+            folders[(copy.parent / default).resolve()] = (path.parent / default).resolve()
+    for made, committed in folders.items():
+        for file in sorted(made.rglob("*")) if made.is_dir() else []:
+            original = committed / file.relative_to(made)
+            if file.is_file() and (not original.is_file() or original.read_bytes() != file.read_bytes()):
+                differences.append(f"{committed.name}/{file.relative_to(made)}")
+    return differences
