@@ -70,18 +70,6 @@ def ngrams(terms: list[str], ngram_range: tuple[int, int]) -> list[str]:
     ]
 
 
-def single_language(texts: pd.DataFrame) -> str:
-    """The one language of ``texts``; a ValueError if there are several or none."""
-    languages = sorted(texts["language"].unique())
-    if len(languages) != 1:
-        raise ValueError(
-            f"the texts are in {len(languages)} languages ({', '.join(languages) or 'none'}); "
-            "term statistics compare texts of one language: select one, e.g. "
-            "texts[texts['language'] == 'fr']"
-        )
-    return languages[0]
-
-
 def term_matrix(
     texts,
     ngram_range: tuple[int, int] = (1, 1),

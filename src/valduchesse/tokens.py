@@ -400,7 +400,7 @@ def tokens(
     -------
     Tokens
     """
-    language = _single_language(texts)
+    language = single_language(texts)
     unknown = [s for s in remove if s not in STEPS]
     if unknown:
         raise ValueError(f"unknown removal step(s) {', '.join(map(repr, unknown))}; the steps are {', '.join(STEPS)}")
@@ -447,7 +447,8 @@ def paragraph_terms(text: str, language: str, lemmatize: bool = True, min_chars:
     return [vocab.terms[t] for t, s in zip(stream.type_id, step.tolist()) if s == 0]
 
 
-def _single_language(texts: pd.DataFrame) -> str:
+def single_language(texts: pd.DataFrame) -> str:
+    """The one language of ``texts`` (with ``doc_id``, ``language`` and ``text``); a ValueError otherwise."""
     missing = [c for c in ("doc_id", "language", "text") if c not in texts.columns]
     if missing:
         raise ValueError(f"the texts have no column {', '.join(missing)}: pass a table with doc_id, language and text")

@@ -71,7 +71,8 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from .terms import TermMatrix, single_language, term_matrix
+from .terms import TermMatrix, term_matrix
+from .tokens import single_language
 
 METHODS = ("nmf", "kmeans")
 NMF_MAX_ITER = 5000
