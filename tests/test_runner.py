@@ -339,3 +339,14 @@ def test_the_same_bytes_whatever_the_number_of_notebooks_at_a_time(tmp_path):
         digests.append({p.relative_to(out).as_posix(): p.read_bytes().replace(str(out).encode(), b"OUT")
                         for p in sorted(out.rglob("*")) if p.is_file()})
     assert len(digests[0]) == 6 and digests[0] == digests[1]
+
+
+@pytest.mark.parametrize("name, value", [("LANGUAGE", "xx"), ("CHECK_LANGUAGES", ["fr", "klingon"])])
+def test_an_unsupported_language_is_refused_before_anything_runs(tmp_path, name, value):
+    notebook = new_notebook(cells=[new_code_cell("LANGUAGE = 'fr'\nCHECK_LANGUAGES = ['nl']", metadata={"tags": ["parameters"]}),
+                                   new_code_cell("print('ran')")])
+    path = tmp_path / "01_languages.ipynb"
+    nbformat.write(notebook, path)
+    with pytest.raises(ParameterError, match=f"parameter {name}: .* is not a supported language; give one of de"):
+        run_collection([path], {name: value}, tmp_path / "out")
+    assert nbformat.read(path, as_version=4).cells[1].outputs == []

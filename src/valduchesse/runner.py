@@ -54,6 +54,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 from .plotting import COMMITTED_RUN_VARIABLE
 
 KERNEL_NAME = "python3"
@@ -287,11 +288,27 @@ def check_parameters(paths: list[Path], overrides: dict[str, object]) -> dict[Pa
         for name, value in overrides.items():
             if name in parameters and is_path_parameter(name):
                 check_path_value(name, value, parameters[name])
+            if name in parameters and is_language_parameter(name):
+                check_language_value(name, value)
     return {
         path: {name: fit_to_default(name, value, parameters[name])
                for name, value in overrides.items() if name in parameters}
         for path, parameters in defaults.items()
     }
+
+
+def is_language_parameter(name: str) -> bool:
+    """``LANGUAGE`` and ``*_LANGUAGE`` hold one language code, ``*_LANGUAGES`` a list of them."""
+    return name == "LANGUAGE" or name.endswith(("_LANGUAGE", "_LANGUAGES"))
+
+
+def check_language_value(name: str, value: object) -> None:
+    """Refuse, before anything runs, a language the package does not support (None means 'from the texts')."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    wrong = [v for v in values if v is not None and v not in SUPPORTED_LANGUAGES]
+    if wrong:
+        raise ParameterError(f"parameter {name}: {wrong[0]!r} is not a supported language; give one of "
+                             f"{LANGUAGE_CHOICES}" + (", as a list, e.g. \"['fr', 'nl']\"" if name.endswith("S") else ""))
 
 
 def collection_root(notebook: str | Path) -> Path | None:
