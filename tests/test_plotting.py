@@ -19,7 +19,7 @@ matplotlib.use("Agg")
 from valduchesse.corpus import availability, load_corpus
 from valduchesse.plotting import (
     COVERAGE_COLOURS, plot_availability, plot_keyness, plot_similarity,
-    plot_theme_shares, plot_trends, save_figure,
+    plot_theme_shares, save_figure,
 )
 
 from valduchesse.runner import execute_notebook
@@ -67,16 +67,6 @@ def test_keyness_chart_has_one_labelled_panel_per_group():
     assert [len(ax.patches) for ax in visible] == [2, 1]
     assert "3/0" in [t.get_text().strip() for t in visible[0].texts]
     assert all(ax.get_xlabel().startswith("G²") for ax in visible)
-
-
-def test_trend_chart_keeps_meetings_in_the_given_order():
-    table = pd.DataFrame({
-        "meeting": ["2016 a", "2018 b", "2016 a", "2018 b"], "group": ["x", "x", "y", "y"],
-        "per_1000": [1.0, 2.0, 0.0, 3.0],
-    })
-    ax = plot_trends(table, "per_1000", "title").axes[0]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["2016\na", "2018\nb"]
-    assert len(ax.get_lines()) == 2 and "1,000" in ax.get_ylabel()
 
 
 def test_similarity_heatmap_labels_every_cell():

@@ -259,29 +259,6 @@ def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2, max_panels: 
     return fig
 
 
-def plot_trends(table: pd.DataFrame, value: str, title: str) -> plt.Figure:
-    """Lines of ``value`` per group across meetings in date order.
-
-    ``table`` has one row per meeting and group with ``meeting``, ``group``
-    and ``value``; meetings are placed in the order they first appear, as
-    categories (the meetings are not evenly spaced in time).
-    """
-    use_style()
-    meetings = list(dict.fromkeys(table["meeting"]))
-    fig, ax = plt.subplots(figsize=(8.5, 4.8))
-    markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
-    for i, (group, part) in enumerate(table.groupby("group", sort=False)):
-        x = [meetings.index(m) for m in part["meeting"]]
-        ax.plot(x, part[value], marker=markers[i % len(markers)], color=OKABE_ITO[i % len(OKABE_ITO)],
-                linestyle=["-", "--", ":", "-."][i // len(OKABE_ITO) % 4], label=group)
-    ax.set_xticks(range(len(meetings)), [m.replace(" ", "\n", 1) for m in meetings], fontsize=8)
-    ax.set_xlabel("meeting (date, kind of text)")
-    ax.set_ylabel("occurrences per 1,000 word tokens" if value.startswith("per_1000") else value)
-    ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    return fig
-
-
 def plot_similarity(table: pd.DataFrame, title: str) -> plt.Figure:
     """Heatmap of a square similarity table, each cell labelled with its value."""
     use_style()
