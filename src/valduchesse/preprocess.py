@@ -34,6 +34,7 @@ import stopwordsiso
 import yaml
 from stop_words import get_stop_words
 
+from . import lemma_cache  # noqa: F401  (simplemma's language data from a per-machine cache: lemma_cache.py)
 from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 
 FRENCH_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’](?=\w)", re.IGNORECASE)
