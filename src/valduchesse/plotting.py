@@ -15,12 +15,15 @@ colour blindness. Every figure carries a caption line saying what it compares
 from __future__ import annotations
 
 import base64
+import io
 import os
 from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+from matplotlib.transforms import Bbox, TransformedBbox
 
 from .corpus import SUPPORTED_LANGUAGES
 
@@ -53,15 +56,17 @@ STYLE = {
     "axes.labelsize": 10,
     "figure.dpi": 100,
     # DejaVu Sans comes with matplotlib, so every machine draws the same PNG. The SVG keeps its text as
-    # text and names the font as "'DejaVu Sans', sans-serif": a reader without DejaVu Sans gets their
-    # own sans-serif at the same places (labels a little shorter or longer), not a serif font.
-    "font.family": ["DejaVu Sans", "sans-serif"],
-    "font.sans-serif": ["DejaVu Sans"],
+    # text (svg.fonttype "none"), in DejaVu Sans with sans-serif as the fallback (SVG_FONT).
+    "font.family": "DejaVu Sans",
     "savefig.bbox": "tight",
     "savefig.dpi": 150,
     "svg.fonttype": "none",
     "svg.hashsalt": "valduchesse",
 }
+# How the SVG names the font of its text. A reader without DejaVu Sans gets their own sans-serif at the
+# same places (labels a little shorter or longer), not the browser's default serif. Added to the SVG
+# rather than given to matplotlib as a list of families, which would look fonts up again for every text.
+SVG_FONT = (b"font-family: 'DejaVu Sans'", b"font-family: 'DejaVu Sans', sans-serif")
 
 
 def use_style() -> None:
@@ -109,14 +114,24 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     folder = figures_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     # Put the caption under everything already drawn (rotated tick labels included).
-    bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
-    fig.text(0.01, bottom - 0.02, caption, ha="left", va="top", fontsize=8, color="#333333", wrap=True)
-    # Lay the figure out once for both files, instead of once per file ("tight" bounding box).
-    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
+    renderer = fig.canvas.get_renderer()
+    drawn = fig.get_tightbbox(renderer)
+    text = fig.text(0.01, drawn.y0 / fig.get_figheight() - 0.02, caption, ha="left", va="top", fontsize=8,
+                    color="#333333", wrap=True)
+    # Lay the figure out once for both files, instead of once per file ("tight" bounding box): what was
+    # drawn and the caption, as fig.get_tightbbox would give it with the caption, without laying it all out again.
+    extent = text.get_window_extent(renderer)
+    parts = [drawn]
+    if np.isfinite([extent.width, extent.height]).all() and (extent.width or extent.height):
+        parts.append(TransformedBbox(extent, fig.dpi_scale_trans.inverted()))
+    box = Bbox.union(parts).padded(matplotlib.rcParams["savefig.pad_inches"])
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
     # the caption is also the PNG's description: the report's alt text for the figure
     fig.savefig(paths[0], bbox_inches=box, metadata={"Software": None, "Description": caption})
-    fig.savefig(paths[1], bbox_inches=box, metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
+    svg = io.BytesIO()
+    fig.savefig(svg, format="svg", bbox_inches=box, metadata={"Creator": None, "Date": None, "Format": None,
+                                                               "Type": None})
+    paths[1].write_bytes(svg.getvalue().replace(*SVG_FONT))
     show_saved(fig, paths[0])
     plt.close(fig)
     return paths
