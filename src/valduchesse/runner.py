@@ -498,7 +498,7 @@ def record_failure(notebook: nbformat.NotebookNode, index: int | None, err: Exce
             # Stopping the kernel interrupts it first: a KeyboardInterrupt it may send back is ours, not the cell's.
             cell = notebook.cells[index]
             cell.outputs = [o for o in cell.outputs if o.get("ename") != "KeyboardInterrupt"]
-            notebook.cells[index].outputs.append(
+            cell.outputs.append(
                 nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]))
     for cell in notebook.cells[(index if index is not None else -1) + 1:]:
         if cell.cell_type == "code":
