@@ -18,7 +18,8 @@ and every repetition's timings, ``benchmarks/results/collection.json``.
 
 Compare mode (``--before REV``) times the collection with the code (``src/``) of a git revision or
 folder against the working tree's (or ``--after REV|DIR``), alternately (before, after, after,
-before, ...), ``--jobs`` applied to each version whose runner has the option. Writes
+before, ...), ``--jobs`` applied to each version whose runner has the option, and
+``--before-env``/``--after-env NAME=VALUE`` to compare settings of one version. Writes
 ``benchmarks/results/change_LABEL.csv`` and ``.json``. This is how each cost was measured, one change
 at a time.
 
@@ -90,12 +91,12 @@ def has_jobs_option(src: Path) -> bool:
     return "--jobs" in (src / "valduchesse" / "__main__.py").read_text(encoding="utf-8")
 
 
-def run(src: Path, notebooks: list[Path], output: Path, jobs: int | None) -> dict:
+def run(src: Path, notebooks: list[Path], output: Path, jobs: int | None, extra_env: dict | None = None) -> dict:
     """Run ``notebooks`` with the runner of ``src`` into ``output``: wall time and each notebook's seconds."""
     command = [sys.executable, "-m", "valduchesse", "run", *map(str, notebooks), "--output", str(output)]
     if jobs is not None and has_jobs_option(src):
         command += ["--jobs", str(jobs)]
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    env = {**os.environ, **(extra_env or {}), "PYTHONPATH": str(src)}
     load = os.getloadavg()[0]
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
@@ -196,15 +197,17 @@ def floor_mode(args: argparse.Namespace, tmp: Path, started: dict) -> None:
 
 def compare_mode(args: argparse.Namespace, tmp: Path, started: dict) -> None:
     versions = {"before": source_tree(args.before, tmp), "after": source_tree(args.after, tmp)}
+    envs = {"before": dict(item.split("=", 1) for item in args.before_env),
+            "after": dict(item.split("=", 1) for item in args.after_env)}
     paths = [ROOT / "notebooks" / name for name in args.notebooks] if args.notebooks else notebook_paths(ROOT / "notebooks")
     for _ in range(args.warmup):
         for name, src in versions.items():
-            run(src, paths, tmp / f"warmup-{name}", args.jobs)
+            run(src, paths, tmp / f"warmup-{name}", args.jobs, envs[name])
     timings = {name: [] for name in versions}
     for rep in range(args.repeat):
         order = list(versions) if rep % 2 == 0 else list(reversed(versions))
         for name in order:
-            timings[name].append(run(versions[name], paths, tmp / f"{name}-{rep}", args.jobs))
+            timings[name].append(run(versions[name], paths, tmp / f"{name}-{rep}", args.jobs, envs[name]))
             print(f"repeat {rep + 1}/{args.repeat} {name}: {timings[name][-1]['wall_s']} s", flush=True)
     rows = [{"notebook": path.stem, **{f"{name}_s": median([t["notebooks"][path.name] for t in timings[name]])
                                        for name in versions}} for path in paths]
@@ -216,6 +219,7 @@ def compare_mode(args: argparse.Namespace, tmp: Path, started: dict) -> None:
     table["after/before"] = (table["after_s"] / table["before_s"]).round(2)
     write(table, f"change_{args.label}", {
         "machine": started, "before": args.before, "after": args.after or "working tree", "jobs": args.jobs,
+        "before_env": envs["before"], "after_env": envs["after"],
         "repeat": args.repeat, "timings": timings})
 
 
@@ -237,6 +241,10 @@ def main(argv: list[str] | None = None) -> None:
                              "compare mode: every run, default the runner's default)")
     parser.add_argument("--before", default=None, help="compare mode: git revision or folder of the code before")
     parser.add_argument("--after", default=None, help="git revision or folder of the code after (default: the working tree)")
+    parser.add_argument("--before-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="compare mode: an environment variable for the runs before (repeatable)")
+    parser.add_argument("--after-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="compare mode: an environment variable for the runs after (repeatable)")
     parser.add_argument("--label", default="latest", help="compare mode: name of the result files (default: %(default)s)")
     parser.add_argument("notebooks", nargs="*", help="notebook file names (default: every numbered notebook)")
     args = parser.parse_args(argv)
