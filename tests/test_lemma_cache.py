@@ -96,12 +96,12 @@ def test_an_unwritable_cache_folder_only_costs_time(tmp_path, monkeypatch):
 
 def test_processes_filling_the_cache_at_once_leave_one_whole_file(cache):
     env = {**os.environ, lemma_cache.ENV_FOLDER: str(cache)}
-    command = [sys.executable, "-m", "valduchesse.lemma_cache", "nl"]
-    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE) for _ in range(3)]
-    assert [p.wait(timeout=120) for p in processes] == [0, 0, 0]
+    command = [sys.executable, "-m", "valduchesse.lemma_cache", "en"]
+    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE) for _ in range(2)]
+    assert [p.wait(timeout=120) for p in processes] == [0, 0]
     files = list(lemma_cache.cache_folder().iterdir())
-    assert files == [lemma_cache.cache_file("nl")]  # whole, and no temporary file left behind
-    assert lemma_cache.read_cached(files[0]) == lemma_cache._DECODE("nl")
+    assert files == [lemma_cache.cache_file("en")]  # whole, and no temporary file left behind
+    assert lemma_cache.read_cached(files[0]) == lemma_cache._DECODE("en")
 
 
 def test_an_unknown_language_is_still_simplemma_s_error(cache):

@@ -130,16 +130,23 @@ def test_svg_keeps_text_as_text_in_the_named_font(tmp_path):
     assert 'id="DejaVuSans-' not in text  # no glyphs drawn as paths
 
 
-def test_a_notebook_shows_the_saved_png_once(tmp_path):
+def test_a_notebook_shows_each_saved_png_once_after_the_cells_other_outputs(tmp_path):
     notebook = new_notebook(cells=[new_code_cell(
         "from valduchesse.corpus import availability, load_corpus\n"
         "from valduchesse.plotting import plot_availability, save_figure\n"
         f"fig = plot_availability(availability(load_corpus({str(TEXTS)!r})))\n"
-        "paths = save_figure(fig, 'grid', 'figures', 'caption')")])
+        "paths = save_figure(fig, 'grid', 'figures', 'caption')"), new_code_cell(
+        "import matplotlib.pyplot as plt\n"
+        "for i in range(2):\n"
+        "    fig, ax = plt.subplots()\n"
+        "    paths = save_figure(fig, f'f{i}', 'figures', 'caption')\n"
+        "    print(i)\n"
+        "'last'"), new_code_cell("1")])
     path = tmp_path / "01_figure.ipynb"
     nbformat.write(notebook, path)
     execute_notebook(path)
-    outputs = nbformat.read(path, as_version=4).cells[0].outputs
+    cells = nbformat.read(path, as_version=4).cells
+    outputs = cells[0].outputs
     assert [o["output_type"] for o in outputs] == ["display_data"]  # not drawn again by the inline backend
     png = (tmp_path / "figures" / "grid.png").read_bytes()
     assert base64.b64decode(outputs[0]["data"]["image/png"]) == png  # the same pixels as the file
@@ -147,6 +154,11 @@ def test_a_notebook_shows_the_saved_png_once(tmp_path):
     with Image.open(io.BytesIO(png)) as image:
         shown = outputs[0]["metadata"]["image/png"]
         assert (shown["width"], shown["height"]) == (round(image.size[0] / 1.5), round(image.size[1] / 1.5))
+    # As with the inline backend, the figures come when the cell has finished, after its other outputs.
+    assert [o["output_type"] for o in cells[1].outputs] == ["stream", "execute_result", "display_data", "display_data"]
+    assert [base64.b64decode(o["data"]["image/png"]) for o in cells[1].outputs[2:]] == [
+        (tmp_path / "figures" / f"f{i}.png").read_bytes() for i in range(2)]
+    assert [o["output_type"] for o in cells[2].outputs] == ["execute_result"]  # nothing left over for the next cell
 
 
 def test_chromium_draws_the_svg_text_in_dejavu_sans(tmp_path):
@@ -174,20 +186,3 @@ def test_chromium_draws_the_svg_text_in_dejavu_sans(tmp_path):
     finally:
         browser.quit()
     assert len(nodes) > 20 and fonts == {"DejaVu Sans"}
-
-
-def test_figures_come_after_the_cells_other_outputs_as_with_the_inline_backend(tmp_path):
-    notebook = new_notebook(cells=[new_code_cell(
-        "import matplotlib.pyplot as plt\n"
-        "from valduchesse.plotting import save_figure\n"
-        "for i in range(2):\n"
-        "    fig, ax = plt.subplots()\n"
-        "    paths = save_figure(fig, f'f{i}', 'figures', 'caption')\n"
-        "    print(i)\n"
-        "'last'"), new_code_cell("1")])
-    path = tmp_path / "01_order.ipynb"
-    nbformat.write(notebook, path)
-    execute_notebook(path)
-    cells = nbformat.read(path, as_version=4).cells
-    assert [o["output_type"] for o in cells[0].outputs] == ["stream", "execute_result", "display_data", "display_data"]
-    assert [o["output_type"] for o in cells[1].outputs] == ["execute_result"]  # nothing left over for the next cell

@@ -262,15 +262,25 @@ def test_a_failing_nbval_run_says_how_to_restore_or_accept(tmp_path):
     assert "git checkout -- notebooks figures" in result.stdout and "make run" in result.stdout
 
 
-def test_the_kernel_is_shut_down_after_each_notebook(tmp_path):
+def test_kernels_are_shut_down_and_get_one_thread_per_numerical_library_unless_set(tmp_path, monkeypatch):
     psutil = pytest.importorskip("psutil")
-    ok = write_notebook(tmp_path / "01_ok.ipynb", "import os; print(os.getpid())")
+    for name in runner.KERNEL_THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")
+    ok = write_notebook(tmp_path / "01_ok.ipynb",
+                        "import os, threadpoolctl, numpy\n"
+                        "print(os.getpid())\n"
+                        "print(os.environ['OMP_NUM_THREADS'], os.environ['OPENBLAS_NUM_THREADS'], "
+                        "os.environ['MKL_NUM_THREADS'])\n"
+                        "print(sorted({pool['num_threads'] for pool in threadpoolctl.threadpool_info() "
+                        "if pool['internal_api'] != 'mkl'}))")
     broken = write_notebook(tmp_path / "02_broken.ipynb", "import os; print(os.getpid())", "1 / 0")
     execute_notebook(ok)
     with pytest.raises(NotebookFailed):
         execute_notebook(broken)
-    pids = [int(nbformat.read(path, as_version=4).cells[0].outputs[0]["text"])
-            for path in (ok, tmp_path / "02_broken.failed.ipynb")]
+    printed = nbformat.read(ok, as_version=4).cells[0].outputs[0]["text"].split("\n")
+    assert printed[1:3] == ["1 1 3", "[1]"]
+    pids = [int(printed[0]), int(nbformat.read(tmp_path / "02_broken.failed.ipynb", as_version=4).cells[0].outputs[0]["text"])]
 
     def running(pid):
         try:
@@ -278,26 +288,11 @@ def test_the_kernel_is_shut_down_after_each_notebook(tmp_path):
         except psutil.NoSuchProcess:
             return False
 
-    assert [pid for pid in pids if running(pid)] == []
-
-
-def test_kernels_get_one_thread_per_numerical_library_unless_set(tmp_path, monkeypatch):
-    for name in runner.KERNEL_THREAD_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("MKL_NUM_THREADS", "3")
-    path = write_notebook(tmp_path / "01_threads.ipynb",
-                          "import os, threadpoolctl, numpy\n"
-                          "print(os.environ['OMP_NUM_THREADS'], os.environ['OPENBLAS_NUM_THREADS'], "
-                          "os.environ['MKL_NUM_THREADS'])\n"
-                          "print(sorted({pool['num_threads'] for pool in threadpoolctl.threadpool_info() "
-                          "if pool['internal_api'] != 'mkl'}))")
-    execute_notebook(path)
-    lines = nbformat.read(path, as_version=4).cells[0].outputs[0]["text"].split("\n")
-    assert lines[:2] == ["1 1 3", "[1]"]
+    assert [pid for pid in pids if running(pid)] == []  # no kernel left behind, after a success or a failure
 
 
 def test_notebooks_run_side_by_side_are_logged_one_line_each_in_their_order(tmp_path):
-    paths = [write_notebook(tmp_path / "01_slow.ipynb", "import time; time.sleep(2)"),
+    paths = [write_notebook(tmp_path / "01_slow.ipynb", "import time; time.sleep(1)"),
              write_notebook(tmp_path / "02_fast.ipynb", "1"),
              write_notebook(tmp_path / "03_fast.ipynb", "2")]
     lines = []
