@@ -210,12 +210,18 @@ def test_determinism_runs_are_checked_too(repo, capsys):
 def test_the_determinism_check_runs_a_copy_of_the_collection_and_names_what_differs(repo, tmp_path, capsys):
     path = repo / NOTEBOOK
     assert main(["run", NOTEBOOK]) == 0  # in place: the committed notebook and figure now come from a run
+    (repo / "figures" / "gone.png").write_text("a figure no notebook makes any more")
+    git(repo, "init", "-q")
+    git(repo, "add", "README.md", "src", "figures")
     before = snapshot(repo)
     assert main(["determinism", NOTEBOOK, "--output", str(tmp_path / "check")]) == 0
     assert "every notebook and figure is identical to the committed one" in capsys.readouterr().out
     copy = tmp_path / "check" / "collection"
     assert (copy / "texts" / "a.txt").read_text() == "committed text"  # the inputs it reads, copied
+    assert (copy / "README.md").is_file() and (copy / "src" / "module.py").is_file()  # what git tracks, too
+    assert sorted(p.name for p in (copy / "figures").iterdir()) == ["mine_shift.png"]  # only what the run made
     assert (copy / "figures" / "mine_shift.png").read_text() == "N = 1"
+    assert not (copy / ".git").exists()
     assert snapshot(repo) == before  # nothing of the repository rewritten
     (repo / "figures" / "mine_shift.png").write_text("an older figure")
     notebook = nbformat.read(path, as_version=4)

@@ -725,24 +725,23 @@ def check_determinism(paths: list[Path], workdir: str | Path, log=print, jobs: i
 
 
 def copy_collection(paths: list[Path], target: Path) -> list[Path]:
-    """Copy the notebooks ``paths`` of one collection, and the inputs they read by default, into ``target``.
+    """Copy the notebooks ``paths`` of one collection, and what they read, into ``target``, as a fresh clone would.
 
-    The copies keep the collection's layout (``notebooks/``, and each
-    default of ``INPUT_PATH_PARAMETERS`` at the same place relative to it),
-    so that running them in place there is what a run in place in the
-    repository does, with everything written inside ``target``. Returns
-    the copied notebooks.
+    The copy keeps the collection's layout: the notebooks in ``notebooks/``,
+    every other file git tracks in the repository (texts, themes, coding
+    sheets, ...) but those in the folders the notebooks write to (their
+    ``FIGURES_DIR`` and other written defaults), and the inputs their
+    defaults name (``INPUT_PATH_PARAMETERS``) even if git does not track
+    them. Running the copies in place there is then what a run in place in
+    the repository does, with everything written inside ``target``.
+    Returns the copied notebooks.
     """
     roots = {collection_root(path) for path in paths}
     if None in roots or len(roots) != 1:
         raise ParameterError("the notebooks to check must all be in the notebooks/ folder of one collection")
     root = roots.pop()
-    copies = []
+    written, inputs = [root / "notebooks"], []
     for path in paths:
-        copy = target / "notebooks" / path.name
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, copy)
-        copies.append(copy)
         for name, default in read_parameters(path).items():
             if not isinstance(default, str) or not is_path_parameter(name) or name in PREFIX_PARAMETERS:
                 continue
@@ -750,13 +749,22 @@ def copy_collection(paths: list[Path], target: Path) -> list[Path]:
             if root not in source.parents:
                 raise ParameterError(f"{path.name}: the default {name} = {default!r} is outside the collection "
                                      f"{root}, so a copy of the collection cannot hold it")
-            if name in INPUT_PATH_PARAMETERS and source.exists():
-                inside = target / source.relative_to(root)
-                if source.is_dir():
-                    shutil.copytree(source, inside, dirs_exist_ok=True)
-                elif not inside.exists():
-                    inside.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(source, inside)
+            (written if is_written_parameter(name) else inputs).append(source)
+    files = [file for file in tracked_paths(root) if file.is_file() and not file.is_symlink()
+             and not any(folder == file or folder in file.parents for folder in written)]
+    for source in files + [source for source in inputs if source.exists()]:
+        inside = target / source.relative_to(root)
+        if source.is_dir():
+            shutil.copytree(source, inside, dirs_exist_ok=True)
+        elif not inside.exists():
+            inside.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, inside)
+    copies = []
+    for path in paths:
+        copy = target / "notebooks" / path.name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, copy)
+        copies.append(copy)
     return copies
 
 
