@@ -39,3 +39,13 @@ def write_text(tmp_path):
         return folder
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def notebook_times(tmp_path_factory, monkeypatch):
+    """Runs started by a test keep their notebooks' times in a file of the test session, not the user's cache."""
+    from valduchesse import runner
+
+    path = tmp_path_factory.getbasetemp() / "notebook-times.json"
+    monkeypatch.setattr(runner, "times_file", lambda: path)
+    return path

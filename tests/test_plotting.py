@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import nbformat
 import pandas as pd
 import pytest
+from matplotlib.font_manager import FontProperties
 from nbformat.v4 import new_code_cell, new_notebook
 from PIL import Image
 
@@ -19,7 +20,7 @@ matplotlib.use("Agg")
 from valduchesse.corpus import availability, load_corpus
 from valduchesse.plotting import (
     COVERAGE_COLOURS, plot_availability, plot_keyness, plot_similarity,
-    plot_theme_shares, save_figure,
+    plot_theme_shares, save_figure, wrap_lines,
 )
 
 from valduchesse.runner import execute_notebook
@@ -186,3 +187,17 @@ def test_chromium_draws_the_svg_text_in_dejavu_sans(tmp_path):
     finally:
         browser.quit()
     assert len(nodes) > 20 and fonts == {"DejaVu Sans"}
+
+
+def test_captions_are_wrapped_to_the_width_with_every_word_kept_in_order():
+    fig = plt.figure(figsize=(4, 2))
+    renderer = fig.canvas.get_renderer()
+    font = FontProperties(size=8)
+    caption = "Openings in 'fr', each cut at a word end; " * 6 + "a-very-long-unbreakable-token-" * 4 + "\nSecond line."
+    lines = wrap_lines(caption, renderer, font, 200).split("\n")
+    plt.close(fig)
+    widths = [renderer.get_text_width_height_descent(line, font, ismath=False)[0] for line in lines]
+    assert " ".join(lines).split() == caption.split()
+    assert len(lines) > 6 and lines[-1] == "Second line."
+    too_wide = [line for line, width in zip(lines, widths) if width > 200.5]
+    assert too_wide == ["a-very-long-unbreakable-token-" * 4]  # a word wider than the line gets a line of its own

@@ -3,6 +3,8 @@
 import re
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -345,3 +347,54 @@ def test_an_unsupported_language_is_refused_before_anything_runs(tmp_path, name,
     with pytest.raises(ParameterError, match=f"parameter {name}: .* is not a supported language; give one of de"):
         run_collection([path], {name: value}, tmp_path / "out")
     assert nbformat.read(path, as_version=4).cells[1].outputs == []
+
+
+def test_the_longest_notebooks_start_first_and_untimed_ones_keep_their_order():
+    paths = [Path(f"0{i}_n.ipynb") for i in range(5)]
+    assert runner.start_order(paths, {"01_n.ipynb": 2.0, "03_n.ipynb": 9.5, "other.ipynb": 50}) == [3, 1, 0, 2, 4]
+    assert runner.start_order(paths, {}) == [0, 1, 2, 3, 4]
+
+
+def test_times_are_kept_between_runs_and_an_unreadable_file_counts_as_none(notebook_times):
+    notebook_times.write_text("not json", encoding="utf-8")
+    assert runner.last_times() == {}
+    runner.keep_times({"01_a.ipynb": 3.14159})
+    runner.keep_times({"02_b.ipynb": 1})
+    assert runner.last_times() == {"01_a.ipynb": 3.14, "02_b.ipynb": 1}
+    notebook_times.write_text('{"01_a.ipynb": "slow", "02_b.ipynb": true, "03_c.ipynb": 2}', encoding="utf-8")
+    assert runner.last_times() == {"03_c.ipynb": 2.0}
+
+
+def record_starts(outcomes: dict[int, float | Exception]):
+    """A stand-in for executing notebook ``i``: logs its start, sleeps its time or raises its exception."""
+    started = []
+
+    def work(index):
+        started.append(index)
+        outcome = outcomes[index]
+        if isinstance(outcome, Exception):
+            raise outcome
+        time.sleep(outcome)
+        return outcome
+
+    return work, started
+
+
+def test_side_by_side_starts_in_the_order_given_and_yields_in_index_order():
+    work, started = record_starts({0: 0.01, 1: 0.2, 2: 0.01, 3: 0.1})
+    yielded = list(runner.side_by_side(work, 4, 2, order=[1, 3, 0, 2]))
+    assert started[:2] == [1, 3] and sorted(started) == [0, 1, 2, 3]
+    assert [index for index, _ in yielded] == [0, 1, 2, 3]
+
+
+def test_side_by_side_after_a_failure_runs_only_the_calls_before_it_in_index_order():
+    failure = RuntimeError("cell 2 failed")
+    work, started = record_starts({0: 0.2, 1: 0.01, 2: failure, 3: 0.01, 4: 0.01})
+    yielded = list(runner.side_by_side(work, 5, 2, order=[2, 0, 4, 1, 3]))
+    assert sorted(started) == [0, 1, 2]  # 3 and 4 come after the failure: never started
+    assert [index for index, _ in yielded] == [0, 1, 2] and yielded[-1][1] is failure
+
+
+def test_side_by_side_refuses_an_order_that_is_not_a_permutation():
+    with pytest.raises(ValueError, match="order must hold each index from 0 to 2 once"):
+        list(runner.side_by_side(lambda index: index, 3, 2, order=[0, 0, 2]))

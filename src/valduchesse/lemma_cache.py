@@ -51,8 +51,8 @@ except (ImportError, AttributeError):  # pragma: no cover - another simplemma la
     _factory = None
 
 
-def cache_folder() -> Path:
-    """The folder of this simplemma version's cached dictionaries."""
+def user_cache_folder() -> Path:
+    """The collection's per-machine cache folder: ``$VALDUCHESSE_CACHE_DIR``, else the user cache folder."""
     base = os.environ.get(ENV_FOLDER)
     if not base:
         try:
@@ -61,7 +61,12 @@ def cache_folder() -> Path:
             base = user_cache_dir("valduchesse", appauthor=False)
         except ImportError:  # pragma: no cover - platformdirs comes with Jupyter
             base = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "valduchesse")
-    return Path(base) / "lemma-data" / f"simplemma-{SIMPLEMMA_VERSION}"
+    return Path(base)
+
+
+def cache_folder() -> Path:
+    """The folder of this simplemma version's cached dictionaries."""
+    return user_cache_folder() / "lemma-data" / f"simplemma-{SIMPLEMMA_VERSION}"
 
 
 def source_file(language: str) -> Path:

@@ -29,7 +29,10 @@ created is removed if nothing was written into it.
 The notebooks are independent: ``--jobs N`` (default: the number of cores)
 executes N at a time, each in its own kernel, shut down after its last cell,
 with one thread per numerical library; the progress lines still come one per
-notebook, in the notebooks' order. :func:`check_reproduction` runs the
+notebook, in the notebooks' order. The longest notebooks start first (their
+times in the last run on this machine, kept in the per-machine cache folder
+as ``notebook-times.json``; a notebook never timed counts as the shortest), so
+that no core is left with one long notebook at the end. :func:`check_reproduction` runs the
 collection once on a copy and lists every notebook or figure that differs
 from the committed one; :func:`check_determinism` runs it twice and lists
 every figure or notebook output that differs between the runs.
@@ -55,6 +58,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
+from .lemma_cache import user_cache_folder, write_atomically
 from .plotting import COMMITTED_RUN_VARIABLE
 
 KERNEL_NAME = "python3"
@@ -562,6 +566,41 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+TIMES_FILE = "notebook-times.json"
+"""In the per-machine cache folder: each notebook's time (s) in its last run, by file name."""
+
+
+def times_file() -> Path:
+    """Where the notebooks' last times are kept (:data:`TIMES_FILE` in the per-machine cache folder)."""
+    return user_cache_folder() / TIMES_FILE
+
+
+def last_times() -> dict[str, float]:
+    """Each notebook's time in its last run on this machine, by file name; empty if none was kept or readable."""
+    try:
+        times = json.loads(times_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(times, dict):
+        return {}
+    return {name: float(value) for name, value in times.items()
+            if isinstance(name, str) and isinstance(value, (int, float)) and not isinstance(value, bool)}
+
+
+def keep_times(times: dict[str, float]) -> None:
+    """Add ``times`` (seconds by notebook file name) to the kept times; a cache that cannot be written is skipped."""
+    try:
+        kept = {**last_times(), **{name: round(seconds, 2) for name, seconds in times.items()}}
+        write_atomically(times_file(), json.dumps(kept, sort_keys=True, indent=1).encode("utf-8"))
+    except OSError:
+        pass  # only the order notebooks start in depends on it
+
+
+def start_order(paths: list[Path], times: dict[str, float]) -> list[int]:
+    """The indices of ``paths``, longest last time first; ties and notebooks never timed keep their order."""
+    return sorted(range(len(paths)), key=lambda index: (-times.get(paths[index].name, 0.0), index))
+
+
 def run_collection(paths: list[Path], overrides: dict[str, object] | None = None,
                    output_dir: str | Path | None = None, log=print, roots: list[Path] | None = None,
                    jobs: int | None = None) -> None:
@@ -580,8 +619,10 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     The notebooks are independent, each in its own kernel: with ``jobs``
     above 1 (default :func:`default_jobs`) several run side by side, and
     each one's line is logged once it and every notebook before it are
-    done, so the lines keep the notebooks' order. When a notebook fails no
-    further notebook starts; those already running finish (and keep their
+    done, so the lines keep the notebooks' order. They start longest first
+    (:func:`start_order` on :func:`last_times`); each one's time is kept for
+    the next run (:func:`keep_times`). When a notebook fails no notebook after
+    it in the order starts; those already running finish (and keep their
     outputs), and the error raised is that of the first failing notebook in
     the order, as a run one at a time would raise it.
     """
@@ -610,52 +651,65 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
                                 committed=in_place)
 
     start = time.perf_counter()
+    times = {}
     try:
         if jobs == 1:
             for i, path in enumerate(paths, 1):
                 log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
-                seconds = execute(i - 1)
-                log(f"done in {seconds:.1f} s")
+                times[path.name] = execute(i - 1)
+                log(f"done in {times[path.name]:.1f} s")
         else:
-            for index, outcome in side_by_side(execute, len(paths), jobs):
+            order = start_order(paths, last_times())
+            for index, outcome in side_by_side(execute, len(paths), jobs, order):
                 log(f"[{index + 1}/{len(paths)}] {paths[index].name} ...", end=" ", flush=True)
                 if isinstance(outcome, BaseException):
                     raise outcome
+                times[paths[index].name] = outcome
                 log(f"done in {outcome:.1f} s")
     except BaseException:
         if created:
             remove_empty_folders(created)  # a run that failed before writing anything leaves no trace
         raise
+    finally:
+        keep_times(times)
     where = "in place" if in_place else f"into {output_dir}"
     at_a_time = f", {jobs} at a time" if jobs > 1 else ""
     log(f"{len(paths)} notebook(s) executed {where} in {time.perf_counter() - start:.1f} s{at_a_time}")
 
 
-def side_by_side(work, count: int, jobs: int):
+def side_by_side(work, count: int, jobs: int, order: list[int] | None = None):
     """Run ``work(0)`` ... ``work(count - 1)`` on ``jobs`` threads; yield ``(index, result or exception)`` in order.
 
-    Each call waits on its own kernel, so threads are enough. Once a call
-    raises, no further call starts, and the exception is yielded (last)
-    only after the calls still running have finished.
+    The calls start in ``order`` (a permutation of the indices; default
+    0, 1, ...). Each call waits on its own kernel, so threads are enough.
+    Once a call raises, no call after it in the index order starts (those
+    before it still run, so that the first exception in the index order is
+    the one a run one at a time would meet), and the exception is yielded
+    (last) only after the calls still running have finished.
     """
+    waiting = list(range(count) if order is None else order)
+    if sorted(waiting) != list(range(count)):
+        raise ValueError(f"order must hold each index from 0 to {count - 1} once; got {waiting}")
     done: dict[int, object] = {}
-    state = {"next": 0, "stop": False}
+    state = {"first_failure": count, "interrupted": False}
     changed = threading.Condition()
 
     def worker() -> None:
         while True:
             with changed:
-                if state["stop"] or state["next"] >= count:
+                startable = [index for index in waiting if index < state["first_failure"]]
+                if state["interrupted"] or not startable:
                     return
-                index = state["next"]
-                state["next"] += 1
+                index = startable[0]
+                waiting.remove(index)
             try:
                 outcome = work(index)
             except BaseException as err:  # handed to the caller, in order
                 outcome = err
             with changed:
                 done[index] = outcome
-                state["stop"] = state["stop"] or isinstance(outcome, BaseException)
+                if isinstance(outcome, BaseException):
+                    state["first_failure"] = min(state["first_failure"], index)
                 changed.notify_all()
 
     # Daemon threads: an interrupted run (Ctrl-C) does not wait for the notebooks still running.
@@ -675,7 +729,7 @@ def side_by_side(work, count: int, jobs: int):
                 return
     finally:
         with changed:
-            state["stop"] = True
+            state["interrupted"] = True
 
 
 def first_missing_folder(folder: Path) -> Path | None:
