@@ -1,8 +1,9 @@
 # The verbs of the collection. See README.md.
 #   make run    set up .venv (first time), execute every notebook in place, write every figure
 #               (as many notebooks at a time as there are cores: make run JOBS=1 for one at a time)
-#   make test   set up .venv (first time), run the unit tests and strict nbval on every notebook
-#               (the unit tests include one run of the collection on a copy, compared with the committed files)
+#   make test   set up .venv (first time), run the unit tests and strict nbval on every notebook, as many
+#               tests at a time as there are cores (pytest-xdist); the figures nbval's run draws are compared
+#               byte for byte with the committed ones (src/valduchesse/pytest_plugin.py)
 #   make lab    open the notebooks in JupyterLab
 #   make report render the executed notebooks to a small HTML site in build/report/
 #   make browser install Debian's Chromium and its driver, for the report's browser test (root)
@@ -39,7 +40,7 @@ THREADS_PER_LIBRARY := OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREA
 	MKL_NUM_THREADS=$${MKL_NUM_THREADS:-1}
 
 test: $(VENV)/.installed
-	$(THREADS_PER_LIBRARY) $(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+	$(THREADS_PER_LIBRARY) $(BIN)/python -m pytest --nbval --nbval-current-env -n logical --dist loadscope tests notebooks
 
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab notebooks

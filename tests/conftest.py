@@ -1,5 +1,6 @@
-"""Shared fixtures: the project's folders and a writer of small test texts."""
+"""Shared fixtures: the project's folders, a writer of small test texts, a fingerprint of the committed results."""
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,19 @@ GOOD_HEADER = {
     "source_url": "https://example.org/test",
     "coverage": "opening excerpt",
 }
+
+
+def committed_results() -> dict[Path, str]:
+    """SHA-256 of each committed result: every file in figures/, and the collection's notebooks and list.
+
+    Files other tests put in notebooks/ for a while (test_committed_results.py's scratch notebooks, on
+    another pytest-xdist worker) are not part of it.
+    """
+    from valduchesse.runner import notebook_paths
+
+    notebooks = ROOT / "notebooks"
+    files = [*notebook_paths(notebooks), notebooks / "collection.txt", *sorted((ROOT / "figures").rglob("*"))]
+    return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in files if path.is_file()}
 
 
 def header_lines(fields: dict) -> str:
@@ -49,3 +63,12 @@ def notebook_times(tmp_path_factory, monkeypatch):
     path = tmp_path_factory.getbasetemp() / "notebook-times.json"
     monkeypatch.setattr(runner, "times_file", lambda: path)
     return path
+
+
+@pytest.fixture(autouse=True)
+def figures_not_checked(monkeypatch):
+    """Kernels a unit test starts do not draw into the test command's checked figures (pytest_plugin.py):
+    only strict nbval's run of the collection does."""
+    from valduchesse.plotting import CHECKED_FIGURES_VARIABLE
+
+    monkeypatch.delenv(CHECKED_FIGURES_VARIABLE, raising=False)

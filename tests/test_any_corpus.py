@@ -5,7 +5,6 @@ data, not official texts), so another language set than the project's default (F
 texts where the project has one. The committed notebooks and figures must stay untouched.
 """
 
-import hashlib
 import shutil
 
 import nbformat
@@ -13,7 +12,7 @@ import nbformat
 from valduchesse.__main__ import main
 from valduchesse.corpus import write_text_file
 
-from conftest import ROOT, TEXTS
+from conftest import ROOT, TEXTS, committed_results
 
 NOTEBOOKS = ["01_distinctive_terms", "02_trends_and_similarity", "03_topic_clusters", "04_themes_hand_coded",
              "05_your_own_corpus"]
@@ -40,10 +39,6 @@ The victims of terrorism and their families will receive support in both countri
 }
 
 
-def fingerprint(*folders):
-    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for f in folders for p in sorted(f.rglob("*")) if p.is_file()}
-
-
 def english_corpus(folder):
     folder.mkdir()
     for path in sorted(TEXTS.glob("*_en_*.txt")):
@@ -57,7 +52,7 @@ def english_corpus(folder):
 
 def test_every_notebook_runs_on_english_texts_with_two_full_texts(tmp_path, monkeypatch):
     corpus = english_corpus(tmp_path / "english")
-    before = fingerprint(ROOT / "notebooks", ROOT / "figures")
+    before = committed_results()
     monkeypatch.chdir(tmp_path)
 
     status = main(["run", *(str(ROOT / "notebooks" / f"{name}.ipynb") for name in NOTEBOOKS),
@@ -71,4 +66,4 @@ def test_every_notebook_runs_on_english_texts_with_two_full_texts(tmp_path, monk
         text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
                          for c in executed.cells for o in c.get("outputs", []))
         assert "en_test" in text or "2025-03-10" in text, f"{name} does not show the test corpus"
-    assert fingerprint(ROOT / "notebooks", ROOT / "figures") == before
+    assert committed_results() == before

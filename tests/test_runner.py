@@ -1,8 +1,6 @@
 """The runner executes notebooks in place or into copies, and stops with the cell's number on an error."""
 
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -250,18 +248,6 @@ def test_the_output_folder_must_be_a_folder(tmp_path, capsys):
     (tmp_path / "out").write_text("a file")
     assert main(["run", str(path), "--output", str(tmp_path / "out")]) == 2
     assert f"--output {tmp_path / 'out'} is a file; give a folder" in capsys.readouterr().err
-
-
-def test_a_failing_nbval_run_says_how_to_restore_or_accept(tmp_path):
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    cell = new_code_cell("print(1)", outputs=[new_output("stream", name="stdout", text="2\n")])
-    nbformat.write(new_notebook(cells=[cell]), folder / "00_tiny.ipynb")
-    result = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-                             "-p", "valduchesse.pytest_plugin", str(folder)],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1
-    assert "git checkout -- notebooks figures" in result.stdout and "make run" in result.stdout
 
 
 def test_kernels_are_shut_down_and_get_one_thread_per_numerical_library_unless_set(tmp_path, monkeypatch):

@@ -246,3 +246,12 @@ def test_the_default_output_folder_is_checked_from_where_the_command_is_typed(re
     assert f"the output folder {repo}/notebooks/output is inside the repository's notebooks/ folder" in (
         capsys.readouterr().err)
     assert snapshot(repo) == before
+
+
+def test_a_difference_between_two_runs_is_named(tmp_path):
+    for run, colour in (("run-1", b"red"), ("run-2", b"blue")):
+        (tmp_path / run / "figures").mkdir(parents=True)
+        (tmp_path / run / "figures" / "a.svg").write_bytes(colour)
+        (tmp_path / run / "figures" / "b.svg").write_bytes(b"same")
+    first, second = runner.output_digests(tmp_path / "run-1"), runner.output_digests(tmp_path / "run-2")
+    assert [name for name in first if first[name] != second[name]] == ["figures/a.svg"]

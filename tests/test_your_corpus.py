@@ -1,19 +1,14 @@
 """Notebook 05 runs, through the runner, on a second corpus and names only its texts."""
 
-import hashlib
 import shutil
 
 import nbformat
 
 from valduchesse.__main__ import main
 
-from conftest import ROOT, TEXTS
+from conftest import ROOT, TEXTS, committed_results
 
 NOTEBOOK = ROOT / "notebooks" / "05_your_own_corpus.ipynb"
-
-
-def fingerprint(*folders):
-    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for f in folders for p in sorted(f.iterdir()) if p.is_file()}
 
 
 def outputs_text(path):
@@ -32,7 +27,7 @@ def test_template_runs_on_a_subset_and_leaves_the_committed_files_alone(tmp_path
     french = sorted(TEXTS.glob("*_fr_*.txt"))
     for path in french:
         shutil.copy(path, corpus)
-    before = fingerprint(ROOT / "notebooks", ROOT / "figures")
+    before = committed_results()
     monkeypatch.chdir(ROOT)
 
     status = main(["run", str(NOTEBOOK), "-p", "TEXTS_DIR", str(corpus), "--output", str(tmp_path / "out")])
@@ -50,4 +45,4 @@ def test_template_runs_on_a_subset_and_leaves_the_committed_files_alone(tmp_path
             assert (tmp_path / "out" / "figures" / f"{name}{suffix}").stat().st_size > 0
     injected = [c for c in nbformat.read(executed, as_version=4).cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert f"TEXTS_DIR = {str(corpus)!r}" in injected[0].source
-    assert fingerprint(ROOT / "notebooks", ROOT / "figures") == before
+    assert committed_results() == before
