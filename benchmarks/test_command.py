@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
         output = result.stdout
         runs.append({"wall_s": wall, "load_before": round(load, 2)})
         print(f"run {rep + 1}/{args.repeat}: {wall} s (load average before: {load:.2f})", flush=True)
-    slowest = re.search(r"=+ slowest \d+ durations =+\n(.*?)\n\n", output, re.S)
+    slowest = re.search(r"=+ slowest \d+ durations =+\n(.*?)\n(?:\n|=)", output, re.S)
     summary = [line for line in output.splitlines() if re.search(r"\d+ passed", line)]
     lines = [
         "# The test command (make test) on this machine, warm; target: under 2 minutes.",

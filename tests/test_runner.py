@@ -289,6 +289,8 @@ def test_notebooks_run_side_by_side_are_logged_one_line_each_in_their_order(tmp_
     assert [re.sub(r"[\d.]+ s", "T s", line) for line in text] == [
         "[1/3] 01_slow.ipynb ... done in T s", "[2/3] 02_fast.ipynb ... done in T s",
         "[3/3] 03_fast.ipynb ... done in T s", "3 notebook(s) executed in place in T s, 2 at a time"]
+    times = runner.last_times()  # kept for the next run's start order
+    assert times["01_slow.ipynb"] >= 1 and {"02_fast.ipynb", "03_fast.ipynb"} <= set(times)
 
 
 def test_a_failure_among_notebooks_run_side_by_side_is_reported_as_one_at_a_time(tmp_path, capsys):
