@@ -1,0 +1,164 @@
+"""Notebook 04's "Reading." is written in words; each claim it makes is checked here against the texts and codes.
+
+Each check names the words of the notebook it stands for. If the notebook's words change, the check fails
+and says so: rewrite the check with them. If the texts or the codes change (a full text fetched, a
+recoding), a claim that no longer holds fails here with what the data now say: rewrite the Reading.
+"""
+
+import nbformat
+import pandas as pd
+import pytest
+
+from valduchesse.coding import (
+    current_codes, coding_units, dictionary_verdicts, like_for_like, most_complete_text, read_coding, split_half,
+    split_codes, substantive, validate_dictionary,
+)
+from valduchesse.corpus import load_corpus
+from valduchesse.segment import sections
+from valduchesse.themes import load_themes
+
+from conftest import ROOT, TEXTS
+
+NOTEBOOK = ROOT / "notebooks" / "04_themes_hand_coded.ipynb"
+NEW_THEMES = ["drugs_and_organised_crime", "migration_and_smuggling", "cyber", "sahel_and_coalition"]
+
+
+@pytest.fixture(scope="module")
+def data():
+    """The notebook's tables, with its default parameters."""
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    prose = " ".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    parameters = next(cell.source for cell in notebook.cells if "parameters" in cell.metadata.get("tags", []))
+    defaults = {}
+    exec(parameters, {}, defaults)  # the notebook's own parameter cell: plain assignments
+    documents = load_corpus(TEXTS)
+    coded = current_codes(read_coding(ROOT / "coding" / "sentences.csv"), coding_units(documents))
+    coded["codes"] = coded["final"].map(split_codes)
+    held = most_complete_text(coded, documents, defaults["LANGUAGE"])
+    held["meeting_date"] = held["meeting_date"].astype(str)
+    coded["meeting_date"] = coded["meeting_date"].astype(str)
+    return {"prose": " ".join(prose.split()), "defaults": defaults, "documents": documents, "coded": coded,
+            "held": held, "opening_2021": like_for_like(coded, held, defaults["LANGUAGE"])}
+
+
+def says(data, words: str) -> None:
+    """The notebook's prose holds ``words`` (whitespace aside): the claim checked is still the one it makes."""
+    assert " ".join(words.split()) in data["prose"], f"notebook 04 no longer says {words!r}: rewrite this check"
+
+
+def with_code(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    return frame[frame["codes"].map(lambda codes: code in codes)]
+
+
+def earlier(data) -> pd.DataFrame:
+    """The substantive sentences held for 2016 and 2018."""
+    held = data["held"]
+    return substantive(held[held["meeting_date"].isin(["2016-02-01", "2018-06-11"])])
+
+
+def test_the_texts_held_per_meeting_are_those_the_notebook_names(data):
+    says(data, "the 2016 opening (German, the longest of its two versions), the 2018 opening and a later excerpt of "
+               "its list of commitments (French), and the complete 2021 text (Dutch)")
+    held = data["held"].drop_duplicates("meeting_date").set_index("meeting_date")["held"].to_dict()
+    assert held["2016-02-01"] == "opening (de)"
+    assert held["2018-06-11"] == "opening + later excerpt (fr)"
+    assert held["2021-11-22"] == "full text (nl)"
+
+
+def test_2016_and_2018_name_no_drugs_cyber_or_sahel_and_migration_once_at_the_cut(data):
+    says(data, "None is coded drugs, cyber security or the Sahel. One is coded migration: the last, truncated "
+               "sentence of the German 2016 opening (\"… dass das Schengener\"), which the French version does not reach.")
+    sentences = earlier(data)
+    for theme in ("drugs_and_organised_crime", "cyber", "sahel_and_coalition"):
+        assert with_code(sentences, theme).empty, theme
+    migration = with_code(sentences, "migration_and_smuggling")
+    assert len(migration) == 1
+    sentence = migration.iloc[0]
+    assert sentence["doc_id"].startswith("2016-02-01_de") and sentence["text"].rstrip().endswith("dass das Schengener")
+    all_2016_de = data["coded"][data["coded"]["doc_id"] == sentence["doc_id"]]
+    assert sentence["sentence_no"] == all_2016_de["sentence_no"].max()  # the last sentence of the opening
+    french_2016 = data["coded"][(data["coded"]["meeting_date"] == "2016-02-01") & (data["coded"]["language"] == "fr")]
+    assert with_code(french_2016, "migration_and_smuggling").empty
+
+
+def test_2016_and_2018_speak_of_the_subjects_the_notebook_lists(data):
+    says(data, "The substantive sentences held speak of the attacks, police and intelligence cooperation, "
+               "radicalisation, justice and, in the 2018 later excerpt, terrorism financing.")
+    sentences = earlier(data)
+    for theme in ("attacks_and_trials", "police_and_intelligence", "radicalisation_and_extremism", "justice"):
+        assert not with_code(sentences, theme).empty, theme
+    later = sentences[sentences["coverage"] == "later excerpt"]
+    assert not with_code(later, "terrorism_financing").empty
+    assert with_code(sentences[sentences["coverage"] != "later excerpt"], "terrorism_financing").empty
+
+
+def section_sentences(data, number: int) -> pd.DataFrame:
+    full = data["held"][data["held"]["coverage"] == "full text"]
+    return substantive(full[full["section_no"] == number])
+
+
+def section_number(data, word: str) -> int:
+    titles = sections(data["documents"][data["documents"]["coverage"] == "full text"])
+    return int(titles[titles["section_title"].str.contains(word, case=False)]["section_no"].iloc[0])
+
+
+def test_2021_gives_whole_sections_to_migration_and_the_sahel(data):
+    says(data, "Whole sections are given to irregular migration (§3) and to the coalition against Daesh and the Sahel (§8)")
+    for number, theme in ((3, "migration_and_smuggling"), (8, "sahel_and_coalition")):
+        part = section_sentences(data, number)
+        assert len(with_code(part, theme)) > len(part) / 2, (number, theme)
+
+
+def test_2021_gives_two_sentences_of_the_police_section_to_drugs(data):
+    says(data, "two sentences of the police section to drugs through the ports")
+    full = substantive(data["held"][data["held"]["coverage"] == "full text"])
+    drugs = with_code(full, "drugs_and_organised_crime")
+    assert len(drugs) == 2 and set(drugs["section_no"]) == {section_number(data, "politie")}
+    assert drugs["text"].str.contains("haven", case=False).all()  # the ports
+
+
+def test_the_2021_cyber_section_has_one_cyber_sentence_and_two_justice_ones(data):
+    says(data, "The section headed cyber security has three sentences: the coders code one as cyber (the CCB and "
+               "ANSSI) and two as justice")
+    part = section_sentences(data, section_number(data, "cyber"))
+    assert len(part) == 3
+    cyber = with_code(part, "cyber")
+    assert len(cyber) == 1 and cyber["text"].str.contains("CCB").all() and cyber["text"].str.contains("ANSSI").all()
+    justice = with_code(part, "justice")
+    assert len(justice) == 2 and with_code(justice, "cyber").empty
+
+
+def test_the_2021_french_opening_speaks_of_the_attacks_and_once_of_smuggling(data):
+    says(data, "The French opening of the same declaration speaks of the attacks, with one mention of smuggling networks")
+    opening = substantive(data["opening_2021"])
+    assert (opening["language"] == "fr").all() and not with_code(opening, "attacks_and_trials").empty
+    assert len(with_code(opening, "migration_and_smuggling")) == 1
+    for theme in ("drugs_and_organised_crime", "cyber", "sahel_and_coalition"):
+        assert with_code(opening, theme).empty, theme
+
+
+def test_the_2017_communique_speaks_of_justice_and_radicalisation(data):
+    says(data, "another genre (judicial cooperation and radicalisation in prison)")
+    held = substantive(data["held"][data["held"]["meeting_date"] == "2017-10-16"])
+    coded = {code for codes in held["codes"] for code in codes} - {"none"}
+    assert coded == {"justice", "radicalisation_and_extremism"}
+
+
+def test_the_dictionary_cannot_be_judged_on_drugs_migration_and_cyber(data):
+    says(data, "drugs, migration and cyber have too few coded held-out sentences to be judged")
+    defaults, coded = data["defaults"], data["coded"].copy()
+    coded["split"] = split_half(coded["unit_id"], defaults["SPLIT_SEED"])
+    scores = validate_dictionary(coded, load_themes(ROOT / "themes.yml"))
+    verdicts = dictionary_verdicts(scores, NEW_THEMES, min_coded=defaults["MIN_HELD_OUT"],
+                                   target=defaults["F1_TARGET"]).set_index("theme")["verdict"]
+    for theme in ("drugs_and_organised_crime", "migration_and_smuggling", "cyber"):
+        assert verdicts[theme].startswith("cannot be judged"), (theme, verdicts[theme])
+    assert not verdicts["sahel_and_coalition"].startswith("cannot be judged")
+
+
+def test_the_counts_in_the_limits_are_the_coding_sheet_s(data):
+    says(data, "their disagreements (8 sentences) were settled")
+    says(data, "171 sentences in all")
+    coded = data["coded"]
+    assert len(coded) == 171
+    assert (coded["coder_a"].map(split_codes) != coded["coder_b"].map(split_codes)).sum() == 8
