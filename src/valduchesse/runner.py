@@ -31,11 +31,12 @@ executes N at a time, each in its own kernel, shut down after its last cell,
 with one thread per numerical library; the progress lines still come one per
 notebook, in the notebooks' order. The longest notebooks start first (their
 times in the last run on this machine, kept in the per-machine cache folder
-as ``notebook-times.json``; a notebook never timed counts as the shortest), so
-that no core is left with one long notebook at the end. :func:`check_reproduction` runs the
-collection once on a copy and lists every notebook or figure that differs
-from the committed one; :func:`check_determinism` runs it twice and lists
-every figure or notebook output that differs between the runs.
+as ``notebook-times.json``; a notebook never timed counts as the shortest),
+so that no core is left with one long notebook at the end.
+:func:`check_reproduction` runs the collection once on a copy and lists every
+notebook or figure that differs from the committed one;
+:func:`check_determinism` runs it twice and lists every figure or notebook
+output that differs between the runs.
 """
 
 from __future__ import annotations
