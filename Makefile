@@ -34,7 +34,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 run: $(VENV)/.installed
 	$(BIN)/python -m valduchesse run $(if $(JOBS),--jobs $(JOBS))
 
-# One thread per numerical library (unless set), as the runner gives its kernels: the tests and the kernels
+# One thread per library (OpenMP, OpenBLAS, MKL; unless set), as the runner does for its kernels: the tests and the kernels
 # nbval starts (which inherit it) then do not ask for more threads than the cores have.
 THREADS_PER_LIBRARY := OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} \
 	MKL_NUM_THREADS=$${MKL_NUM_THREADS:-1}

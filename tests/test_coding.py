@@ -10,8 +10,10 @@ from scipy.stats import binomtest
 
 from valduchesse.coding import (
     CODES, FURNITURE, THEMES, CodingError, agreement, check_coding, check_quotes, coding_sheet, coding_units,
-    commitments, dictionary_validation, dictionary_verdicts, hand_shares, indicators, like_for_like, most_complete_text,
-    read_coding, sample_validation, split_half, validate_dictionary,
+    commitments, hand_shares, indicators, like_for_like, most_complete_text, read_coding,
+)
+from valduchesse.validation import (
+    dictionary_validation, dictionary_verdicts, sample_validation, split_half, validate_dictionary,
 )
 from valduchesse.corpus import load_corpus
 from valduchesse.intervals import wilson

@@ -15,7 +15,7 @@ from nbformat.v4 import new_code_cell
 
 from valduchesse.runner import execute_notebook, notebook_paths
 
-from conftest import ROOT
+from conftest import ROOT, SCRATCH_NOTEBOOKS
 
 NOTEBOOKS, FIGURES = ROOT / "notebooks", ROOT / "figures"
 SOURCE = NOTEBOOKS / "00_corpus.ipynb"
@@ -44,7 +44,7 @@ def test_a_copy_run_as_jupyterlab_would_writes_no_committed_figure_and_is_not_pa
     before = fingerprint()
     scratch = ROOT / "output" / "figures" / FIGURE
     scratch.unlink(missing_ok=True)
-    with scratch_notebook("00_corpus-Copy1.ipynb", nbformat.read(SOURCE, as_version=4)) as copy:
+    with scratch_notebook(SCRATCH_NOTEBOOKS["copy"], nbformat.read(SOURCE, as_version=4)) as copy:
         assert copy not in notebook_paths(NOTEBOOKS)
         execute_notebook(copy)  # a kernel in notebooks/, without the documented run's permission
         collected = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "--collect-only",
@@ -60,7 +60,7 @@ def test_an_edited_notebook_run_in_place_writes_no_committed_figure():
     before = fingerprint()
     notebook = nbformat.read(SOURCE, as_version=4)
     notebook.cells.append(new_code_cell("print('an edit')"))
-    with scratch_notebook("00_corpus-edited.ipynb", notebook) as edited:
+    with scratch_notebook(SCRATCH_NOTEBOOKS["edited"], notebook) as edited:
         execute_notebook(edited)
         assert nbformat.read(edited, as_version=4).cells[-1].outputs[0]["text"] == "an edit\n"
         after = {p: d for p, d in fingerprint().items() if p != edited}
@@ -72,7 +72,7 @@ def test_a_failing_nbval_run_writes_no_committed_figure():
     notebook = nbformat.read(SOURCE, as_version=4)
     changed = next(cell for cell in notebook.cells if cell.cell_type == "code" and cell.outputs)
     changed.outputs = [nbformat.v4.new_output("stream", name="stdout", text="not what the code prints\n")]
-    with scratch_notebook("00_corpus-stale.ipynb", notebook) as stale:
+    with scratch_notebook(SCRATCH_NOTEBOOKS["stale"], notebook) as stale:
         result = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-q",
                                  "-p", "no:cacheprovider", str(stale)],
                                 cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -3,12 +3,14 @@
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from valduchesse.plotting import CHECKED_FIGURES_VARIABLE
+from valduchesse import pytest_plugin
+from valduchesse.plotting import COMMITTED_RUN_VARIABLE
 from valduchesse.pytest_plugin import figure_differences
 
 DRAW = """\
@@ -30,14 +32,24 @@ def collection(tmp_path):
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "same.svg").write_text("same")
     (tmp_path / "figures" / "changed.svg").write_text("old")
+    (tmp_path / "tmp").mkdir()
     return tmp_path
 
 
+def nbval(folder, *options):
+    """Strict nbval on ``folder``'s notebooks in a child pytest, with the plugin; its temporary files in ``folder``/tmp.
+
+    The documented run's permission (``COMMITTED_RUN_VARIABLE``) is set in its environment, as a user's shell
+    might hold it after an interrupted ``make run``: nbval's kernels must not get it.
+    """
+    environment = {**os.environ, "TMPDIR": str(folder / "tmp"), COMMITTED_RUN_VARIABLE: "1"}
+    return subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+                           "-p", "valduchesse.pytest_plugin", *options, "notebooks"],
+                          cwd=folder, env=environment, capture_output=True, text=True, timeout=180)
+
+
 def test_figures_nbval_draws_are_compared_with_the_committed_ones_and_failures_say_what_to_do(collection):
-    # -n 1: through a pytest-xdist worker, as the test command runs nbval
-    result = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-                             "-p", "valduchesse.pytest_plugin", "-n", "1", "notebooks"],
-                            cwd=collection, capture_output=True, text=True, timeout=180)
+    result = nbval(collection, "-n", "1", "--dist", "loadscope")  # through a pytest-xdist worker, as the test command
     assert result.returncode == 1, result.stdout
     assert "1 failed, 1 passed" in result.stdout  # the stale output fails; the drawing cell passes, its figures fail
     figures = collection / "figures"
@@ -49,7 +61,13 @@ def test_figures_nbval_draws_are_compared_with_the_committed_ones_and_failures_s
     assert (figures / "changed.svg").read_text() == "old" and not (collection / "output").exists()
 
 
-def test_identical_figures_pass(tmp_path):
+def test_nbval_with_another_distribution_of_the_tests_is_refused(collection):
+    result = nbval(collection, "-n", "1", "--dist", "load")
+    assert result.returncode == 4  # a usage error, before any notebook runs
+    assert "nbval with pytest-xdist needs --dist loadscope (or loadfile), not --dist load" in result.stderr
+
+
+def test_a_figure_that_differs_fails_the_run_even_if_every_test_passed(tmp_path):
     committed = tmp_path / "repo" / "figures"
     committed.mkdir(parents=True)
     (committed / "a.png").write_bytes(b"png")
@@ -60,7 +78,8 @@ def test_identical_figures_pass(tmp_path):
     assert figure_differences(checked) == (1, [])
     (drawn / "a.png").write_bytes(b"other")
     assert figure_differences(checked) == (1, [f"figures/a.png ({committed / 'a.png'}): differs from the committed file"])
-
-
-def test_unit_tests_do_not_draw_into_the_checked_figures():
-    assert CHECKED_FIGURES_VARIABLE not in os.environ  # tests/conftest.py removes it for every unit test
+    config = SimpleNamespace(stash=pytest.Stash())
+    config.stash[pytest_plugin.CHECKED] = checked
+    session = SimpleNamespace(config=config, exitstatus=pytest.ExitCode.OK)
+    pytest_plugin.pytest_sessionfinish(session, pytest.ExitCode.OK)
+    assert session.exitstatus == pytest.ExitCode.TESTS_FAILED

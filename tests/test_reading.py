@@ -1,4 +1,10 @@
-"""Notebook 04's "Reading." is written in words; each claim it makes is checked here against the texts and codes.
+"""Notebook 04's "Reading." and "Limits" are written in words; their claims about the codes are checked here.
+
+What is checked: which text is held per meeting; what the 2016 and 2018 texts held are and are not coded
+with, and where the one migration sentence is; the 2021 sections on migration, drugs, cyber and the Sahel;
+the 2021 French opening; the 2017 communiqué's subjects; the dictionary's verdicts on drugs, migration and
+cyber; the counts of sentences and disagreements. Not checked: what the 2018 opening's other language
+versions go on to say, and how the figure draws 2017 (read the language table and the figure).
 
 Each check names the words of the notebook it stands for. If the notebook's words change, the check fails
 and says so: rewrite the check with them. If the texts or the codes change (a full text fetched, a
@@ -10,12 +16,13 @@ import pandas as pd
 import pytest
 
 from valduchesse.coding import (
-    current_codes, coding_units, dictionary_verdicts, like_for_like, most_complete_text, read_coding, split_half,
-    split_codes, substantive, validate_dictionary,
+    coding_units, current_codes, like_for_like, most_complete_text, read_coding, split_codes, substantive,
 )
 from valduchesse.corpus import load_corpus
+from valduchesse.runner import read_parameters
 from valduchesse.segment import sections
 from valduchesse.themes import load_themes
+from valduchesse.validation import dictionary_verdicts, split_half, validate_dictionary
 
 from conftest import ROOT, TEXTS
 
@@ -28,9 +35,7 @@ def data():
     """The notebook's tables, with its default parameters."""
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     prose = " ".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-    parameters = next(cell.source for cell in notebook.cells if "parameters" in cell.metadata.get("tags", []))
-    defaults = {}
-    exec(parameters, {}, defaults)  # the notebook's own parameter cell: plain assignments
+    defaults = read_parameters(NOTEBOOK)
     documents = load_corpus(TEXTS)
     coded = current_codes(read_coding(ROOT / "coding" / "sentences.csv"), coding_units(documents))
     coded["codes"] = coded["final"].map(split_codes)

@@ -9,13 +9,14 @@ One module per concern:
 - :mod:`valduchesse.terms`: term matrices, keyness with significance, concordances, frequencies, similarity;
 - :mod:`valduchesse.topics`: clustering of passages, judged by subsample stability and against a null;
 - :mod:`valduchesse.themes`: the theme dictionary and theme shares;
-- :mod:`valduchesse.coding`: hand coding: units, sheets, agreement, shares, the dictionary's validation;
+- :mod:`valduchesse.coding`: hand coding: units, sheets, agreement, shares, which texts to compare;
+- :mod:`valduchesse.validation`: the theme dictionary against the hand codes (precision, recall, F1, verdicts);
 - :mod:`valduchesse.intervals`: Wilson intervals of proportions;
 - :mod:`valduchesse.plotting`, :mod:`valduchesse.plotting_terms`, :mod:`valduchesse.plotting_topics`: the figures;
 - :mod:`valduchesse.runner`: executing the notebooks, with parameters;
 - :mod:`valduchesse.report`: the HTML site of the executed notebooks;
 - :mod:`valduchesse.fetch`: replacing excerpts by full official texts;
-- :mod:`valduchesse.pytest_plugin`: what to do when a notebook's outputs differ.
+- :mod:`valduchesse.pytest_plugin`: the test command's figure check, and what to do when a notebook's outputs differ.
 """
 
 __version__ = "0.1.0"

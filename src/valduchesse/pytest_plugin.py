@@ -2,13 +2,16 @@
 
 - Strict nbval checks only the collection's notebooks, those named in ``notebooks/collection.txt``: a
   copy made in JupyterLab (``04_x-Copy1.ipynb``) is not collected.
-- Strict nbval's run of the notebooks is also the check that they reproduce the committed figures: the
-  figures its kernels draw for a committed ``figures/`` go to a scratch folder
-  (:data:`~valduchesse.plotting.CHECKED_FIGURES_VARIABLE`), and after the last test each is compared
-  byte for byte with the committed file it stands for. A figure that differs, or that the repository
-  does not hold, fails the test command. (nbval itself compares the notebooks' text outputs, not their
-  images; this covers the images too, since every notebook shows its saved PNGs.) With pytest-xdist the
-  workers' kernels inherit the folder, and the comparison runs once all of them are done.
+- Strict nbval's run of the notebooks is also the check that they reproduce the committed figures. The
+  kernel nbval starts for a notebook gets :data:`~valduchesse.plotting.CHECKED_FIGURES_VARIABLE`, naming
+  a scratch folder, so the figures it draws for a committed ``figures/`` go there; nothing else in the
+  test process sees the variable (it is set only while nbval starts the kernel). After the last test
+  each figure drawn is compared byte for byte with the committed file it stands for; a figure that
+  differs, or that the repository does not hold, fails the test command. (nbval itself compares the
+  notebooks' text outputs, not their images; this covers the images too, since every notebook shows
+  its saved PNGs.) With pytest-xdist the main process makes the folder and hands it to the workers,
+  and compares once all of them are done; nbval then needs ``--dist loadscope`` (or ``loadfile``), so
+  that one notebook's cells run in one process, in order, and anything else is refused.
 - When a notebook's outputs or figures differ from the committed ones, it says what to do: restore the
   committed results, accept the change on purpose, or try it in an output folder.
 """
@@ -29,8 +32,10 @@ Notebook outputs or figures differ from the committed ones (strict nbval). Eithe
   - or try it without touching them: python -m valduchesse run -p NAME VALUE --output output/try
 See README.md, "When a test fails"."""
 
-CHECKED = pytest.StashKey[tuple[Path, str, "str | None"]]()
-FINDINGS = pytest.StashKey[tuple[int, list[str]]]()
+WORKER_KEY = "valduchesse_checked_figures"
+"""Under pytest-xdist: the key of the scratch folder in each worker's ``workerinput``."""
+CHECKED = pytest.StashKey[Path]()  # the scratch folder, in every process that runs notebooks
+FINDINGS = pytest.StashKey[tuple[int, list[str]]]()  # what the main process found, for the summary
 
 
 def pytest_ignore_collect(collection_path: Path, config):
@@ -44,14 +49,43 @@ def pytest_ignore_collect(collection_path: Path, config):
 
 
 def pytest_configure(config):
-    """With ``--nbval``, in the main process: the scratch folder for the figures of nbval's kernels."""
-    if not config.getoption("nbval", default=False) or hasattr(config, "workerinput"):
+    """With ``--nbval``: the scratch folder for the figures of nbval's kernels (made by the main process)."""
+    if not config.getoption("nbval", default=False):
         return
-    from .plotting import CHECKED_FIGURES_VARIABLE  # here: matplotlib is imported only for a run with nbval
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the main process's folder
+        config.stash[CHECKED] = Path(config.workerinput[WORKER_KEY])
+        return
+    dist = getattr(config.option, "dist", "no")
+    if getattr(config.option, "numprocesses", None) and dist not in ("no", "loadscope", "loadfile"):
+        raise pytest.UsageError(f"nbval with pytest-xdist needs --dist loadscope (or loadfile), not --dist {dist}: "
+                                "a notebook's cells must run in one process, in order")
+    config.stash[CHECKED] = Path(tempfile.mkdtemp(prefix="valduchesse-checked-figures-"))
 
-    folder = Path(tempfile.mkdtemp(prefix="valduchesse-checked-figures-"))
-    config.stash[CHECKED] = (folder, CHECKED_FIGURES_VARIABLE, os.environ.get(CHECKED_FIGURES_VARIABLE))
-    os.environ[CHECKED_FIGURES_VARIABLE] = str(folder)
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist, in the main process: hand the scratch folder to a worker."""
+    if CHECKED in node.config.stash:
+        node.workerinput[WORKER_KEY] = str(node.config.stash[CHECKED])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    """Around the setup of a notebook's cell (where nbval starts the notebook's kernel): the variable set."""
+    if item.path.suffix != ".ipynb" or CHECKED not in item.config.stash:
+        return (yield)
+    from .plotting import CHECKED_FIGURES_VARIABLE, COMMITTED_RUN_VARIABLE
+
+    saved = {name: os.environ.pop(name, None) for name in (CHECKED_FIGURES_VARIABLE, COMMITTED_RUN_VARIABLE)}
+    os.environ[CHECKED_FIGURES_VARIABLE] = str(item.config.stash[CHECKED])
+    try:
+        return (yield)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def figure_differences(folder: str | Path) -> tuple[int, list[str]]:
@@ -75,12 +109,12 @@ def figure_differences(folder: str | Path) -> tuple[int, list[str]]:
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """After the last test: compare the figures nbval's kernels drew; a difference fails the run."""
-    entry = session.config.stash.get(CHECKED, None)
-    if entry is None:
+    """In the main process, after the last test: compare the figures nbval's kernels drew; a difference fails."""
+    config = session.config
+    if hasattr(config, "workerinput") or CHECKED not in config.stash:
         return
-    count, differences = figure_differences(entry[0])
-    session.config.stash[FINDINGS] = (count, differences)
+    count, differences = figure_differences(config.stash[CHECKED])
+    config.stash[FINDINGS] = (count, differences)
     if differences and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -92,11 +126,15 @@ def pytest_terminal_summary(terminalreporter):
     if count and not differences:
         terminalreporter.write_line(f"figures: the {count} files strict nbval's kernels drew are identical to the "
                                     "committed ones")
+    elif not count and any(".ipynb" in report.nodeid for key in ("passed", "failed")
+                           for report in terminalreporter.stats.get(key, [])):
+        terminalreporter.write_line("figures: the notebooks nbval ran drew no figure for a committed figures/ folder, "
+                                    "so none was compared", yellow=True)
     if differences:
         terminalreporter.write_sep("-", "figures that differ from the committed ones", red=True)
         for line in differences:
             terminalreporter.write_line(line)
-        terminalreporter.write_line(f"(the figures drawn are kept in {config.stash[CHECKED][0]})")
+        terminalreporter.write_line(f"(the figures drawn are kept in {config.stash[CHECKED]})")
     failed = terminalreporter.stats.get("failed", [])
     if differences or any(".ipynb" in report.nodeid for report in failed):
         terminalreporter.write_sep("-", "what to do")
@@ -104,14 +142,8 @@ def pytest_terminal_summary(terminalreporter):
 
 
 def pytest_unconfigure(config):
-    """Put the environment back; remove the scratch folder unless it holds figures that differ."""
-    entry = config.stash.get(CHECKED, None)
-    if entry is None:
+    """In the main process: remove the scratch folder, unless it holds figures that differ."""
+    if hasattr(config, "workerinput") or CHECKED not in config.stash:
         return
-    folder, variable, before = entry
-    if before is None:
-        os.environ.pop(variable, None)
-    else:
-        os.environ[variable] = before
     if not config.stash.get(FINDINGS, (0, []))[1]:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(config.stash[CHECKED], ignore_errors=True)

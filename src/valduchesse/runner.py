@@ -30,8 +30,9 @@ The notebooks are independent: ``--jobs N`` (default: the number of cores)
 executes N at a time, each in its own kernel, shut down after its last cell,
 with one thread per numerical library; the progress lines still come one per
 notebook, in the notebooks' order. The longest notebooks start first (their
-times in the last run on this machine, kept in the per-machine cache folder
-as ``notebook-times.json``; a notebook never timed counts as the shortest),
+times in the last run in place on this machine, kept in the per-machine
+cache folder as ``notebook-times.json``; a notebook never timed counts as the
+shortest),
 so that no core is left with one long notebook at the end.
 :func:`check_reproduction` runs the collection once on a copy and lists every
 notebook or figure that differs from the committed one;
@@ -589,12 +590,10 @@ def last_times() -> dict[str, float]:
 
 
 def keep_times(times: dict[str, float]) -> None:
-    """Add ``times`` (seconds by notebook file name) to the kept times; a cache that cannot be written is skipped."""
-    try:
-        kept = {**last_times(), **{name: round(seconds, 2) for name, seconds in times.items()}}
-        write_atomically(times_file(), json.dumps(kept, sort_keys=True, indent=1).encode("utf-8"))
-    except OSError:
-        pass  # only the order notebooks start in depends on it
+    """Add ``times`` (seconds by notebook file name) to the kept times; a cache that cannot be written is skipped
+    (only the order the notebooks start in depends on it)."""
+    kept = {**last_times(), **{name: round(seconds, 2) for name, seconds in times.items()}}
+    write_atomically(times_file(), json.dumps(kept, sort_keys=True, indent=1).encode("utf-8"))
 
 
 def start_order(paths: list[Path], times: dict[str, float]) -> list[int]:
@@ -622,7 +621,9 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     each one's line is logged once it and every notebook before it are
     done, so the lines keep the notebooks' order. They start longest first
     (:func:`start_order` on :func:`last_times`); each one's time is kept for
-    the next run (:func:`keep_times`). When a notebook fails no notebook after
+    the next run (:func:`keep_times`) if the run is in place: runs with
+    parameters, on other texts, do not change the order of ``make run``.
+    When a notebook fails no notebook after
     it in the order starts; those already running finish (and keep their
     outputs), and the error raised is that of the first failing notebook in
     the order, as a run one at a time would raise it.
@@ -672,7 +673,8 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
             remove_empty_folders(created)  # a run that failed before writing anything leaves no trace
         raise
     finally:
-        keep_times(times)
+        if in_place:
+            keep_times(times)
     where = "in place" if in_place else f"into {output_dir}"
     at_a_time = f", {jobs} at a time" if jobs > 1 else ""
     log(f"{len(paths)} notebook(s) executed {where} in {time.perf_counter() - start:.1f} s{at_a_time}")

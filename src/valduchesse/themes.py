@@ -18,7 +18,7 @@ Then, for a table of segments (sentences or paragraphs from
 - :func:`theme_frequencies` gives each theme's matches per 1,000 words.
 
 How far a dictionary's counts agree with careful reading is measured in
-:mod:`valduchesse.coding` (precision, recall and F1 against hand codes).
+:mod:`valduchesse.validation` (precision, recall and F1 against hand codes).
 
 A term sequence belongs to one theme only (the loader refuses a dictionary
 that puts it in two), so no occurrence is counted for two themes. A segment
