@@ -23,11 +23,11 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --progress-bar off --requirement requirements.txt
 	@echo "[3/4] installing this project's package (src/valduchesse, editable)"
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
-	@echo "[4/4] building matplotlib's font cache and decoding the lemmatiser's language data, once"
+	@echo "[4/4] building matplotlib's font cache and the lemmatiser's language tries, once"
 	# Build matplotlib's font cache now, so that no notebook prints that it is building it.
 	$(BIN)/python -c "import matplotlib.pyplot"
-	# Decode simplemma's language data once for this machine (see src/valduchesse/lemma_cache.py), so that
-	# the first run's notebooks, executed side by side, do not each decode it.
+	# Build simplemma's language data as tries once for this machine (see src/valduchesse/lemma_cache.py), so
+	# that the first run's notebooks, executed side by side, do not each build them.
 	$(BIN)/python -m valduchesse.lemma_cache > /dev/null
 	touch $@
 

@@ -16,6 +16,7 @@ One module per concern:
 - :mod:`valduchesse.runner`: executing the notebooks, with parameters;
 - :mod:`valduchesse.report`: the HTML site of the executed notebooks;
 - :mod:`valduchesse.fetch`: replacing excerpts by full official texts;
+- :mod:`valduchesse.lemma_cache`, :mod:`valduchesse.cache`: the lemmatiser's data as tries, kept per machine;
 - :mod:`valduchesse.pytest_plugin`: the test command's figure check, and what to do when a notebook's outputs differ.
 """
 

@@ -60,7 +60,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
-from .lemma_cache import user_cache_folder, write_atomically
+from .cache import user_cache_folder, write_atomically
 from .plotting import COMMITTED_RUN_VARIABLE
 
 KERNEL_NAME = "python3"

@@ -1,0 +1,55 @@
+"""The collection's per-machine cache folder, and writing into it safely.
+
+Two things are kept there, both only to save time, never to change a result: the lemmatiser's language
+data as tries (:mod:`valduchesse.lemma_cache`) and each notebook's time in its last run, which orders
+the next run (:mod:`valduchesse.runner`). The folder is ``$VALDUCHESSE_CACHE_DIR`` if set, else the
+user cache folder (``~/.cache/valduchesse`` on Linux, via platformdirs). Delete it at will.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+ENV_FOLDER = "VALDUCHESSE_CACHE_DIR"
+
+
+def user_cache_folder() -> Path:
+    """The collection's per-machine cache folder: ``$VALDUCHESSE_CACHE_DIR``, else the user cache folder."""
+    base = os.environ.get(ENV_FOLDER)
+    if not base:
+        try:
+            from platformdirs import user_cache_dir
+
+            base = user_cache_dir("valduchesse", appauthor=False)
+        except ImportError:  # pragma: no cover - platformdirs comes with Jupyter
+            base = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "valduchesse")
+    return Path(base)
+
+
+def replace_atomically(path: Path, write) -> None:
+    """Call ``write(temporary)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    A reader in another process sees the whole old file or the whole new one, never a part. The
+    temporary file is removed if ``write`` fails; errors (``OSError``, or ``write``'s own) are raised.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` with :func:`replace_atomically`; False if it could not be written."""
+    try:
+        replace_atomically(path, lambda temporary: temporary.write_bytes(data))
+        return True
+    except OSError:
+        return False
