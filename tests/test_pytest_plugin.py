@@ -7,11 +7,11 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook, new_output
+from nbformat.v4 import new_code_cell, new_notebook
 
 from valduchesse import pytest_plugin
 from valduchesse.plotting import COMMITTED_RUN_VARIABLE
-from valduchesse.pytest_plugin import figure_differences
+from valduchesse.pytest_plugin import figure_differences, undrawn_figures
 
 DRAW = """\
 from valduchesse.plotting import figures_folder
@@ -23,15 +23,14 @@ for name, text in {"same.svg": "same", "changed.svg": "new", "extra.png": "extra
 
 @pytest.fixture
 def collection(tmp_path):
-    """A one-notebook collection: its first cell draws a committed figure as it is, one changed and one new;
-    its second cell's committed output is not what the cell prints."""
+    """A one-notebook collection whose notebook draws a committed figure as it is, one changed and one new,
+    and not a third committed one."""
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'tiny'\n")
     (tmp_path / "notebooks").mkdir()
-    stale = new_code_cell("print(1)", outputs=[new_output("stream", name="stdout", text="2\n")])
-    nbformat.write(new_notebook(cells=[new_code_cell(DRAW), stale]), tmp_path / "notebooks" / "00_draw.ipynb")
+    nbformat.write(new_notebook(cells=[new_code_cell(DRAW)]), tmp_path / "notebooks" / "00_draw.ipynb")
     (tmp_path / "figures").mkdir()
-    (tmp_path / "figures" / "same.svg").write_text("same")
-    (tmp_path / "figures" / "changed.svg").write_text("old")
+    for name, text in {"same.svg": "same", "changed.svg": "old", "gone.svg": "no longer drawn"}.items():
+        (tmp_path / "figures" / name).write_text(text)
     (tmp_path / "tmp").mkdir()
     return tmp_path
 
@@ -50,14 +49,15 @@ def nbval(folder, *options):
 
 def test_figures_nbval_draws_are_compared_with_the_committed_ones_and_failures_say_what_to_do(collection):
     result = nbval(collection, "-n", "1", "--dist", "loadscope")  # through a pytest-xdist worker, as the test command
-    assert result.returncode == 1, result.stdout
-    assert "1 failed, 1 passed" in result.stdout  # the stale output fails; the drawing cell passes, its figures fail
+    assert result.returncode == 1, result.stdout  # the cell passed: the figures alone fail the run
+    assert "1 passed" in result.stdout and "failed" not in result.stdout.splitlines()[-1]
     figures = collection / "figures"
     assert f"figures/changed.svg ({figures / 'changed.svg'}): differs from the committed file" in result.stdout
     assert f"figures/extra.png ({figures / 'extra.png'}): not in the repository" in result.stdout
+    assert f"figures/gone.svg ({figures / 'gone.svg'}): no notebook drew it" in result.stdout
     assert "same.svg" not in result.stdout
     assert "git checkout -- notebooks figures" in result.stdout and "make run" in result.stdout
-    assert sorted(p.name for p in figures.iterdir()) == ["changed.svg", "same.svg"]  # the committed ones untouched
+    assert sorted(p.name for p in figures.iterdir()) == ["changed.svg", "gone.svg", "same.svg"]  # untouched
     assert (figures / "changed.svg").read_text() == "old" and not (collection / "output").exists()
 
 
@@ -65,6 +65,21 @@ def test_nbval_with_another_distribution_of_the_tests_is_refused(collection):
     result = nbval(collection, "-n", "1", "--dist", "load")
     assert result.returncode == 4  # a usage error, before any notebook runs
     assert "nbval with pytest-xdist needs --dist loadscope (or loadfile), not --dist load" in result.stderr
+
+
+def test_a_committed_figure_no_notebook_drew_counts_only_once_the_whole_collection_ran(collection, tmp_path):
+    notebooks = collection / "notebooks"
+    checked = tmp_path / "checked"
+    drawn = checked / (collection / "figures").relative_to(collection.anchor)
+    drawn.mkdir(parents=True)
+    (drawn / "same.svg").write_text("same")
+    (drawn / "changed.svg").write_text("old")
+    ran = {(notebooks / "00_draw.ipynb").resolve(): False}
+    assert undrawn_figures(checked, ran) == [
+        f"figures/gone.svg ({collection / 'figures' / 'gone.svg'}): no notebook drew it; delete it, or draw it"]
+    assert undrawn_figures(checked, {path: True for path in ran}) == []  # a failed notebook may have stopped early
+    nbformat.write(new_notebook(), notebooks / "01_other.ipynb")
+    assert undrawn_figures(checked, ran) == []  # 01_other did not run
 
 
 def test_a_figure_that_differs_fails_the_run_even_if_every_test_passed(tmp_path):

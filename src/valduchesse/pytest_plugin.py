@@ -7,7 +7,8 @@
   a scratch folder, so the figures it draws for a committed ``figures/`` go there; nothing else in the
   test process sees the variable (it is set only while nbval starts the kernel). After the last test
   each figure drawn is compared byte for byte with the committed file it stands for; a figure that
-  differs, or that the repository does not hold, fails the test command. (nbval itself compares the
+  differs, or that the repository does not hold, fails the test command, and so does a committed figure
+  that no notebook drew once every notebook of its collection has run without a failure. (nbval itself compares the
   notebooks' text outputs, not their images; this covers the images too, since every notebook shows
   its saved PNGs.) With pytest-xdist the main process makes the folder and hands it to the workers,
   and compares once all of them are done; nbval then needs ``--dist loadscope`` (or ``loadfile``), so
@@ -36,6 +37,7 @@ WORKER_KEY = "valduchesse_checked_figures"
 """Under pytest-xdist: the key of the scratch folder in each worker's ``workerinput``."""
 CHECKED = pytest.StashKey[Path]()  # the scratch folder, in every process that runs notebooks
 FINDINGS = pytest.StashKey[tuple[int, list[str]]]()  # what the main process found, for the summary
+NOTEBOOKS_RUN = pytest.StashKey[dict[Path, bool]]()  # each notebook nbval ran: did one of its cells fail?
 
 
 def pytest_ignore_collect(collection_path: Path, config):
@@ -60,6 +62,23 @@ def pytest_configure(config):
         raise pytest.UsageError(f"nbval with pytest-xdist needs --dist loadscope (or loadfile), not --dist {dist}: "
                                 "a notebook's cells must run in one process, in order")
     config.stash[CHECKED] = Path(tempfile.mkdtemp(prefix="valduchesse-checked-figures-"))
+    config.stash[NOTEBOOKS_RUN] = {}
+    config.pluginmanager.register(_NotebookRuns(config), "valduchesse-notebook-runs")
+
+
+class _NotebookRuns:
+    """In the main process: which notebooks nbval ran, and whether a cell of each failed (from every report,
+    the workers' included)."""
+
+    def __init__(self, config):
+        self.config = config
+
+    def pytest_runtest_logreport(self, report):
+        path = report.nodeid.split("::")[0]
+        if path.endswith(".ipynb"):
+            notebook = (self.config.rootpath / path).resolve()
+            runs = self.config.stash[NOTEBOOKS_RUN]
+            runs[notebook] = runs.get(notebook, False) or report.failed
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -108,12 +127,38 @@ def figure_differences(folder: str | Path) -> tuple[int, list[str]]:
     return len(files), differences
 
 
+def undrawn_figures(folder: str | Path, notebooks: dict[Path, bool]) -> list[str]:
+    """Each committed figure no notebook drew, in a collection whose every notebook ran without a failure.
+
+    ``notebooks`` maps each notebook run to whether one of its cells failed. A
+    collection counts only if all its notebooks (:func:`valduchesse.runner.notebook_paths`)
+    ran and none failed: a run of some notebooks, or one that stopped, cannot
+    tell a figure no longer drawn from one not drawn yet. ``folder`` is laid
+    out as :func:`figure_differences` reads it.
+    """
+    from .runner import notebook_paths
+
+    folder = Path(folder)
+    undrawn = []
+    for notebook_folder in sorted({path.parent for path in notebooks}):
+        collection = [path.resolve() for path in notebook_paths(notebook_folder)]
+        if not collection or any(notebooks.get(path, True) for path in collection):
+            continue
+        committed = notebook_folder.parent / "figures"
+        drawn = folder / committed.relative_to(committed.anchor)
+        for file in sorted(committed.iterdir()) if committed.is_dir() else []:
+            if file.is_file() and not (drawn / file.name).is_file():
+                undrawn.append(f"{committed.name}/{file.name} ({file}): no notebook drew it; delete it, or draw it")
+    return undrawn
+
+
 def pytest_sessionfinish(session, exitstatus):
     """In the main process, after the last test: compare the figures nbval's kernels drew; a difference fails."""
     config = session.config
     if hasattr(config, "workerinput") or CHECKED not in config.stash:
         return
     count, differences = figure_differences(config.stash[CHECKED])
+    differences += undrawn_figures(config.stash[CHECKED], config.stash.get(NOTEBOOKS_RUN, {}))
     config.stash[FINDINGS] = (count, differences)
     if differences and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
