@@ -52,13 +52,11 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from valduchesse.runner import default_jobs, notebook_paths  # the collection's notebooks (collection.txt)
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 DONE = re.compile(r"\[\d+/\d+\] (\S+\.ipynb) \.\.\. done in ([\d.]+) s")
-
-
-def notebook_paths(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if not p.name.endswith(".failed.ipynb"))
 
 
 def import_only_copy(path: Path, folder: Path) -> Path:
@@ -161,7 +159,7 @@ def floor_mode(args: argparse.Namespace, tmp: Path, started: dict) -> None:
     src = source_tree(args.after, tmp)
     paths = [ROOT / "notebooks" / name for name in args.notebooks] if args.notebooks else notebook_paths(ROOT / "notebooks")
     floors = [import_only_copy(path, tmp / "floor") for path in paths]
-    jobs = args.jobs or os.cpu_count() or 1
+    jobs = args.jobs or default_jobs()
     kinds = {"run_serial": (paths, 1), "floor_serial": (floors, 1), "run_parallel": (paths, jobs),
              "floor_parallel": (floors, jobs)}
     for _ in range(args.warmup):

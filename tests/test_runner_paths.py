@@ -253,5 +253,6 @@ def test_a_difference_between_two_runs_is_named(tmp_path):
         (tmp_path / run / "figures").mkdir(parents=True)
         (tmp_path / run / "figures" / "a.svg").write_bytes(colour)
         (tmp_path / run / "figures" / "b.svg").write_bytes(b"same")
+    (tmp_path / "run-2" / "figures" / "c.svg").write_bytes(b"made by the second run only")
     first, second = runner.output_digests(tmp_path / "run-1"), runner.output_digests(tmp_path / "run-2")
-    assert [name for name in first if first[name] != second[name]] == ["figures/a.svg"]
+    assert runner.differing(first, second) == ["figures/a.svg", "figures/c.svg"]

@@ -3,7 +3,6 @@
 import ast
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 import simplemma
@@ -17,7 +16,7 @@ from valduchesse.preprocess import CORRECTIONS_FILE, LEMMA_CACHE_SIZE, Preproces
 from valduchesse.segment import section_labels, sections
 from valduchesse.terms import keyness_by_group, term_matrix, top_terms
 from valduchesse.tokens import (
-    DEFAULT_STEPS, STEPS, furniture_agreement, name_words, names_agreement, read_names, rules, tokens,
+    STEPS, furniture_agreement, name_words, names_agreement, read_names, rules, tokens,
 )
 
 from conftest import ROOT, TEXTS
@@ -132,7 +131,6 @@ def test_the_removal_report_accounts_for_every_token():
     found = tokens(DOCUMENTS[DOCUMENTS["language"] == "fr"])
     report = found.removed()
     assert list(report.columns) == ["doc_id", "tokens", *STEPS, "terms", "terms_share"]
-    assert (report[list(STEPS)].sum(axis=1) + report["terms"] == report["tokens"]).all()
     assert (report["heading"] == 0).all()  # not a default step
     assert report["terms"].tolist() == [len(t) for t in found.terms()]
 
@@ -296,7 +294,7 @@ def test_section_keyness_leaves_the_headings_out():
     assert not {"cyberveiligheid", "foreign", "fighter", "ftf"} & set(key["term"])
 
 
-def test_default_steps_are_all_but_headings():
-    assert DEFAULT_STEPS == STEPS[1:]
-    assert np.array_equal(tokens(DOCUMENTS[DOCUMENTS["language"] == "nl"]).step >= 0,
-                          tokens(DOCUMENTS[DOCUMENTS["language"] == "nl"], remove=()).step >= 0)
+def test_headings_are_kept_by_default_and_removed_on_request():
+    full = DOCUMENTS[DOCUMENTS["coverage"] == "full text"]
+    assert (tokens(full).removed()["heading"] == 0).all()
+    assert (tokens(full, remove=STEPS).removed()["heading"] > 0).all()

@@ -469,14 +469,6 @@ def test_agreement_of_the_2021_paragraphs_with_the_sections_depends_on_the_seed(
     assert ari["max"] < 0.5
 
 
-def test_stability_of_the_2021_paragraphs_is_reproducible(nl_2021):
-    _, _, matrix = nl_2021
-    first = subsample_stability(matrix, 4, "kmeans", n_subsamples=4, seed=0)
-    second = subsample_stability(matrix, 4, "kmeans", n_subsamples=4, seed=0)
-    np.testing.assert_array_equal(first.labels, second.labels)
-    assert first.stability == second.stability
-
-
 def test_stability_curve_leaves_out_the_k_a_short_text_cannot_hold(tiny):
     _, matrix = tiny
     table, k = stability_curve(matrix, [2, 3, 4, 20], "kmeans", n_subsamples=3, null_copies=2)

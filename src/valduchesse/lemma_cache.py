@@ -31,9 +31,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .cache import replace_atomically, user_cache_folder
+from .corpus import SUPPORTED_LANGUAGES
 
 ENV_SWITCH = "VALDUCHESSE_LEMMA_CACHE"
-DEFAULT_LANGUAGES = ("de", "en", "fr", "nl")
 
 try:  # simplemma's trie factory and the default factory it replaces; without them this module does nothing
     from simplemma import __version__ as SIMPLEMMA_VERSION
@@ -77,7 +77,7 @@ def install() -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    languages = (argv if argv is not None else sys.argv[1:]) or list(DEFAULT_LANGUAGES)
+    languages = (argv if argv is not None else sys.argv[1:]) or sorted(SUPPORTED_LANGUAGES)
     if TrieDictionaryFactory is None:
         print("simplemma's trie factory or marisa-trie is missing: the language data is not cached", file=sys.stderr)
         return 1
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-INSTALLED = install()
+install()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -680,19 +680,17 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     log(f"{len(paths)} notebook(s) executed {where} in {time.perf_counter() - start:.1f} s{at_a_time}")
 
 
-def side_by_side(work, count: int, jobs: int, order: list[int] | None = None):
+def side_by_side(work, count: int, jobs: int, order: list[int]):
     """Run ``work(0)`` ... ``work(count - 1)`` on ``jobs`` threads; yield ``(index, result or exception)`` in order.
 
-    The calls start in ``order`` (a permutation of the indices; default
-    0, 1, ...). Each call waits on its own kernel, so threads are enough.
+    The calls start in ``order`` (a permutation of the indices, e.g.
+    :func:`start_order`). Each call waits on its own kernel, so threads are enough.
     Once a call raises, no call after it in the index order starts (those
     before it still run, so that the first exception in the index order is
     the one a run one at a time would meet), and the exception is yielded
     (last) only after the calls still running have finished.
     """
-    waiting = list(range(count) if order is None else order)
-    if sorted(waiting) != list(range(count)):
-        raise ValueError(f"order must hold each index from 0 to {count - 1} once; got {waiting}")
+    waiting = list(order)
     done: dict[int, object] = {}
     state = {"first_failure": count, "interrupted": False}
     changed = threading.Condition()
@@ -777,7 +775,11 @@ def check_determinism(paths: list[Path], workdir: str | Path, log=print, jobs: i
     for run in runs:
         log(f"run {run.name}:")
         run_collection(paths, {}, run, log=log, jobs=jobs)
-    first, second = (output_digests(run) for run in runs)
+    return differing(*(output_digests(run) for run in runs))
+
+
+def differing(first: dict[str, str], second: dict[str, str]) -> list[str]:
+    """The names whose digests differ between two :func:`output_digests`, a name in one only included; sorted."""
     return sorted(name for name in first.keys() | second.keys() if first.get(name) != second.get(name))
 
 
