@@ -3,7 +3,8 @@
 import matplotlib
 import pandas as pd
 
-from valduchesse.plotting_terms import main_kind, plot_dated_trends
+from valduchesse.plotting import main_kind
+from valduchesse.plotting_terms import plot_dated_trends
 
 matplotlib.use("Agg")
 

@@ -126,18 +126,16 @@ def main(argv: list[str] | None = None) -> int:
             index = build_report(paths, args.output, figures)
             print(f"report written: {index} ({len(paths)} notebook pages); open it in a browser")
             return 0
-        if args.command == "determinism" and args.twice:
-            differences = check_determinism(paths, args.output, jobs=args.jobs)
-            for name in differences:
-                print(f"differs between the two runs: {name}", file=sys.stderr)
-            print("deterministic: every figure and notebook output is identical" if not differences else "")
-            return 1 if differences else 0
         if args.command == "determinism":
-            differences = check_reproduction(paths, args.output, jobs=args.jobs)
+            check, differs, same = (
+                (check_determinism, "differs between the two runs",
+                 "deterministic: every figure and notebook output is identical") if args.twice else
+                (check_reproduction, "differs from the committed file",
+                 "deterministic and reproduced: every notebook and figure is identical to the committed one"))
+            differences = check(paths, args.output, jobs=args.jobs)
             for name in differences:
-                print(f"differs from the committed file: {name}", file=sys.stderr)
-            print("deterministic and reproduced: every notebook and figure is identical to the committed one"
-                  if not differences else "")
+                print(f"{differs}: {name}", file=sys.stderr)
+            print(same if not differences else "")
             return 1 if differences else 0
         overrides = {name: parse_value(value) for name, value in args.parameter}
         run_collection(paths, overrides, args.output, jobs=args.jobs)

@@ -72,6 +72,11 @@ STYLE = {
 SVG_FONT = (b"font-family: 'DejaVu Sans'", b"font-family: 'DejaVu Sans', sans-serif")
 
 
+def main_kind(table: pd.DataFrame, by: str = "meeting_date") -> str:
+    """The kind of text most meetings (column ``by``) of ``table`` have (ties: the first in alphabetical order)."""
+    return table.drop_duplicates(by)["kind"].value_counts().sort_index().idxmax()
+
+
 def use_style() -> None:
     """Apply the collection's matplotlib settings (palette, fonts, text as text in SVG, fixed SVG salt)."""
     matplotlib.rcParams.update(STYLE)
@@ -295,6 +300,7 @@ def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2, max_panels: 
     rows = -(-len(groups) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 0.32 * table["rank"].max() * rows + 1.2 * rows),
                              squeeze=False)
+    has_critical = bool(np.isfinite(critical))  # NaN: no Bonferroni threshold to draw
     for i, (ax, group) in enumerate(zip(axes.flat, groups)):
         colour = OKABE_ITO[i % len(OKABE_ITO)]
         part = table[table["group"] == group].iloc[::-1]
@@ -302,16 +308,16 @@ def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2, max_panels: 
         for y, row in enumerate(part.itertuples(index=False)):
             ax.text(row.g2, y, f" {row.target_count}/{row.reference_count}", va="center", fontsize=7)
         ax.axvline(3.84, color="#555555", linestyle=":", linewidth=1)
-        if critical == critical:  # not NaN: a Bonferroni threshold to draw
+        if has_critical:
             ax.axvline(critical, color="#D55E00", linestyle="--", linewidth=1)
         ax.set_title(group, fontsize=10)
         ax.set_xlabel("G² (log-likelihood, target vs rest)")
-        ax.set_xlim(0, max(part["g2"].max() if len(part) else 0, 3.84, critical if critical == critical else 0) * 1.3)
+        ax.set_xlim(0, max(part["g2"].max() if len(part) else 0, 3.84, critical if has_critical else 0) * 1.3)
         ax.tick_params(axis="y", labelsize=8)
     for ax in axes.flat[len(groups):]:
         ax.set_visible(False)
     legend = "dotted: G² = 3.84 (p = 0.05, one test)"
-    if critical == critical:
+    if has_critical:
         legend += f"; dashed: G² = {critical:.1f}, the Bonferroni threshold for the terms tested"
     fig.suptitle(f"{title}\n{legend}", fontsize=11)
     fig.tight_layout()
@@ -353,8 +359,8 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
     many = len(meetings) > RASTER_ABOVE  # thousands of points: drawn as pixels in the SVG, which stays small
     languages = list(dict.fromkeys(table["language"]))
     themes = list(dict.fromkeys(table["label"]))
-    main_kind = table.drop_duplicates("meeting")["kind"].value_counts().sort_index().idxmax()
-    other_kinds = sorted(set(table["kind"]) - {main_kind})
+    usual = main_kind(table, by="meeting")
+    other_kinds = sorted(set(table["kind"]) - {usual})
     rows = -(-len(themes) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(3.1 * columns, 2.9 * rows + 0.8), sharey=True, squeeze=False)
     width = 0.5 / max(len(languages), 1)
@@ -366,7 +372,7 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
             colour = OKABE_ITO[i % len(OKABE_ITO)]
             ax.errorbar(x, points["share"], yerr=[points["share"] - points["share_low"], points["share_high"] - points["share"]],
                         fmt="none", ecolor=colour, elinewidth=1, capsize=2, rasterized=many)
-            declaration = (points["kind"] == main_kind).to_numpy()
+            declaration = (points["kind"] == usual).to_numpy()
             ax.scatter([v for v, d in zip(x, declaration) if d], points["share"][declaration], color=colour, s=22,
                        label=language, zorder=3, rasterized=many)
             ax.scatter([v for v, d in zip(x, declaration) if not d], points["share"][~declaration], s=22,
@@ -381,7 +387,7 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
         ax.set_visible(False)
     axes.flat[0].legend(title="language", fontsize=7, title_fontsize=7, loc="upper right")
     fig.suptitle(title, fontsize=12)
-    hollow = f"; hollow marker: {', '.join(other_kinds)}, not a {main_kind}" if other_kinds else ""
+    hollow = f"; hollow marker: {', '.join(other_kinds)}, not a {usual}" if other_kinds else ""
     fig.supxlabel(f"meeting (year{hollow})", fontsize=9)
     fig.tight_layout()
     return fig
@@ -438,7 +444,7 @@ def plot_hand_shares(table: pd.DataFrame, title: str, columns: int = 4) -> plt.F
         ["meeting_date", "held"], key=lambda c: c.str.startswith("full") if c.name == "held" else c)
     keys = list(zip(texts["meeting_date"], texts["held"]))
     kinds = dict(zip(keys, texts["kind"]))
-    main_kind = texts.drop_duplicates("meeting_date")["kind"].value_counts().sort_index().idxmax()
+    usual = main_kind(texts)
     themes = list(dict.fromkeys(table["label"]))
     rows = -(-len(themes) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(max(3.3, 0.85 * len(keys)) * columns, 2.9 * rows + 1.6),
@@ -447,7 +453,7 @@ def plot_hand_shares(table: pd.DataFrame, title: str, columns: int = 4) -> plt.F
         part = table[table["label"] == theme].set_index(["meeting_date", "held"])
         for x, key in enumerate(keys):
             row = part.loc[key]
-            main = kinds[key] == main_kind
+            main = kinds[key] == usual
             colour = OKABE_ITO[0] if main else "#777777"
             ax.errorbar([x], [row["share"]], yerr=[[row["share"] - row["low"]], [row["high"] - row["share"]]],
                         fmt="none", ecolor=colour, elinewidth=1.2, capsize=3)
@@ -464,8 +470,8 @@ def plot_hand_shares(table: pd.DataFrame, title: str, columns: int = 4) -> plt.F
         ax.set_ylabel("share of substantive\nsentences coded")
     for ax in axes.flat[len(themes):]:
         ax.set_visible(False)
-    others = sorted({kinds[key] for key in keys} - {main_kind})
-    hollow = f"; hollow grey: {', '.join(others)}, not a {main_kind}" if others else ""
+    others = sorted({kinds[key] for key in keys} - {usual})
+    hollow = f"; hollow grey: {', '.join(others)}, not a {usual}" if others else ""
     fig.suptitle(title, fontsize=12)
     fig.supxlabel(f"meeting (year) and text held (coverage, language; not to scale in time). Square: full text; "
                   f"circle: excerpts{hollow}.\nLabels: sentences coded with the theme / substantive sentences.",

@@ -15,16 +15,10 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .plotting import OKABE_ITO, use_style
+from .plotting import OKABE_ITO, main_kind, use_style
 
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 LINESTYLES = ["-", "--", ":", "-."]
-
-
-def main_kind(table: pd.DataFrame) -> str:
-    """The kind of text most meetings of ``table`` have (ties: the first in alphabetical order)."""
-    kinds = table.drop_duplicates("meeting_date")["kind"].value_counts()
-    return sorted(kinds[kinds == kinds.max()].index)[0]
 
 
 def plot_dated_trends(table: pd.DataFrame, value: str, title: str) -> plt.Figure:

@@ -40,8 +40,8 @@ import yaml
 from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 from .intervals import wilson
 from .preprocess import Preprocessor, stop_words
-from .terms import frequencies, query_terms
-from .tokens import Tokens, tokens
+from .terms import as_tokens, frequencies, query_terms
+from .tokens import tokens
 
 LABEL_KEY = "label"
 THEMES_KEY = "themes"
@@ -492,7 +492,7 @@ def theme_frequencies(texts, dictionary: ThemeDictionary, per: int = 1000) -> pd
     dictionary's entries as groups; ``group`` holds each theme's label, in
     the dictionary's order.
     """
-    found = texts if isinstance(texts, Tokens) else tokens(texts)
+    found = as_tokens(texts)
     table = frequencies(found, dictionary.queries(found.language), per=per)
     table["group"] = table["group"].map(dictionary.labels)
     return table
