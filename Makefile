@@ -3,7 +3,7 @@
 #               (as many notebooks at a time as there are cores: make run JOBS=1 for one at a time)
 #   make test   set up .venv (first time), run the unit tests and strict nbval on every notebook, as many
 #               tests at a time as there are cores (pytest-xdist); the figures nbval's run draws are compared
-#               byte for byte with the committed ones (src/valduchesse/pytest_plugin.py)
+#               byte for byte with the committed ones (src/valduchesse/testing/pytest_plugin.py)
 #   make lab    open the notebooks in JupyterLab
 #   make report render the executed notebooks to a small HTML site in build/report/
 #   make browser install Debian's Chromium and its driver, for the report's browser test (root)

@@ -52,7 +52,8 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from valduchesse.runner import default_jobs, notebook_paths  # the collection's notebooks (collection.txt)
+from valduchesse.run.collection import default_jobs
+from valduchesse.run.notebooks import notebook_paths  # the collection's notebooks (collection.txt)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -86,7 +87,9 @@ def source_tree(spec: str | None, folder: Path) -> Path:
 
 
 def has_jobs_option(src: Path) -> bool:
-    return "--jobs" in (src / "valduchesse" / "__main__.py").read_text(encoding="utf-8")
+    # The command line is in cli.py since the tooling moved into subpackages, in __main__.py before.
+    files = (src / "valduchesse" / "cli.py", src / "valduchesse" / "__main__.py")
+    return any("--jobs" in file.read_text(encoding="utf-8") for file in files if file.is_file())
 
 
 def run(src: Path, notebooks: list[Path], output: Path, jobs: int | None, extra_env: dict | None = None) -> dict:

@@ -34,7 +34,7 @@ def committed_results() -> dict[Path, str]:
     Files other tests put in notebooks/ for a while (test_committed_results.py's scratch notebooks, on
     another pytest-xdist worker) are not part of it.
     """
-    from valduchesse.runner import notebook_paths
+    from valduchesse.run.notebooks import notebook_paths
 
     notebooks = ROOT / "notebooks"
     files = [*notebook_paths(notebooks), notebooks / "collection.txt", *sorted((ROOT / "figures").rglob("*"))]
@@ -67,8 +67,8 @@ def write_text(tmp_path):
 @pytest.fixture(autouse=True)
 def notebook_times(tmp_path_factory, monkeypatch):
     """Runs started by a test keep their notebooks' times in a file of that test, not the user's cache."""
-    from valduchesse import runner
+    from valduchesse.run import times as times_module
 
     path = tmp_path_factory.mktemp("cache") / "notebook-times.json"
-    monkeypatch.setattr(runner, "times_file", lambda: path)
+    monkeypatch.setattr(times_module, "times_file", lambda: path)
     return path

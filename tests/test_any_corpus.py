@@ -9,7 +9,7 @@ import shutil
 
 import nbformat
 
-from valduchesse.__main__ import main
+from valduchesse.cli import main
 from valduchesse.corpus import write_text_file
 
 from conftest import ROOT, TEXTS, committed_results

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 import nbformat
 from nbformat.v4 import new_code_cell
 
-from valduchesse.runner import execute_notebook, notebook_paths
+from valduchesse.run.execute import execute_notebook
+from valduchesse.run.notebooks import notebook_paths
 
 from conftest import ROOT, SCRATCH_NOTEBOOKS
 

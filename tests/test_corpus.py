@@ -253,7 +253,7 @@ def test_every_broken_file_of_a_folder_is_reported_in_one_run(write_text):
 
 
 def test_new_text_writes_a_header_that_loads(tmp_path):
-    from valduchesse.__main__ import main
+    from valduchesse.cli import main
 
     body = tmp_path / "body.txt"
     body.write_text("Déclaration conjointe.\nLes deux pays coopèrent.\n", encoding="utf-8")

@@ -27,12 +27,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from valduchesse.corpus import join_parts, load_corpus, read_text_file
-from valduchesse.fetch import (
-    AllowListError, exit_status, extract_texts, fetch_corpus, format_report, load_allow_list, locate_opening,
-    normalise,
-)
+from valduchesse.fetch.allowlist import AllowListError, load_allow_list
+from valduchesse.fetch.extract import extract_texts
+from valduchesse.fetch.match import locate_opening, normalise
+from valduchesse.fetch.terminal import exit_status, format_report
+from valduchesse.fetch.write import fetch_corpus
 
-import valduchesse.fetch as fetch_module
+from valduchesse.fetch import client as client_module, errors as errors_module, extract as extract_module
+from valduchesse.fetch import write as write_module
 from conftest import TEXTS
 
 FR_2016 = "2016-02-01_fr_archive-premier-be.txt"
@@ -521,14 +523,14 @@ def test_body_decoder_takes_bodies_cut_anywhere():
     for encodings, variants in bodies.items():
         for body in variants:
             for size in (1, 2, 3, 1000):  # gzip magic, zlib header and gzip members cut between reads
-                decoder = fetch_module._BodyDecoder(list(encodings), 10**7)
+                decoder = client_module._BodyDecoder(list(encodings), 10**7)
                 out = b"".join(decoder.feed(body[i:i + size]) for i in range(0, len(body), size))
                 assert out == text and decoder.complete(), (encodings, size)
-    decoder = fetch_module._BodyDecoder(["gzip"], 10**7)
+    decoder = client_module._BodyDecoder(["gzip"], 10**7)
     decoder.feed(gzip.compress(text)[:-50])
     assert not decoder.complete()
-    with pytest.raises(fetch_module._TooBig):
-        fetch_module._BodyDecoder(["gzip"], 10**6).feed(gzip.compress(bytes(10**7)))
+    with pytest.raises(client_module._TooBig):
+        client_module._BodyDecoder(["gzip"], 10**6).feed(gzip.compress(bytes(10**7)))
 
 
 def test_trickled_answers_end_at_the_deadline(tmp_path, server):
@@ -581,14 +583,14 @@ def test_malformed_redirects_are_refused_and_the_run_goes_on(tmp_path, server):
 
 
 def test_an_unexpected_error_refuses_one_document_only(tmp_path, server, monkeypatch):
-    real = fetch_module.download
+    real = client_module.download
 
     def broken(url, *args, **kwargs):
         if url.endswith("/boom"):
             raise ValueError("an error nobody foresaw")
         return real(url, *args, **kwargs)
 
-    monkeypatch.setattr(fetch_module, "download", broken)
+    monkeypatch.setattr(write_module, "download", broken)
     server.routes["/not-boom"] = lambda h, n: send(h, good_page(FR_2017))
     folder = make_texts(tmp_path, server, {FR_2016: "/boom", FR_2017: "/not-boom"})
     report = run(folder).set_index("doc_ids")
@@ -744,17 +746,17 @@ def bs4_texts(html: bytes, encoding=None) -> list[str]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser", from_encoding=encoding)
-    for tag in soup.find_all(fetch_module.DROP_TAGS):
+    for tag in soup.find_all(extract_module.DROP_TAGS):
         if not tag.decomposed:
             tag.decompose()
     for tag in soup.find_all("br"):
         tag.replace_with("\n")
-    for tag in soup.find_all(fetch_module.BLOCK_TAGS):
+    for tag in soup.find_all(extract_module.BLOCK_TAGS):
         tag.insert_before("\n")
         tag.insert_after("\n")
     texts = []
     for root in soup.find_all("main") + soup.find_all("article") + [soup.body or soup]:
-        text = fetch_module._clean_lines(root.get_text())
+        text = extract_module._clean_lines(root.get_text())
         if text and text not in texts:
             texts.append(text)
     return texts
@@ -807,16 +809,16 @@ def test_extraction_time_is_linear():
         assert elapsed < 5, f"{elapsed:.1f} s"
         assert max(text.count("\n") for text in texts) + 1 == lines
         print(f"{html_text[:20]}…: {elapsed:.2f} s")
-    assert len(extract_texts(unclosed_articles.encode())) <= fetch_module.MAX_CANDIDATES + 1
+    assert len(extract_texts(unclosed_articles.encode())) <= extract_module.MAX_CANDIDATES + 1
 
 
 def test_extraction_of_hostile_html_is_refused_within_its_budget():
     for hostile in ["<body>" + "<a" * 400_000, "<body><a " + "x=1 " * 200_000]:  # slow in html.parser's close()
         started = time.monotonic()
-        with pytest.raises(fetch_module.Refused, match=r"could not be read within 0.5 s"):
+        with pytest.raises(errors_module.Refused, match=r"could not be read within 0.5 s"):
             extract_texts(hostile.encode(), budget=0.5)
         assert time.monotonic() - started < 1.5
-    with pytest.raises(fetch_module.Refused, match="could not be read"):
+    with pytest.raises(errors_module.Refused, match="could not be read"):
         extract_texts(b"<body>" + b"<![" * 1000)
 
 
@@ -841,7 +843,7 @@ def test_normalisation_and_opening_location():
 
 
 def test_command_line_reports_and_sets_the_exit_status(tmp_path, capsys):
-    from valduchesse.__main__ import main
+    from valduchesse.cli import main
 
     folder = tmp_path / "texts"
     folder.mkdir()

@@ -21,7 +21,7 @@ from secrets import token_hex
 import pytest
 from conftest import ROOT, is_scratch_notebook
 
-from valduchesse.runner import notebook_paths
+from valduchesse.run.notebooks import notebook_paths
 
 NOTEBOOK = "notebooks/04_themes_hand_coded.ipynb"
 START_TIMEOUT_SECONDS = 60

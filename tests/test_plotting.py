@@ -18,12 +18,12 @@ from PIL import Image
 matplotlib.use("Agg")
 
 from valduchesse.corpus import availability, load_corpus
-from valduchesse.plotting import (
-    COVERAGE_COLOURS, plot_availability, plot_keyness, plot_similarity,
-    plot_theme_shares, save_figure, wrap_lines,
-)
+from valduchesse.plotting.corpus import COVERAGE_COLOURS, plot_availability
+from valduchesse.plotting.style import save_figure, wrap_lines
+from valduchesse.plotting.terms import plot_keyness, plot_similarity
+from valduchesse.plotting.themes import plot_theme_shares
 
-from valduchesse.runner import execute_notebook
+from valduchesse.run.execute import execute_notebook
 
 from conftest import TEXTS
 
@@ -92,7 +92,7 @@ def test_theme_share_chart_marks_the_rarer_kind_hollow():
 
 
 def test_keyness_of_thousands_of_texts_stays_a_bounded_figure():
-    from valduchesse.plotting import MAX_PANELS, plot_keyness
+    from valduchesse.plotting.terms import MAX_PANELS, plot_keyness
 
     groups = [f"text {i:04d}" for i in range(600)]
     table = pd.DataFrame({"group": [g for g in groups for _ in range(3)], "rank": [1, 2, 3] * len(groups),
@@ -106,7 +106,8 @@ def test_keyness_of_thousands_of_texts_stays_a_bounded_figure():
 
 
 def test_empty_tables_give_a_figure_that_says_so():
-    from valduchesse.plotting import plot_hand_shares, plot_keyness
+    from valduchesse.plotting.terms import plot_keyness
+    from valduchesse.plotting.themes import plot_hand_shares
 
     for fig in (plot_keyness(pd.DataFrame(columns=["group", "rank", "term", "g2"]), "none"),
                 plot_hand_shares(pd.DataFrame(columns=["meeting_date", "theme"]), "none")):
@@ -134,7 +135,8 @@ def test_svg_keeps_text_as_text_in_the_named_font(tmp_path):
 def test_a_notebook_shows_each_saved_png_once_after_the_cells_other_outputs(tmp_path):
     notebook = new_notebook(cells=[new_code_cell(
         "from valduchesse.corpus import availability, load_corpus\n"
-        "from valduchesse.plotting import plot_availability, save_figure\n"
+        "from valduchesse.plotting.corpus import plot_availability\n"
+        "from valduchesse.plotting.style import save_figure\n"
         f"fig = plot_availability(availability(load_corpus({str(TEXTS)!r})))\n"
         "paths = save_figure(fig, 'grid', 'figures', 'caption')"), new_code_cell(
         "import matplotlib.pyplot as plt\n"

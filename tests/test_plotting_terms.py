@@ -3,8 +3,8 @@
 import matplotlib
 import pandas as pd
 
-from valduchesse.plotting import main_kind
-from valduchesse.plotting_terms import plot_dated_trends
+from valduchesse.plotting.style import main_kind
+from valduchesse.plotting.themes import plot_dated_trends
 
 matplotlib.use("Agg")
 

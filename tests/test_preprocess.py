@@ -2,7 +2,8 @@
 
 import pytest
 
-from valduchesse.preprocess import Preprocessor, stop_words, tokenize
+from valduchesse.preprocess import stop_words, tokenize
+from valduchesse.tokens import Preprocessor
 
 
 def test_french_sentence_from_2016():

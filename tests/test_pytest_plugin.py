@@ -9,12 +9,12 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from valduchesse import pytest_plugin
-from valduchesse.plotting import COMMITTED_RUN_VARIABLE
-from valduchesse.pytest_plugin import figure_differences, undrawn_figures
+from valduchesse.testing import pytest_plugin
+from valduchesse.figure_paths import COMMITTED_RUN_VARIABLE
+from valduchesse.testing.pytest_plugin import figure_differences, undrawn_figures
 
 DRAW = """\
-from valduchesse.plotting import figures_folder
+from valduchesse.figure_paths import figures_folder
 folder = figures_folder("../figures")
 folder.mkdir(parents=True, exist_ok=True)
 for name, text in {"same.svg": "same", "changed.svg": "new", "extra.png": "extra"}.items():
@@ -43,7 +43,7 @@ def nbval(folder, *options):
     """
     environment = {**os.environ, "TMPDIR": str(folder / "tmp"), COMMITTED_RUN_VARIABLE: "1"}
     return subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-                           "-p", "valduchesse.pytest_plugin", *options, "notebooks"],
+                           "-p", "valduchesse.testing.pytest_plugin", *options, "notebooks"],
                           cwd=folder, env=environment, capture_output=True, text=True, timeout=180)
 
 

@@ -19,7 +19,7 @@ from valduchesse.coding import (
     coding_units, current_codes, like_for_like, most_complete_text, read_coding, split_codes, substantive,
 )
 from valduchesse.corpus import load_corpus
-from valduchesse.runner import read_parameters
+from valduchesse.run.parameters import read_parameters
 from valduchesse.segment import sections
 from valduchesse.themes import load_themes
 from valduchesse.validation import dictionary_verdicts, split_half, validate_dictionary

@@ -25,11 +25,12 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from PIL import Image, ImageStat
 from PIL.PngImagePlugin import PngInfo
 
-from valduchesse.__main__ import main
-from valduchesse.report import (
-    NBCONVERT_PLACEHOLDER_ALT, build_report, notebook_question, notebook_reading, notebook_title, png_description,
-)
-from valduchesse.runner import notebook_paths
+from valduchesse.cli import main
+from valduchesse.report.figures import NBCONVERT_PLACEHOLDER_ALT
+from valduchesse.report.notebook import notebook_question, notebook_reading, notebook_title
+from valduchesse.report.png import png_description
+from valduchesse.report.site import build_report
+from valduchesse.run.notebooks import notebook_paths
 
 NOTEBOOKS = notebook_paths(ROOT / "notebooks")
 FIGURES = ROOT / "figures"

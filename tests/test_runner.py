@@ -8,12 +8,12 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from valduchesse import runner
-from valduchesse.__main__ import main
-from valduchesse.runner import (
-    NotebookFailed, ParameterError, cell_label, execute_notebook, fit_to_default, notebook_paths, parse_value,
-    read_parameters, resolve_paths, run_collection,
-)
+from valduchesse.run import collection as collection_module, execute as execute_module, times as times_module
+from valduchesse.cli import main
+from valduchesse.run.collection import run_collection
+from valduchesse.run.execute import NotebookFailed, cell_label, execute_notebook
+from valduchesse.run.notebooks import notebook_paths
+from valduchesse.run.parameters import ParameterError, fit_to_default, parse_value, read_parameters, resolve_paths
 
 
 def write_notebook(path, *sources):
@@ -217,7 +217,7 @@ def test_a_success_removes_the_failed_copy_of_an_earlier_run(tmp_path):
 
 
 def test_a_cell_that_runs_too_long_is_stopped(tmp_path, monkeypatch):
-    monkeypatch.setattr(runner, "CELL_TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(execute_module, "CELL_TIMEOUT_SECONDS", 1)
     path = write_notebook(tmp_path / "01_slow.ipynb", "import time", "time.sleep(30)")
     with pytest.raises(NotebookFailed, match=r"01_slow.ipynb, cell 2: CellTimeoutError: the cell did not finish "
                                              r"within 1 s"):
@@ -230,7 +230,7 @@ def test_a_run_that_fails_before_writing_anything_leaves_no_output_folder(tmp_pa
     def kernel_does_not_start(*args, **kwargs):
         raise RuntimeError("Kernel didn't respond in 60 seconds")
 
-    monkeypatch.setattr(runner, "execute_notebook", kernel_does_not_start)
+    monkeypatch.setattr(collection_module, "execute_notebook", kernel_does_not_start)
     path = write_parameter_notebook(tmp_path / "01_p.ipynb")
     with pytest.raises(RuntimeError):
         run_collection([path], {"TOP_N": 2}, tmp_path / "new" / "out", log=lambda *a, **k: None)
@@ -252,7 +252,7 @@ def test_the_output_folder_must_be_a_folder(tmp_path, capsys):
 
 def test_kernels_are_shut_down_and_get_one_thread_per_numerical_library_unless_set(tmp_path, monkeypatch):
     psutil = pytest.importorskip("psutil")
-    for name in runner.KERNEL_THREAD_VARIABLES:
+    for name in execute_module.KERNEL_THREAD_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MKL_NUM_THREADS", "3")
     ok = write_notebook(tmp_path / "01_ok.ipynb",
@@ -289,7 +289,7 @@ def test_notebooks_run_side_by_side_are_logged_one_line_each_in_their_order(tmp_
     assert [re.sub(r"[\d.]+ s", "T s", line) for line in text] == [
         "[1/3] 01_slow.ipynb ... done in T s", "[2/3] 02_fast.ipynb ... done in T s",
         "[3/3] 03_fast.ipynb ... done in T s", "3 notebook(s) executed in place in T s, 2 at a time"]
-    times = runner.last_times()  # kept for the next run's start order
+    times = times_module.last_times()  # kept for the next run's start order
     assert times["01_slow.ipynb"] >= 1 and {"02_fast.ipynb", "03_fast.ipynb"} <= set(times)
 
 
@@ -327,7 +327,7 @@ def test_the_same_bytes_whatever_the_number_of_notebooks_at_a_time(tmp_path):
         digests.append({p.relative_to(out).as_posix(): p.read_bytes().replace(str(out).encode(), b"OUT")
                         for p in sorted(out.rglob("*")) if p.is_file()})
     assert len(digests[0]) == 4 and digests[0] == digests[1]
-    assert runner.last_times() == {}  # runs into an output folder do not change the order of the run in place
+    assert times_module.last_times() == {}  # runs into an output folder do not change the order of the run in place
 
 
 @pytest.mark.parametrize("name, value", [("LANGUAGE", "xx"), ("CHECK_LANGUAGES", ["fr", "klingon"])])
@@ -343,18 +343,18 @@ def test_an_unsupported_language_is_refused_before_anything_runs(tmp_path, name,
 
 def test_the_longest_notebooks_start_first_and_untimed_ones_keep_their_order():
     paths = [Path(f"0{i}_n.ipynb") for i in range(5)]
-    assert runner.start_order(paths, {"01_n.ipynb": 2.0, "03_n.ipynb": 9.5, "other.ipynb": 50}) == [3, 1, 0, 2, 4]
-    assert runner.start_order(paths, {}) == [0, 1, 2, 3, 4]
+    assert times_module.start_order(paths, {"01_n.ipynb": 2.0, "03_n.ipynb": 9.5, "other.ipynb": 50}) == [3, 1, 0, 2, 4]
+    assert times_module.start_order(paths, {}) == [0, 1, 2, 3, 4]
 
 
 def test_times_are_kept_between_runs_and_an_unreadable_file_counts_as_none(notebook_times):
     notebook_times.write_text("not json", encoding="utf-8")
-    assert runner.last_times() == {}
-    runner.keep_times({"01_a.ipynb": 3.14159})
-    runner.keep_times({"02_b.ipynb": 1})
-    assert runner.last_times() == {"01_a.ipynb": 3.14, "02_b.ipynb": 1}
+    assert times_module.last_times() == {}
+    times_module.keep_times({"01_a.ipynb": 3.14159})
+    times_module.keep_times({"02_b.ipynb": 1})
+    assert times_module.last_times() == {"01_a.ipynb": 3.14, "02_b.ipynb": 1}
     notebook_times.write_text('{"01_a.ipynb": "slow", "02_b.ipynb": true, "03_c.ipynb": 2}', encoding="utf-8")
-    assert runner.last_times() == {"03_c.ipynb": 2.0}
+    assert times_module.last_times() == {"03_c.ipynb": 2.0}
 
 
 def record_starts(outcomes: dict[int, float | Exception]):
@@ -374,7 +374,7 @@ def record_starts(outcomes: dict[int, float | Exception]):
 
 def test_side_by_side_starts_in_the_order_given_and_yields_in_index_order():
     work, started = record_starts({0: 0.01, 1: 0.2, 2: 0.01, 3: 0.1})
-    yielded = list(runner.side_by_side(work, 4, 2, order=[1, 3, 0, 2]))
+    yielded = list(collection_module.side_by_side(work, 4, 2, order=[1, 3, 0, 2]))
     assert sorted(started[:2]) == [1, 3] and sorted(started) == [0, 1, 2, 3]
     assert [index for index, _ in yielded] == [0, 1, 2, 3]
 
@@ -382,6 +382,6 @@ def test_side_by_side_starts_in_the_order_given_and_yields_in_index_order():
 def test_side_by_side_after_a_failure_runs_only_the_calls_before_it_in_index_order():
     failure = RuntimeError("cell 2 failed")
     work, started = record_starts({0: 0.2, 1: 0.01, 2: failure, 3: 0.01, 4: 0.01})
-    yielded = list(runner.side_by_side(work, 5, 2, order=[2, 0, 4, 1, 3]))
+    yielded = list(collection_module.side_by_side(work, 5, 2, order=[2, 0, 4, 1, 3]))
     assert sorted(started) == [0, 1, 2]  # 3 and 4 come after the failure: never started
     assert [index for index, _ in yielded] == [0, 1, 2] and yielded[-1][1] is failure

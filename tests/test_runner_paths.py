@@ -11,9 +11,12 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from valduchesse import runner
-from valduchesse.__main__ import main
-from valduchesse.runner import ParameterError, check_written_paths, run_collection
+from valduchesse.run import determinism as determinism_module, guard as guard_module
+from valduchesse.run import parameters as parameters_module
+from valduchesse.cli import main
+from valduchesse.run.collection import run_collection
+from valduchesse.run.guard import check_written_paths
+from valduchesse.run.parameters import ParameterError
 
 PARAMETERS = ("TEXTS_DIR = '../texts'\nFIGURES_DIR = '../figures'\nTHEMES_FILE = '../themes.yml'\n"
               "FIGURE_PREFIX = 'mine'\nOUTPUT_DIR = '../output/tables'\nN = 1")
@@ -182,7 +185,7 @@ def test_a_notebook_outside_a_repository_is_not_overwritten_by_its_copy(tmp_path
 
 
 def test_the_checkout_of_the_package_is_protected_whatever_notebook_runs(repo, tmp_path, monkeypatch):
-    monkeypatch.setattr(runner, "PACKAGE_CHECKOUT", repo)
+    monkeypatch.setattr(guard_module, "PACKAGE_CHECKOUT", repo)
     (repo / "pyproject.toml").write_text("")
     path = write_notebook(tmp_path / "01_t.ipynb", "N = 1", "N")
     with pytest.raises(ParameterError, match="the output folder .* is the repository's figures/ folder"):
@@ -236,7 +239,7 @@ def test_the_determinism_check_runs_a_copy_of_the_collection_and_names_what_diff
     ("FIGURES_DIR", True), ("OUTPUT_DIR", True), ("FIGURE_PREFIX", True), ("TEXTS_DIR", False),
     ("THEMES_FILE", False), ("CACHE_DIR", True), ("REPORT_FILE", True), ("LANGUAGE", False)])
 def test_which_parameters_are_written_to(name, written):
-    assert runner.is_written_parameter(name) is written
+    assert parameters_module.is_written_parameter(name) is written
 
 
 def test_the_default_output_folder_is_checked_from_where_the_command_is_typed(repo, capsys, monkeypatch):
@@ -254,5 +257,6 @@ def test_a_difference_between_two_runs_is_named(tmp_path):
         (tmp_path / run / "figures" / "a.svg").write_bytes(colour)
         (tmp_path / run / "figures" / "b.svg").write_bytes(b"same")
     (tmp_path / "run-2" / "figures" / "c.svg").write_bytes(b"made by the second run only")
-    first, second = runner.output_digests(tmp_path / "run-1"), runner.output_digests(tmp_path / "run-2")
-    assert runner.differing(first, second) == ["figures/a.svg", "figures/c.svg"]
+    first = determinism_module.output_digests(tmp_path / "run-1")
+    second = determinism_module.output_digests(tmp_path / "run-2")
+    assert determinism_module.differing(first, second) == ["figures/a.svg", "figures/c.svg"]

@@ -12,11 +12,11 @@ import valduchesse
 from valduchesse import preprocess, terms, themes, tokens as tokens_module
 from valduchesse.coding import coding_units, current_codes, read_coding
 from valduchesse.corpus import comparable_openings, load_corpus
-from valduchesse.preprocess import CORRECTIONS_FILE, LEMMA_CACHE_SIZE, Preprocessor, lemma, normalise
+from valduchesse.preprocess import CORRECTIONS_FILE, LEMMA_CACHE_SIZE, lemma, normalise
 from valduchesse.segment import section_labels, sections
 from valduchesse.terms import keyness_by_group, term_matrix, top_terms
 from valduchesse.tokens import (
-    STEPS, furniture_agreement, name_words, names_agreement, read_names, rules, tokens,
+    STEPS, Preprocessor, furniture_agreement, name_words, names_agreement, read_names, rules, tokens,
 )
 
 from conftest import ROOT, TEXTS
@@ -102,7 +102,7 @@ def test_only_preprocess_calls_the_tokeniser_or_the_lemmatiser():
     calls = ("simple_tokenizer", "simplemma.lemmatize", "text_lemmatizer", "lemma_iterator",
              "simplemma.tokenizer", "RegexTokenizer")
     package = Path(valduchesse.__file__).parent
-    for path in sorted(package.glob("*.py")):
+    for path in sorted(package.rglob("*.py")):
         if path.name == "preprocess.py":
             continue
         source = path.read_text(encoding="utf-8")

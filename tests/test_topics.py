@@ -13,7 +13,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 matplotlib.use("Agg")
 
 from valduchesse.corpus import load_corpus
-from valduchesse.plotting_topics import plot_agreement, plot_stability
+from valduchesse.plotting.topics import plot_agreement, plot_stability
 from valduchesse.segment import paragraphs, sentences
 from valduchesse.terms import TermMatrix, term_matrix
 from valduchesse.topics import (

@@ -4,7 +4,7 @@ import shutil
 
 import nbformat
 
-from valduchesse.__main__ import main
+from valduchesse.cli import main
 
 from conftest import ROOT, TEXTS, committed_results
 

@@ -1,23 +1,35 @@
 """Text-as-data helpers for the Belgian-French "Val Duchesse" declarations.
 
-One module per concern:
+The analysis, one module per pipeline stage, at the top of the package:
 
 - :mod:`valduchesse.corpus`: load and validate the texts folder;
 - :mod:`valduchesse.segment`: sections, paragraphs and sentences;
 - :mod:`valduchesse.preprocess`: words of one language: tokeniser, stop words, lemmas and their corrections;
-- :mod:`valduchesse.tokens`: the tokens stage: every text tokenised once, furniture, names and the rest removed and counted;
+- :mod:`valduchesse.tokens`: the tokens stage: every text tokenised once, furniture, names and the rest removed and
+  counted (and :class:`~valduchesse.tokens.Preprocessor`, that stage's settings for one text);
 - :mod:`valduchesse.terms`: term matrices, keyness with significance, concordances, frequencies, similarity;
 - :mod:`valduchesse.topics`: clustering of passages, judged by subsample stability and against a null;
 - :mod:`valduchesse.themes`: the theme dictionary and theme shares;
 - :mod:`valduchesse.coding`: hand coding: units, sheets, agreement, shares, which texts to compare;
 - :mod:`valduchesse.validation`: the theme dictionary against the hand codes (precision, recall, F1, verdicts);
 - :mod:`valduchesse.intervals`: Wilson intervals of proportions;
-- :mod:`valduchesse.plotting`, :mod:`valduchesse.plotting_terms`, :mod:`valduchesse.plotting_topics`: the figures;
-- :mod:`valduchesse.runner`: executing the notebooks, with parameters;
-- :mod:`valduchesse.report`: the HTML site of the executed notebooks;
-- :mod:`valduchesse.fetch`: replacing excerpts by full official texts;
-- :mod:`valduchesse.lemma_cache`, :mod:`valduchesse.cache`: the lemmatiser's data as tries, kept per machine;
-- :mod:`valduchesse.pytest_plugin`: the test command's figure check, and what to do when a notebook's outputs differ.
+- :mod:`valduchesse.lemma_cache`: the lemmatiser's language data as tries, kept per machine
+  (:mod:`valduchesse.cache`: the per-machine cache folder and atomic writes).
+
+The figures, by family, in :mod:`valduchesse.plotting` (``style``, ``corpus``, ``terms``, ``themes``,
+``topics``); where a figure file goes, in :mod:`valduchesse.figure_paths` (no plotting library).
+
+The tooling, in subpackages beside the analysis:
+
+- :mod:`valduchesse.run`: executing the notebooks with parameters (``notebooks``, ``parameters``, ``guard``,
+  ``execute``, ``collection``, ``times``, ``determinism``);
+- :mod:`valduchesse.report`: the HTML site of the executed notebooks (``site``, ``pages``, ``figures``,
+  ``notebook``, ``png``);
+- :mod:`valduchesse.fetch`: replacing excerpts by full official texts (``allowlist``, ``client``, ``extract``,
+  ``match``, ``write``, ``terminal``, ``errors``);
+- :mod:`valduchesse.cli`: the command line (``python -m valduchesse``);
+- :mod:`valduchesse.testing.pytest_plugin`: the test command's figure check, and what to do when a notebook's
+  outputs differ.
 """
 
 __version__ = "0.1.0"

@@ -12,6 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+__all__ = ["ENV_FOLDER", "replace_atomically", "user_cache_folder", "write_atomically"]
+
 ENV_FOLDER = "VALDUCHESSE_CACHE_DIR"
 
 

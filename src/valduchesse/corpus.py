@@ -35,6 +35,14 @@ import pandas as pd
 import simplemma
 import yaml
 
+__all__ = [
+    "COVERAGES", "CorpusError", "DOCUMENTATION_FILES", "FIELD_TYPES", "Header", "HeaderError", "HeaderLoader",
+    "InvalidDate", "LANGUAGE_CHECK_MIN_CHARS", "LANGUAGE_CHOICES", "MAX_FILE_BYTES", "MAX_HEADER_DEPTH",
+    "METADATA_COLUMNS", "OPTIONAL_FIELDS", "PART_GAP", "REQUIRED_FIELDS", "SUPPORTED_LANGUAGES", "availability",
+    "check_languages", "comparable_openings", "cut_opening", "header_problems", "join_parts", "load_corpus",
+    "load_header", "meeting_labels", "read_text_file", "validate_header", "write_text_file",
+]
+
 SUPPORTED_LANGUAGES = {"de": "German", "en": "English", "fr": "French", "nl": "Dutch"}
 LANGUAGE_CHOICES = ", ".join(f"{code} ({name})" for code, name in SUPPORTED_LANGUAGES.items())
 """The supported languages as error messages name them: ``de (German), en (English), …``."""

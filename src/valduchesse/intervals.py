@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtri
 
+__all__ = ["wilson"]
+
 
 def wilson(successes, trials, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of ``successes / trials``, element by element.

@@ -33,6 +33,8 @@ from pathlib import Path
 from .cache import replace_atomically, user_cache_folder
 from .corpus import SUPPORTED_LANGUAGES
 
+__all__ = ["ENV_SWITCH", "cache_folder", "install", "main", "trie_file"]
+
 ENV_SWITCH = "VALDUCHESSE_LEMMA_CACHE"
 
 try:  # simplemma's trie factory and the default factory it replaces; without them this module does nothing

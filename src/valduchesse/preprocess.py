@@ -18,6 +18,7 @@ context (is it a name, a date line, a heading?) lives in
    joined for Dutch and German with the fuller list of ``stopwordsiso``
    (stopwords-iso): Dutch 106 → 413 words, German 263 → 623.
 
+>>> from valduchesse.tokens import Preprocessor
 >>> Preprocessor("fr").terms("Les attentats ont durement touché la Belgique.")
 ['attentat', 'durement', 'toucher', 'belgique']
 """
@@ -25,7 +26,6 @@ context (is it a name, a date line, a heading?) lives in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -36,6 +36,12 @@ from stop_words import get_stop_words
 
 from . import lemma_cache  # noqa: F401  (simplemma's language data from a per-machine cache: lemma_cache.py)
 from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
+
+__all__ = [
+    "APOSTROPHES", "CORRECTIONS_FILE", "FRENCH_ELISION", "FULLER_STOP_LISTS", "LEMMA_CACHE_SIZE", "check_language",
+    "corrections", "is_number", "is_stop_word", "is_word", "lemma", "normalise", "split", "stop_words",
+    "strip_elision", "tokenize", "words",
+]
 
 FRENCH_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’](?=\w)", re.IGNORECASE)
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
@@ -129,56 +135,3 @@ def is_stop_word(word: str, term: str, language: str) -> bool:
     """Whether a word (or its lemma ``term``) is on the language's stop list."""
     stops = stop_words(language)
     return word.lower().translate(APOSTROPHES) in stops or term.translate(APOSTROPHES) in stops
-
-
-@dataclass(frozen=True)
-class Preprocessor:
-    """Settings for turning a text into terms, and the term of a single word.
-
-    Parameters
-    ----------
-    language : str
-        ISO 639-1 code: ``fr``, ``nl``, ``en`` or ``de``.
-    lemmatize : bool
-        Replace each word by its lemma (default True).
-    remove_stop_words : bool
-        Drop the words (and lemmas) on the language's stop-word list.
-    min_chars : int
-        Drop terms shorter than this many characters.
-
-    To count terms in texts, use :func:`valduchesse.tokens.tokens`, which
-    also removes furniture and names and reports what it removed;
-    :meth:`terms` is that stage applied to one text.
-    """
-
-    language: str
-    lemmatize: bool = True
-    remove_stop_words: bool = True
-    min_chars: int = 2
-
-    def __post_init__(self) -> None:
-        check_language(self.language)
-
-    def term(self, word: str) -> str:
-        """The term a single word token counts as: its lemma (or itself), lower-cased."""
-        word = normalise(word, self.language)
-        return lemma(word, self.language) if self.lemmatize else word.lower()
-
-    def is_kept(self, word: str, term: str) -> bool:
-        """Whether a word token with this term is counted, by stop words and length alone."""
-        if len(term) < self.min_chars:
-            return False
-        return not (self.remove_stop_words and is_stop_word(word, term, self.language))
-
-    def terms(self, text: str) -> list[str]:
-        """The terms of ``text``, in order, as :func:`valduchesse.tokens.tokens` counts them in a paragraph.
-
-        The default removal steps apply (date and place lines, attendee lists,
-        person names and offices, numbers and dates, stop words if
-        ``remove_stop_words``, short terms), so that a segment with no terms
-        here has none in :func:`valduchesse.terms.term_matrix` either.
-        """
-        from .tokens import DEFAULT_STEPS, paragraph_terms  # the tokens stage builds on this module
-
-        steps = DEFAULT_STEPS if self.remove_stop_words else tuple(s for s in DEFAULT_STEPS if s != "stop word")
-        return paragraph_terms(text, self.language, self.lemmatize, self.min_chars, steps)

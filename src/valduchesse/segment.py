@@ -26,6 +26,11 @@ import re
 import pandas as pd
 import simplemma
 
+__all__ = [
+    "HEADING", "MAX_HEADING_CHARS", "PREAMBLE", "paragraphs", "section_labels", "sections", "segment_counts",
+    "sentences",
+]
+
 HEADING = re.compile(r"^\s*(?P<number>\d{1,2})\s*[.\-–]\s+(?P<title>\S.*?)\s*$")
 MAX_HEADING_CHARS = 200
 PREAMBLE = "(preamble)"

@@ -23,8 +23,15 @@ from scipy.special import chdtrc, chdtri
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from .preprocess import Preprocessor, lemma, strip_elision, words
-from .tokens import CONTEXT_STEPS, STEPS, Tokens, tokens
+from .preprocess import lemma, strip_elision, words
+from .tokens import CONTEXT_STEPS, STEPS, Preprocessor, Tokens, tokens
+
+__all__ = [
+    "CORRECTIONS", "TermMatrix", "adjust", "adjust_by_group", "as_tokens", "check_correction", "concordance",
+    "count_runs", "find", "frequencies", "keyness", "keyness_by_group", "keyness_summary", "log_likelihood",
+    "log_ratio", "ngrams", "p_values", "query_terms", "run_index", "significance_summary", "similarity", "term_matrix",
+    "term_presence", "threshold", "threshold_sentence", "top_term_contexts", "top_terms", "top_terms_table",
+]
 
 CORRECTIONS = ("bonferroni", "bh")
 """Multiple-comparison corrections of keyness: Bonferroni, or Benjamini–Hochberg (false discovery rate)."""

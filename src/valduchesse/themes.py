@@ -39,9 +39,14 @@ import yaml
 
 from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 from .intervals import wilson
-from .preprocess import Preprocessor, stop_words
+from .preprocess import stop_words
 from .terms import as_tokens, frequencies, query_terms
-from .tokens import tokens
+from .tokens import Preprocessor, tokens
+
+__all__ = [
+    "CARRIED_COLUMNS", "ENTRY_PATTERN", "Entry", "IDENTIFYING_COLUMNS", "LABEL_KEY", "THEMES_KEY", "ThemeDictionary",
+    "ThemeError", "load_themes", "select", "theme_frequencies", "theme_matches", "theme_shares",
+]
 
 LABEL_KEY = "label"
 THEMES_KEY = "themes"

@@ -60,6 +60,15 @@ import yaml
 from .preprocess import check_language, is_number, is_stop_word, is_word, lemma, normalise, split
 from .segment import HEADING, MAX_HEADING_CHARS
 
+__all__ = [
+    "ATTENDEE_MAX_WORDS", "ATTENDEE_MIN_NAMES", "CONTEXT_STEPS", "DEFAULT_STEPS", "FEATURES", "FEATURE_CACHE_SIZE",
+    "FULL_STOPS", "FURNITURE", "MAX_LIST_WORDS", "MAX_OFFICE_WORDS", "MAX_PLACE_WORDS", "MAX_TITLE_LINE", "NAMES_FILE",
+    "OPENERS", "Preprocessor", "ROMAN", "ROW_COLUMNS", "RULES_FILE", "SENTENCE_END", "STEPS", "Tokens", "WORD_STEPS",
+    "attendee_sentences", "date_words", "find_names", "furniture_agreement", "furniture_lines", "listed_names",
+    "name_words", "names_agreement", "names_table", "paragraph_terms", "read_names", "rules", "single_language",
+    "token_features", "tokens",
+]
+
 STEPS = ("heading", "furniture", "person name", "office", "number or date", "stop word", "short")
 """Every removal step, in the order they are tried: a token is removed by the first that applies."""
 DEFAULT_STEPS = STEPS[1:]
@@ -439,7 +448,7 @@ def paragraph_terms(text: str, language: str, lemmatize: bool = True, min_chars:
                     remove=DEFAULT_STEPS) -> list[str]:
     """The terms of one paragraph or sentence: :func:`tokens` of a one-row table, without building tables.
 
-    What :meth:`valduchesse.preprocess.Preprocessor.terms` returns.
+    What :meth:`valduchesse.tokens.Preprocessor.terms` returns.
     """
     remove = tuple(s for s in STEPS if s in remove)
     row = {"doc_id": "text", "language": language, "paragraph_no": 1, "text": text}
@@ -989,3 +998,54 @@ def names_table(documents: pd.DataFrame, names) -> pd.DataFrame:
                      "missed": " ".join(dict.fromkeys(found["missed"]["token"])),
                      "not_listed": " ".join(dict.fromkeys(found["extra"]["token"]))})
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Preprocessor:
+    """Settings for turning a text into terms, and the term of a single word.
+
+    Parameters
+    ----------
+    language : str
+        ISO 639-1 code: ``fr``, ``nl``, ``en`` or ``de``.
+    lemmatize : bool
+        Replace each word by its lemma (default True).
+    remove_stop_words : bool
+        Drop the words (and lemmas) on the language's stop-word list.
+    min_chars : int
+        Drop terms shorter than this many characters.
+
+    To count terms in texts, use :func:`valduchesse.tokens.tokens`, which
+    also removes furniture and names and reports what it removed;
+    :meth:`terms` is that stage applied to one text.
+    """
+
+    language: str
+    lemmatize: bool = True
+    remove_stop_words: bool = True
+    min_chars: int = 2
+
+    def __post_init__(self) -> None:
+        check_language(self.language)
+
+    def term(self, word: str) -> str:
+        """The term a single word token counts as: its lemma (or itself), lower-cased."""
+        word = normalise(word, self.language)
+        return lemma(word, self.language) if self.lemmatize else word.lower()
+
+    def is_kept(self, word: str, term: str) -> bool:
+        """Whether a word token with this term is counted, by stop words and length alone."""
+        if len(term) < self.min_chars:
+            return False
+        return not (self.remove_stop_words and is_stop_word(word, term, self.language))
+
+    def terms(self, text: str) -> list[str]:
+        """The terms of ``text``, in order, as :func:`valduchesse.tokens.tokens` counts them in a paragraph.
+
+        The default removal steps apply (date and place lines, attendee lists,
+        person names and offices, numbers and dates, stop words if
+        ``remove_stop_words``, short terms), so that a segment with no terms
+        here has none in :func:`valduchesse.terms.term_matrix` either.
+        """
+        steps = DEFAULT_STEPS if self.remove_stop_words else tuple(s for s in DEFAULT_STEPS if s != "stop word")
+        return paragraph_terms(text, self.language, self.lemmatize, self.min_chars, steps)

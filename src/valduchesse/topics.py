@@ -74,6 +74,17 @@ from threadpoolctl import threadpool_limits
 from .terms import TermMatrix, term_matrix
 from .tokens import single_language
 
+__all__ = [
+    "DECIMALS", "METHODS", "NMF_MAX_ITER", "NULL_COPIES", "NULL_LEVEL", "NULL_SUBSAMPLES", "SCORE_NAMES",
+    "STABILITY_SUBSAMPLES", "SUBSAMPLE_FRACTION", "SubsampleStability", "TopicFit", "adjusted_rand",
+    "agreement_summary", "check_fit_arguments", "cluster_rows", "contingency", "cosine_silhouette",
+    "cosine_silhouette_rows", "describe_agreement", "describe_choice", "distinctive_terms", "fit_topics",
+    "grid_position", "name_clusters", "normalized_mutual_info", "one_thread", "pair_counts", "reading",
+    "representative_seed", "seed_agreement", "segment_ids", "segment_texts", "shuffled_terms", "stability_curve",
+    "subsample_indices", "subsample_stability", "term_counts", "topic_terms", "typical_passages", "unit_comparison",
+    "unit_profile",
+]
+
 METHODS = ("nmf", "kmeans")
 NMF_MAX_ITER = 5000
 """Enough for NMF to converge without a ConvergenceWarning: on every language of this corpus,

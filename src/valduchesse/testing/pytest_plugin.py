@@ -1,9 +1,9 @@
-"""The collection's pytest plugin (``-p valduchesse.pytest_plugin`` in pyproject.toml's pytest options).
+"""The collection's pytest plugin (``-p valduchesse.testing.pytest_plugin`` in pyproject.toml's pytest options).
 
 - Strict nbval checks only the collection's notebooks, those named in ``notebooks/collection.txt``: a
   copy made in JupyterLab (``04_x-Copy1.ipynb``) is not collected.
 - Strict nbval's run of the notebooks is also the check that they reproduce the committed figures. The
-  kernel nbval starts for a notebook gets :data:`~valduchesse.plotting.CHECKED_FIGURES_VARIABLE`, naming
+  kernel nbval starts for a notebook gets :data:`~valduchesse.figure_paths.CHECKED_FIGURES_VARIABLE`, naming
   a scratch folder, so the figures it draws for a committed ``figures/`` go there; nothing else in the
   test process sees the variable (it is set only while nbval starts the kernel). After the last test
   each figure drawn is compared byte for byte with the committed file it stands for; a figure that
@@ -26,6 +26,12 @@ from pathlib import Path
 
 import pytest
 
+__all__ = [
+    "CHECKED", "FINDINGS", "HINT", "NOTEBOOKS_RUN", "WORKER_KEY", "figure_differences", "pytest_configure",
+    "pytest_configure_node", "pytest_ignore_collect", "pytest_runtest_setup", "pytest_sessionfinish",
+    "pytest_terminal_summary", "pytest_unconfigure", "undrawn_figures",
+]
+
 HINT = """\
 Notebook outputs or figures differ from the committed ones (strict nbval). Either:
   - restore the committed results:  git checkout -- notebooks figures   (and the file you edited);
@@ -44,7 +50,7 @@ def pytest_ignore_collect(collection_path: Path, config):
     """Leave out a notebook that its folder's collection.txt does not name (None: let pytest decide)."""
     if collection_path.suffix != ".ipynb":
         return None
-    from .runner import collection_list
+    from ..run.notebooks import collection_list
 
     names = collection_list(collection_path.parent)
     return True if names is not None and collection_path.name not in names else None
@@ -93,7 +99,7 @@ def pytest_runtest_setup(item):
     """Around the setup of a notebook's cell (where nbval starts the notebook's kernel): the variable set."""
     if item.path.suffix != ".ipynb" or CHECKED not in item.config.stash:
         return (yield)
-    from .plotting import CHECKED_FIGURES_VARIABLE, COMMITTED_RUN_VARIABLE
+    from ..figure_paths import CHECKED_FIGURES_VARIABLE, COMMITTED_RUN_VARIABLE
 
     saved = {name: os.environ.pop(name, None) for name in (CHECKED_FIGURES_VARIABLE, COMMITTED_RUN_VARIABLE)}
     os.environ[CHECKED_FIGURES_VARIABLE] = str(item.config.stash[CHECKED])
@@ -110,7 +116,7 @@ def pytest_runtest_setup(item):
 def figure_differences(folder: str | Path) -> tuple[int, list[str]]:
     """How many figure files ``folder`` holds, and each one that differs from the committed file it stands for.
 
-    ``folder`` is laid out as :func:`valduchesse.plotting.figures_folder`
+    ``folder`` is laid out as :func:`valduchesse.figure_paths.figures_folder`
     writes it: each file under the absolute path of the committed folder it
     was drawn for. A file the repository does not hold counts as a difference.
     """
@@ -131,12 +137,12 @@ def undrawn_figures(folder: str | Path, notebooks: dict[Path, bool]) -> list[str
     """Each committed figure no notebook drew, in a collection whose every notebook ran without a failure.
 
     ``notebooks`` maps each notebook run to whether one of its cells failed. A
-    collection counts only if all its notebooks (:func:`valduchesse.runner.notebook_paths`)
+    collection counts only if all its notebooks (:func:`valduchesse.run.notebooks.notebook_paths`)
     ran and none failed: a run of some notebooks, or one that stopped, cannot
     tell a figure no longer drawn from one not drawn yet. ``folder`` is laid
     out as :func:`figure_differences` reads it.
     """
-    from .runner import notebook_paths
+    from ..run.notebooks import notebook_paths
 
     folder = Path(folder)
     undrawn = []

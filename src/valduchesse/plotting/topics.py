@@ -2,7 +2,7 @@
 
 Both take the tables of :mod:`valduchesse.topics` as they are, one panel
 column per unit of analysis (paragraphs, sentences), and use the look of
-:mod:`valduchesse.plotting` (save them with its ``save_figure``).
+:mod:`valduchesse.plotting.style` (save them with its ``save_figure``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .plotting import OKABE_ITO, use_style
+from .style import OKABE_ITO, use_style
+
+__all__ = ["METRIC_LABELS", "NULL_COLOUR", "plot_agreement", "plot_stability"]
+
 
 NULL_COLOUR = "#999999"
 METRIC_LABELS = {"adjusted_rand": "adjusted Rand index", "normalized_mutual_info": "normalised mutual information"}

@@ -1,0 +1,308 @@
+"""One notebook's page: nbconvert's "lab" HTML with an offline template, the navigation, safe markdown."""
+
+from __future__ import annotations
+
+import copy
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import mistune
+from mistune.util import striptags
+import nbformat
+from nbconvert import HTMLExporter
+
+from .figures import FIGURE_METADATA, Figure, NBCONVERT_PLACEHOLDER_ALT, _display_priority, notebook_figures
+
+__all__ = [
+    "NAV_CSS", "OFFLINE_TEMPLATE", "PAGE_CSS", "PAGE_SCRIPT", "Page", "navigation", "render_markdown",
+    "render_notebook",
+]
+
+
+#: Styles shared by the index and the notebook pages: the navigation bars.
+NAV_CSS = """\
+nav.vd-nav { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.4rem 1.2rem; margin: 0 auto;
+             max-width: 72rem; padding: 0.6rem 0; border-bottom: 1px solid #d0d0d0; line-height: 1.4;
+             font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 0.95rem; }
+nav.vd-nav-bottom { border-bottom: none; border-top: 1px solid #d0d0d0; margin-top: 2rem; }
+nav.vd-nav a { color: #0b57d0; text-decoration: underline; }
+nav.vd-nav .vd-index { font-weight: 600; }
+nav.vd-nav .vd-next { margin-left: auto; text-align: right; }
+nav.vd-nav .vd-direction { color: #555; }
+nav.vd-nav button { font: inherit; font-size: 0.9rem; padding: 0.1rem 0.6rem; cursor: pointer; margin-left: auto; }
+nav.vd-nav button + .vd-next { margin-left: 0; }
+@media only screen and (max-width: 760px) {
+    nav.vd-nav .vd-index { order: 0; }
+    nav.vd-nav button { order: 1; }
+    nav.vd-nav .vd-previous { order: 2; flex-basis: 100%; }
+    nav.vd-nav .vd-next { order: 3; flex-basis: 100%; }
+}
+"""
+
+#: The template of the notebook pages: nbconvert's "lab" template without its head scripts
+#: (require.js and MathJax from a CDN, Mermaid, Jupyter widgets), so that pages display offline,
+#: with navigation, code hidden in ``<details>``, figures as links to their full-size file with
+#: alt text (both set in the output metadata under :data:`FIGURE_METADATA`), and CSS for phones.
+OFFLINE_TEMPLATE = """\
+{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_css -%}
+<style type="text/css">
+{{ resources.valduchesse.css }}
+</style>
+{%- endblock html_head_css -%}
+{%- block body_header -%}
+<body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
+{{ resources.valduchesse.nav_top }}
+<main>
+{%- endblock body_header -%}
+{% block body_footer %}
+</main>
+{{ resources.valduchesse.nav_bottom }}
+<script>
+{{ resources.valduchesse.script }}
+</script>
+</body>
+{% endblock body_footer %}
+{% block input_group -%}
+<details class="vd-code">
+<summary><span class="vd-show">Show code</span><span class="vd-hide">Hide code</span></summary>
+{{ super() }}
+</details>
+{%- endblock input_group %}
+{%- macro figure(output, mimetype, src) -%}
+{%- set about = output.metadata.get('valduchesse_report', {}) -%}
+<a class="vd-figure" href="{{ about.get('href', '') | escape_html }}" title="Open the figure full size">
+<img src="{{ src }}" alt="{{ about.get('alt', '') | escape_html }}"
+{%- set width = output | get_metadata('width', mimetype) -%}
+{%- if width is not none %} width="{{ width | escape_html }}"{% endif -%}
+{%- set height = output | get_metadata('height', mimetype) -%}
+{%- if height is not none %} height="{{ height | escape_html }}"{% endif -%}
+{%- set background = output | get_metadata('needs_background', mimetype) %} class="
+{%- if output | get_metadata('unconfined', mimetype) %}unconfined{% endif -%}
+{%- if background in ('light', 'dark') %} jp-needs-{{ background }}-background{% endif %}">
+</a>
+{%- endmacro -%}
+{% block data_png scoped -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+{{ figure(output, 'image/png', 'data:image/png;base64,' ~ (output.data['image/png'] | escape_html)) }}
+</div>
+{%- endblock data_png %}
+{% block data_jpg scoped -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+{{ figure(output, 'image/jpeg', 'data:image/jpeg;base64,' ~ (output.data['image/jpeg'] | escape_html)) }}
+</div>
+{%- endblock data_jpg %}
+{% block data_svg scoped -%}
+<div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
+{%- set encoded = output.data['image/svg+xml'] | text_base64 | escape_html %}
+{{ figure(output, 'image/svg+xml', 'data:image/svg+xml;base64,' ~ encoded) }}
+</div>
+{%- endblock data_svg %}
+"""
+
+#: Styles added to nbconvert's on the notebook pages (after them, so that they win).
+PAGE_CSS = NAV_CSS + """\
+body.jp-Notebook { padding: 0 1rem; }
+main { max-width: 72rem; margin: 0 auto; padding: 1rem 0; }
+/* Prompts beside the cells, as in Jupyter, but as flex items that may shrink, so that a wide
+   code line or table scrolls inside its own box instead of widening the page. */
+.jp-InputArea, .jp-OutputArea-child { display: flex; align-items: flex-start; width: 100%; overflow: visible; }
+.jp-InputPrompt, .jp-OutputPrompt { display: block; flex: 0 0 var(--jp-cell-prompt-width); }
+.jp-InputArea-editor, .jp-OutputArea-child .jp-OutputArea-output, .jp-InputArea > .jp-RenderedMarkdown {
+    display: block; flex: 1 1 auto; min-width: 0; }
+.jp-InputArea-editor, .jp-OutputArea-child .jp-OutputArea-output { overflow-x: auto; }
+.jp-InputArea-editor .highlight pre { white-space: pre; }
+.jp-RenderedMarkdown { overflow-wrap: break-word; }
+/* Code is hidden in a details element; its summary is a small button-like line. */
+details.vd-code > summary { cursor: pointer; width: max-content; margin: 0.2rem 0 0.2rem var(--jp-cell-prompt-width);
+    padding: 0.1rem 0.6rem; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+    font-size: 0.85rem; color: #0b57d0; border: 1px solid #c6d3ea; border-radius: 0.3rem; background: #f5f8fd; }
+details.vd-code[open] > summary .vd-show, details.vd-code:not([open]) > summary .vd-hide { display: none; }
+a.vd-figure { display: inline-block; cursor: zoom-in; }
+@media only screen and (max-width: 760px) {
+    body.jp-Notebook { padding: 0 0.6rem; }
+    .jp-InputPrompt, .jp-OutputPrompt { display: none; }
+    .jp-InputArea-editor, .jp-OutputArea-child .jp-OutputArea-output { margin-left: 0; }
+    details.vd-code > summary { margin-left: 0; }
+    .jp-Cell { padding: 0.2rem 0; }
+}
+@media print { details.vd-code > summary { display: none; } }
+"""
+
+#: The inline script of the notebook pages: shows the "Show all code" button and makes it open or close every
+#: code cell. Without it, each cell still opens on its own and the button stays hidden.
+PAGE_SCRIPT = """\
+(function () {
+  var buttons = document.querySelectorAll("button.vd-all-code");
+  function setAll(open) {
+    document.querySelectorAll("details.vd-code").forEach(function (cell) { cell.open = open; });
+    buttons.forEach(function (button) {
+      button.setAttribute("aria-pressed", open ? "true" : "false");
+      button.textContent = open ? "Hide all code" : "Show all code";
+    });
+  }
+  buttons.forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { setAll(button.getAttribute("aria-pressed") !== "true"); });
+  });
+})();"""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One notebook of the site: its page's file name (``<stem>.html``) and titles."""
+
+    stem: str
+    title: str
+
+    @property
+    def href(self) -> str:
+        return f"{self.stem}.html"
+
+    @property
+    def short_title(self) -> str:
+        """The title up to its first colon ("04 · Themes per meeting, hand-coded"), for the navigation."""
+        return self.title.split(": ", 1)[0]
+
+
+# --- pages ------------------------------------------------------------------------------------------------------
+
+
+def _exporter() -> HTMLExporter:
+    """nbconvert's HTML exporter with the offline template, looking for templates in nbconvert's folders only."""
+    return HTMLExporter(
+        template_name="lab",
+        raw_template=OFFLINE_TEMPLATE,
+        embed_images=True,
+        extra_template_basedirs=[],
+    )
+
+
+def navigation(pages: list[Page], current: int | None, where: str) -> str:
+    """The navigation bar of a page: the index, the previous and the next page.
+
+    Parameters
+    ----------
+    pages : list of Page
+        The notebook pages, in reading order.
+    current : int or None
+        The position of the page in ``pages``, or None for the index (whose
+        next page is the first notebook; the first notebook's previous page is
+        the index).
+    where : str
+        ``"top"`` or ``"bottom"``; the top bar of a notebook page also has the
+        "Show all code" button (hidden until the page's script shows it).
+
+    Returns
+    -------
+    str
+        A ``<nav>`` element.
+    """
+    index = '<span class="vd-index" aria-current="page">Index</span>' if current is None else \
+        '<a class="vd-index" href="index.html">Index</a>'
+    parts = [index]
+    position = -1 if current is None else current
+    if position >= 0:
+        previous = pages[position - 1] if position > 0 else None
+        href, label = (previous.href, previous.short_title) if previous else ("index.html", "Index")
+        parts.append(f'<a class="vd-previous" rel="prev" href="{html.escape(href)}">'
+                     f'<span class="vd-direction">← Previous:</span> {html.escape(label)}</a>')
+        if where == "top":
+            parts.append('<button type="button" class="vd-all-code" aria-pressed="false" hidden>Show all code</button>')
+    if position + 1 < len(pages):
+        following = pages[position + 1]
+        parts.append(f'<a class="vd-next" rel="next" href="{html.escape(following.href)}">'
+                     f'<span class="vd-direction">Next:</span> {html.escape(following.short_title)} →</a>')
+    label = "Pages" if where == "top" else "Pages (end of page)"
+    return f'<nav class="vd-nav vd-nav-{where}" aria-label="{label}">\n' + "\n".join(parts) + "\n</nav>"
+
+
+def render_notebook(notebook: nbformat.NotebookNode, title: str, folder: Path, *,
+                    figures: list[Figure] | None = None, nav_top: str = "", nav_bottom: str = "",
+                    exporter: HTMLExporter | None = None) -> str:
+    """The notebook as a self-contained HTML page, from its saved outputs.
+
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode
+        The notebook, with its outputs; it is not executed, nor changed.
+    title : str
+        The page's ``<title>``.
+    folder : Path
+        The notebook's folder, from which images linked in markdown are read
+        and embedded (it does not appear in the page).
+    figures : list of Figure, optional
+        Its figures (:func:`notebook_figures`; default: computed here, named
+        ``figures/notebook-<n>``), which give each image its alt text and the
+        link to its full-size file; :func:`build_report` writes those files.
+    nav_top, nav_bottom : str, optional
+        The navigation bars (:func:`navigation`) put above and below the cells.
+    exporter : HTMLExporter, optional
+        An exporter made by this module, to reuse across pages.
+
+    Returns
+    -------
+    str
+        The page's HTML, without external scripts (see :data:`OFFLINE_TEMPLATE`).
+    """
+    exporter = exporter or _exporter()
+    if figures is None:
+        figures = notebook_figures(notebook, "notebook", title, _display_priority(exporter))
+    notebook = copy.deepcopy(notebook)
+    for figure in figures:
+        output = notebook.cells[figure.cell].outputs[figure.output]
+        metadata = output.setdefault("metadata", nbformat.NotebookNode())
+        metadata[FIGURE_METADATA] = {"alt": figure.alt, "href": figure.file}
+    resources = {
+        "metadata": {"name": title, "path": str(folder)},
+        "valduchesse": {"css": PAGE_CSS, "script": PAGE_SCRIPT, "nav_top": nav_top, "nav_bottom": nav_bottom},
+    }
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
+    # Images of markdown cells take their alt text from the markdown; one written without gets nbconvert's
+    # placeholder, replaced by the notebook's title.
+    fallback = html.escape(f"Image in “{title}”", quote=True)
+    return body.replace(f'alt="{NBCONVERT_PLACEHOLDER_ALT}"', f'alt="{fallback}"')
+
+
+# --- the index --------------------------------------------------------------------------------------------------
+
+
+class _SafeRenderer(mistune.HTMLRenderer):
+    """Markdown of a notebook rendered for the index: raw HTML escaped, no image loaded, links kept only where
+    they still lead somewhere (web links, other notebooks' pages, anchors of the source page)."""
+
+    def __init__(self, source: Page, pages: list[Page]):
+        super().__init__(escape=True)
+        self.source = source
+        self.stems = {page.stem for page in pages}
+
+    def heading(self, text: str, level: int, **attrs) -> str:
+        level = min(level + 2, 6)  # below the index's own h1 and h2
+        return f"<h{level}>{text}</h{level}>\n"
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        return f"<span>{striptags(text)}</span>"  # alt text is already escaped
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https", "mailto") and self.sanitize_url(url) == url:
+            href = url
+        elif url.startswith("#"):
+            href = self.source.href + url
+        elif not parts.scheme and not parts.netloc and parts.path.endswith(".ipynb") \
+                and Path(parts.path).stem in self.stems:
+            href = f"{Path(parts.path).stem}.html" + (f"#{parts.fragment}" if parts.fragment else "")
+        else:  # a file of the repository, which the site does not hold: the text without the link
+            return text
+        return "<a" + self.render_attrs({"href": href, "title": title}) + ">" + text + "</a>"
+
+
+def render_markdown(source: str, page: Page, pages: list[Page]) -> str:
+    """Markdown from notebook ``page`` as HTML for the index, safely (see :class:`_SafeRenderer`)."""
+    return mistune.create_markdown(renderer=_SafeRenderer(page, pages))(source)

@@ -1,0 +1,173 @@
+"""Run many notebooks: checked parameters and paths, then ``jobs`` notebooks side by side, lines in order."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from .execute import execute_notebook
+from .guard import check_written_paths
+from .parameters import FIGURES_PARAMETER, INPUT_PATH_PARAMETERS, ParameterError, check_parameters, read_parameters, resolve_paths
+from .times import keep_times, last_times, start_order
+
+__all__ = ["default_jobs", "first_missing_folder", "remove_empty_folders", "run_collection", "side_by_side"]
+
+
+def default_jobs() -> int:
+    """How many notebooks to execute at a time by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_collection(paths: list[Path], overrides: dict[str, object] | None = None,
+                   output_dir: str | Path | None = None, log=print, roots: list[Path] | None = None,
+                   jobs: int | None = None) -> None:
+    """Execute ``paths``, ``jobs`` at a time, logging one line per notebook, in their order, with its time.
+
+    Without ``overrides`` and ``output_dir`` the notebooks are executed in
+    place. Otherwise the executed copies go to ``output_dir`` (default
+    ``output/``) and, unless ``FIGURES_DIR`` is among the overrides, the
+    figures to its ``figures/`` subfolder. Parameters are checked first;
+    relative paths given for ``*_DIR`` and ``*_FILE`` parameters are taken
+    from the current folder. Then every path the run would write is checked
+    (:func:`check_written_paths`, against the repositories ``roots``,
+    default :func:`protected_roots`): such a run never writes into the
+    committed collection.
+
+    The notebooks are independent, each in its own kernel: with ``jobs``
+    above 1 (default :func:`default_jobs`) several run side by side, and
+    each one's line is logged once it and every notebook before it are
+    done, so the lines keep the notebooks' order. They start longest first
+    (:func:`start_order` on :func:`last_times`); each one's time is kept for
+    the next run (:func:`keep_times`) if the run is in place: runs with
+    parameters, on other texts, do not change the order of ``make run``.
+    When a notebook fails no notebook after
+    it in the order starts; those already running finish (and keep their
+    outputs), and the error raised is that of the first failing notebook in
+    the order, as a run one at a time would raise it.
+    """
+    overrides = overrides or {}
+    in_place = not overrides and output_dir is None
+    values = {path: resolve_paths(given) for path, given in check_parameters(paths, overrides).items()}
+    missing = [f"{name} = {value}" for given in values.values() for name, value in given.items()
+               if name in INPUT_PATH_PARAMETERS and value is not None and not Path(value).exists()]
+    if missing:
+        raise ParameterError(f"no such file or folder: {missing[0]}; give a path that exists, "
+                             "relative to where you run the command")
+    if not in_place:
+        output_dir = Path(output_dir or "output").resolve()
+        for path in paths:
+            if FIGURES_PARAMETER in read_parameters(path) and FIGURES_PARAMETER not in overrides:
+                values[path] = {**values[path], FIGURES_PARAMETER: str(output_dir / "figures")}
+        check_written_paths(paths, values, output_dir, roots)
+    created = None if in_place else first_missing_folder(output_dir)
+    if created:
+        output_dir.mkdir(parents=True)
+    jobs = max(1, min(jobs or default_jobs(), len(paths)))
+
+    def execute(index: int) -> float:
+        path = paths[index]
+        return execute_notebook(path, values[path], None if in_place else output_dir / path.name,
+                                committed=in_place)
+
+    start = time.perf_counter()
+    times = {}
+    try:
+        if jobs == 1:
+            for i, path in enumerate(paths, 1):
+                log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
+                times[path.name] = execute(i - 1)
+                log(f"done in {times[path.name]:.1f} s")
+        else:
+            order = start_order(paths, last_times())
+            for index, outcome in side_by_side(execute, len(paths), jobs, order):
+                log(f"[{index + 1}/{len(paths)}] {paths[index].name} ...", end=" ", flush=True)
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                times[paths[index].name] = outcome
+                log(f"done in {outcome:.1f} s")
+    except BaseException:
+        if created:
+            remove_empty_folders(created)  # a run that failed before writing anything leaves no trace
+        raise
+    finally:
+        if in_place:
+            keep_times(times)
+    where = "in place" if in_place else f"into {output_dir}"
+    at_a_time = f", {jobs} at a time" if jobs > 1 else ""
+    log(f"{len(paths)} notebook(s) executed {where} in {time.perf_counter() - start:.1f} s{at_a_time}")
+
+
+def side_by_side(work, count: int, jobs: int, order: list[int]):
+    """Run ``work(0)`` ... ``work(count - 1)`` on ``jobs`` threads; yield ``(index, result or exception)`` in order.
+
+    The calls start in ``order`` (a permutation of the indices, e.g.
+    :func:`start_order`). Each call waits on its own kernel, so threads are enough.
+    Once a call raises, no call after it in the index order starts (those
+    before it still run, so that the first exception in the index order is
+    the one a run one at a time would meet), and the exception is yielded
+    (last) only after the calls still running have finished.
+    """
+    waiting = list(order)
+    done: dict[int, object] = {}
+    state = {"first_failure": count, "interrupted": False}
+    changed = threading.Condition()
+
+    def worker() -> None:
+        while True:
+            with changed:
+                startable = [index for index in waiting if index < state["first_failure"]]
+                if state["interrupted"] or not startable:
+                    return
+                index = startable[0]
+                waiting.remove(index)
+            try:
+                outcome = work(index)
+            except BaseException as err:  # handed to the caller, in order
+                outcome = err
+            with changed:
+                done[index] = outcome
+                if isinstance(outcome, BaseException):
+                    state["first_failure"] = min(state["first_failure"], index)
+                changed.notify_all()
+
+    # Daemon threads: an interrupted run (Ctrl-C) does not wait for the notebooks still running.
+    threads = [threading.Thread(target=worker, name=f"notebook-runner-{i}", daemon=True) for i in range(jobs)]
+    for thread in threads:
+        thread.start()
+    try:
+        for index in range(count):
+            with changed:
+                changed.wait_for(lambda: index in done)
+                outcome = done[index]
+            if isinstance(outcome, BaseException):
+                for thread in threads:
+                    thread.join()
+            yield index, outcome
+            if isinstance(outcome, BaseException):
+                return
+    finally:
+        with changed:
+            state["interrupted"] = True
+
+
+def first_missing_folder(folder: Path) -> Path | None:
+    """The topmost folder that creating ``folder`` would create, or None if it exists."""
+    if folder.exists():
+        return None
+    while not folder.parent.exists():
+        folder = folder.parent
+    return folder
+
+
+def remove_empty_folders(top: Path) -> None:
+    """Remove ``top`` and the folders in it, as far as they are empty; never a file."""
+    for folder, _, _ in os.walk(top, topdown=False):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass

@@ -1,0 +1,165 @@
+"""Execute one notebook in a kernel of this environment, with injected parameters; a failure names the cell."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from ..figure_paths import COMMITTED_RUN_VARIABLE
+from .notebooks import failed_copy_path
+from .parameters import INJECTED_TAG, PARAMETERS_TAG
+
+__all__ = [
+    "CELL_TIMEOUT_SECONDS", "KERNEL_NAME", "KERNEL_THREAD_VARIABLES", "NotebookFailed", "cell_label",
+    "execute_notebook", "inject_parameters", "kernel_environment", "record_failure",
+]
+
+
+KERNEL_NAME = "python3"
+CELL_TIMEOUT_SECONDS = 600
+
+
+# One thread per numerical library (OpenMP, OpenBLAS, MKL, ...) in every kernel the runner starts: the
+# analyses are small, so threads mostly wait on each other, and notebooks run side by side (--jobs) would
+# ask for more threads than there are cores. The same count whatever --jobs and the number of cores, so
+# that it cannot change a result. A value set in the environment is kept.
+KERNEL_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                           "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook cell raised an error; the message names the notebook and the cell."""
+
+
+class _ThisEnvironmentKernels(KernelSpecManager):
+    """Start every kernel with this Python, whatever kernels the user has installed."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return KernelSpec(
+            # The kernel application's own log (e.g. its notice that it talks to us over local TCP)
+            # would break up the progress lines; errors in cells still reach the notebook.
+            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=ERROR"],
+            display_name="Python 3 (valduchesse)",
+            language="python",
+        )
+
+
+def kernel_environment(committed: bool = False) -> dict[str, str]:
+    """The environment of a kernel: this process's, with one thread per numerical library unless set.
+
+    With ``committed`` (the documented run of the collection in place), the kernel may write the
+    committed figures (:func:`valduchesse.figure_paths.figures_folder`); otherwise it may not.
+    """
+    environment = {**{name: "1" for name in KERNEL_THREAD_VARIABLES}, **os.environ}
+    environment.pop(COMMITTED_RUN_VARIABLE, None)
+    return {**environment, COMMITTED_RUN_VARIABLE: "1"} if committed else environment
+
+
+def inject_parameters(notebook: nbformat.NotebookNode, values: dict[str, object]) -> int:
+    """Insert a cell tagged ``injected-parameters`` assigning ``values``, right after the parameters cell.
+
+    Returns the position of the new cell (from 0).
+    """
+    lines = ["# Parameters given on the command line"] + [f"{name} = {value!r}" for name, value in values.items()]
+    # A fixed id (nbformat would draw a random one), so that a rerun writes the same bytes.
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]}, id=INJECTED_TAG)
+    tagged = [i for i, c in enumerate(notebook.cells) if PARAMETERS_TAG in c.metadata.get("tags", [])]
+    position = tagged[0] + 1 if tagged else 0
+    notebook.cells.insert(position, cell)
+    return position
+
+
+def cell_label(index: int | None, injected: int | None) -> str:
+    """The cell at ``index`` of an executed notebook, as the user's own file numbers it.
+
+    Every cell counts, from 1, as in JupyterLab; the cell of injected
+    parameters (at ``injected``) is not in the user's file, so the cells
+    after it move back by one.
+    """
+    if index is None:
+        return "before its first cell"
+    if index == injected:
+        return "the cell of parameters given on the command line"
+    return f"cell {index + 1 - (injected is not None and index > injected)}"
+
+
+def record_failure(notebook: nbformat.NotebookNode, index: int | None, err: Exception, timeout: float) -> str:
+    """Leave the failure visible in ``notebook`` and return it as ``Name: message``.
+
+    A cell error is already in the failing cell's outputs; a timeout or a
+    dead kernel is added there as an error output. The code cells after it,
+    which did not run, lose the outputs of an earlier run.
+    """
+    if isinstance(err, CellExecutionError):
+        ename, evalue = err.ename, err.evalue
+    else:
+        if isinstance(err, CellTimeoutError):
+            ename, evalue = "CellTimeoutError", f"the cell did not finish within {timeout:g} s"
+        else:
+            ename, evalue = "DeadKernelError", "the kernel died while running the cell (out of memory?)"
+        if index is not None:
+            # Stopping the kernel interrupts it first: a KeyboardInterrupt it may send back is ours, not the cell's.
+            cell = notebook.cells[index]
+            cell.outputs = [o for o in cell.outputs if o.get("ename") != "KeyboardInterrupt"]
+            cell.outputs.append(
+                nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]))
+    for cell in notebook.cells[(index if index is not None else -1) + 1:]:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return f"{ename}: {evalue}" if evalue else ename
+
+
+def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
+                     output: str | Path | None = None, failed_output: str | Path | None = None,
+                     committed: bool = False) -> float:
+    """Execute the notebook at ``path`` in its own folder and save it.
+
+    ``values`` are injected after its parameters cell; the executed notebook
+    is written to ``output`` (default: ``path`` itself). Returns the seconds
+    it took. If a cell fails (an error, a timeout, a dead kernel), the
+    executed notebook, with the error in the failing cell's outputs, is
+    saved to ``failed_output`` (default: :func:`failed_copy_path`), ``path``
+    and ``output`` are left as they were, and :class:`NotebookFailed` names
+    the cell as the user's file numbers it. A success removes a failed copy
+    left by an earlier run.
+    """
+    path = Path(path)
+    notebook = nbformat.read(path, as_version=4)
+    injected = inject_parameters(notebook, values) if values else None
+    failed = Path(failed_output) if failed_output else failed_copy_path(path, output)
+    running: dict[str, int] = {}
+    # nbclient waits for a cell's reply and its outputs side by side; with a blocking (non-async) kernel
+    # manager the wait for outputs holds everything up, and the cell timeout never fires.
+    manager = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisEnvironmentKernels())
+    client = NotebookClient(
+        notebook,
+        km=manager,
+        timeout=CELL_TIMEOUT_SECONDS,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+        on_cell_execute=lambda cell, cell_index: running.update(index=cell_index),
+    )
+    start = time.perf_counter()
+    try:
+        # The kernel manager is ours, so nbclient would leave the kernel running: shut it down after the last
+        # cell (or the failure), so that no idle kernel is left behind while the next notebooks run.
+        client.execute(cleanup_kc=True, env=kernel_environment(committed))
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+        index = running.get("index")
+        error = record_failure(notebook, index, err, client.timeout)
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, failed)
+        raise NotebookFailed(f"{path.name}, {cell_label(index, injected)}: {error} "
+                             f"(the executed notebook, with the error, is saved as {failed})") from None
+    nbformat.write(notebook, Path(output) if output else path)
+    if failed.is_file() and not failed.is_symlink():
+        failed.unlink()
+    return time.perf_counter() - start

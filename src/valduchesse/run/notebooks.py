@@ -1,0 +1,71 @@
+"""The collection's notebooks: which ones, in what order, which repository they belong to, where a failed copy goes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .parameters import ParameterError
+
+__all__ = [
+    "COLLECTION_LIST", "FAILED_SUFFIX", "collection_list", "collection_root", "failed_copy_path", "notebook_paths",
+]
+
+
+FAILED_SUFFIX = ".failed.ipynb"
+
+
+COLLECTION_LIST = "collection.txt"
+"""The file, in a notebooks folder, that names the collection's notebooks in reading order."""
+
+
+def collection_list(folder: str | Path) -> list[str] | None:
+    """The notebook names listed in ``folder``/collection.txt (``#`` starts a comment), or None without one."""
+    listing = Path(folder) / COLLECTION_LIST
+    if not listing.is_file():
+        return None
+    lines = (line.split("#", 1)[0].strip() for line in listing.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+def notebook_paths(folder: str | Path) -> list[Path]:
+    """The collection's notebooks in ``folder``, in reading order.
+
+    Those named in ``folder``/collection.txt, if the folder has one (a copy made in JupyterLab, such as
+    ``04_x-Copy1.ipynb``, is then never run, reported or tested as part of the collection); otherwise
+    every ``NN_*.ipynb``, in number order (not the failed copies).
+    """
+    folder = Path(folder)
+    names = collection_list(folder)
+    if names is None:
+        return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if not p.name.endswith(FAILED_SUFFIX))
+    missing = [name for name in names if not (folder / name).is_file()]
+    if missing:
+        raise ParameterError(f"{folder / COLLECTION_LIST} names {missing[0]}, which is not in {folder}: "
+                             "remove the line, or restore the notebook")
+    return [folder / name for name in names]
+
+
+def collection_root(notebook: str | Path) -> Path | None:
+    """The repository a notebook belongs to: the parent of its folder if that is called ``notebooks``.
+
+    That is this collection's layout, and what the notebooks' defaults
+    (``../texts``, ``../figures``) are relative to.
+    """
+    folder = Path(notebook).resolve().parent
+    return folder.parent if folder.name == "notebooks" else None
+
+
+def failed_copy_path(path: str | Path, output: str | Path | None = None) -> Path:
+    """Where the executed copy of the notebook ``path`` is saved if it fails: ``<name>.failed.ipynb``.
+
+    Next to its ``output``; for a notebook executed in place, in the
+    ``output/`` folder of its repository (which git ignores, and where
+    nbval, run on ``notebooks/``, does not collect it), or next to the
+    notebook if it belongs to no repository.
+    """
+    path = Path(path)
+    name = path.name.removesuffix(".ipynb") + FAILED_SUFFIX
+    if output is not None:
+        return Path(output).with_name(name)
+    root = collection_root(path)
+    return root / "output" / name if root else path.with_name(name)
