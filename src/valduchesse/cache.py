@@ -2,7 +2,7 @@
 
 Two things are kept there, both only to save time, never to change a result: the lemmatiser's language
 data as tries (:mod:`valduchesse.lemma_cache`) and each notebook's time in its last run, which orders
-the next run (:mod:`valduchesse.runner`). The folder is ``$VALDUCHESSE_CACHE_DIR`` if set, else the
+the next run (:mod:`valduchesse.run.times`). The folder is ``$VALDUCHESSE_CACHE_DIR`` if set, else the
 user cache folder (``~/.cache/valduchesse`` on Linux, via platformdirs). Delete it at will.
 """
 

@@ -19,7 +19,7 @@ COMMITTED_RUN_VARIABLE = "VALDUCHESSE_COMMITTED_RUN"
 """Set to 1 by the runner in the kernels of the documented run (``make run``): only then may a figure
 go to the collection's committed ``figures/``; :func:`figures_folder` sends it elsewhere otherwise."""
 CHECKED_FIGURES_VARIABLE = "VALDUCHESSE_CHECKED_FIGURES"
-"""Set by the test command (:mod:`valduchesse.pytest_plugin`) to a scratch folder: the figures that strict
+"""Set by the test command (:mod:`valduchesse.testing.pytest_plugin`) to a scratch folder: the figures that strict
 nbval's kernels draw for the committed ``figures/`` go there, to be compared with the committed ones."""
 
 

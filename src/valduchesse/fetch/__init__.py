@@ -5,10 +5,10 @@ HTTP), :mod:`~valduchesse.fetch.extract` (the text of the HTML), :mod:`~valduche
 checks), :mod:`~valduchesse.fetch.write` (the corpus, file by file), :mod:`~valduchesse.fetch.terminal` (the
 report), :mod:`~valduchesse.fetch.errors`.
 
-:func:`fetch_corpus` goes through the texts folder document by document (one
+:func:`~valduchesse.fetch.write.fetch_corpus` goes through the texts folder document by document (one
 meeting, language and kind; the parts of one document together). A document
 held only as excerpts is downloaded from its ``source_url``, the declaration's
-text is taken out of the HTML (:func:`extract_texts`: one pass of the standard
+text is taken out of the HTML (:func:`~valduchesse.fetch.extract.extract_texts`: one pass of the standard
 library's ``html.parser``, the bytes decoded by BeautifulSoup's
 ``UnicodeDammit``), and the stored text is replaced by the full one only when
 every check passes:
@@ -18,7 +18,7 @@ every check passes:
   footers dropped; every block element a line) is searched for the stored
   opening excerpt. The full text is the page's text from where the excerpt
   starts to the end of that content: page furniture before it is dropped.
-* **Integrity.** After whitespace and quote normalisation (:func:`normalise`)
+* **Integrity.** After whitespace and quote normalisation (:func:`~valduchesse.fetch.match.normalise`)
   the stored opening excerpt must be a prefix of the full text. Every later
   part (a ``later excerpt`` from another official copy, such as part 2 of the
   2018 French declaration) must be found in it paragraph by paragraph, in
@@ -35,18 +35,18 @@ every check passes:
   after it is in place, so the folder loads at every moment. Files that
   changed on disk while the page was being fetched are left alone.
 * **Safety.** Only ``https`` addresses whose host is on the allow-list
-  (:data:`ALLOW_LIST_PATH`, exact host names) are requested, and redirects are
+  (:data:`~valduchesse.fetch.allowlist.ALLOW_LIST_PATH`, exact host names) are requested, and redirects are
   followed by hand, each target checked against the list before it is
   requested; a redirect's body is never read, and a ``Location`` that is not
   a valid address is refused. Each attempt must be over (connection,
   headers, body) within the timeout: a timer cuts the connection when it
   passes, however slowly the server sends. The body is capped
-  (:data:`DEFAULT_MAX_BYTES`) both as sent and decompressed (``gzip`` and
-  ``deflate`` only, at most :data:`MAX_ENCODINGS` one inside the other, each
+  (:data:`~valduchesse.fetch.client.DEFAULT_MAX_BYTES`) both as sent and decompressed (``gzip`` and
+  ``deflate`` only, at most :data:`~valduchesse.fetch.client.MAX_ENCODINGS` one inside the other, each
   capped as it is undone), the content type must be HTML, and connection
   errors, timeouts and 429/5xx answers are retried with exponential backoff.
   No code from the page runs: the HTML is only parsed, in time linear in its
-  length and within :data:`DEFAULT_PARSE_SECONDS`. Tests may let
+  length and within :data:`~valduchesse.fetch.extract.DEFAULT_PARSE_SECONDS`. Tests may let
   ``http://127.0.0.1`` through with ``load_allow_list(allow_loopback_http=True)``;
   nothing does so by default.
 
@@ -62,7 +62,7 @@ The result is a report table, one row per document: ``fetched``, ``would
 fetch`` (``dry_run``), ``skipped`` (already a full text, or nothing to check
 against), ``refused`` (a safety or integrity check said no, or an error
 nobody foresaw) or ``failed`` (the page could not be had); one document's
-problem never stops the others, and :func:`exit_status` is 1 if anything was
+problem never stops the others, and :func:`~valduchesse.fetch.terminal.exit_status` is 1 if anything was
 refused or failed. Reasons and addresses in the report are passed through
-:func:`printable` (no terminal escape sequences or control characters).
+:func:`~valduchesse.fetch.terminal.printable` (no terminal escape sequences or control characters).
 """

@@ -346,7 +346,7 @@ def _read_body(response: requests.Response, url: str, deadline: _Deadline, max_b
 def download(url: str, allowed: AllowList, *, timeout: float = DEFAULT_TIMEOUT,
              max_bytes: int = DEFAULT_MAX_BYTES, retries: int = DEFAULT_RETRIES,
              backoff: float = DEFAULT_BACKOFF, session: requests.Session | None = None) -> Page:
-    """Download one HTML page from an allowed address; raise :class:`Refused` or :class:`Failed`.
+    """Download one HTML page from an allowed address; raise :class:`.errors.Refused` or :class:`.errors.Failed`.
 
     Redirects are followed by hand (at most :data:`MAX_REDIRECTS`), each target
     checked against ``allowed`` before it is requested; their bodies are never

@@ -50,7 +50,7 @@ def extract_texts(html: bytes | str, encoding: str | None = None, *,
     spaces are kept), empty lines go, and the text is put in Unicode NFC.
     Duplicates are given once; at most :data:`MAX_CANDIDATES` ``main`` and
     ``article`` texts are given, in that order, before the body's. Raises
-    :class:`Refused` if reading takes longer than ``budget`` seconds.
+    :class:`~valduchesse.fetch.errors.Refused` if reading takes longer than ``budget`` seconds.
     """
     started = time.monotonic()
     if isinstance(html, bytes):

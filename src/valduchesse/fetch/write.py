@@ -32,14 +32,14 @@ def fetch_corpus(texts_dir: str | Path, *, dry_run: bool = False, allowed: Allow
                  today: dt.date | None = None) -> pd.DataFrame:
     """Replace each document held only as excerpts in ``texts_dir`` by its full official text.
 
-    Returns the report, one row per document (columns :data:`REPORT_COLUMNS`;
-    ``outcome`` one of :data:`OUTCOMES`, ``reason`` why). ``dry_run`` fetches
+    Returns the report, one row per document (columns :data:`~valduchesse.fetch.terminal.REPORT_COLUMNS`;
+    ``outcome`` one of :data:`~valduchesse.fetch.terminal.OUTCOMES`, ``reason`` why). ``dry_run`` fetches
     and checks but writes nothing. ``allowed`` defaults to
-    :func:`load_allow_list` (the packaged list, https only). A problem with one
+    :func:`~valduchesse.fetch.allowlist.load_allow_list` (the packaged list, https only). A problem with one
     document never stops the others: an error nobody foresaw makes that
     document ``refused``, with the error in the reason. Raises
-    :class:`CorpusError` if the folder does not load, and
-    :class:`AllowListError` if the allow-list is broken.
+    :class:`~valduchesse.corpus.CorpusError` if the folder does not load, and
+    :class:`~valduchesse.fetch.allowlist.AllowListError` if the allow-list is broken.
     """
     texts_dir = Path(texts_dir)
     documents = load_corpus(texts_dir)

@@ -85,7 +85,7 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     the file's 1.5 times finer pixels), so the figure is not drawn a third
     time for the screen. The figure is closed either way: draw a new one to
     change it. The committed ``figures/`` are written only by the documented
-    run (:func:`figures_folder`). Returns the two paths.
+    run (:func:`~valduchesse.figure_paths.figures_folder`). Returns the two paths.
     """
     use_style()
     folder = figures_folder(folder)

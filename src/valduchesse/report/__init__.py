@@ -5,7 +5,7 @@ Modules: :mod:`~valduchesse.report.site` (the index and :func:`~valduchesse.repo
 :mod:`~valduchesse.report.notebook` (its title, question and reading), :mod:`~valduchesse.report.png` (a PNG's
 caption and size).
 
-:func:`build_report` renders every notebook *as saved* (nothing is
+:func:`~valduchesse.report.site.build_report` renders every notebook *as saved* (nothing is
 re-executed) to ``<stem>.html`` with nbconvert, and writes an ``index.html``
 that states the finding in words, shows the headline figure large and links
 the pages with each notebook's title and question. It is written for readers
@@ -21,7 +21,7 @@ who do not program:
 * every image has real alternative text: the caption that
   :func:`valduchesse.plotting.style.save_figure` writes into the PNG's ``tEXt``
   (or ``iTXt``/``zTXt``) chunk with keyword ``Description``
-  (:func:`png_description`), or else "Figure for “<nearest heading above>”";
+  (:func:`~valduchesse.report.png.png_description`), or else "Figure for “<nearest heading above>”";
   never nbconvert's "No description has been provided for this image";
 * every figure is a link to its full-size file (``figures/<stem>-<n>.png``,
   written next to the pages; a link to a ``data:`` URL would be blocked by
@@ -38,7 +38,7 @@ The site is self-contained and works offline:
   load require.js and MathJax from a CDN and set up Mermaid and Jupyter
   widgets. A head script blocks rendering until it loads or fails, and none of
   them is needed by these static pages, so the pages are rendered with a
-  template that extends "lab" and empties those blocks (:data:`OFFLINE_TEMPLATE`,
+  template that extends "lab" and empties those blocks (:data:`~valduchesse.report.pages.OFFLINE_TEMPLATE`,
   given to nbconvert as ``raw_template``). The same template adds the
   navigation, the code toggle, the figure links and alt text, and the CSS for
   narrow screens. The price: LaTeX in markdown would show as its source (the

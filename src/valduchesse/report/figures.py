@@ -52,7 +52,7 @@ def figure_alt(description: str | None, heading: str, number: int = 1, of: int =
     Parameters
     ----------
     description : str or None
-        The image's own description (:func:`png_description`), used when given.
+        The image's own description (:func:`~valduchesse.report.png.png_description`), used when given.
     heading : str
         The text of the nearest markdown heading above the figure.
     number, of : int, optional

@@ -44,7 +44,7 @@ nav.vd-nav button + .vd-next { margin-left: 0; }
 #: The template of the notebook pages: nbconvert's "lab" template without its head scripts
 #: (require.js and MathJax from a CDN, Mermaid, Jupyter widgets), so that pages display offline,
 #: with navigation, code hidden in ``<details>``, figures as links to their full-size file with
-#: alt text (both set in the output metadata under :data:`FIGURE_METADATA`), and CSS for phones.
+#: alt text (both set in the output metadata under :data:`.figures.FIGURE_METADATA`), and CSS for phones.
 OFFLINE_TEMPLATE = """\
 {%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
@@ -238,9 +238,9 @@ def render_notebook(notebook: nbformat.NotebookNode, title: str, folder: Path, *
         The notebook's folder, from which images linked in markdown are read
         and embedded (it does not appear in the page).
     figures : list of Figure, optional
-        Its figures (:func:`notebook_figures`; default: computed here, named
+        Its figures (:func:`~valduchesse.report.figures.notebook_figures`; default: computed here, named
         ``figures/notebook-<n>``), which give each image its alt text and the
-        link to its full-size file; :func:`build_report` writes those files.
+        link to its full-size file; :func:`~valduchesse.report.site.build_report` writes those files.
     nav_top, nav_bottom : str, optional
         The navigation bars (:func:`navigation`) put above and below the cells.
     exporter : HTMLExporter, optional

@@ -158,7 +158,7 @@ def write_index(items: list[str], output_dir: Path, headline: Headline, pages: l
     pages : list of Page
         The notebook pages, in reading order.
     readings : dict
-        Per notebook stem, its reading's markdown (:func:`notebook_reading`) and its question (or None).
+        Per notebook stem, its reading's markdown (:func:`.notebook.notebook_reading`) and its question (or None).
 
     Returns
     -------

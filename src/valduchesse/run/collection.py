@@ -34,16 +34,16 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     figures to its ``figures/`` subfolder. Parameters are checked first;
     relative paths given for ``*_DIR`` and ``*_FILE`` parameters are taken
     from the current folder. Then every path the run would write is checked
-    (:func:`check_written_paths`, against the repositories ``roots``,
-    default :func:`protected_roots`): such a run never writes into the
+    (:func:`~valduchesse.run.guard.check_written_paths`, against the repositories ``roots``,
+    default :func:`~valduchesse.run.guard.protected_roots`): such a run never writes into the
     committed collection.
 
     The notebooks are independent, each in its own kernel: with ``jobs``
     above 1 (default :func:`default_jobs`) several run side by side, and
     each one's line is logged once it and every notebook before it are
     done, so the lines keep the notebooks' order. They start longest first
-    (:func:`start_order` on :func:`last_times`); each one's time is kept for
-    the next run (:func:`keep_times`) if the run is in place: runs with
+    (:func:`.times.start_order` on :func:`.times.last_times`); each one's time is kept for
+    the next run (:func:`~valduchesse.run.times.keep_times`) if the run is in place: runs with
     parameters, on other texts, do not change the order of ``make run``.
     When a notebook fails no notebook after
     it in the order starts; those already running finish (and keep their
@@ -106,7 +106,7 @@ def side_by_side(work, count: int, jobs: int, order: list[int]):
     """Run ``work(0)`` ... ``work(count - 1)`` on ``jobs`` threads; yield ``(index, result or exception)`` in order.
 
     The calls start in ``order`` (a permutation of the indices, e.g.
-    :func:`start_order`). Each call waits on its own kernel, so threads are enough.
+    :func:`~valduchesse.run.times.start_order`). Each call waits on its own kernel, so threads are enough.
     Once a call raises, no call after it in the index order starts (those
     before it still run, so that the first exception in the index order is
     the one a run one at a time would meet), and the exception is yielded

@@ -126,7 +126,7 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
     is written to ``output`` (default: ``path`` itself). Returns the seconds
     it took. If a cell fails (an error, a timeout, a dead kernel), the
     executed notebook, with the error in the failing cell's outputs, is
-    saved to ``failed_output`` (default: :func:`failed_copy_path`), ``path``
+    saved to ``failed_output`` (default: :func:`~valduchesse.run.notebooks.failed_copy_path`), ``path``
     and ``output`` are left as they were, and :class:`NotebookFailed` names
     the cell as the user's file numbers it. A success removes a failed copy
     left by an earlier run.

@@ -76,7 +76,7 @@ def written_paths(paths: list[Path], values: dict[Path, dict[str, object]],
     """Every place a run with parameters or ``--output`` writes: (what, path, what to do instead).
 
     The output folder and the executed copies in it (failed ones included);
-    for each notebook, every parameter it writes to (:func:`is_written_parameter`),
+    for each notebook, every parameter it writes to (:func:`~valduchesse.run.parameters.is_written_parameter`),
     with its given value or else its default (relative to the notebook's
     folder); and whatever is already in those folders as a symbolic link,
     which a notebook would write through.
