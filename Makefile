@@ -7,7 +7,7 @@
 #   make lab    open the notebooks in JupyterLab
 #   make report render the executed notebooks to a small HTML site in build/report/
 #   make browser install Debian's Chromium and its driver, for the report's browser test (root)
-#   make lock   re-resolve requirements.txt from pyproject.toml (needs the package registry)
+#   make lock   re-resolve requirements.txt from pyproject.toml, extras test and lab included (needs the package registry)
 
 PYTHON ?= python3.11
 JOBS ?=
@@ -21,8 +21,9 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	@echo "[2/4] installing the pinned packages of requirements.txt (about 150 MB the first time; pip shows each)"
 	$(BIN)/python -m pip install --progress-bar off --requirement requirements.txt
-	@echo "[3/4] installing this project's package (src/valduchesse, editable)"
-	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	@echo "[3/4] installing this project's package (src/valduchesse, editable, with its extras test and lab)"
+	# --no-deps: every dependency, the extras' included, is already installed at its locked version.
+	$(BIN)/python -m pip install --quiet --no-deps --editable ".[test,lab]"
 	@echo "[4/4] building matplotlib's font cache and the lemmatiser's language tries, once"
 	# Build matplotlib's font cache now, so that no notebook prints that it is building it.
 	$(BIN)/python -c "import matplotlib.pyplot"
@@ -55,7 +56,8 @@ browser:
 lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet .
-	{ head -n 2 requirements.txt; .lock-venv/bin/python -m pip freeze --exclude valduchesse; } > requirements.new
+	.lock-venv/bin/python -m pip install --quiet ".[test,lab]"
+	# --all keeps setuptools (the build's and the metadata test's); pip itself is left out.
+	{ head -n 2 requirements.txt; .lock-venv/bin/python -m pip freeze --all --exclude pip --exclude valduchesse; } > requirements.new
 	mv requirements.new requirements.txt
 	rm -rf .lock-venv

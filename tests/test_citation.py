@@ -29,9 +29,11 @@ def test_a_broken_citation_file_would_be_caught():
     raise AssertionError("the schema accepted authors given as a string")
 
 
-def test_citation_licence_and_version_agree_with_the_package():
+def test_citation_licence_version_and_authors_agree_with_the_package():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert citation()["version"] == project["version"]
-    assert citation()["license"] == "MIT" == project["license"]["text"]
+    assert citation()["license"] == "MIT" == project["license"]  # an SPDX expression (PEP 639)
+    assert project["license-files"] == ["LICENSE"]
+    assert [author["name"] for author in citation()["authors"]] == [author["name"] for author in project["authors"]]
     licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert licence.startswith("MIT License") and "texts/" in licence

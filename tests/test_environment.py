@@ -1,7 +1,17 @@
-"""The three places that name the dependencies must agree: pyproject.toml, the lock, environment.yml."""
+"""The three places that name the dependencies must agree: pyproject.toml, the lock, environment.yml.
 
+And the package installs next year: every package the code imports is declared (the runtime ones as
+dependencies, the test tools in the extra ``test``), and building its metadata draws no deprecation warning.
+"""
+
+import ast
+import json
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
+from importlib.metadata import packages_distributions
 
 import yaml
 from packaging.requirements import Requirement
@@ -34,9 +44,22 @@ def environment_pins() -> dict[str, str]:
     return pins
 
 
+def project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def runtime_dependencies() -> list[Requirement]:
+    return [Requirement(spec) for spec in project()["dependencies"]]
+
+
+def extra_dependencies(extra: str) -> list[Requirement]:
+    return [Requirement(spec) for spec in project()["optional-dependencies"][extra]]
+
+
 def direct_dependencies() -> list[Requirement]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return [Requirement(spec) for spec in project["dependencies"]]
+    """The runtime dependencies and those of every extra."""
+    extras = project().get("optional-dependencies", {})
+    return runtime_dependencies() + [requirement for extra in sorted(extras) for requirement in extra_dependencies(extra)]
 
 
 def test_every_lock_line_is_an_exact_pin():
@@ -55,7 +78,7 @@ def test_environment_yml_lists_every_direct_dependency_and_the_package():
     for requirement in direct_dependencies():
         assert canonicalize_name(requirement.name) in pinned, f"{requirement.name} missing from environment.yml"
     lines = environment_pip_lines()
-    assert "-e ." in lines and "-c requirements.txt" in lines
+    assert "-e .[test,lab]" in lines and "-c requirements.txt" in lines
 
 
 def test_locked_versions_satisfy_pyproject():
@@ -75,3 +98,127 @@ def test_readme_says_why_each_dependency_is_there():
     section = readme.split("## dependencies", 1)[1].split("\n## ", 1)[0]
     for requirement in direct_dependencies():
         assert f"`{requirement.name.lower()}`" in section, f"README does not explain {requirement.name}"
+
+
+TEST_TOOLS = {"pytest", "pytest-xdist", "nbval", "selenium", "jsonschema", "packaging", "pillow", "setuptools"}
+LAB_TOOLS = {"jupyterlab"}
+
+
+def names(requirements: list[Requirement]) -> set[str]:
+    return {canonicalize_name(requirement.name) for requirement in requirements}
+
+
+def test_test_and_lab_tools_are_extras_not_runtime_dependencies():
+    runtime = names(runtime_dependencies())
+    assert runtime.isdisjoint(TEST_TOOLS | LAB_TOOLS), sorted(runtime & (TEST_TOOLS | LAB_TOOLS))
+    assert names(extra_dependencies("test")) == TEST_TOOLS
+    assert names(extra_dependencies("lab")) == LAB_TOOLS
+
+
+def imported_top_names(sources: list[str]) -> set[str]:
+    """The top-level names of the modules that ``sources`` import (absolute imports only)."""
+    found = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+def distributions_of(top_names: set[str]) -> dict[str, set[str]]:
+    """Each third-party import name and the installed distributions that provide it (none for a local module)."""
+    provided = packages_distributions()
+    local = {"valduchesse", "conftest"} | {path.stem for path in (ROOT / "tests").glob("test_*.py")}
+    third_party = sorted(name for name in top_names if name not in sys.stdlib_module_names and name not in local)
+    return {name: {canonicalize_name(dist) for dist in provided.get(name, [])} for name in third_party}
+
+
+def undeclared(top_names: set[str], declared: set[str]) -> list[str]:
+    return [f"{name} (from {', '.join(sorted(dists)) or 'no installed distribution'})"
+            for name, dists in distributions_of(top_names).items() if not dists & declared]
+
+
+def notebook_sources() -> list[str]:
+    sources = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        sources += ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+    return sources
+
+
+def test_every_package_the_package_and_the_notebooks_import_is_a_runtime_dependency():
+    package = ROOT / "src" / "valduchesse"
+    sources = [path.read_text(encoding="utf-8") for path in sorted(package.rglob("*.py"))
+               if package / "testing" not in path.parents] + notebook_sources()
+    missing = undeclared(imported_top_names(sources), names(runtime_dependencies()))
+    assert not missing, f"imported but not in pyproject.toml's dependencies: {missing}"
+
+
+def test_every_package_the_tests_import_is_declared():
+    sources = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "tests").glob("*.py"))]
+    sources += [path.read_text(encoding="utf-8") for path in sorted((ROOT / "src" / "valduchesse" / "testing").glob("*.py"))]
+    missing = undeclared(imported_top_names(sources), names(runtime_dependencies() + extra_dependencies("test")))
+    assert not missing, f"imported by the tests but neither a dependency nor in the extra 'test': {missing}"
+
+
+def test_an_undeclared_import_is_found():
+    # the check above on a made-up module that imports a test tool, against the runtime dependencies only
+    found = undeclared(imported_top_names(["import pytest\nfrom selenium import webdriver\nimport os, pandas"]),
+                       names(runtime_dependencies()))
+    assert found == ["pytest (from pytest)", "selenium (from selenium)"]
+
+
+BUILD_METADATA = """\
+import sys, warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    from setuptools import build_meta
+    folder = build_meta.prepare_metadata_for_build_wheel(sys.argv[1])
+for warning in caught:
+    print("warning:", warning.category.__module__ + "." + warning.category.__name__, str(warning.message).replace("\\n", " "))
+print("metadata:", folder)
+"""
+
+
+def build_metadata(project_folder, output) -> tuple[list[str], str]:
+    """Build the package's metadata with setuptools' backend in a fresh process: (the warnings, METADATA)."""
+    output.mkdir()
+    done = subprocess.run([sys.executable, "-c", BUILD_METADATA, str(output)], cwd=project_folder,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    folder = next(line.split(": ", 1)[1] for line in lines if line.startswith("metadata: "))
+    return ([line for line in lines if line.startswith("warning: ")],
+            (output / folder / "METADATA").read_text(encoding="utf-8"))
+
+
+def copy_project(target):
+    """What a build reads (pyproject.toml, README.md, LICENSE, src/), copied so that the build writes nothing here."""
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(ROOT / name, target / name)
+    shutil.copytree(ROOT / "src", target / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+
+
+def test_building_the_metadata_draws_no_deprecation_warning(tmp_path):
+    copy_project(tmp_path)
+    warnings, metadata = build_metadata(tmp_path, tmp_path / "metadata")
+    deprecations = [line for line in warnings if "Deprecation" in line or "FutureWarning" in line]
+    assert not deprecations, deprecations
+    fields = [line for line in metadata.splitlines() if ": " in line]
+    assert "License-Expression: MIT" in fields and "License-File: LICENSE" in fields
+    assert {"Provides-Extra: test", "Provides-Extra: lab"} <= set(fields)
+    assert 'Requires-Dist: jupyterlab>=4.6; extra == "lab"' in fields
+
+
+def test_the_old_license_table_draws_the_deprecation_warning(tmp_path):
+    # the build check above can fail: with the license as a TOML table, setuptools says it is deprecated
+    copy_project(tmp_path)
+    pyproject = tmp_path / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    assert 'license = "MIT"\nlicense-files = ["LICENSE"]\n' in text
+    pyproject.write_text(text.replace('license = "MIT"\nlicense-files = ["LICENSE"]\n', 'license = { text = "MIT" }\n'),
+                         encoding="utf-8")
+    warnings, _ = build_metadata(tmp_path, tmp_path / "metadata")
+    assert any("SetuptoolsDeprecationWarning" in line and "license" in line for line in warnings), warnings
