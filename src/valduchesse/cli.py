@@ -28,10 +28,10 @@ from .run.execute import NotebookFailed
 from .run.notebooks import notebook_paths
 from .run.parameters import parse_value, read_parameters
 
-__all__ = ["JOBS_HELP", "jobs_count", "main", "run_fetch", "run_new_text"]
+__all__ = ["main"]
 
 
-def jobs_count(text: str) -> int:
+def _jobs_count(text: str) -> int:
     """``--jobs``: a whole number of notebooks, at least 1."""
     try:
         value = int(text)
@@ -42,7 +42,7 @@ def jobs_count(text: str) -> int:
     return value
 
 
-JOBS_HELP = ("notebooks executed at a time, each in its own kernel (default: the number of cores, here %(default)s). "
+_JOBS_HELP = ("notebooks executed at a time, each in its own kernel (default: the number of cores, here %(default)s). "
              "The lines still come one per notebook in the notebooks' order; if one fails, no further notebook "
              "starts, those already running finish, and the error is the first failing notebook's")
 
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                      help="folder for the executed copies and their figures (default with -p: output/); "
                           "refused, like any path the run writes, inside the repository's notebooks/, figures/ "
                           "or texts/. A notebook that fails is saved there as NAME.failed.ipynb")
-    run.add_argument("-j", "--jobs", type=jobs_count, default=default_jobs(), metavar="N", help=JOBS_HELP)
+    run.add_argument("-j", "--jobs", type=_jobs_count, default=default_jobs(), metavar="N", help=_JOBS_HELP)
     listing = commands.add_parser("parameters", help="list each notebook's parameters and defaults")
     listing.add_argument("notebooks", nargs="*", type=Path)
     listing.add_argument("--folder", type=Path, default=Path("notebooks"))
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     determinism.add_argument("--output", type=Path, default=Path("output/determinism"),
                              help="folder for the copy of the collection, or for the two runs with --twice "
                                   "(default: %(default)s)")
-    determinism.add_argument("-j", "--jobs", type=jobs_count, default=default_jobs(), metavar="N", help=JOBS_HELP)
+    determinism.add_argument("-j", "--jobs", type=_jobs_count, default=default_jobs(), metavar="N", help=_JOBS_HELP)
     determinism.add_argument("--twice", action="store_true",
                              help="run the notebooks twice and compare the two runs' outputs instead, for when the "
                                   "committed notebooks and figures are knowingly out of date")
@@ -108,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     new_text.add_argument("--notes", default=None)
     args = parser.parse_args(argv)
     if args.command == "fetch":
-        return run_fetch(args)
+        return _run_fetch(args)
     if args.command == "new-text":
-        return run_new_text(args)
+        return _run_new_text(args)
 
     paths = args.notebooks or notebook_paths(args.folder)
     missing = [p for p in paths if not p.is_file()]
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_new_text(args: argparse.Namespace) -> int:
+def _run_new_text(args: argparse.Namespace) -> int:
     """``new-text``: write the header above the body; 2 with the reason if the file cannot be made."""
     try:
         body = args.body.read_text(encoding="utf-8")
@@ -170,7 +170,7 @@ def run_new_text(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_fetch(args: argparse.Namespace) -> int:
+def _run_fetch(args: argparse.Namespace) -> int:
     """``fetch``: print the report; 1 if a text was refused or failed, 2 if the inputs are broken."""
     try:
         report = fetch_corpus(args.texts, dry_run=args.dry_run, allowed=load_allow_list(args.allow_list),

@@ -12,7 +12,7 @@ from .guard import check_written_paths
 from .parameters import FIGURES_PARAMETER, INPUT_PATH_PARAMETERS, ParameterError, check_parameters, read_parameters, resolve_paths
 from .times import keep_times, last_times, start_order
 
-__all__ = ["default_jobs", "first_missing_folder", "remove_empty_folders", "run_collection", "side_by_side"]
+__all__ = ["default_jobs", "run_collection", "side_by_side"]
 
 
 def default_jobs() -> int:
@@ -64,7 +64,7 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
             if FIGURES_PARAMETER in read_parameters(path) and FIGURES_PARAMETER not in overrides:
                 values[path] = {**values[path], FIGURES_PARAMETER: str(output_dir / "figures")}
         check_written_paths(paths, values, output_dir, roots)
-    created = None if in_place else first_missing_folder(output_dir)
+    created = None if in_place else _first_missing_folder(output_dir)
     if created:
         output_dir.mkdir(parents=True)
     jobs = max(1, min(jobs or default_jobs(), len(paths)))
@@ -92,7 +92,7 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
                 log(f"done in {outcome:.1f} s")
     except BaseException:
         if created:
-            remove_empty_folders(created)  # a run that failed before writing anything leaves no trace
+            _remove_empty_folders(created)  # a run that failed before writing anything leaves no trace
         raise
     finally:
         if in_place:
@@ -155,7 +155,7 @@ def side_by_side(work, count: int, jobs: int, order: list[int]):
             state["interrupted"] = True
 
 
-def first_missing_folder(folder: Path) -> Path | None:
+def _first_missing_folder(folder: Path) -> Path | None:
     """The topmost folder that creating ``folder`` would create, or None if it exists."""
     if folder.exists():
         return None
@@ -164,7 +164,7 @@ def first_missing_folder(folder: Path) -> Path | None:
     return folder
 
 
-def remove_empty_folders(top: Path) -> None:
+def _remove_empty_folders(top: Path) -> None:
     """Remove ``top`` and the folders in it, as far as they are empty; never a file."""
     for folder, _, _ in os.walk(top, topdown=False):
         try:

@@ -19,7 +19,7 @@ from .parameters import INJECTED_TAG, PARAMETERS_TAG
 
 __all__ = [
     "CELL_TIMEOUT_SECONDS", "KERNEL_NAME", "KERNEL_THREAD_VARIABLES", "NotebookFailed", "cell_label",
-    "execute_notebook", "inject_parameters", "kernel_environment", "record_failure",
+    "execute_notebook", "inject_parameters", "kernel_environment",
 ]
 
 
@@ -91,7 +91,7 @@ def cell_label(index: int | None, injected: int | None) -> str:
     return f"cell {index + 1 - (injected is not None and index > injected)}"
 
 
-def record_failure(notebook: nbformat.NotebookNode, index: int | None, err: Exception, timeout: float) -> str:
+def _record_failure(notebook: nbformat.NotebookNode, index: int | None, err: Exception, timeout: float) -> str:
     """Leave the failure visible in ``notebook`` and return it as ``Name: message``.
 
     A cell error is already in the failing cell's outputs; a timeout or a
@@ -154,7 +154,7 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
         client.execute(cleanup_kc=True, env=kernel_environment(committed))
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
         index = running.get("index")
-        error = record_failure(notebook, index, err, client.timeout)
+        error = _record_failure(notebook, index, err, client.timeout)
         failed.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, failed)
         raise NotebookFailed(f"{path.name}, {cell_label(index, injected)}: {error} "
