@@ -9,8 +9,9 @@ import pytest
 from scipy.stats import binomtest
 
 from valduchesse.coding import (
-    CODES, FURNITURE, THEMES, CodingError, agreement, check_coding, check_quotes, coding_sheet, coding_units,
-    commitments, hand_shares, indicators, like_for_like, most_complete_text, read_coding,
+    BLIND_COLUMNS, CODES, FURNITURE, THEMES, UNDECIDABLE, CodingError, agreement, blind_sheet, check_coding,
+    check_quotes, coding_sheet, coding_units, commitments, hand_shares, indicators, like_for_like, most_complete_text,
+    read_coding, substantive,
 )
 from valduchesse.validation import (
     dictionary_validation, dictionary_verdicts, sample_validation, split_half, validate_dictionary,
@@ -61,8 +62,12 @@ def test_reliability_reaches_the_threshold_on_every_theme_coded_often_enough(cod
 
 def test_the_final_code_is_the_coders_code_where_they_agree_and_a_note_says_why_where_not(coded):
     same = coded["coder_a"].map(lambda v: set(v.split(";"))) == coded["coder_b"].map(lambda v: set(v.split(";")))
-    assert (coded.loc[same, "final"] == coded.loc[same, "coder_a"]).all()
+    assert (coded.loc[same, "final_v1_1"] == coded.loc[same, "coder_a"]).all()
     assert coded.loc[~same, "note"].str.startswith("adjudicated").all()
+    changed = coded["final"] != coded["final_v1_1"]
+    assert changed.any()
+    assert coded.loc[changed, "note"].str.contains("codebook 1.2 rule 7 applied").all()
+    assert (coded.loc[changed, "final"] == UNDECIDABLE).all()
 
 
 def test_furniture_sentences_are_marked_furniture_in_the_statement_column_too(coded):
@@ -71,7 +76,7 @@ def test_furniture_sentences_are_marked_furniture_in_the_statement_column_too(co
 
 def test_the_codebook_lists_exactly_the_codes_and_the_dictionary_follows_it():
     codes = re.findall(r"^\| `([a-z_]+)` \|", CODEBOOK.read_text(encoding="utf-8"), flags=re.MULTILINE)
-    assert tuple(codes) == THEMES + (FURNITURE,)
+    assert tuple(codes) == THEMES + (FURNITURE, UNDECIDABLE)
     assert load_themes(ROOT / "themes.yml").themes == list(THEMES)
 
 
@@ -85,6 +90,55 @@ def test_a_quote_that_is_not_in_the_texts_is_reported(documents):
     table = pd.DataFrame({"unit_id": ["2016-02-01_fr_archive-premier-be#3", "nowhere#1"],
                           "quote": ["Les deux pays ont décidé de tout …", "anything"]})
     assert check_quotes(table, documents) == ["2016-02-01_fr_archive-premier-be#3", "nowhere#1"]
+
+
+PASSAGES = ROOT / "coding" / "passages.csv"
+
+
+def words(text):
+    return re.findall(r"\w+", text.lower())
+
+
+def test_every_coded_sentence_has_exactly_one_passage_and_a_passage_never_spans_meetings(coded):
+    passages = pd.read_csv(PASSAGES, dtype=str, keep_default_na=False)
+    assert passages["unit_id"].is_unique, "a sentence in two passages"
+    assert sorted(passages["unit_id"]) == sorted(coded["unit_id"]), "coding/passages.csv and sentences.csv differ"
+    merged = passages.merge(coded[["unit_id", "meeting_date"]], on="unit_id")
+    spans = merged.groupby("passage_id")["meeting_date"].nunique()
+    assert (spans == 1).all(), f"passages spanning meetings: {list(spans[spans > 1].index)}"
+    assert (merged["passage_id"].str[:10] == merged["meeting_date"]).all()
+
+
+def test_no_passage_holds_two_versions_in_one_language_except_the_two_french_2018_files(coded):
+    merged = pd.read_csv(PASSAGES, dtype=str).merge(coded[["unit_id", "doc_id", "language"]], on="unit_id")
+    versions = merged.drop_duplicates(["passage_id", "doc_id"])
+    twice = versions[versions.duplicated(["passage_id", "language"], keep=False)]
+    assert set(twice["doc_id"]) <= {"2018-06-11_fr_gouvernement-fr", "2018-06-11_fr_info-gouv-fr"}
+
+
+def test_no_example_or_rule_of_the_codebook_quotes_a_run_of_eight_words_of_the_texts(documents):
+    grams = set()
+    for body in documents["text"]:
+        found = words(body)
+        grams.update(tuple(found[i:i + 8]) for i in range(len(found) - 7))
+    book = words(CODEBOOK.read_text(encoding="utf-8"))
+    quoted = {" ".join(book[i:i + 8]) for i in range(len(book) - 7) if tuple(book[i:i + 8]) in grams}
+    assert not quoted, f"coding/CODEBOOK.md quotes the texts: {sorted(quoted)}; replace the example by an invented one"
+
+
+def test_the_blind_sheet_is_shuffled_the_same_way_every_time_and_its_key_leads_back(documents):
+    units = coding_units(documents)
+    sheet, key = blind_sheet(units, seed=7)
+    again, _ = blind_sheet(units, seed=7)
+    assert sheet.equals(again) and list(sheet.columns) == BLIND_COLUMNS
+    assert sorted(key["unit_id"]) == sorted(units["unit_id"]) and list(key["id"]) == list(sheet["id"])
+    assert list(key["unit_id"]) != list(units["unit_id"])  # shuffled
+    back = key.merge(units, on="unit_id").set_index("id")
+    assert (back.loc[sheet["id"], "text"].to_numpy() == sheet["text"].to_numpy()).all()
+    assert not sheet["id"].str.contains("_").any() and (sheet["codes"] == "").all()
+    last = sheet[sheet["last_of_excerpt"] == "yes"]
+    assert "Beide Länder sind sich der Tatsache bewusst, dass das Schengener" in set(last["text"])
+    assert not set(back.loc[last["id"], "coverage"]) & {"full text"}
 
 
 # --- stale coding: reported, not a crash -------------------------------------------------
@@ -133,7 +187,8 @@ def write_sheet(tmp_path, rows):
 
 @pytest.mark.parametrize("value, message", [
     ("justise", "unknown code 'justise'"),
-    ("furniture;justice", "'furniture' and 'none' stand alone"),
+    ("furniture;justice", "'furniture', 'undecidable', 'none' stand alone"),
+    ("undecidable;none", "stand alone"),
     ("", "no code"),
 ])
 def test_a_bad_code_names_the_file_the_unit_and_the_column(tmp_path, value, message):
@@ -211,8 +266,10 @@ def test_wilson_interval_matches_the_formula_and_scipy():
         wilson(1, 2, confidence=95)
 
 
-def test_hand_shares_leave_furniture_out_of_the_denominator():
-    coded = pd.DataFrame({"meeting_date": ["m"] * 4, "final": ["furniture", "cyber", "cyber;justice", "none"]})
+def test_hand_shares_leave_furniture_and_undecidable_out_of_the_denominator():
+    coded = pd.DataFrame({"meeting_date": ["m"] * 5,
+                          "final": ["furniture", "cyber", "cyber;justice", "none", "undecidable"]})
+    assert substantive(coded)["final"].tolist() == ["cyber", "cyber;justice", "none"]
     table = hand_shares(coded, by=["meeting_date"]).set_index("theme")
     assert table.loc["cyber", ["sentences", "coded"]].tolist() == [3, 2]
     assert table.loc["justice", "share"] == pytest.approx(1 / 3)
@@ -277,8 +334,8 @@ def test_most_complete_text_prefers_a_full_text_then_the_longest_version_and_nev
     assert like_for_like(coded, held, "fr").drop_duplicates("held")["held"].tolist() == ["opening (fr)"]
 
 
-def test_codes_hold_the_themes_then_furniture_and_none():
-    assert CODES[: len(THEMES)] == THEMES and CODES[len(THEMES):] == ("furniture", "none")
+def test_codes_hold_the_themes_then_furniture_undecidable_and_none():
+    assert CODES[: len(THEMES)] == THEMES and CODES[len(THEMES):] == ("furniture", "undecidable", "none")
 
 
 def test_a_student_validates_the_dictionary_on_a_sheet_of_their_own_sentences(write_text, tmp_path):

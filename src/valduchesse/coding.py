@@ -52,8 +52,12 @@ THEMES = (
 )
 """The substantive themes of the codebook, in its order."""
 FURNITURE = "furniture"
+UNDECIDABLE = "undecidable"
+"""A sentence cut off before its subject (codebook rule 7): left out of shares, as furniture is."""
 NONE = "none"
-CODES = THEMES + (FURNITURE, NONE)
+MARKERS = (FURNITURE, UNDECIDABLE, NONE)
+"""The codes that stand alone and are not themes; a coded sheet may always hold them."""
+CODES = THEMES + MARKERS
 """Every code a coder may write."""
 SEPARATOR = ";"
 UNIT_COLUMNS = ["unit_id", "doc_id", "file", "meeting_date", "kind", "language", "coverage", "part",
@@ -100,6 +104,37 @@ def coding_sheet(units: pd.DataFrame, path: str | Path, sample: int | None = Non
     return sheet
 
 
+BLIND_COLUMNS = ["id", "language", "last_of_excerpt", "previous", "text", "codes", "note"]
+
+
+def blind_sheet(units: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A sheet for a blind recoding, and the key that links it back to the sentences.
+
+    Every unit of ``units`` (from :func:`coding_units`) becomes one row, in an
+    order shuffled with ``seed`` (so that translations of one passage do not
+    stand side by side), under an id ``s001``, ``s002``, … that says nothing
+    of its file. Columns of the sheet: ``id``, ``language``,
+    ``last_of_excerpt`` (``yes`` for the last sentence of an excerpt, which
+    may be cut off; codebook rule 7), ``previous`` (the sentence before it in
+    its file, for rule 6), ``text``, and empty ``codes`` and ``note`` for the
+    coder. The key has ``id`` and ``unit_id``.
+
+    Returns
+    -------
+    sheet, key : pandas.DataFrame
+    """
+    table = units.reset_index(drop=True)
+    table = table.assign(previous=table.groupby("doc_id")["text"].shift(fill_value=""))
+    last = table.groupby("doc_id")["sentence_no"].transform("max") == table["sentence_no"]
+    excerpt = table["coverage"] != "full text"
+    table = table.assign(last_of_excerpt=np.where(last & excerpt, "yes", ""))
+    order = np.random.default_rng(seed).permutation(len(table))
+    table = table.iloc[order].reset_index(drop=True)
+    table["id"] = [f"s{i:03d}" for i in range(1, len(table) + 1)]
+    sheet = table.assign(codes="", note="")[BLIND_COLUMNS]
+    return sheet, table[["id", "unit_id"]]
+
+
 def split_codes(value) -> tuple[str, ...]:
     """``"justice; cyber"`` → ``("cyber", "justice")``; empty → ``()``."""
     if not isinstance(value, str):
@@ -108,15 +143,19 @@ def split_codes(value) -> tuple[str, ...]:
 
 
 def check_codes(codes: tuple[str, ...], where: str, allowed=CODES) -> None:
-    """Refuse an unknown code, furniture mixed with a theme, or ``none`` with a theme."""
+    """Refuse an unknown code, or a marker (``furniture``, ``undecidable``, ``none``) mixed with another code.
+
+    The markers are always allowed besides ``allowed``.
+    """
+    allowed = tuple(dict.fromkeys((*allowed, *MARKERS)))
     unknown = [code for code in codes if code not in allowed]
     if unknown:
         raise CodingError(f"{where}: unknown code {', '.join(map(repr, unknown))}. "
                           f"Fix: use the codebook's codes (coding/CODEBOOK.md, or your dictionary's themes): "
                           f"{', '.join(allowed)}")
-    if len(codes) > 1 and (FURNITURE in codes or NONE in codes):
-        raise CodingError(f"{where}: '{FURNITURE}' and '{NONE}' stand alone, got {SEPARATOR.join(codes)}. "
-                          f"Fix: keep only the substantive themes, or only '{FURNITURE}' / '{NONE}'")
+    if len(codes) > 1 and set(codes) & set(MARKERS):
+        raise CodingError(f"{where}: {', '.join(map(repr, MARKERS))} stand alone, got {SEPARATOR.join(codes)}. "
+                          f"Fix: keep only the substantive themes, or only one of {', '.join(MARKERS)}")
 
 
 def read_coding(path: str | Path, columns=("coder_a", "coder_b", "final"), codes=CODES) -> pd.DataFrame:
@@ -187,8 +226,12 @@ def current_codes(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 
 
 def substantive(coded: pd.DataFrame, column: str = "final") -> pd.DataFrame:
-    """The rows whose codes in ``column`` are not ``furniture``."""
-    return coded[coded[column].map(lambda value: split_codes(value) != (FURNITURE,)).astype(bool)]
+    """The rows whose codes in ``column`` are neither ``furniture`` nor ``undecidable``.
+
+    Both are left out of every share (codebook rules 7 and 8).
+    """
+    left_out = {(FURNITURE,), (UNDECIDABLE,)}
+    return coded[coded[column].map(lambda value: split_codes(value) not in left_out).astype(bool)]
 
 
 def indicators(codes: pd.Series, themes=THEMES) -> pd.DataFrame:
