@@ -11,7 +11,8 @@ from scipy.stats import binomtest
 from valduchesse.coding import (
     BLIND_COLUMNS, CODES, FURNITURE, THEMES, UNDECIDABLE, CodingError, agreement, blind_sheet, check_coding,
     check_quotes, coding_sheet, coding_units, commitments, hand_shares, indicators, like_for_like, most_complete_text,
-    read_coding, substantive,
+    read_coding, substantive, read_passages, chosen_versions, reliability, what_disagreement_means, version_profiles,
+    crosslingual_consistency, consistency_summary, passage_codes,
 )
 from valduchesse.validation import (
     dictionary_validation, dictionary_verdicts, sample_validation, split_half, validate_dictionary,
@@ -24,6 +25,7 @@ from conftest import ROOT, TEXTS
 
 CODING = ROOT / "coding" / "sentences.csv"
 CODEBOOK = ROOT / "coding" / "CODEBOOK.md"
+PASSAGES = ROOT / "coding" / "passages.csv"
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +54,14 @@ def test_coded_offsets_give_the_coded_text(coded, documents):
         assert bodies[row.doc_id][row.start:row.end] == row.text, row.unit_id
 
 
-def test_reliability_reaches_the_threshold_on_every_theme_coded_often_enough(coded):
-    table = agreement(coded)
+def test_reliability_reaches_the_threshold_on_every_theme_coded_often_enough_counting_passages(coded):
+    table = reliability(coded, read_passages(PASSAGES, coded))
+    table = table[table["count"] == "per passage"]
     often = table[(table["coded_a"] >= 3) | (table["coded_b"] >= 3)]
     assert not often.empty
     low = often[often["kappa"] < 0.8]
-    assert low.empty, f"kappa below 0.8: {low[['theme', 'kappa']].to_dict('records')}; revise the codebook and recode"
+    assert low.empty, (f"kappa per passage below 0.8: {low[['theme', 'kappa']].to_dict('records')}; "
+                       "revise the codebook and recode")
 
 
 def test_the_final_code_is_the_coders_code_where_they_agree_and_a_note_says_why_where_not(coded):
@@ -90,9 +94,6 @@ def test_a_quote_that_is_not_in_the_texts_is_reported(documents):
     table = pd.DataFrame({"unit_id": ["2016-02-01_fr_archive-premier-be#3", "nowhere#1"],
                           "quote": ["Les deux pays ont décidé de tout …", "anything"]})
     assert check_quotes(table, documents) == ["2016-02-01_fr_archive-premier-be#3", "nowhere#1"]
-
-
-PASSAGES = ROOT / "coding" / "passages.csv"
 
 
 def words(text):
@@ -373,3 +374,102 @@ def test_a_students_own_theme_is_a_valid_code_of_their_sheet(write_text, tmp_pat
     sheet.assign(codes="cyber").to_csv(tmp_path / "wrong.csv", index=False)
     with pytest.raises(CodingError, match="unknown code 'cyber'"):
         sample_validation(tmp_path / "wrong.csv", "codes", units, load_themes(themes_file))
+
+
+# --- reliability per passage, and the versions of a passage ------------------------------
+
+
+def passages_example():
+    """Four passages: two held in four languages, coded alike by both coders; two held once, coded apart."""
+    rows, links = [], []
+    for p, (a, b, languages) in enumerate([("justice", "justice", "de en fr nl"), ("none", "none", "de en fr nl"),
+                                           ("justice", "none", "fr"), ("none", "justice", "fr")], 1):
+        for language in languages.split():
+            unit = f"m_{language}#{p}"
+            rows.append({"unit_id": unit, "doc_id": f"m_{language}", "meeting_date": "m", "language": language,
+                         "coverage": "full text", "sentence_no": p, "start": p * 10, "text": f"{language} {p}",
+                         "coder_a": a, "coder_b": b})
+            links.append({"unit_id": unit, "passage_id": f"m/p{p}"})
+    return pd.DataFrame(rows), pd.DataFrame(links)
+
+
+def test_translations_inflate_kappa_and_the_per_passage_count_does_not():
+    coded, passages = passages_example()
+    table = reliability(coded, passages, themes=("justice",)).set_index("count")
+    # per passage: A = 1 0 1 0, B = 1 0 0 1: observed 0.5, expected 0.5, kappa 0
+    assert table.loc["per passage", "units"] == 4 and table.loc["per passage", "kappa"] == pytest.approx(0.0)
+    # per sentence version: 8 agreeing translations and 2 disagreements: observed 0.8, expected 0.5, kappa 0.6
+    assert table.loc["per sentence version", "units"] == 10
+    assert table.loc["per sentence version", "kappa"] == pytest.approx(0.6)
+
+
+def test_one_version_per_passage_complete_first_then_the_preferred_language_then_the_longest_cut():
+    rows = [("m_de#1", "m_de", "de", "opening excerpt", 1, "lang lang lang"), ("m_de#2", "m_de", "de", "opening excerpt", 2, "cut off here"),
+            ("m_fr#1", "m_fr", "fr", "opening excerpt", 1, "court"), ("m_fr#2", "m_fr", "fr", "opening excerpt", 2, "cut"),
+            ("m_nl#1", "m_nl", "nl", "full text", 1, "een"), ("m_nl#2", "m_nl", "nl", "full text", 2, "twee"),
+            ("m_nl#3", "m_nl", "nl", "full text", 3, "drie")]
+    coded = pd.DataFrame(rows, columns=["unit_id", "doc_id", "language", "coverage", "sentence_no", "text"]).assign(
+        meeting_date="m", start=lambda t: t["sentence_no"] * 10)
+    passages = pd.DataFrame({"unit_id": coded["unit_id"], "passage_id": ["p1", "p2", "p1", "p2", "p1", "p2", "p3"]})
+    chosen = chosen_versions(coded, passages, "fr").set_index("passage_id")["doc_id"]
+    # p1: all complete, French preferred; p2: de, fr cut, nl complete; p3: one version
+    assert chosen.to_dict() == {"p1": "m_fr", "p2": "m_nl", "p3": "m_nl"}
+    assert chosen_versions(coded, passages, "nl").set_index("passage_id").loc["p1", "doc_id"] == "m_nl"
+    both_cut = passages[passages["unit_id"].isin(["m_de#2", "m_fr#2"])]
+    assert chosen_versions(coded, both_cut, "fr")["doc_id"].tolist() == ["m_de"]  # the cut version holding more
+
+
+def test_a_version_split_in_several_sentences_counts_once_with_all_its_codes():
+    chosen = pd.DataFrame({"passage_id": ["p1", "p1"], "coder_a": ["justice", "cyber"], "coder_b": ["justice", "none"]})
+    assert passage_codes(chosen).to_dict("records") == [{"passage_id": "p1", "coder_a": "cyber;justice",
+                                                         "coder_b": "justice;none"}]
+
+
+def test_a_bad_passages_file_names_the_file_the_field_and_the_fix(tmp_path, coded):
+    path = tmp_path / "passages.csv"
+    pd.DataFrame({"unit_id": ["a#1", "a#1"], "passage_id": ["x/p1", "x/p2"]}).to_csv(path, index=False)
+    with pytest.raises(CodingError, match="a#1 in two passages") as error:
+        read_passages(path)
+    assert str(path) in str(error.value) and "Fix:" in str(error.value)
+    pd.DataFrame({"unit_id": ["a#1"], "passage": ["x"]}).to_csv(path, index=False)
+    with pytest.raises(CodingError, match="missing column"):
+        read_passages(path)
+    pd.DataFrame({"unit_id": coded["unit_id"][1:], "passage_id": "p"}).to_csv(path, index=False)
+    with pytest.raises(CodingError, match="have no passage_id"):
+        read_passages(path, coded)
+    pd.DataFrame({"unit_id": coded["unit_id"], "passage_id": "p"}).to_csv(path, index=False)
+    with pytest.raises(CodingError, match="spans two meetings"):
+        read_passages(path, coded)
+
+
+@pytest.mark.parametrize("themes, cut, reading", [
+    ({"de": ("justice",), "fr": ("justice",)}, [], "agree"),
+    ({"de": ("undecidable",), "fr": ()}, ["de"], "agree"),
+    ({"de": (), "fr": ("justice",)}, ["de"], "truncation: de cut off"),
+    ({"de": ("undecidable",), "fr": ("justice",)}, ["de"], "truncation: de cut off"),
+    ({"de": ("migration_and_smuggling",), "fr": ()}, ["de", "fr"], "truncation: every version (de, fr) cut off"),
+    ({"de": ("cyber",), "fr": ("justice",)}, ["de"], "translation"),
+    ({"de": (), "fr": ("justice",)}, [], "translation"),
+])
+def test_what_a_disagreement_between_versions_means(themes, cut, reading):
+    assert what_disagreement_means("hand", themes, cut).startswith(reading)
+
+
+def test_what_disagreement_means_refuses_an_unknown_measure():
+    with pytest.raises(ValueError, match="use one of"):
+        what_disagreement_means("votes", {}, [])
+
+
+def test_the_2016_schengen_fragment_was_a_truncation_disagreement_and_is_now_undecidable(coded, documents):
+    passages = read_passages(PASSAGES, coded)
+    dictionary = load_themes(ROOT / "themes.yml")
+    before = crosslingual_consistency(version_profiles(coded, passages, dictionary, column="final_v1_1"))
+    now = crosslingual_consistency(version_profiles(coded, passages, dictionary))
+    schengen = passages.loc[passages["unit_id"] == "2016-02-01_de_archive-premier-be#9", "passage_id"].iloc[0]
+    assert before.set_index("passage_id").loc[schengen, "hand_reading"].startswith("truncation: every version")
+    assert now.set_index("passage_id").loc[schengen, "hand"] == "de: undecidable | fr: undecidable"
+    assert now.set_index("passage_id").loc[schengen, "hand_reading"] == "agree"
+    summary = consistency_summary(now)
+    assert (summary[[c for c in summary.columns if c.endswith(": agree") or ": " in c]].sum(axis=1) ==
+            3 * summary["passages"]).all()
+    assert set(now["versions"].str.count(",")) >= {1} and not (now["versions"].str.count(",") == 0).any()
