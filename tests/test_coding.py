@@ -12,7 +12,7 @@ from valduchesse.coding import (
     BLIND_COLUMNS, CODES, FURNITURE, THEMES, UNDECIDABLE, CodingError, agreement, blind_sheet, check_coding,
     check_quotes, coding_sheet, coding_units, commitments, hand_shares, indicators, like_for_like, most_complete_text,
     read_coding, substantive, read_passages, chosen_versions, reliability, what_disagreement_means, version_profiles,
-    crosslingual_consistency, consistency_summary, passage_codes,
+    crosslingual_consistency, consistency_summary, passage_codes, read_blind, adjudicate, third_reader_sheet,
 )
 from valduchesse.validation import (
     dictionary_validation, dictionary_verdicts, sample_validation, split_half, validate_dictionary,
@@ -473,3 +473,56 @@ def test_the_2016_schengen_fragment_was_a_truncation_disagreement_and_is_now_und
     assert (summary[[c for c in summary.columns if c.endswith(": agree") or ": " in c]].sum(axis=1) ==
             3 * summary["passages"]).all()
     assert set(now["versions"].str.count(",")) >= {1} and not (now["versions"].str.count(",") == 0).any()
+
+
+# --- the blind recoding ---------------------------------------------------------------------
+
+
+def filled(sheet, codes, tmp_path, name):
+    path = tmp_path / name
+    sheet.assign(codes=codes).to_csv(path, index=False)
+    return path
+
+
+def test_a_blind_sheet_comes_back_linked_to_its_sentences_and_a_bad_one_is_named(documents, tmp_path):
+    units = coding_units(documents).head(4)
+    sheet, key = blind_sheet(units, seed=3)
+    back = read_blind(filled(sheet, ["justice", "justice; cyber", "furniture", "undecidable"], tmp_path, "a.csv"), key)
+    assert list(back["unit_id"]) == list(key["unit_id"]) and back["codes"].tolist()[1] == "cyber;justice"
+    with pytest.raises(CodingError, match=r"id s00\d, field 'codes': unknown code 'justise'") as error:
+        read_blind(filled(sheet, ["justise", "none", "none", "none"], tmp_path, "b.csv"), key)
+    assert "b.csv" in str(error.value) and "Fix:" in str(error.value)
+    with pytest.raises(CodingError, match="no code"):
+        read_blind(filled(sheet, ["", "none", "none", "none"], tmp_path, "c.csv"), key)
+    with pytest.raises(CodingError, match="ids missing"):
+        read_blind(filled(sheet.head(3), ["none"] * 3, tmp_path, "d.csv"), key)
+
+
+@pytest.mark.parametrize("a, b, third, final, reason", [
+    ("justice", "justice", None, "justice", "agreed"),
+    ("justice;police_and_intelligence", "justice", "justice", "justice", "adjudicated by majority"),
+    ("justice;police_and_intelligence", "justice", "police_and_intelligence;justice", "justice;police_and_intelligence",
+     "adjudicated by majority"),
+    ("none", "justice", "none", "none", "adjudicated by majority"),
+    ("furniture", "none", "justice", "justice", "adjudicated: three different readings"),
+])
+def test_adjudication_keeps_a_code_two_of_three_readers_gave(a, b, third, final, reason):
+    assert adjudicate(a, b, third)[0] == final and adjudicate(a, b, third)[1].startswith(reason)
+
+
+def test_a_disagreement_without_a_third_reading_is_not_settled():
+    with pytest.raises(CodingError, match="third reader"):
+        adjudicate("justice", "none")
+
+
+def test_the_third_reader_sees_both_readings_but_not_whose(documents):
+    units = coding_units(documents).head(40)
+    sheet, key = blind_sheet(units, seed=3)
+    first = key.assign(codes="none", note="")
+    second = first.assign(codes=["justice" if i % 2 else "none" for i in range(len(first))])
+    third = third_reader_sheet(sheet, first, second, seed=1)
+    assert len(third) == (second["codes"] != "none").sum()
+    assert {"coder_a", "coder_b", "unit_id"}.isdisjoint(third.columns)
+    pairs = set(zip(third["reading_1"], third["reading_2"]))
+    assert pairs == {("none", "justice"), ("justice", "none")}  # the order is drawn, not the coder's
+    assert third.equals(third_reader_sheet(sheet, first, second, seed=1))

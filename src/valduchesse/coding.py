@@ -76,6 +76,9 @@ __all__ = [
     "what_disagreement_means",
     "crosslingual_consistency",
     "consistency_summary",
+    "read_blind",
+    "adjudicate",
+    "third_reader_sheet",
 ]
 
 THEMES = (
@@ -724,3 +727,93 @@ def consistency_summary(table: pd.DataFrame) -> pd.DataFrame:
                 row[f"{measure}: {label}"] = int((kind == label).sum())
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# --- the blind recoding: reading the coders' sheets back, and adjudicating -------------------
+
+
+def read_blind(path: str | Path, key: pd.DataFrame) -> pd.DataFrame:
+    """Read a coder's filled blind sheet (:func:`blind_sheet`) and link it back to the sentences.
+
+    Every id of ``key`` must be in the sheet once, with at least one code,
+    every code one of :data:`CODES`, a marker alone. Raises
+    :class:`CodingError` naming the file, the id and the field, with the fix.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``unit_id``, ``codes`` (sorted, ``;``-separated) and ``note``, in the key's order.
+    """
+    path = Path(path)
+    sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [column for column in ("id", "codes") if column not in sheet.columns]
+    if missing:
+        raise CodingError(f"{path}: missing column(s) {', '.join(missing)}. Fix: keep the header of the sheet as given")
+    if "note" not in sheet.columns:
+        sheet["note"] = ""
+    twice = sorted(set(sheet.loc[sheet["id"].duplicated(), "id"]))
+    if twice:
+        raise CodingError(f"{path}: id {', '.join(twice)} coded twice. Fix: keep one row per sentence")
+    absent = [i for i in key["id"] if i not in set(sheet["id"])]
+    extra = sorted(set(sheet["id"]) - set(key["id"]))
+    if absent or extra:
+        raise CodingError(f"{path}: ids missing ({', '.join(absent) or 'none'}) or unknown ({', '.join(extra) or 'none'}). "
+                          f"Fix: code every row of the sheet as given, and only those")
+    for sentence_id, value in zip(sheet["id"], sheet["codes"]):
+        codes = split_codes(value)
+        where = f"{path}, id {sentence_id}, field 'codes'"
+        if not codes:
+            raise CodingError(f"{where}: no code. Fix: write the themes, '{NONE}', '{FURNITURE}' or '{UNDECIDABLE}'")
+        check_codes(codes, where)
+    table = key[["id", "unit_id"]].merge(sheet[["id", "codes", "note"]], on="id", how="left")
+    table["codes"] = table["codes"].map(lambda value: SEPARATOR.join(split_codes(value)))
+    return table
+
+
+def adjudicate(first: str, second: str, third: str | None = None) -> tuple[str, str]:
+    """The final codes of one sentence from two coders and, where they differ, a third reader.
+
+    The codebook's procedure: where the two code lists are the same, they are
+    final (``agreed``). Where they differ, each code (theme or marker) is
+    kept if at least two of the three readers gave it. If no code has two
+    votes (three different readings), the third reader's list is final.
+    Without a third reader, a disagreement raises :class:`CodingError`.
+
+    Returns
+    -------
+    final, reason : str
+    """
+    a, b = split_codes(first), split_codes(second)
+    if a == b:
+        return SEPARATOR.join(a), "agreed"
+    if third is None:
+        raise CodingError(f"the coders differ ({SEPARATOR.join(a)} / {SEPARATOR.join(b)}) and no third reading is "
+                          f"given. Fix: have a third reader code the sentence")
+    c = split_codes(third)
+    votes = pd.Series([*a, *b, *c], dtype=object).value_counts()
+    kept = tuple(sorted(votes[votes >= 2].index))
+    if kept and not (len(kept) > 1 and set(kept) & set(MARKERS)):
+        dropped = sorted(set(a) ^ set(b))
+        settled = ", ".join(f"{code} {'kept' if code in kept else 'dropped'}" for code in dropped)
+        return SEPARATOR.join(kept), f"adjudicated by majority with the third reader: {settled}"
+    return SEPARATOR.join(c), "adjudicated: three different readings, the third reader's codes taken"
+
+
+def third_reader_sheet(sheet: pd.DataFrame, first: pd.DataFrame, second: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The sheet for a third reader: the sentences two blind coders coded differently, with both readings.
+
+    ``sheet`` is the blind sheet (:func:`blind_sheet`), ``first`` and
+    ``second`` the coders' sheets as :func:`read_blind` returns them. For each
+    sentence whose code lists differ, its ``id``, ``language``,
+    ``last_of_excerpt``, ``previous`` and ``text``, and the two lists as
+    ``reading_1`` and ``reading_2``, their order drawn with ``seed`` for each
+    row so that neither column is one coder's; ``codes`` and ``note`` are
+    left for the reader, in the blind sheet's order.
+    """
+    both = first[["id", "codes"]].merge(second[["id", "codes"]], on="id", suffixes=("_a", "_b"))
+    differ = both[both["codes_a"] != both["codes_b"]]
+    rows = sheet.drop(columns=["codes", "note"]).merge(differ, on="id", how="inner")
+    swap = np.random.default_rng(seed).integers(0, 2, len(rows)).astype(bool)
+    rows["reading_1"] = np.where(swap, rows["codes_b"], rows["codes_a"])
+    rows["reading_2"] = np.where(swap, rows["codes_a"], rows["codes_b"])
+    return rows.drop(columns=["codes_a", "codes_b"]).assign(codes="", note="")
