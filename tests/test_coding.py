@@ -526,3 +526,12 @@ def test_the_third_reader_sees_both_readings_but_not_whose(documents):
     pairs = set(zip(third["reading_1"], third["reading_2"]))
     assert pairs == {("none", "justice"), ("justice", "none")}  # the order is drawn, not the coder's
     assert third.equals(third_reader_sheet(sheet, first, second, seed=1))
+
+
+def test_no_current_sentence_gives_empty_tables_not_errors(coded):
+    none = coded.iloc[:0]
+    passages = read_passages(PASSAGES, none)
+    assert (reliability(none, passages)["units"] == 0).all()
+    table = crosslingual_consistency(version_profiles(none, passages, load_themes(ROOT / "themes.yml")))
+    assert table.empty and "hand_reading" in table.columns
+    assert consistency_summary(table).empty

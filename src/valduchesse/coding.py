@@ -627,9 +627,13 @@ def version_profiles(coded: pd.DataFrame, passages: pd.DataFrame, dictionary, co
     """
     from .themes import theme_matches
 
+    columns = ["meeting_date", "passage_id", "doc_id", "language", "cut", "chars", "hand", "dictionary",
+               "top_terms", "term_themes"]
     versions = _versions(coded, passages)
     several = versions.groupby("passage_id")["doc_id"].transform("nunique") > 1
     versions = versions[several].reset_index(drop=True)
+    if versions.empty:
+        return pd.DataFrame(columns=columns)
     codes = coded.set_index("unit_id")[column]
     versions["hand"] = versions["units"].map(lambda ids: _themes_only(_union(codes.loc[ids])))
     sentences = coded.set_index("unit_id").loc[[u for ids in versions["units"] for u in ids]].reset_index()
@@ -641,8 +645,7 @@ def version_profiles(coded: pd.DataFrame, passages: pd.DataFrame, dictionary, co
     versions["top_terms"] = _top_terms(versions, coded, top)
     versions["term_themes"] = [_term_themes(terms, language, dictionary)
                                for terms, language in zip(versions["top_terms"], versions["language"])]
-    return versions[["meeting_date", "passage_id", "doc_id", "language", "cut", "chars", "hand", "dictionary",
-                     "top_terms", "term_themes"]]
+    return versions[columns]
 
 
 MEASURES = ("hand", "dictionary", "term_themes")
@@ -713,7 +716,9 @@ def crosslingual_consistency(profiles: pd.DataFrame) -> pd.DataFrame:
             row[f"{measure}_reading"] = what_disagreement_means(measure, dict(zip(names, values)), cut)
         row["top_terms"] = " | ".join(f"{n}: {', '.join(t)}" for n, t in zip(names, part["top_terms"]))
         rows.append(row)
-    return pd.DataFrame(rows)
+    columns = ["meeting_date", "passage_id", "versions",
+               *(name for measure in MEASURES for name in (measure, f"{measure}_reading")), "top_terms"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def consistency_summary(table: pd.DataFrame) -> pd.DataFrame:
@@ -726,7 +731,9 @@ def consistency_summary(table: pd.DataFrame) -> pd.DataFrame:
             for label in ("agree", "truncation", "translation"):
                 row[f"{measure}: {label}"] = int((kind == label).sum())
         rows.append(row)
-    return pd.DataFrame(rows)
+    columns = ["meeting_date", "passages",
+               *(f"{measure}: {label}" for measure in MEASURES for label in ("agree", "truncation", "translation"))]
+    return pd.DataFrame(rows, columns=columns)
 
 
 # --- the blind recoding: reading the coders' sheets back, and adjudicating -------------------
@@ -805,7 +812,7 @@ def third_reader_sheet(sheet: pd.DataFrame, first: pd.DataFrame, second: pd.Data
     ``sheet`` is the blind sheet (:func:`blind_sheet`), ``first`` and
     ``second`` the coders' sheets as :func:`read_blind` returns them. For each
     sentence whose code lists differ, its ``id``, ``language``,
-    ``last_of_excerpt``, ``previous`` and ``text``, and the two lists as
+    ``last_of_excerpt``, ``context`` (the sentence before it) and ``text``, and the two lists as
     ``reading_1`` and ``reading_2``, their order drawn with ``seed`` for each
     row so that neither column is one coder's; ``codes`` and ``note`` are
     left for the reader, in the blind sheet's order.
@@ -816,4 +823,5 @@ def third_reader_sheet(sheet: pd.DataFrame, first: pd.DataFrame, second: pd.Data
     swap = np.random.default_rng(seed).integers(0, 2, len(rows)).astype(bool)
     rows["reading_1"] = np.where(swap, rows["codes_b"], rows["codes_a"])
     rows["reading_2"] = np.where(swap, rows["codes_a"], rows["codes_b"])
-    return rows.drop(columns=["codes_a", "codes_b"]).assign(codes="", note="")
+    rows = rows.rename(columns={"previous": "context"}).drop(columns=["codes_a", "codes_b"]).assign(codes="", note="")
+    return rows[["id", "language", "last_of_excerpt", "context", "text", "reading_1", "reading_2", "codes", "note"]]
