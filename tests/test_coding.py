@@ -11,7 +11,7 @@ from scipy.stats import binomtest
 from valduchesse.coding import (
     BLIND_COLUMNS, CODES, FURNITURE, THEMES, UNDECIDABLE, CodingError, agreement, blind_sheet, check_coding,
     check_quotes, coding_sheet, coding_units, commitments, hand_shares, indicators, like_for_like, most_complete_text,
-    read_coding, substantive, read_passages, chosen_versions, reliability, what_disagreement_means, version_profiles,
+    read_coding, split_codes, substantive, read_passages, chosen_versions, reliability, what_disagreement_means, version_profiles,
     crosslingual_consistency, consistency_summary, passage_codes, read_blind, adjudicate, third_reader_sheet,
 )
 from valduchesse.validation import (
@@ -65,13 +65,39 @@ def test_reliability_reaches_the_threshold_on_every_theme_coded_often_enough_cou
 
 
 def test_the_final_code_is_the_coders_code_where_they_agree_and_a_note_says_why_where_not(coded):
-    same = coded["coder_a"].map(lambda v: set(v.split(";"))) == coded["coder_b"].map(lambda v: set(v.split(";")))
-    assert (coded.loc[same, "final_v1_1"] == coded.loc[same, "coder_a"]).all()
-    assert coded.loc[~same, "note"].str.startswith("adjudicated").all()
-    changed = coded["final"] != coded["final_v1_1"]
-    assert changed.any()
-    assert coded.loc[changed, "note"].str.contains("codebook 1.2 rule 7 applied").all()
-    assert (coded.loc[changed, "final"] == UNDECIDABLE).all()
+    same = coded["coder_a"].map(split_codes) == coded["coder_b"].map(split_codes)
+    assert (coded.loc[same, "final"].map(split_codes) == coded.loc[same, "coder_a"].map(split_codes)).all()
+    assert (coded.loc[same, "note"] == "agreed").all() and (coded.loc[same, "third"] == "").all()
+    assert coded.loc[~same, "note"].str.startswith("adjudicated").all() and (coded.loc[~same, "third"] != "").all()
+    for row in coded[~same].itertuples():  # the procedure of coding/README.md: a code two of the three readers gave
+        final, reason = adjudicate(row.coder_a, row.coder_b, row.third)
+        assert row.final == final and row.note.startswith(reason), row.unit_id
+
+
+def test_the_first_coding_is_kept_as_history(coded):
+    same = coded["coder_a_v1_1"].map(split_codes) == coded["coder_b_v1_1"].map(split_codes)
+    assert (coded.loc[same, "final_v1_1"] == coded.loc[same, "coder_a_v1_1"]).all()
+    assert coded.loc[~same, "note_v1_1"].str.startswith("adjudicated").all()
+    read_coding(CODING, columns=("coder_a_v1_1", "coder_b_v1_1", "final_v1_1"))
+
+
+def test_the_coders_columns_are_the_blind_sheets_as_returned(coded):
+    key = pd.read_csv(ROOT / "coding" / "raw" / "blind_key_v1_2.csv", dtype=str)
+    by_unit = coded.set_index("unit_id")
+    for column, name in (("coder_a", "a"), ("coder_b", "b")):
+        sheet = read_blind(ROOT / "coding" / "raw" / f"recode_v1_2_{name}.csv", key).set_index("unit_id")
+        assert (sheet.loc[by_unit.index, "codes"].map(split_codes) == by_unit[column].map(split_codes)).all(), column
+    third_raw = pd.read_csv(ROOT / "coding" / "raw" / "recode_v1_2_third.csv", dtype=str, keep_default_na=False)
+    third = read_blind(ROOT / "coding" / "raw" / "recode_v1_2_third.csv", key[key["id"].isin(third_raw["id"])])
+    asked = by_unit[by_unit["third"] != ""]
+    assert sorted(third["unit_id"]) == sorted(asked.index)
+    assert (third.set_index("unit_id").loc[asked.index, "codes"].map(split_codes) == asked["third"].map(split_codes)).all()
+
+
+def test_the_committed_blind_key_is_the_sheet_blind_sheet_writes(documents):
+    _, key = blind_sheet(coding_units(documents), seed=20261206)
+    committed = pd.read_csv(ROOT / "coding" / "raw" / "blind_key_v1_2.csv", dtype=str)
+    assert key.reset_index(drop=True).equals(committed)
 
 
 def test_furniture_sentences_are_marked_furniture_in_the_statement_column_too(coded):
@@ -535,3 +561,19 @@ def test_no_current_sentence_gives_empty_tables_not_errors(coded):
     table = crosslingual_consistency(version_profiles(none, passages, load_themes(ROOT / "themes.yml")))
     assert table.empty and "hand_reading" in table.columns
     assert consistency_summary(table).empty
+
+
+def test_the_counts_the_readmes_give_of_the_recoding_are_the_data_s(coded):
+    differ = int((coded["coder_a"].map(split_codes) != coded["coder_b"].map(split_codes)).sum())
+    changed = int((coded["final"].map(split_codes) != coded["final_v1_1"].map(split_codes)).sum())
+    undecidable = coded[coded["final"] == UNDECIDABLE]
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    coding_readme = " ".join((ROOT / "coding" / "README.md").read_text(encoding="utf-8").split())
+    assert f"On the {differ} sentences where they differed" in readme
+    assert f"({changed} sentences have other final codes now)" in readme
+    assert f"Where the two code lists differ ({differ} of {len(coded)} sentences)" in coding_readme
+    assert f"{changed} sentences have other final codes than under codebook 1.1" in coding_readme
+    assert "Both coders coded exactly the five sentences above `undecidable`" in coding_readme
+    assert len(undecidable) == 5 and (undecidable["coder_a"] == UNDECIDABLE).all() \
+        and (undecidable["coder_b"] == UNDECIDABLE).all() and (coded["coder_a"] == UNDECIDABLE).sum() == 5
+    assert not coded["note"].str.startswith("adjudicated: three").any()  # "it did not happen"
