@@ -181,3 +181,17 @@ def test_the_counts_in_the_limits_are_the_coding_sheet_s(data):
     assert len(coded) == 171
     assert (coded["coder_a"].map(split_codes) != coded["coder_b"].map(split_codes)).sum() == 6
     assert (coded["third"] != "").sum() == 6  # the third reader read exactly those
+
+
+def test_notebook_02_says_the_dictionary_counts_the_schengen_fragment_as_migration_once(data):
+    notebook = nbformat.read(ROOT / "notebooks" / "02_trends_and_similarity.ipynb", as_version=4)
+    prose = " ".join(" ".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown").split())
+    assert ("in the German 2016 opening the dictionary counts migration once: *Schengener*, the last word of its "
+            "truncated last sentence") in prose, "notebook 02 no longer says it: rewrite this check"
+    from valduchesse.themes import theme_matches
+    coded = data["coded"]
+    german = coded[coded["doc_id"].str.startswith("2016-02-01_de")].reset_index(drop=True)
+    matches = theme_matches(german[["doc_id", "language", "text"]], load_themes(ROOT / "themes.yml"))
+    migration = matches[matches["theme"] == "migration_and_smuggling"]["matches"].to_numpy()
+    assert migration.sum() == 1 and migration[german["sentence_no"].to_numpy().argmax()] == 1
+    assert german.loc[german["sentence_no"].idxmax(), "final"] == "undecidable"
