@@ -9,8 +9,10 @@ import pytest
 from scipy.stats import binomtest
 
 from valduchesse.coding import (
-    CODES, FURNITURE, THEMES, CodingError, agreement, check_coding, check_quotes, coding_sheet, coding_units,
-    commitments, hand_shares, indicators, like_for_like, most_complete_text, read_coding,
+    BLIND_COLUMNS, CODES, FURNITURE, THEMES, UNDECIDABLE, CodingError, agreement, blind_sheet, check_coding,
+    check_quotes, coding_sheet, coding_units, commitments, hand_shares, indicators, like_for_like, most_complete_text,
+    read_coding, split_codes, substantive, read_passages, chosen_versions, reliability, what_disagreement_means, version_profiles,
+    crosslingual_consistency, consistency_summary, passage_codes, read_blind, adjudicate, third_reader_sheet,
 )
 from valduchesse.validation import (
     dictionary_validation, dictionary_verdicts, sample_validation, split_half, validate_dictionary,
@@ -23,6 +25,7 @@ from conftest import ROOT, TEXTS
 
 CODING = ROOT / "coding" / "sentences.csv"
 CODEBOOK = ROOT / "coding" / "CODEBOOK.md"
+PASSAGES = ROOT / "coding" / "passages.csv"
 
 
 @pytest.fixture(scope="module")
@@ -51,18 +54,50 @@ def test_coded_offsets_give_the_coded_text(coded, documents):
         assert bodies[row.doc_id][row.start:row.end] == row.text, row.unit_id
 
 
-def test_reliability_reaches_the_threshold_on_every_theme_coded_often_enough(coded):
-    table = agreement(coded)
+def test_reliability_reaches_the_threshold_on_every_theme_coded_often_enough_counting_passages(coded):
+    table = reliability(coded, read_passages(PASSAGES, coded))
+    table = table[table["count"] == "per passage"]
     often = table[(table["coded_a"] >= 3) | (table["coded_b"] >= 3)]
     assert not often.empty
     low = often[often["kappa"] < 0.8]
-    assert low.empty, f"kappa below 0.8: {low[['theme', 'kappa']].to_dict('records')}; revise the codebook and recode"
+    assert low.empty, (f"kappa per passage below 0.8: {low[['theme', 'kappa']].to_dict('records')}; "
+                       "revise the codebook and recode")
 
 
 def test_the_final_code_is_the_coders_code_where_they_agree_and_a_note_says_why_where_not(coded):
-    same = coded["coder_a"].map(lambda v: set(v.split(";"))) == coded["coder_b"].map(lambda v: set(v.split(";")))
-    assert (coded.loc[same, "final"] == coded.loc[same, "coder_a"]).all()
-    assert coded.loc[~same, "note"].str.startswith("adjudicated").all()
+    same = coded["coder_a"].map(split_codes) == coded["coder_b"].map(split_codes)
+    assert (coded.loc[same, "final"].map(split_codes) == coded.loc[same, "coder_a"].map(split_codes)).all()
+    assert (coded.loc[same, "note"] == "agreed").all() and (coded.loc[same, "third"] == "").all()
+    assert coded.loc[~same, "note"].str.startswith("adjudicated").all() and (coded.loc[~same, "third"] != "").all()
+    for row in coded[~same].itertuples():  # the procedure of coding/README.md: a code two of the three readers gave
+        final, reason = adjudicate(row.coder_a, row.coder_b, row.third)
+        assert row.final == final and row.note.startswith(reason), row.unit_id
+
+
+def test_the_first_coding_is_kept_as_history(coded):
+    same = coded["coder_a_v1_1"].map(split_codes) == coded["coder_b_v1_1"].map(split_codes)
+    assert (coded.loc[same, "final_v1_1"] == coded.loc[same, "coder_a_v1_1"]).all()
+    assert coded.loc[~same, "note_v1_1"].str.startswith("adjudicated").all()
+    read_coding(CODING, columns=("coder_a_v1_1", "coder_b_v1_1", "final_v1_1"))
+
+
+def test_the_coders_columns_are_the_blind_sheets_as_returned(coded):
+    key = pd.read_csv(ROOT / "coding" / "raw" / "blind_key_v1_2.csv", dtype=str)
+    by_unit = coded.set_index("unit_id")
+    for column, name in (("coder_a", "a"), ("coder_b", "b")):
+        sheet = read_blind(ROOT / "coding" / "raw" / f"recode_v1_2_{name}.csv", key).set_index("unit_id")
+        assert (sheet.loc[by_unit.index, "codes"].map(split_codes) == by_unit[column].map(split_codes)).all(), column
+    third_raw = pd.read_csv(ROOT / "coding" / "raw" / "recode_v1_2_third.csv", dtype=str, keep_default_na=False)
+    third = read_blind(ROOT / "coding" / "raw" / "recode_v1_2_third.csv", key[key["id"].isin(third_raw["id"])])
+    asked = by_unit[by_unit["third"] != ""]
+    assert sorted(third["unit_id"]) == sorted(asked.index)
+    assert (third.set_index("unit_id").loc[asked.index, "codes"].map(split_codes) == asked["third"].map(split_codes)).all()
+
+
+def test_the_committed_blind_key_is_the_sheet_blind_sheet_writes(documents):
+    _, key = blind_sheet(coding_units(documents), seed=20261206)
+    committed = pd.read_csv(ROOT / "coding" / "raw" / "blind_key_v1_2.csv", dtype=str)
+    assert key.reset_index(drop=True).equals(committed)
 
 
 def test_furniture_sentences_are_marked_furniture_in_the_statement_column_too(coded):
@@ -71,7 +106,7 @@ def test_furniture_sentences_are_marked_furniture_in_the_statement_column_too(co
 
 def test_the_codebook_lists_exactly_the_codes_and_the_dictionary_follows_it():
     codes = re.findall(r"^\| `([a-z_]+)` \|", CODEBOOK.read_text(encoding="utf-8"), flags=re.MULTILINE)
-    assert tuple(codes) == THEMES + (FURNITURE,)
+    assert tuple(codes) == THEMES + (FURNITURE, UNDECIDABLE)
     assert load_themes(ROOT / "themes.yml").themes == list(THEMES)
 
 
@@ -85,6 +120,52 @@ def test_a_quote_that_is_not_in_the_texts_is_reported(documents):
     table = pd.DataFrame({"unit_id": ["2016-02-01_fr_archive-premier-be#3", "nowhere#1"],
                           "quote": ["Les deux pays ont décidé de tout …", "anything"]})
     assert check_quotes(table, documents) == ["2016-02-01_fr_archive-premier-be#3", "nowhere#1"]
+
+
+def words(text):
+    return re.findall(r"\w+", text.lower())
+
+
+def test_every_coded_sentence_has_exactly_one_passage_and_a_passage_never_spans_meetings(coded):
+    passages = pd.read_csv(PASSAGES, dtype=str, keep_default_na=False)
+    assert passages["unit_id"].is_unique, "a sentence in two passages"
+    assert sorted(passages["unit_id"]) == sorted(coded["unit_id"]), "coding/passages.csv and sentences.csv differ"
+    merged = passages.merge(coded[["unit_id", "meeting_date"]], on="unit_id")
+    spans = merged.groupby("passage_id")["meeting_date"].nunique()
+    assert (spans == 1).all(), f"passages spanning meetings: {list(spans[spans > 1].index)}"
+    assert (merged["passage_id"].str[:10] == merged["meeting_date"]).all()
+
+
+def test_no_passage_holds_two_versions_in_one_language_except_the_two_french_2018_files(coded):
+    merged = pd.read_csv(PASSAGES, dtype=str).merge(coded[["unit_id", "doc_id", "language"]], on="unit_id")
+    versions = merged.drop_duplicates(["passage_id", "doc_id"])
+    twice = versions[versions.duplicated(["passage_id", "language"], keep=False)]
+    assert set(twice["doc_id"]) <= {"2018-06-11_fr_gouvernement-fr", "2018-06-11_fr_info-gouv-fr"}
+
+
+def test_no_example_or_rule_of_the_codebook_quotes_a_run_of_eight_words_of_the_texts(documents):
+    grams = set()
+    for body in documents["text"]:
+        found = words(body)
+        grams.update(tuple(found[i:i + 8]) for i in range(len(found) - 7))
+    book = words(CODEBOOK.read_text(encoding="utf-8"))
+    quoted = {" ".join(book[i:i + 8]) for i in range(len(book) - 7) if tuple(book[i:i + 8]) in grams}
+    assert not quoted, f"coding/CODEBOOK.md quotes the texts: {sorted(quoted)}; replace the example by an invented one"
+
+
+def test_the_blind_sheet_is_shuffled_the_same_way_every_time_and_its_key_leads_back(documents):
+    units = coding_units(documents)
+    sheet, key = blind_sheet(units, seed=7)
+    again, _ = blind_sheet(units, seed=7)
+    assert sheet.equals(again) and list(sheet.columns) == BLIND_COLUMNS
+    assert sorted(key["unit_id"]) == sorted(units["unit_id"]) and list(key["id"]) == list(sheet["id"])
+    assert list(key["unit_id"]) != list(units["unit_id"])  # shuffled
+    back = key.merge(units, on="unit_id").set_index("id")
+    assert (back.loc[sheet["id"], "text"].to_numpy() == sheet["text"].to_numpy()).all()
+    assert not sheet["id"].str.contains("_").any() and (sheet["codes"] == "").all()
+    last = sheet[sheet["last_of_excerpt"] == "yes"]
+    assert "Beide Länder sind sich der Tatsache bewusst, dass das Schengener" in set(last["text"])
+    assert not set(back.loc[last["id"], "coverage"]) & {"full text"}
 
 
 # --- stale coding: reported, not a crash -------------------------------------------------
@@ -133,7 +214,8 @@ def write_sheet(tmp_path, rows):
 
 @pytest.mark.parametrize("value, message", [
     ("justise", "unknown code 'justise'"),
-    ("furniture;justice", "'furniture' and 'none' stand alone"),
+    ("furniture;justice", "'furniture', 'undecidable', 'none' stand alone"),
+    ("undecidable;none", "stand alone"),
     ("", "no code"),
 ])
 def test_a_bad_code_names_the_file_the_unit_and_the_column(tmp_path, value, message):
@@ -211,8 +293,10 @@ def test_wilson_interval_matches_the_formula_and_scipy():
         wilson(1, 2, confidence=95)
 
 
-def test_hand_shares_leave_furniture_out_of_the_denominator():
-    coded = pd.DataFrame({"meeting_date": ["m"] * 4, "final": ["furniture", "cyber", "cyber;justice", "none"]})
+def test_hand_shares_leave_furniture_and_undecidable_out_of_the_denominator():
+    coded = pd.DataFrame({"meeting_date": ["m"] * 5,
+                          "final": ["furniture", "cyber", "cyber;justice", "none", "undecidable"]})
+    assert substantive(coded)["final"].tolist() == ["cyber", "cyber;justice", "none"]
     table = hand_shares(coded, by=["meeting_date"]).set_index("theme")
     assert table.loc["cyber", ["sentences", "coded"]].tolist() == [3, 2]
     assert table.loc["justice", "share"] == pytest.approx(1 / 3)
@@ -277,8 +361,8 @@ def test_most_complete_text_prefers_a_full_text_then_the_longest_version_and_nev
     assert like_for_like(coded, held, "fr").drop_duplicates("held")["held"].tolist() == ["opening (fr)"]
 
 
-def test_codes_hold_the_themes_then_furniture_and_none():
-    assert CODES[: len(THEMES)] == THEMES and CODES[len(THEMES):] == ("furniture", "none")
+def test_codes_hold_the_themes_then_furniture_undecidable_and_none():
+    assert CODES[: len(THEMES)] == THEMES and CODES[len(THEMES):] == ("furniture", "undecidable", "none")
 
 
 def test_a_student_validates_the_dictionary_on_a_sheet_of_their_own_sentences(write_text, tmp_path):
@@ -316,3 +400,180 @@ def test_a_students_own_theme_is_a_valid_code_of_their_sheet(write_text, tmp_pat
     sheet.assign(codes="cyber").to_csv(tmp_path / "wrong.csv", index=False)
     with pytest.raises(CodingError, match="unknown code 'cyber'"):
         sample_validation(tmp_path / "wrong.csv", "codes", units, load_themes(themes_file))
+
+
+# --- reliability per passage, and the versions of a passage ------------------------------
+
+
+def passages_example():
+    """Four passages: two held in four languages, coded alike by both coders; two held once, coded apart."""
+    rows, links = [], []
+    for p, (a, b, languages) in enumerate([("justice", "justice", "de en fr nl"), ("none", "none", "de en fr nl"),
+                                           ("justice", "none", "fr"), ("none", "justice", "fr")], 1):
+        for language in languages.split():
+            unit = f"m_{language}#{p}"
+            rows.append({"unit_id": unit, "doc_id": f"m_{language}", "meeting_date": "m", "language": language,
+                         "coverage": "full text", "sentence_no": p, "start": p * 10, "text": f"{language} {p}",
+                         "coder_a": a, "coder_b": b})
+            links.append({"unit_id": unit, "passage_id": f"m/p{p}"})
+    return pd.DataFrame(rows), pd.DataFrame(links)
+
+
+def test_translations_inflate_kappa_and_the_per_passage_count_does_not():
+    coded, passages = passages_example()
+    table = reliability(coded, passages, themes=("justice",)).set_index("count")
+    # per passage: A = 1 0 1 0, B = 1 0 0 1: observed 0.5, expected 0.5, kappa 0
+    assert table.loc["per passage", "units"] == 4 and table.loc["per passage", "kappa"] == pytest.approx(0.0)
+    # per sentence version: 8 agreeing translations and 2 disagreements: observed 0.8, expected 0.5, kappa 0.6
+    assert table.loc["per sentence version", "units"] == 10
+    assert table.loc["per sentence version", "kappa"] == pytest.approx(0.6)
+
+
+def test_one_version_per_passage_complete_first_then_the_preferred_language_then_the_longest_cut():
+    rows = [("m_de#1", "m_de", "de", "opening excerpt", 1, "lang lang lang"), ("m_de#2", "m_de", "de", "opening excerpt", 2, "cut off here"),
+            ("m_fr#1", "m_fr", "fr", "opening excerpt", 1, "court"), ("m_fr#2", "m_fr", "fr", "opening excerpt", 2, "cut"),
+            ("m_nl#1", "m_nl", "nl", "full text", 1, "een"), ("m_nl#2", "m_nl", "nl", "full text", 2, "twee"),
+            ("m_nl#3", "m_nl", "nl", "full text", 3, "drie")]
+    coded = pd.DataFrame(rows, columns=["unit_id", "doc_id", "language", "coverage", "sentence_no", "text"]).assign(
+        meeting_date="m", start=lambda t: t["sentence_no"] * 10)
+    passages = pd.DataFrame({"unit_id": coded["unit_id"], "passage_id": ["p1", "p2", "p1", "p2", "p1", "p2", "p3"]})
+    chosen = chosen_versions(coded, passages, "fr").set_index("passage_id")["doc_id"]
+    # p1: all complete, French preferred; p2: de, fr cut, nl complete; p3: one version
+    assert chosen.to_dict() == {"p1": "m_fr", "p2": "m_nl", "p3": "m_nl"}
+    assert chosen_versions(coded, passages, "nl").set_index("passage_id").loc["p1", "doc_id"] == "m_nl"
+    both_cut = passages[passages["unit_id"].isin(["m_de#2", "m_fr#2"])]
+    assert chosen_versions(coded, both_cut, "fr")["doc_id"].tolist() == ["m_de"]  # the cut version holding more
+
+
+def test_a_version_split_in_several_sentences_counts_once_with_all_its_codes():
+    chosen = pd.DataFrame({"passage_id": ["p1", "p1"], "coder_a": ["justice", "cyber"], "coder_b": ["justice", "none"]})
+    assert passage_codes(chosen).to_dict("records") == [{"passage_id": "p1", "coder_a": "cyber;justice",
+                                                         "coder_b": "justice;none"}]
+
+
+def test_a_bad_passages_file_names_the_file_the_field_and_the_fix(tmp_path, coded):
+    path = tmp_path / "passages.csv"
+    pd.DataFrame({"unit_id": ["a#1", "a#1"], "passage_id": ["x/p1", "x/p2"]}).to_csv(path, index=False)
+    with pytest.raises(CodingError, match="a#1 in two passages") as error:
+        read_passages(path)
+    assert str(path) in str(error.value) and "Fix:" in str(error.value)
+    pd.DataFrame({"unit_id": ["a#1"], "passage": ["x"]}).to_csv(path, index=False)
+    with pytest.raises(CodingError, match="missing column"):
+        read_passages(path)
+    pd.DataFrame({"unit_id": coded["unit_id"][1:], "passage_id": "p"}).to_csv(path, index=False)
+    with pytest.raises(CodingError, match="have no passage_id"):
+        read_passages(path, coded)
+    pd.DataFrame({"unit_id": coded["unit_id"], "passage_id": "p"}).to_csv(path, index=False)
+    with pytest.raises(CodingError, match="spans two meetings"):
+        read_passages(path, coded)
+
+
+@pytest.mark.parametrize("themes, cut, reading", [
+    ({"de": ("justice",), "fr": ("justice",)}, [], "agree"),
+    ({"de": ("undecidable",), "fr": ()}, ["de"], "agree"),
+    ({"de": (), "fr": ("justice",)}, ["de"], "truncation: de cut off"),
+    ({"de": ("undecidable",), "fr": ("justice",)}, ["de"], "truncation: de cut off"),
+    ({"de": ("migration_and_smuggling",), "fr": ()}, ["de", "fr"], "truncation: every version (de, fr) cut off"),
+    ({"de": ("cyber",), "fr": ("justice",)}, ["de"], "translation"),
+    ({"de": (), "fr": ("justice",)}, [], "translation"),
+])
+def test_what_a_disagreement_between_versions_means(themes, cut, reading):
+    assert what_disagreement_means("hand", themes, cut).startswith(reading)
+
+
+def test_what_disagreement_means_refuses_an_unknown_measure():
+    with pytest.raises(ValueError, match="use one of"):
+        what_disagreement_means("votes", {}, [])
+
+
+def test_the_2016_schengen_fragment_was_a_truncation_disagreement_and_is_now_undecidable(coded, documents):
+    passages = read_passages(PASSAGES, coded)
+    dictionary = load_themes(ROOT / "themes.yml")
+    before = crosslingual_consistency(version_profiles(coded, passages, dictionary, column="final_v1_1"))
+    now = crosslingual_consistency(version_profiles(coded, passages, dictionary))
+    schengen = passages.loc[passages["unit_id"] == "2016-02-01_de_archive-premier-be#9", "passage_id"].iloc[0]
+    assert before.set_index("passage_id").loc[schengen, "hand_reading"].startswith("truncation: every version")
+    assert now.set_index("passage_id").loc[schengen, "hand"] == "de: undecidable | fr: undecidable"
+    assert now.set_index("passage_id").loc[schengen, "hand_reading"] == "agree"
+    summary = consistency_summary(now)
+    assert (summary[[c for c in summary.columns if c.endswith(": agree") or ": " in c]].sum(axis=1) ==
+            3 * summary["passages"]).all()
+    assert set(now["versions"].str.count(",")) >= {1} and not (now["versions"].str.count(",") == 0).any()
+
+
+# --- the blind recoding ---------------------------------------------------------------------
+
+
+def filled(sheet, codes, tmp_path, name):
+    path = tmp_path / name
+    sheet.assign(codes=codes).to_csv(path, index=False)
+    return path
+
+
+def test_a_blind_sheet_comes_back_linked_to_its_sentences_and_a_bad_one_is_named(documents, tmp_path):
+    units = coding_units(documents).head(4)
+    sheet, key = blind_sheet(units, seed=3)
+    back = read_blind(filled(sheet, ["justice", "justice; cyber", "furniture", "undecidable"], tmp_path, "a.csv"), key)
+    assert list(back["unit_id"]) == list(key["unit_id"]) and back["codes"].tolist()[1] == "cyber;justice"
+    with pytest.raises(CodingError, match=r"id s00\d, field 'codes': unknown code 'justise'") as error:
+        read_blind(filled(sheet, ["justise", "none", "none", "none"], tmp_path, "b.csv"), key)
+    assert "b.csv" in str(error.value) and "Fix:" in str(error.value)
+    with pytest.raises(CodingError, match="no code"):
+        read_blind(filled(sheet, ["", "none", "none", "none"], tmp_path, "c.csv"), key)
+    with pytest.raises(CodingError, match="ids missing"):
+        read_blind(filled(sheet.head(3), ["none"] * 3, tmp_path, "d.csv"), key)
+
+
+@pytest.mark.parametrize("a, b, third, final, reason", [
+    ("justice", "justice", None, "justice", "agreed"),
+    ("justice;police_and_intelligence", "justice", "justice", "justice", "adjudicated by majority"),
+    ("justice;police_and_intelligence", "justice", "police_and_intelligence;justice", "justice;police_and_intelligence",
+     "adjudicated by majority"),
+    ("none", "justice", "none", "none", "adjudicated by majority"),
+    ("furniture", "none", "justice", "justice", "adjudicated: three different readings"),
+])
+def test_adjudication_keeps_a_code_two_of_three_readers_gave(a, b, third, final, reason):
+    assert adjudicate(a, b, third)[0] == final and adjudicate(a, b, third)[1].startswith(reason)
+
+
+def test_a_disagreement_without_a_third_reading_is_not_settled():
+    with pytest.raises(CodingError, match="third reader"):
+        adjudicate("justice", "none")
+
+
+def test_the_third_reader_sees_both_readings_but_not_whose(documents):
+    units = coding_units(documents).head(40)
+    sheet, key = blind_sheet(units, seed=3)
+    first = key.assign(codes="none", note="")
+    second = first.assign(codes=["justice" if i % 2 else "none" for i in range(len(first))])
+    third = third_reader_sheet(sheet, first, second, seed=1)
+    assert len(third) == (second["codes"] != "none").sum()
+    assert {"coder_a", "coder_b", "unit_id"}.isdisjoint(third.columns)
+    pairs = set(zip(third["reading_1"], third["reading_2"]))
+    assert pairs == {("none", "justice"), ("justice", "none")}  # the order is drawn, not the coder's
+    assert third.equals(third_reader_sheet(sheet, first, second, seed=1))
+
+
+def test_no_current_sentence_gives_empty_tables_not_errors(coded):
+    none = coded.iloc[:0]
+    passages = read_passages(PASSAGES, none)
+    assert (reliability(none, passages)["units"] == 0).all()
+    table = crosslingual_consistency(version_profiles(none, passages, load_themes(ROOT / "themes.yml")))
+    assert table.empty and "hand_reading" in table.columns
+    assert consistency_summary(table).empty
+
+
+def test_the_counts_the_readmes_give_of_the_recoding_are_the_data_s(coded):
+    differ = int((coded["coder_a"].map(split_codes) != coded["coder_b"].map(split_codes)).sum())
+    changed = int((coded["final"].map(split_codes) != coded["final_v1_1"].map(split_codes)).sum())
+    undecidable = coded[coded["final"] == UNDECIDABLE]
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    coding_readme = " ".join((ROOT / "coding" / "README.md").read_text(encoding="utf-8").split())
+    assert f"On the {differ} sentences where they differed" in readme
+    assert f"({changed} sentences have other final codes now)" in readme
+    assert f"Where the two code lists differ ({differ} of {len(coded)} sentences)" in coding_readme
+    assert f"{changed} sentences have other final codes than under codebook 1.1" in coding_readme
+    assert "Both coders coded exactly the five sentences above `undecidable`" in coding_readme
+    assert len(undecidable) == 5 and (undecidable["coder_a"] == UNDECIDABLE).all() \
+        and (undecidable["coder_b"] == UNDECIDABLE).all() and (coded["coder_a"] == UNDECIDABLE).sum() == 5
+    assert not coded["note"].str.startswith("adjudicated: three").any()  # "it did not happen"

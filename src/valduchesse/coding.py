@@ -37,6 +37,50 @@ from sklearn.metrics import cohen_kappa_score
 from .intervals import wilson
 from .segment import sentences
 
+__all__ = [
+    "THEMES",
+    "FURNITURE",
+    "UNDECIDABLE",
+    "NONE",
+    "MARKERS",
+    "CODES",
+    "SEPARATOR",
+    "BLIND_COLUMNS",
+    "MEASURES",
+    "CodingError",
+    "coding_units",
+    "coding_sheet",
+    "blind_sheet",
+    "split_codes",
+    "check_codes",
+    "read_coding",
+    "check_coding",
+    "current_codes",
+    "substantive",
+    "indicators",
+    "agreement",
+    "hand_shares",
+    "most_complete_text",
+    "like_for_like",
+    "opening_of",
+    "whole_and_opening",
+    "short_quote",
+    "commitments",
+    "check_quotes",
+    "read_passages",
+    "last_of_excerpt",
+    "chosen_versions",
+    "passage_codes",
+    "reliability",
+    "version_profiles",
+    "what_disagreement_means",
+    "crosslingual_consistency",
+    "consistency_summary",
+    "read_blind",
+    "adjudicate",
+    "third_reader_sheet",
+]
+
 THEMES = (
     "attacks_and_trials",
     "police_and_intelligence",
@@ -52,8 +96,12 @@ THEMES = (
 )
 """The substantive themes of the codebook, in its order."""
 FURNITURE = "furniture"
+UNDECIDABLE = "undecidable"
+"""A sentence cut off before its subject (codebook rule 7): left out of shares, as furniture is."""
 NONE = "none"
-CODES = THEMES + (FURNITURE, NONE)
+MARKERS = (FURNITURE, UNDECIDABLE, NONE)
+"""The codes that stand alone and are not themes; a coded sheet may always hold them."""
+CODES = THEMES + MARKERS
 """Every code a coder may write."""
 SEPARATOR = ";"
 UNIT_COLUMNS = ["unit_id", "doc_id", "file", "meeting_date", "kind", "language", "coverage", "part",
@@ -100,6 +148,37 @@ def coding_sheet(units: pd.DataFrame, path: str | Path, sample: int | None = Non
     return sheet
 
 
+BLIND_COLUMNS = ["id", "language", "last_of_excerpt", "previous", "text", "codes", "note"]
+
+
+def blind_sheet(units: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A sheet for a blind recoding, and the key that links it back to the sentences.
+
+    Every unit of ``units`` (from :func:`coding_units`) becomes one row, in an
+    order shuffled with ``seed`` (so that translations of one passage do not
+    stand side by side), under an id ``s001``, ``s002``, … that says nothing
+    of its file. Columns of the sheet: ``id``, ``language``,
+    ``last_of_excerpt`` (``yes`` for the last sentence of an excerpt, which
+    may be cut off; codebook rule 7), ``previous`` (the sentence before it in
+    its file, for rule 6), ``text``, and empty ``codes`` and ``note`` for the
+    coder. The key has ``id`` and ``unit_id``.
+
+    Returns
+    -------
+    sheet, key : pandas.DataFrame
+    """
+    table = units.reset_index(drop=True)
+    table = table.assign(previous=table.groupby("doc_id")["text"].shift(fill_value=""))
+    last = table.groupby("doc_id")["sentence_no"].transform("max") == table["sentence_no"]
+    excerpt = table["coverage"] != "full text"
+    table = table.assign(last_of_excerpt=np.where(last & excerpt, "yes", ""))
+    order = np.random.default_rng(seed).permutation(len(table))
+    table = table.iloc[order].reset_index(drop=True)
+    table["id"] = [f"s{i:03d}" for i in range(1, len(table) + 1)]
+    sheet = table.assign(codes="", note="")[BLIND_COLUMNS]
+    return sheet, table[["id", "unit_id"]]
+
+
 def split_codes(value) -> tuple[str, ...]:
     """``"justice; cyber"`` → ``("cyber", "justice")``; empty → ``()``."""
     if not isinstance(value, str):
@@ -108,15 +187,19 @@ def split_codes(value) -> tuple[str, ...]:
 
 
 def check_codes(codes: tuple[str, ...], where: str, allowed=CODES) -> None:
-    """Refuse an unknown code, furniture mixed with a theme, or ``none`` with a theme."""
+    """Refuse an unknown code, or a marker (``furniture``, ``undecidable``, ``none``) mixed with another code.
+
+    The markers are always allowed besides ``allowed``.
+    """
+    allowed = tuple(dict.fromkeys((*allowed, *MARKERS)))
     unknown = [code for code in codes if code not in allowed]
     if unknown:
         raise CodingError(f"{where}: unknown code {', '.join(map(repr, unknown))}. "
                           f"Fix: use the codebook's codes (coding/CODEBOOK.md, or your dictionary's themes): "
                           f"{', '.join(allowed)}")
-    if len(codes) > 1 and (FURNITURE in codes or NONE in codes):
-        raise CodingError(f"{where}: '{FURNITURE}' and '{NONE}' stand alone, got {SEPARATOR.join(codes)}. "
-                          f"Fix: keep only the substantive themes, or only '{FURNITURE}' / '{NONE}'")
+    if len(codes) > 1 and set(codes) & set(MARKERS):
+        raise CodingError(f"{where}: {', '.join(map(repr, MARKERS))} stand alone, got {SEPARATOR.join(codes)}. "
+                          f"Fix: keep only the substantive themes, or only one of {', '.join(MARKERS)}")
 
 
 def read_coding(path: str | Path, columns=("coder_a", "coder_b", "final"), codes=CODES) -> pd.DataFrame:
@@ -187,8 +270,12 @@ def current_codes(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 
 
 def substantive(coded: pd.DataFrame, column: str = "final") -> pd.DataFrame:
-    """The rows whose codes in ``column`` are not ``furniture``."""
-    return coded[coded[column].map(lambda value: split_codes(value) != (FURNITURE,)).astype(bool)]
+    """The rows whose codes in ``column`` are neither ``furniture`` nor ``undecidable``.
+
+    Both are left out of every share (codebook rules 7 and 8).
+    """
+    left_out = {(FURNITURE,), (UNDECIDABLE,)}
+    return coded[coded[column].map(lambda value: split_codes(value) not in left_out).astype(bool)]
 
 
 def indicators(codes: pd.Series, themes=THEMES) -> pd.DataFrame:
@@ -355,3 +442,386 @@ def check_quotes(table: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
     return missing
 
 
+
+
+# --- passages: the language versions of one passage ------------------------------------
+
+
+PASSAGE_COLUMNS = ("unit_id", "passage_id")
+
+
+def read_passages(path: str | Path, coded: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read the table that maps each coded sentence to its passage (``coding/passages.csv``).
+
+    A passage is one stretch of a declaration: its language versions (and the
+    sentences each version is cut into) share its ``passage_id``, which
+    begins with the meeting's date (``2016-02-01/p07``). With ``coded``, every
+    coded sentence must have exactly one passage and no passage may span two
+    meetings. Raises :class:`CodingError` naming the file, the field and the fix.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unit_id`` and ``passage_id``, in the file's order.
+    """
+    path = Path(path)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [column for column in PASSAGE_COLUMNS if column not in table.columns]
+    if missing:
+        raise CodingError(f"{path}: missing column(s) {', '.join(missing)}. Fix: the header is unit_id,passage_id")
+    empty = table.loc[table["passage_id"].str.strip() == "", "unit_id"].tolist()
+    if empty:
+        raise CodingError(f"{path}: no passage_id for {', '.join(empty)}. Fix: give each sentence its passage")
+    twice = sorted(set(table.loc[table["unit_id"].duplicated(), "unit_id"]))
+    if twice:
+        raise CodingError(f"{path}: unit_id {', '.join(twice)} in two passages. Fix: keep one row per sentence")
+    if coded is not None:
+        absent = sorted(set(coded["unit_id"]) - set(table["unit_id"]))
+        if absent:
+            raise CodingError(f"{path}: coded sentence(s) {', '.join(absent)} have no passage_id. "
+                              f"Fix: add a row unit_id,passage_id for each (its own passage if no other language has it)")
+        dates = table.merge(coded[["unit_id", "meeting_date"]].astype(str), on="unit_id")
+        spans = dates.groupby("passage_id")["meeting_date"].nunique()
+        if (spans > 1).any():
+            raise CodingError(f"{path}: passage_id {', '.join(spans[spans > 1].index)} spans two meetings. "
+                              f"Fix: give the sentences of each meeting their own passage")
+    return table[list(PASSAGE_COLUMNS)]
+
+
+def last_of_excerpt(units: pd.DataFrame) -> pd.Series:
+    """True for the last sentence of an excerpt (coverage other than ``full text``): it may be cut off."""
+    last = units.groupby("doc_id")["sentence_no"].transform("max") == units["sentence_no"]
+    return last & (units["coverage"] != "full text")
+
+
+def _versions(coded: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
+    """One row per passage and version (file): its sentences' text and ids, whether it is cut, its characters."""
+    table = coded.assign(cut=last_of_excerpt(coded)).merge(passages, on="unit_id", how="inner")
+    table = table.sort_values(["passage_id", "doc_id", "start"], kind="stable")
+    grouped = table.groupby(["passage_id", "doc_id"], sort=True)
+    return grouped.agg(meeting_date=("meeting_date", "first"), language=("language", "first"),
+                       units=("unit_id", list), text=("text", " ".join), cut=("cut", "any"),
+                       chars=("text", lambda t: int(t.str.len().sum()))).reset_index()
+
+
+def chosen_versions(coded: pd.DataFrame, passages: pd.DataFrame, preferred: str) -> pd.DataFrame:
+    """One version per passage, by a fixed rule, for measures that must not count a translation twice.
+
+    The rule: a version that is not cut off (whose passage does not end an
+    excerpt) before one that is; among complete versions, the ``preferred``
+    language first, then the others in alphabetical order; among cut versions,
+    the one holding the most characters (it says the most). Remaining ties go
+    to the file id in alphabetical order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``coded`` whose file is the chosen version of their
+        passage, with ``passage_id``.
+    """
+    versions = _versions(coded, passages)
+    key = versions.assign(
+        rank_cut=versions["cut"].astype(int),
+        rank_language=np.where(versions["cut"], 0, (versions["language"] != preferred).astype(int)),
+        rank_name=np.where(versions["cut"], "", versions["language"]),
+        rank_chars=np.where(versions["cut"], -versions["chars"], 0),
+    ).sort_values(["passage_id", "rank_cut", "rank_language", "rank_name", "rank_chars", "doc_id"], kind="stable")
+    best = key.drop_duplicates("passage_id")[["passage_id", "doc_id"]]
+    with_passage = coded.merge(passages, on="unit_id", how="inner")
+    return with_passage.merge(best, on=["passage_id", "doc_id"], how="inner")
+
+
+def _union(values: pd.Series) -> str:
+    """The codes of several sentences of one version, as one list (``;``-separated, sorted)."""
+    return SEPARATOR.join(sorted({code for value in values for code in split_codes(value)}))
+
+
+def passage_codes(chosen: pd.DataFrame, columns=("coder_a", "coder_b")) -> pd.DataFrame:
+    """One row per passage: each column's codes over the passage's sentences (their union) in its chosen version.
+
+    A version cut by the splitter into several sentences counts once, with
+    every code any of its sentences has.
+    """
+    return chosen.groupby("passage_id", sort=True).agg({column: _union for column in columns}).reset_index()
+
+
+def reliability(coded: pd.DataFrame, passages: pd.DataFrame, first: str = "coder_a", second: str = "coder_b",
+                preferred: str = "fr", themes=THEMES + (FURNITURE, UNDECIDABLE)) -> pd.DataFrame:
+    """Agreement of two coders per theme, counting passages first and sentence versions second.
+
+    ``per passage`` takes one version of each passage (:func:`chosen_versions`)
+    so that a passage held in four languages counts once: translations of one
+    passage, coded alike, would otherwise add agreement that says nothing new.
+    ``per sentence version`` is the earlier count, every sentence of every
+    language version a unit. Columns: ``count`` (``per passage`` or ``per
+    sentence version``), ``units``, then those of :func:`agreement`.
+    """
+    per_passage = passage_codes(chosen_versions(coded, passages, preferred), (first, second))
+    rows = []
+    for label, table in (("per passage", per_passage), ("per sentence version", coded)):
+        found = agreement(table, first, second, themes)
+        found.insert(0, "units", len(table))
+        found.insert(0, "count", label)
+        rows.append(found)
+    return pd.concat(rows, ignore_index=True)
+
+
+# --- cross-lingual consistency ------------------------------------------------------------
+
+
+def _themes_only(value: str) -> tuple[str, ...]:
+    """The substantive themes of a code list (markers left out; ``undecidable`` kept when it is all there is)."""
+    codes = split_codes(value)
+    return (UNDECIDABLE,) if codes == (UNDECIDABLE,) else tuple(code for code in codes if code not in MARKERS)
+
+
+def _top_terms(versions: pd.DataFrame, reference: pd.DataFrame, top: int) -> list[list[str]]:
+    """Each version's ``top`` terms by TF-IDF, the sentences of ``reference`` in its language as the documents.
+
+    Terms are lemmas with furniture, names, offices, numbers and stop words
+    removed (:func:`valduchesse.tokens.tokens`); a term's weight is its count
+    in the version times scikit-learn's smoothed idf ``ln((1 + n) / (1 + df)) + 1``
+    over the ``n`` reference sentences; ties go to the term in alphabetical order.
+    """
+    from .tokens import tokens  # here, not at the top: the tokens module imports nothing of this one, keep it so
+
+    found: list[list[str]] = [[] for _ in range(len(versions))]
+    for language in sorted(set(versions["language"])):
+        rows = np.flatnonzero(versions["language"].to_numpy() == language)
+        texts = reference.loc[reference["language"] == language, "text"].tolist()
+        table = pd.DataFrame({"doc_id": [f"r{i}" for i in range(len(texts))] + [f"v{i}" for i in rows],
+                              "language": language, "text": texts + versions["text"].to_numpy()[rows].tolist(),
+                              "sentence_no": 2})
+        terms = tokens(table).terms()
+        df = pd.Series([term for found_terms in terms[:len(texts)] for term in set(found_terms)],
+                       dtype=object).value_counts()
+        for row, version_terms in zip(rows, terms[len(texts):]):
+            counts = pd.Series(version_terms, dtype=object).value_counts()
+            weight = {term: count * (np.log((1 + len(texts)) / (1 + df.get(term, 0))) + 1)
+                      for term, count in counts.items()}
+            ranked = sorted(weight.items(), key=lambda item: (-round(item[1], 9), item[0]))
+            found[row] = [term for term, _ in ranked[:top]]
+    return found
+
+
+def _term_themes(terms: list[str], language: str, dictionary) -> tuple[str, ...]:
+    """The themes of which one of ``terms`` is a one-word entry in ``language``."""
+    single = {entry.terms[0]: theme for theme, by_language in dictionary.entries.items()
+              for entry in by_language.get(language, ()) if len(entry.terms) == 1}
+    return tuple(sorted({single[term] for term in terms if term in single}))
+
+
+def version_profiles(coded: pd.DataFrame, passages: pd.DataFrame, dictionary, column: str = "final",
+                     top: int = 3) -> pd.DataFrame:
+    """What each version of each passage held in two or more versions says, by three measures.
+
+    One row per passage and version (file): ``hand`` (the themes of
+    ``column`` over the version's sentences, markers left out, ``undecidable``
+    for a version coded only so), ``dictionary``
+    (the themes whose entries the version's sentences hold,
+    :func:`valduchesse.themes.theme_matches`), ``top_terms`` (its ``top`` terms
+    by TF-IDF, every coded sentence of its language a document) and ``term_themes`` (the themes of which one of those
+    terms is a one-word entry of the dictionary, the language-free form in
+    which top terms of two languages can be compared), with ``cut`` (the
+    version ends an excerpt, so it may stop short of the others).
+    """
+    from .themes import theme_matches
+
+    columns = ["meeting_date", "passage_id", "doc_id", "language", "cut", "chars", "hand", "dictionary",
+               "top_terms", "term_themes"]
+    versions = _versions(coded, passages)
+    several = versions.groupby("passage_id")["doc_id"].transform("nunique") > 1
+    versions = versions[several].reset_index(drop=True)
+    if versions.empty:
+        return pd.DataFrame(columns=columns)
+    codes = coded.set_index("unit_id")[column]
+    versions["hand"] = versions["units"].map(lambda ids: _themes_only(_union(codes.loc[ids])))
+    sentences = coded.set_index("unit_id").loc[[u for ids in versions["units"] for u in ids]].reset_index()
+    matches = theme_matches(sentences[["doc_id", "language", "text"]], dictionary)
+    flagged = matches.assign(unit_id=np.repeat(sentences["unit_id"].to_numpy(), len(dictionary.themes)))
+    flagged = flagged[flagged["matches"] > 0].groupby("unit_id")["theme"].agg(set)
+    versions["dictionary"] = versions["units"].map(
+        lambda ids: tuple(sorted(set().union(*(flagged.get(u, set()) for u in ids)))))
+    versions["top_terms"] = _top_terms(versions, coded, top)
+    versions["term_themes"] = [_term_themes(terms, language, dictionary)
+                               for terms, language in zip(versions["top_terms"], versions["language"])]
+    return versions[columns]
+
+
+MEASURES = ("hand", "dictionary", "term_themes")
+"""The measures :func:`crosslingual_consistency` compares across the versions of a passage."""
+
+
+def what_disagreement_means(measure: str, themes: dict, cut) -> str:
+    """Say what the versions of one passage agreeing or not on one measure means.
+
+    Parameters
+    ----------
+    measure : str
+        ``hand``, ``dictionary`` or ``term_themes``.
+    themes : dict
+        Version name (e.g. its language) -> the themes it gives on that measure.
+    cut : collection of str
+        The versions that end an excerpt (cut off before the passage ends).
+
+    Returns
+    -------
+    str
+        ``agree`` when every version gives the same themes. Otherwise
+        ``truncation`` when the versions that are not cut agree and every cut
+        version gives only some of their themes (it stopped before the words
+        that carry the rest), or when every version is cut (they stop at
+        different points; which holds more cannot be told); else
+        ``translation``: complete versions differ, or a cut version gives a
+        theme the complete ones do not, so the same passage worded in another
+        language was coded, matched or weighted differently. Each with a
+        clause saying so.
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"measure {measure!r}: use one of {', '.join(MEASURES)}")
+    values = {name: frozenset(found) - {UNDECIDABLE} for name, found in themes.items()}
+    if len(set(values.values())) <= 1:
+        return "agree"
+    cut = [name for name in values if name in set(cut)]
+    complete = [name for name in values if name not in cut]
+    what = {"hand": "coded", "dictionary": "matched by the dictionary", "term_themes": "weighted"}[measure]
+    if not complete:
+        return f"truncation: every version ({', '.join(cut)}) cut off, at different points"
+    full = {values[name] for name in complete}
+    if len(full) == 1 and all(values[name] <= next(iter(full)) for name in cut):
+        return (f"truncation: {', '.join(cut)} cut off before the words that carry what "
+                f"{', '.join(complete)} {'has' if len(complete) == 1 else 'have'}")
+    return f"translation: the same passage, in other words, {what} differently"
+
+
+def crosslingual_consistency(profiles: pd.DataFrame) -> pd.DataFrame:
+    """Per passage held in two or more versions, whether the versions agree on each measure, and why not.
+
+    ``profiles`` is :func:`version_profiles`. One row per passage:
+    ``meeting_date``, ``passage_id``, ``versions`` (their languages, a file
+    of the same language twice marked by its position), then for each measure
+    of :data:`MEASURES` a column of the versions' themes (``de: justice | fr: –``)
+    and one saying whether they agree or what the disagreement means
+    (:func:`what_disagreement_means`).
+    """
+    rows = []
+    for passage_id, part in profiles.groupby("passage_id", sort=True):
+        names = [f"{language}{'' if n == 0 else n + 1}" for language, n in
+                 zip(part["language"], part.groupby("language").cumcount())]
+        cut = [name for name, c in zip(names, part["cut"]) if c]
+        row = {"meeting_date": part["meeting_date"].iloc[0], "passage_id": passage_id, "versions": ", ".join(names)}
+        for measure in MEASURES:
+            values = part[measure].tolist()
+            row[measure] = " | ".join(f"{n}: {', '.join(v) if v else '–'}" for n, v in zip(names, values))
+            row[f"{measure}_reading"] = what_disagreement_means(measure, dict(zip(names, values)), cut)
+        row["top_terms"] = " | ".join(f"{n}: {', '.join(t)}" for n, t in zip(names, part["top_terms"]))
+        rows.append(row)
+    columns = ["meeting_date", "passage_id", "versions",
+               *(name for measure in MEASURES for name in (measure, f"{measure}_reading")), "top_terms"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def consistency_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts of :func:`crosslingual_consistency` per meeting: passages, and per measure agree / truncation / translation."""
+    rows = []
+    for date, part in table.groupby("meeting_date", sort=True):
+        row = {"meeting_date": date, "passages": len(part)}
+        for measure in MEASURES:
+            kind = part[f"{measure}_reading"].str.split(":").str[0]
+            for label in ("agree", "truncation", "translation"):
+                row[f"{measure}: {label}"] = int((kind == label).sum())
+        rows.append(row)
+    columns = ["meeting_date", "passages",
+               *(f"{measure}: {label}" for measure in MEASURES for label in ("agree", "truncation", "translation"))]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- the blind recoding: reading the coders' sheets back, and adjudicating -------------------
+
+
+def read_blind(path: str | Path, key: pd.DataFrame) -> pd.DataFrame:
+    """Read a coder's filled blind sheet (:func:`blind_sheet`) and link it back to the sentences.
+
+    Every id of ``key`` must be in the sheet once, with at least one code,
+    every code one of :data:`CODES`, a marker alone. Raises
+    :class:`CodingError` naming the file, the id and the field, with the fix.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``unit_id``, ``codes`` (sorted, ``;``-separated) and ``note``, in the key's order.
+    """
+    path = Path(path)
+    sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [column for column in ("id", "codes") if column not in sheet.columns]
+    if missing:
+        raise CodingError(f"{path}: missing column(s) {', '.join(missing)}. Fix: keep the header of the sheet as given")
+    if "note" not in sheet.columns:
+        sheet["note"] = ""
+    twice = sorted(set(sheet.loc[sheet["id"].duplicated(), "id"]))
+    if twice:
+        raise CodingError(f"{path}: id {', '.join(twice)} coded twice. Fix: keep one row per sentence")
+    absent = [i for i in key["id"] if i not in set(sheet["id"])]
+    extra = sorted(set(sheet["id"]) - set(key["id"]))
+    if absent or extra:
+        raise CodingError(f"{path}: ids missing ({', '.join(absent) or 'none'}) or unknown ({', '.join(extra) or 'none'}). "
+                          f"Fix: code every row of the sheet as given, and only those")
+    for sentence_id, value in zip(sheet["id"], sheet["codes"]):
+        codes = split_codes(value)
+        where = f"{path}, id {sentence_id}, field 'codes'"
+        if not codes:
+            raise CodingError(f"{where}: no code. Fix: write the themes, '{NONE}', '{FURNITURE}' or '{UNDECIDABLE}'")
+        check_codes(codes, where)
+    table = key[["id", "unit_id"]].merge(sheet[["id", "codes", "note"]], on="id", how="left")
+    table["codes"] = table["codes"].map(lambda value: SEPARATOR.join(split_codes(value)))
+    return table
+
+
+def adjudicate(first: str, second: str, third: str | None = None) -> tuple[str, str]:
+    """The final codes of one sentence from two coders and, where they differ, a third reader.
+
+    The codebook's procedure: where the two code lists are the same, they are
+    final (``agreed``). Where they differ, each code (theme or marker) is
+    kept if at least two of the three readers gave it. If no code has two
+    votes (three different readings), the third reader's list is final.
+    Without a third reader, a disagreement raises :class:`CodingError`.
+
+    Returns
+    -------
+    final, reason : str
+    """
+    a, b = split_codes(first), split_codes(second)
+    if a == b:
+        return SEPARATOR.join(a), "agreed"
+    if third is None:
+        raise CodingError(f"the coders differ ({SEPARATOR.join(a)} / {SEPARATOR.join(b)}) and no third reading is "
+                          f"given. Fix: have a third reader code the sentence")
+    c = split_codes(third)
+    votes = pd.Series([*a, *b, *c], dtype=object).value_counts()
+    kept = tuple(sorted(votes[votes >= 2].index))
+    if kept and not (len(kept) > 1 and set(kept) & set(MARKERS)):
+        dropped = sorted(set(a) ^ set(b))
+        settled = ", ".join(f"{code} {'kept' if code in kept else 'dropped'}" for code in dropped)
+        return SEPARATOR.join(kept), f"adjudicated by majority with the third reader: {settled}"
+    return SEPARATOR.join(c), "adjudicated: three different readings, the third reader's codes taken"
+
+
+def third_reader_sheet(sheet: pd.DataFrame, first: pd.DataFrame, second: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The sheet for a third reader: the sentences two blind coders coded differently, with both readings.
+
+    ``sheet`` is the blind sheet (:func:`blind_sheet`), ``first`` and
+    ``second`` the coders' sheets as :func:`read_blind` returns them. For each
+    sentence whose code lists differ, its ``id``, ``language``,
+    ``last_of_excerpt``, ``context`` (the sentence before it) and ``text``, and the two lists as
+    ``reading_1`` and ``reading_2``, their order drawn with ``seed`` for each
+    row so that neither column is one coder's; ``codes`` and ``note`` are
+    left for the reader, in the blind sheet's order.
+    """
+    both = first[["id", "codes"]].merge(second[["id", "codes"]], on="id", suffixes=("_a", "_b"))
+    differ = both[both["codes_a"] != both["codes_b"]]
+    rows = sheet.drop(columns=["codes", "note"]).merge(differ, on="id", how="inner")
+    swap = np.random.default_rng(seed).integers(0, 2, len(rows)).astype(bool)
+    rows["reading_1"] = np.where(swap, rows["codes_b"], rows["codes_a"])
+    rows["reading_2"] = np.where(swap, rows["codes_a"], rows["codes_b"])
+    rows = rows.rename(columns={"previous": "context"}).drop(columns=["codes_a", "codes_b"]).assign(codes="", note="")
+    return rows[["id", "language", "last_of_excerpt", "context", "text", "reading_1", "reading_2", "codes", "note"]]
