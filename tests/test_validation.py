@@ -4,13 +4,14 @@ import math
 
 import pandas as pd
 import pytest
+import yaml
 
 from valduchesse.coding import coding_units, current_codes, read_coding, substantive
 from valduchesse.corpus import load_corpus
 from valduchesse.themes import load_themes
 from valduchesse.validation import (
     MIN_POSITIVES, PARTS, SPLIT_COLUMNS, SplitError, assign_split, dictionary_errors, dictionary_verdicts,
-    judge_dictionary, read_split, split_half, validate_dictionary, verdict_lines,
+    judge_dictionary, read_split, split_half, split_summary, validate_dictionary, verdict_lines,
 )
 
 from conftest import ROOT, TEXTS
@@ -199,3 +200,38 @@ def test_split_half_the_first_revision_s_split_is_fixed_by_the_id():
     ids = pd.Series([f"doc#{i}" for i in range(400)])
     split = split_half(ids)
     assert split.equals(split_half(ids)) and 150 < (split == "held-out").sum() < 250
+
+
+def test_split_summary_counts_each_group_s_sentences_and_those_that_guided_revision_1(coded):
+    split = read_split(SPLIT)
+    summary = split_summary(coded, split)
+    kept = substantive(coded)
+    assert summary["order"].tolist() == sorted(summary["order"]) and summary["sentences"].sum() == len(kept)
+    guided = split_half(kept["unit_id"], 0) == "development"
+    assert summary["in_revision_1_development"].sum() == guided.sum()
+    test = summary[summary["part"] == "test"]
+    assert test["in_revision_1_development"].sum() > 0  # revision 1 was guided by sentences now in the test part
+    assert "in_revision_1_development" not in split_summary(coded, split, revision_seed=None).columns
+
+
+def test_revision_2_changed_only_themes_with_development_errors_and_left_out_the_word_justice(coded, tmp_path):
+    """What themes.yml's comment says of revision 2, against the development part (the only part it read)."""
+    development = coded[coded["split"] == "development"]
+    revision_1 = load_themes(ROOT / "coding" / "themes_revision_1.yml")
+    revision_2 = load_themes(ROOT / "themes.yml")
+    before = validate_dictionary(development, revision_1).query("part == 'all'").set_index("theme")
+    after = validate_dictionary(development, revision_2).query("part == 'all'").set_index("theme")
+    for theme in ("attacks_and_trials", "police_and_intelligence", "migration_and_smuggling"):
+        assert after.loc[theme, "f1"] > before.loc[theme, "f1"], theme
+    # the word justice, tried: on the development part it adds more false positives than sentences found
+    raw = yaml.safe_load((ROOT / "themes.yml").read_text(encoding="utf-8"))
+    for language, word in (("fr", "justice"), ("en", "justice"), ("de", "Justiz"), ("nl", "justitie")):
+        assert word not in raw["themes"]["justice"][language]
+        raw["themes"]["justice"][language] = [word, *raw["themes"]["justice"][language]]
+    path = tmp_path / "themes.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    tried = validate_dictionary(development, load_themes(path)).query("part == 'all'").set_index("theme")
+    found = tried.loc["justice", "hits"] - after.loc["justice", "hits"]
+    false_positives = (tried.loc["justice", "matched"] - tried.loc["justice", "hits"]) - (
+        after.loc["justice", "matched"] - after.loc["justice", "hits"])
+    assert 0 < found < false_positives

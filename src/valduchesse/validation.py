@@ -35,7 +35,7 @@ from .themes import ThemeDictionary, theme_matches
 __all__ = [
     "MIN_POSITIVES", "PARTS", "SPLIT_COLUMNS", "SplitError", "F1_TARGET", "assign_split", "dictionary_errors",
     "dictionary_flags", "dictionary_validation", "dictionary_verdicts", "judge_dictionary", "read_split",
-    "sample_validation", "split_half", "validate_dictionary", "verdict_lines",
+    "sample_validation", "split_half", "split_summary", "validate_dictionary", "verdict_lines",
 ]
 
 PARTS = ("development", "test")
@@ -189,6 +189,38 @@ def assign_split(coded: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
                              f"{row.group!r}. Fix: make the rows' meeting_date, coverage and sections not overlap")
         groups[covered], parts[covered] = row.group, row.part
     return coded.assign(group=groups, split=parts)
+
+
+def split_summary(coded: pd.DataFrame, split: pd.DataFrame, column: str = "final",
+                  revision_seed: int | None = 0) -> pd.DataFrame:
+    """Per group of the split: its part, languages and substantive sentences, in document order.
+
+    ``coded`` is :func:`assign_split`'s output, ``split`` :func:`read_split`'s
+    table. With ``revision_seed`` (the seed of :func:`split_half` that the
+    dictionary's first revision used), ``in_revision_1_development`` counts the
+    group's substantive sentences that sat in that revision's development half:
+    sentences that guided it, whatever part they are in now.
+
+    Returns
+    -------
+    DataFrame
+        ``order``, ``group``, ``part``, ``languages``, ``sentences`` and (with
+        ``revision_seed``) ``in_revision_1_development``; unassigned sentences,
+        if any, in a last row with group ``(not in the split)``.
+    """
+    kept = substantive(coded, column)
+    order = split.drop_duplicates("group").set_index("group")["order"]
+    rows = []
+    for group, part in kept[["group", "split"]].drop_duplicates().itertuples(index=False):
+        members = kept[(kept["group"] == group) & (kept["split"] == part)]
+        row = {"order": int(order.get(group, len(order) + 1)), "group": group or "(not in the split)", "part": part,
+               "languages": ", ".join(sorted(set(members["language"]))), "sentences": len(members)}
+        if revision_seed is not None:
+            row["in_revision_1_development"] = int((split_half(members["unit_id"], revision_seed) == "development").sum())
+        rows.append(row)
+    columns = ["order", "group", "part", "languages", "sentences"] + (
+        ["in_revision_1_development"] if revision_seed is not None else [])
+    return pd.DataFrame(rows, columns=columns).sort_values(["order", "group"], ignore_index=True)
 
 
 def split_half(unit_ids: pd.Series, seed: int = 0) -> pd.Series:
