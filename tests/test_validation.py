@@ -165,7 +165,8 @@ def test_a_verdict_needs_min_positives_coded_sentences_in_the_part_judged():
 def test_verdict_lines_name_each_theme_under_its_status():
     verdicts = dictionary_verdicts(verdict_table([9, 10, 30], [1.0, 0.9, 0.5]), ["a", "b", "c"])
     lines = verdict_lines(verdicts, {"a": "Alpha", "b": "Beta", "c": "Gamma"})
-    assert lines[0].startswith("measured") and "Beta (9/10" in lines[0] and "Alpha" not in lines[0]
+    assert lines[0].startswith("measured (test F1 at least 0.85)") and "Beta (9/10" in lines[0] and "Alpha" not in lines[0]
+    assert lines[2].startswith("cannot be judged (fewer than 10 coded sentences in the test part")
     assert lines[1].startswith("not measured well") and "Gamma (15/30" in lines[1]
     assert lines[2].startswith("cannot be judged") and "Alpha (9)" in lines[2]
 
@@ -235,3 +236,26 @@ def test_revision_2_changed_only_themes_with_development_errors_and_left_out_the
     false_positives = (tried.loc["justice", "matched"] - tried.loc["justice", "hits"]) - (
         after.loc["justice", "matched"] - after.loc["justice", "hits"])
     assert 0 < found < false_positives
+
+
+def test_notebook_04_s_defaults_are_the_module_s_which_notebooks_02_and_05_use():
+    from valduchesse.runner import read_parameters
+    from valduchesse.validation import F1_TARGET
+    defaults = read_parameters(ROOT / "notebooks" / "04_themes_hand_coded.ipynb")
+    assert (defaults["MIN_POSITIVES"], defaults["F1_TARGET"]) == (MIN_POSITIVES, F1_TARGET)
+
+
+def test_the_readme_s_sentences_on_the_dictionary_s_validation_hold(coded):
+    """README.md names which themes the dictionary measures: checked against the verdicts, as notebook 04 prints them."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    for words in ("A verdict is given only on a theme with at least ten coded test sentences",
+                  "the dictionary measures none of the themes at its F1 target: it can be judged only on justice and "
+                  "on the Sahel and the coalition, and falls short on both",
+                  "drugs, migration, cyber and every other theme are coded in too few test sentences to be judged"):
+        assert words in readme, f"README.md no longer says {words!r}: rewrite this check"
+    assert MIN_POSITIVES == 10  # "ten"
+    themes = load_themes(ROOT / "themes.yml")
+    verdicts = dictionary_verdicts(validate_dictionary(coded, themes), list(themes.themes)).set_index("theme")["status"]
+    assert not (verdicts == "measured").any()
+    assert set(verdicts[verdicts == "not measured well"].index) == {"justice", "sahel_and_coalition"}
+    assert (verdicts[["drugs_and_organised_crime", "migration_and_smuggling", "cyber"]] == "cannot be judged").all()

@@ -350,15 +350,19 @@ def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_po
                        f"missed, {matched - hits} false positive(s))")
         rows.append({"theme": theme, "coded": coded, "hits": hits, "matched": matched, "precision": precision,
                      "recall": recall, "f1": f1, "status": status, "verdict": verdict})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=["theme", "coded", "hits", "matched", "precision", "recall", "f1", "status",
+                                        "verdict"])
+    table.attrs.update(part=part, min_positives=min_positives, target=target)
+    return table
 
 
 def verdict_lines(verdicts: pd.DataFrame, labels: dict | None = None) -> list[str]:
     """The verdicts in three sentences: which themes the dictionary measures, which not, which cannot be judged.
 
-    ``verdicts`` is :func:`dictionary_verdicts`' table; ``labels`` maps themes
-    to readable names (e.g. ``ThemeDictionary.labels``). A status no theme has
-    is said as "none".
+    ``verdicts`` is :func:`dictionary_verdicts`' table (its ``attrs`` give the
+    part judged, the least number of coded sentences and the F1 target, said
+    in the lines); ``labels`` maps themes to readable names (e.g.
+    ``ThemeDictionary.labels``). A status no theme has is said as "none".
     """
     labels = labels or {}
 
@@ -369,9 +373,12 @@ def verdict_lines(verdicts: pd.DataFrame, labels: dict | None = None) -> list[st
         return "; ".join(f"{labels.get(row.theme, row.theme)} ({row.hits}/{row.coded} coded found, "
                          f"{row.matched - row.hits} false positive(s))" for row in rows.itertuples(index=False))
 
-    return [f"measured (F1 at or above the target): {names('measured')}",
-            f"not measured well (F1 below the target): {names('not measured well')}",
-            f"cannot be judged (too few coded sentences in the part judged): "
+    part = verdicts.attrs.get("part", "the part judged")
+    target = verdicts.attrs.get("target", "the target")
+    fewest = verdicts.attrs.get("min_positives", "enough")
+    return [f"measured ({part} F1 at least {target}): {names('measured')}",
+            f"not measured well ({part} F1 below {target}): {names('not measured well')}",
+            f"cannot be judged (fewer than {fewest} coded sentences in the {part} part; in brackets, how many): "
             + ("none" if not (verdicts["status"] == "cannot be judged").any() else
                "; ".join(f"{labels.get(t, t)} ({c})" for t, c in
                          verdicts.loc[verdicts["status"] == "cannot be judged", ["theme", "coded"]].to_numpy()))]
