@@ -8,7 +8,8 @@ about. This module scores the one against the other:
   (``coding/validation_split.csv``): groups of sentences that keep every
   passage's language versions together, each in the ``development`` part
   (where the dictionary may be revised) or the ``test`` part (where it is
-  judged); :func:`assign_split` gives each coded sentence its group and part;
+  judged); :func:`assign_split` gives each coded sentence its group and part,
+  :func:`split_summary` counts each group's sentences;
 * :func:`split_half` is the earlier split by sentence (a hash of each id),
   kept only to say which sentences guided the dictionary's first revision;
 * :func:`validate_dictionary` gives precision, recall and F1 per theme on
