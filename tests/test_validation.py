@@ -259,3 +259,12 @@ def test_the_readme_s_sentences_on_the_dictionary_s_validation_hold(coded):
     assert not (verdicts == "measured").any()
     assert set(verdicts[verdicts == "not measured well"].index) == {"justice", "sahel_and_coalition"}
     assert (verdicts[["drugs_and_organised_crime", "migration_and_smuggling", "cyber"]] == "cannot be judged").all()
+
+
+def test_both_parts_are_scored_even_when_no_coded_sentence_is_in_one(coded):
+    development = coded[coded["split"] == "development"]
+    scores = validate_dictionary(development, load_themes(ROOT / "themes.yml"))
+    assert list(dict.fromkeys(scores["part"])) == [*PARTS, "all"]
+    assert (scores.loc[scores["part"] == "test", "coded"] == 0).all()
+    verdicts = dictionary_verdicts(scores, ["cyber", "justice"])
+    assert (verdicts["status"] == "cannot be judged").all()

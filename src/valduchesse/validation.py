@@ -259,8 +259,9 @@ def validate_dictionary(coded: pd.DataFrame, dictionary: ThemeDictionary, column
     """Precision, recall and F1 of the dictionary per theme, on each part and overall.
 
     Only substantive sentences count (furniture is left out); every theme of
-    the dictionary is scored. Columns: ``part`` (each value of the ``split``
-    column in sorted order, ``unassigned`` left out, then ``all``; only
+    the dictionary is scored. Columns: ``part`` (``development`` and ``test``,
+    even where no sentence is in one of them, or each value of another
+    ``split`` column in sorted order; ``unassigned`` left out; then ``all``; only
     ``all`` when ``split`` is None, e.g. for a student's sample coded after
     the dictionary was written), then those of :func:`dictionary_validation`.
     """
@@ -268,7 +269,8 @@ def validate_dictionary(coded: pd.DataFrame, dictionary: ThemeDictionary, column
     themes = list(dictionary.themes)
     truth = indicators(kept[column], themes)
     predicted = dictionary_flags(kept, dictionary)[themes]
-    names = sorted(set(kept[split]) - {UNASSIGNED}) if split else []
+    values = set(kept[split]) - {UNASSIGNED} if split else set()
+    names = list(PARTS) if split and values <= set(PARTS) else sorted(values)  # both parts, even if one is empty
     parts = {name: kept[split] == name for name in names}
     parts["all"] = pd.Series(True, index=kept.index)
     return pd.concat([dictionary_validation(truth[mask], predicted[mask]).assign(part=name)
