@@ -103,11 +103,10 @@ def test_01_the_names_rule_finds_every_listed_name_and_takes_names_of_things(one
 
 
 def test_01_the_furniture_rule_agrees_with_every_hand_code(one):
-    says_01(one, "The furniture rule agrees with the hand codes on all 171 coded sentences.")
-    says_01(one, "the rule missed two of the 21 furniture sentences")
+    says_01(one, "The furniture rule agrees with the hand codes on every coded sentence (the line printed in section 2).")
     agreement, _ = furniture_agreement(one["documents"], one["coded"])
-    assert agreement["agree"] == agreement["sentences"] == 171
-    assert agreement["both"] == 21 and agreement["hand_only"] == agreement["rule_only"] == 0
+    assert agreement["agree"] == agreement["sentences"] == len(one["coded"])
+    assert agreement["hand_only"] == agreement["rule_only"] == 0 and agreement["both"] > 0
 
 
 def test_01_no_opening_term_passes_bonferroni_in_any_language(one):
@@ -313,12 +312,12 @@ def test_02_the_complete_2021_text_treats_the_new_subjects_after_its_opening(two
 def test_02_the_dictionary_measures_none_of_the_subjects_and_can_be_judged_on_two(two):
     says_02(two, "the dictionary measures none of these subjects at the F1 target: it can be judged only on justice and "
                  "on the Sahel, falls short on both")
-    says_02(two, "the other six subjects have too few coded test sentences to be judged")
+    says_02(two, "the other subjects have too few coded test sentences to be judged")
     verdicts = two["verdicts"].set_index("theme")["status"]
     assert len(verdicts) == len(two["defaults"]["MARKER_THEMES"]) == 8
     assert not (verdicts == "measured").any()
     assert set(verdicts[verdicts == "not measured well"].index) == {"justice", "sahel_and_coalition"}
-    assert (verdicts == "cannot be judged").sum() == 6
+    assert (verdicts == "cannot be judged").sum() == len(verdicts) - 2
 
 
 def test_02_the_2017_communique_left_out_is_about_justice_and_prisons(two):
