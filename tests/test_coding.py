@@ -15,7 +15,7 @@ from valduchesse.coding import (
     crosslingual_consistency, consistency_summary, passage_codes, read_blind, adjudicate, third_reader_sheet,
 )
 from valduchesse.validation import (
-    dictionary_validation, dictionary_verdicts, sample_validation, split_half, validate_dictionary,
+    dictionary_validation, sample_validation, split_half,
 )
 from valduchesse.corpus import load_corpus
 from valduchesse.intervals import wilson
@@ -321,19 +321,6 @@ def test_dictionary_validation_worked_by_hand():
     assert table.loc["cyber", "recall"] == pytest.approx(2 / 3)
     assert table.loc["cyber", "f1"] == pytest.approx(2 / 3)
     assert math.isnan(table.loc["justice", "f1"])
-
-
-def test_validate_dictionary_scores_both_halves_and_all_and_the_verdicts_use_the_held_out_half(coded):
-    coded = coded.assign(split=split_half(coded["unit_id"]))
-    scores = validate_dictionary(coded, load_themes(ROOT / "themes.yml"))
-    assert set(scores["part"]) == {"development", "held-out", "all"}
-    by_part = scores.pivot(index="theme", columns="part", values="coded")
-    assert (by_part["development"] + by_part["held-out"] == by_part["all"]).all()
-    verdicts = dictionary_verdicts(scores, ["cyber", "attacks_and_trials"], min_coded=3, target=0.85).set_index("theme")
-    held_out = scores[scores["part"] == "held-out"].set_index("theme")
-    assert verdicts.loc["cyber", "coded"] == held_out.loc["cyber", "coded"]
-    if held_out.loc["cyber", "coded"] < 3:
-        assert verdicts.loc["cyber", "verdict"].startswith("cannot be judged")
 
 
 def test_indicators_give_one_column_per_theme():

@@ -18,8 +18,8 @@ from valduchesse.segment import paragraphs, sentences
 from valduchesse.terms import TermMatrix, term_matrix
 from valduchesse.topics import (
     adjusted_rand, agreement_summary, describe_agreement, describe_choice, distinctive_terms,
-    fit_topics, grid_position, name_clusters, normalized_mutual_info, reading, representative_seed, seed_agreement,
-    segment_texts, shuffled_terms, stability_curve, subsample_indices, subsample_stability, topic_terms,
+    fit_topics, grid_position, name_clusters, normalized_mutual_info, one_standard_error_choice, reading,
+    representative_seed, seed_agreement, segment_texts, shuffled_terms, stability_curve, subsample_indices, subsample_stability, topic_terms,
     typical_passages, unit_comparison, unit_profile,
 )
 
@@ -277,14 +277,26 @@ def test_stability_curve_finds_the_three_subjects_and_follows_its_rule():
     at_three = table.set_index("k").loc[3]
     assert at_three["stability"] > 0.9 and at_three["excess"] > 0.5
     assert at_three["silhouette"] == table["silhouette"].max()
-    # the rule, recomputed from the table: smallest k within one standard error of the largest excess
-    best = table["excess"].max()
-    assert k == table.loc[table["excess"] >= best - table["excess_se"], "k"].min()
+    # the rule, recomputed from the table: smallest k within one standard error (the best k's) of the largest excess
+    best = table.loc[table["excess"].idxmax()]
+    assert k == table.loc[table["excess"] >= round(best["excess"] - best["excess_se"], 4), "k"].min()
     again, k_again = stability_curve(CLUSTERED, [2, 3, 4, 5], "kmeans", n_subsamples=6, seed=0, null_copies=3,
                                      null_subsamples=3)
     pd.testing.assert_frame_equal(table, again)
     with pytest.raises(ValueError, match="2 or more"):
         stability_curve(CLUSTERED, [1, 2])
+
+
+def test_the_one_standard_error_rule_uses_the_standard_error_of_the_best_k_only():
+    # k = 3 is within its own (large) standard error of the best, but not within the best k's (small) one
+    table = pd.DataFrame({"k": [2, 3, 4, 5], "excess": [0.10, 0.30, 0.38, 0.40], "excess_se": [0.01, 0.15, 0.01, 0.03]})
+    assert one_standard_error_choice(table) == 4
+    assert one_standard_error_choice(table.assign(excess_se=[0.01, 0.15, 0.01, 0.11])) == 3
+    assert one_standard_error_choice(table.assign(excess_se=float("nan"))) == 5  # no error: the best itself
+    ties = pd.DataFrame({"k": [2, 3], "excess": [0.5, 0.5], "excess_se": [0.0, 0.2]})
+    assert one_standard_error_choice(ties) == 2
+    with pytest.raises(ValueError, match="no value of k"):
+        one_standard_error_choice(table.iloc[:0])
 
 
 def test_stability_curve_null_is_the_mean_of_its_copies():

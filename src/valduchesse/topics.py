@@ -31,7 +31,8 @@ The method, step by step:
    of the matrix (:func:`shuffled_terms`: each term's counts shuffled across
    segments), because stability rises with k even without any structure; the
    k chosen is the smallest whose excess over the structureless stability is
-   within one standard error of the largest excess.
+   at least the largest excess minus the standard error of that largest
+   excess (the one-standard-error rule, :func:`one_standard_error_choice`).
 4. :func:`seed_agreement` and :func:`agreement_summary` compare the clusters
    with a reference labelling (the section numbers) over many seeds, each
    seed's ARI and normalised mutual information (NMI) against a permutation
@@ -568,10 +569,11 @@ def stability_curve(matrix: TermMatrix, ks, method: str = "kmeans", n_subsamples
     and the subsampling; ``excess_se`` combines the two as if independent.
 
     **Rule** (the one-standard-error rule of Breiman et al. 1984, applied to
-    the excess): the smallest k whose excess is at least the largest excess
-    minus that k's ``excess_se``. A larger k must be more stable by more than
-    the noise of the subsampling to be preferred. Values are rounded to 4
-    places before they are compared; the result is the same on every run.
+    the excess; :func:`one_standard_error_choice`): the smallest k whose
+    excess is at least the largest excess minus the standard error *of that
+    largest excess*. A larger k must be more stable by more than the noise
+    of the subsampling to be preferred. Values are rounded to 4 places before
+    they are compared; the result is the same on every run.
     Whether the chosen k lies at an end of ``ks`` is for the caller to say
     (:func:`grid_position`). Values of k that a subsample cannot hold (k at
     least the number of passages in a subsample) are left out of the table.
@@ -615,11 +617,37 @@ def stability_curve(matrix: TermMatrix, ks, method: str = "kmeans", n_subsamples
                      "excess_se": float(np.hypot(observed.standard_error, null_se)),
                      "silhouette": float(finite.mean()) if finite.size else float("nan")})
     table = pd.DataFrame(rows).round(DECIMALS)
-    best = table["excess"].max()
-    within = table[table["excess"] >= (best - table["excess_se"].fillna(0)).round(DECIMALS)]
-    chosen = int(within["k"].min())
+    chosen = one_standard_error_choice(table)
     table["chosen"] = table["k"] == chosen
     return table, chosen
+
+
+def one_standard_error_choice(table: pd.DataFrame, score: str = "excess", error: str = "excess_se") -> int:
+    """The one-standard-error rule (Breiman et al. 1984): the smallest k within one standard error of the best.
+
+    The best row is the one with the largest ``score`` (the smallest k among
+    ties); its standard error (``error``; 0 if missing) sets the margin: the
+    rule returns the smallest ``k`` whose ``score`` is at least the best score
+    minus that one standard error. Each k's own standard error plays no part.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Columns ``k``, ``score`` and ``error``, e.g. :func:`stability_curve`'s table.
+
+    Returns
+    -------
+    int
+        The chosen k.
+    """
+    if table.empty:
+        raise ValueError("no value of k to choose from")
+    best = table.loc[table[score].idxmax()] if table[score].notna().any() else None
+    if best is None:
+        raise ValueError(f"every {score} is missing: nothing to choose from")
+    margin = 0.0 if pd.isna(best[error]) else float(best[error])
+    threshold = round(float(best[score]) - margin, DECIMALS)
+    return int(table.loc[table[score].round(DECIMALS) >= threshold, "k"].min())
 
 
 def grid_position(ks, k: int) -> str:

@@ -4,25 +4,55 @@ The dictionary (``themes.yml``) counts a theme wherever a sentence holds one of
 its entries; the hand codes (:mod:`valduchesse.coding`) say what each sentence is
 about. This module scores the one against the other:
 
-* :func:`split_half` fixes a development half (where the dictionary may be
-  revised) and a held-out half (where it is judged), by a hash of each id;
+* :func:`read_split` reads the fixed validation split
+  (``coding/validation_split.csv``): groups of sentences that keep every
+  passage's language versions together, each in the ``development`` part
+  (where the dictionary may be revised) or the ``test`` part (where it is
+  judged); :func:`assign_split` gives each coded sentence its group and part,
+  :func:`split_summary` counts each group's sentences;
+* :func:`split_half` is the earlier split by sentence (a hash of each id),
+  kept only to say which sentences guided the dictionary's first revision;
 * :func:`validate_dictionary` gives precision, recall and F1 per theme on
-  each half and overall (:func:`dictionary_validation` on 0/1 tables);
+  each part and overall (:func:`dictionary_validation` on 0/1 tables);
 * :func:`dictionary_errors` lists every sentence where the two disagree;
 * :func:`dictionary_verdicts` says per theme whether the dictionary measures
-  it, or why it cannot be judged;
+  it, or that it cannot be judged (fewer than ``min_positives`` coded
+  sentences in the part judged); :func:`verdict_lines` says it in words and
+  :func:`judge_dictionary` does it all from the files;
 * :func:`sample_validation` scores it on a student's own coded sample.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pandas as pd
 
-from .coding import FURNITURE, NONE, current_codes, indicators, read_coding, substantive
+from .coding import FURNITURE, NONE, coding_units, current_codes, indicators, read_coding, substantive
 from .themes import ThemeDictionary, theme_matches
+
+__all__ = [
+    "MIN_POSITIVES", "PARTS", "SPLIT_COLUMNS", "SplitError", "F1_TARGET", "assign_split", "dictionary_errors",
+    "dictionary_flags", "dictionary_validation", "dictionary_verdicts", "judge_dictionary", "read_split",
+    "sample_validation", "split_half", "split_summary", "validate_dictionary", "verdict_lines",
+]
+
+PARTS = ("development", "test")
+"""The two parts of the validation split, in this order."""
+SPLIT_COLUMNS = ("group", "order", "part", "meeting_date", "coverage", "sections", "rule")
+"""The columns of ``coding/validation_split.csv``."""
+COVERAGES = ("opening excerpt", "later excerpt", "full text")
+MIN_POSITIVES = 10
+"""Coded sentences of a theme needed in the part judged before a verdict is given."""
+F1_TARGET = 0.85
+"""F1 on the part judged from which a theme counts as measured."""
+UNASSIGNED = "unassigned"
+
+
+class SplitError(ValueError):
+    """A validation split file that cannot be used as it is; the message names the file, row, column and fix."""
 
 
 def dictionary_validation(truth: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
@@ -47,14 +77,162 @@ def dictionary_validation(truth: pd.DataFrame, predicted: pd.DataFrame) -> pd.Da
     return pd.DataFrame(rows)
 
 
-def split_half(unit_ids: pd.Series, seed: int = 0) -> pd.Series:
-    """Assign each sentence to ``development`` or ``held-out``, about half each.
+def read_split(path: str | Path) -> pd.DataFrame:
+    """Read and check the validation split (``coding/validation_split.csv``).
 
-    The split is fixed before the dictionary is corrected: the dictionary is
-    revised on the development half only, and its scores on the held-out half
-    say how well it does on sentences its author did not tune it to. A
-    sentence's half depends only on its id and the seed (SHA-256), so adding
-    texts never moves a sentence from one half to the other.
+    One row per member of a group: ``group`` (its name), ``order`` (its place
+    in document order, the same on every row of the group), ``part``
+    (``development`` or ``test``, the same on every row of the group),
+    ``meeting_date`` (YYYY-MM-DD), ``coverage`` (``opening excerpt``, ``later
+    excerpt`` or ``full text``), ``sections`` (``all``, a section number or a
+    range such as ``0-1``) and ``rule`` (the rule that assigned the part, in
+    words). A sentence belongs to the row whose meeting, coverage and
+    sections it matches, whatever its language: every language version of a
+    passage falls in the same group.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+
+    Returns
+    -------
+    DataFrame
+        The rows, with ``order`` as int and ``first`` and ``last`` (the
+        section numbers covered; ``last`` is None for ``all``).
+
+    Raises
+    ------
+    SplitError
+        Naming the file, the row (counted from 1 after the header), the column and the fix.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SplitError(f"{path}: no such file. Fix: point the split parameter at coding/validation_split.csv")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [column for column in SPLIT_COLUMNS if column not in table.columns]
+    if missing:
+        raise SplitError(f"{path}: missing column(s) {', '.join(missing)}. "
+                         f"Fix: the header must be {','.join(SPLIT_COLUMNS)}")
+    if table.empty:
+        raise SplitError(f"{path}: no rows. Fix: give at least one group in each part ({', '.join(PARTS)})")
+    firsts, lasts = [], []
+    for number, row in enumerate(table.itertuples(index=False), start=1):
+        def fail(column: str, problem: str, fix: str) -> None:
+            raise SplitError(f"{path}, row {number}, column '{column}': {problem}. Fix: {fix}")
+        for column in SPLIT_COLUMNS:
+            if not str(getattr(row, column)).strip():
+                fail(column, "empty", "fill it in")
+        if row.part not in PARTS:
+            fail("part", f"{row.part!r} is not a part", f"write {' or '.join(PARTS)}")
+        if not re.fullmatch(r"\d+", row.order):
+            fail("order", f"{row.order!r} is not a whole number", "give the group's place in document order (1, 2, …)")
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.meeting_date):
+            fail("meeting_date", f"{row.meeting_date!r} is not a date", "write it as YYYY-MM-DD")
+        if row.coverage not in COVERAGES:
+            fail("coverage", f"{row.coverage!r} is not a coverage", f"write one of {', '.join(COVERAGES)}")
+        found = re.fullmatch(r"all|(\d+)(?:-(\d+))?", row.sections)
+        if not found:
+            fail("sections", f"{row.sections!r} is not a section list", "write all, a number (3) or a range (0-1)")
+        first = int(found.group(1)) if found.group(1) else 0
+        last = None if row.sections == "all" else int(found.group(2) or found.group(1))
+        if last is not None and last < first:
+            fail("sections", f"the range {row.sections!r} ends before it starts", "write the lower number first")
+        firsts.append(first)
+        lasts.append(last)
+    table["order"] = table["order"].astype(int)
+    table["first"] = firsts
+    table["last"] = pd.Series(lasts, index=table.index, dtype=object)
+    for column in ("part", "order"):
+        mixed = table.groupby("group")[column].nunique()
+        if (mixed > 1).any():
+            group = mixed[mixed > 1].index[0]
+            rows = ", ".join(str(i + 1) for i in table.index[table["group"] == group])
+            raise SplitError(f"{path}, rows {rows}, column '{column}': the group {group!r} has more than one "
+                             f"{column}. Fix: give every row of a group the same {column}")
+    absent = [part for part in PARTS if part not in set(table["part"])]
+    if absent:
+        raise SplitError(f"{path}, column 'part': no group in {', '.join(absent)}. Fix: give each part at least one group")
+    return table
+
+
+def assign_split(coded: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
+    """Give each coded sentence its group and part of the validation split.
+
+    ``coded`` needs ``unit_id``, ``meeting_date``, ``coverage`` and
+    ``section_no`` (e.g. :func:`valduchesse.coding.current_codes`); ``split``
+    is :func:`read_split`'s table. A sentence that no row covers (a text added
+    after the split was fixed) gets group ``""`` and part ``unassigned``: it is
+    in neither part, and the split file must say where it goes before it
+    counts.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``coded`` with the columns ``group`` and ``split``.
+
+    Raises
+    ------
+    SplitError
+        If a sentence is covered by rows of two groups (naming the sentence and the groups).
+    """
+    dates = coded["meeting_date"].astype(str).str[:10]
+    groups = pd.Series("", index=coded.index, dtype=object)
+    parts = pd.Series(UNASSIGNED, index=coded.index, dtype=object)
+    for row in split.itertuples(index=False):
+        covered = (dates == row.meeting_date) & (coded["coverage"] == row.coverage)
+        if row.last is not None and not pd.isna(row.last):
+            covered &= coded["section_no"].between(row.first, row.last)
+        clash = covered & (groups != "") & (groups != row.group)
+        if clash.any():
+            unit = coded.loc[clash, "unit_id"].iloc[0]
+            raise SplitError(f"sentence {unit} is in two groups of the split, {groups[clash].iloc[0]!r} and "
+                             f"{row.group!r}. Fix: make the rows' meeting_date, coverage and sections not overlap")
+        groups[covered], parts[covered] = row.group, row.part
+    return coded.assign(group=groups, split=parts)
+
+
+def split_summary(coded: pd.DataFrame, split: pd.DataFrame, column: str = "final",
+                  revision_seed: int | None = 0) -> pd.DataFrame:
+    """Per group of the split: its part, languages and substantive sentences, in document order.
+
+    ``coded`` is :func:`assign_split`'s output, ``split`` :func:`read_split`'s
+    table. With ``revision_seed`` (the seed of :func:`split_half` that the
+    dictionary's first revision used), ``in_revision_1_development`` counts the
+    group's substantive sentences that sat in that revision's development half:
+    sentences that guided it, whatever part they are in now.
+
+    Returns
+    -------
+    DataFrame
+        ``order``, ``group``, ``part``, ``languages``, ``sentences`` and (with
+        ``revision_seed``) ``in_revision_1_development``; unassigned sentences,
+        if any, in a last row with group ``(not in the split)``.
+    """
+    kept = substantive(coded, column)
+    order = split.drop_duplicates("group").set_index("group")["order"]
+    rows = []
+    for group, part in kept[["group", "split"]].drop_duplicates().itertuples(index=False):
+        members = kept[(kept["group"] == group) & (kept["split"] == part)]
+        row = {"order": int(order.get(group, len(order) + 1)), "group": group or "(not in the split)", "part": part,
+               "languages": ", ".join(sorted(set(members["language"]))), "sentences": len(members)}
+        if revision_seed is not None:
+            row["in_revision_1_development"] = int((split_half(members["unit_id"], revision_seed) == "development").sum())
+        rows.append(row)
+    columns = ["order", "group", "part", "languages", "sentences"] + (
+        ["in_revision_1_development"] if revision_seed is not None else [])
+    return pd.DataFrame(rows, columns=columns).sort_values(["order", "group"], ignore_index=True)
+
+
+def split_half(unit_ids: pd.Series, seed: int = 0) -> pd.Series:
+    """The earlier split by sentence: ``development`` or ``held-out`` by a hash of each id.
+
+    The dictionary's first revision (``coding/themes_revision_1.yml``) was
+    made from its errors on the ``development`` half of this split. It splits
+    sentences, not passages, so the translations of one passage fall in both
+    halves; the collection now uses :func:`read_split`, and keeps this only to
+    say which sentences guided that revision. A sentence's half depends only
+    on its id and the seed (SHA-256).
     """
     def half(unit_id: str) -> str:
         digest = hashlib.sha256(f"{seed}:{unit_id}".encode("utf-8")).digest()
@@ -78,34 +256,44 @@ def dictionary_flags(units: pd.DataFrame, dictionary: ThemeDictionary) -> pd.Dat
 
 def validate_dictionary(coded: pd.DataFrame, dictionary: ThemeDictionary, column: str = "final",
                         split: str | None = "split") -> pd.DataFrame:
-    """Precision, recall and F1 of the dictionary per theme, on each half and overall.
+    """Precision, recall and F1 of the dictionary per theme, on each part and overall.
 
     Only substantive sentences count (furniture is left out); every theme of
-    the dictionary is scored. Columns: ``part``
-    (``development``, ``held-out`` and ``all``; only ``all`` when ``split``
-    is None, e.g. for a student's sample coded after the dictionary was
-    written), then those of :func:`dictionary_validation`.
+    the dictionary is scored. Columns: ``part`` (``development`` and ``test``,
+    even where no sentence is in one of them, or each value of another
+    ``split`` column in sorted order; ``unassigned`` left out; then ``all``; only
+    ``all`` when ``split`` is None, e.g. for a student's sample coded after
+    the dictionary was written), then those of :func:`dictionary_validation`.
     """
     kept = substantive(coded, column)
     themes = list(dictionary.themes)
     truth = indicators(kept[column], themes)
     predicted = dictionary_flags(kept, dictionary)[themes]
-    parts = {name: kept[split] == name for name in ("development", "held-out")} if split else {}
+    values = set(kept[split]) - {UNASSIGNED} if split else set()
+    names = list(PARTS) if split and values <= set(PARTS) else sorted(values)  # both parts, even if one is empty
+    parts = {name: kept[split] == name for name in names}
     parts["all"] = pd.Series(True, index=kept.index)
     return pd.concat([dictionary_validation(truth[mask], predicted[mask]).assign(part=name)
                       for name, mask in parts.items()], ignore_index=True)[
         ["part", "theme", "coded", "matched", "hits", "precision", "recall", "f1"]]
 
 
-def dictionary_errors(coded: pd.DataFrame, dictionary: ThemeDictionary, column: str = "final") -> pd.DataFrame:
+def dictionary_errors(coded: pd.DataFrame, dictionary: ThemeDictionary, column: str = "final",
+                      part: str | None = None) -> pd.DataFrame:
     """Every disagreement of the dictionary with the hand codes, for reading.
 
     One row per sentence and theme where they disagree: ``error`` is
     ``false positive`` (the dictionary matched, the coders did not code the
-    theme) or ``miss`` (coded, not matched), with the sentence's id, split
-    and text. Furniture is left out.
+    theme) or ``miss`` (coded, not matched), with the sentence's id, part
+    (``split``) and text. Furniture is left out. With ``part`` (e.g.
+    ``"development"``), only the sentences of that part of the ``split``
+    column are read: revise the dictionary from these, never from the test part.
     """
     kept = substantive(coded, column)
+    if part is not None:
+        if "split" not in kept.columns:
+            raise ValueError("dictionary_errors(part=...) needs a 'split' column: assign_split first")
+        kept = kept[kept["split"] == part]
     themes = list(dictionary.themes)
     truth = indicators(kept[column], themes)
     predicted = dictionary_flags(kept, dictionary)[themes]
@@ -119,33 +307,106 @@ def dictionary_errors(coded: pd.DataFrame, dictionary: ThemeDictionary, column: 
     return pd.DataFrame(rows, columns=["theme", "error", "unit_id", "split", "text"])
 
 
-def dictionary_verdicts(scores: pd.DataFrame, themes, min_coded: int = 3, target: float = 0.85) -> pd.DataFrame:
-    """Per theme, whether the dictionary measures it, judged on the held-out half only.
+def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_positives: int = MIN_POSITIVES,
+                        target: float = F1_TARGET) -> pd.DataFrame:
+    """Per theme, whether the dictionary measures it, judged on one part only.
 
     ``scores`` is :func:`validate_dictionary`'s output. A theme with fewer
-    than ``min_coded`` coded held-out sentences cannot be judged; otherwise it
-    is measured if its held-out F1 reaches ``target``. Columns: ``theme``,
-    ``coded``, ``hits``, ``matched``, ``f1`` (held-out) and ``verdict`` (words).
+    than ``min_positives`` sentences coded with it in ``part`` cannot be
+    judged (its F1 would rest on a handful of sentences); otherwise it is
+    ``measured`` if its F1 in that part reaches ``target``, else ``not
+    measured well``. Translations of one passage count as separate sentences,
+    so ``min_positives`` sentences may be fewer passages.
+
+    Returns
+    -------
+    DataFrame
+        ``theme``, ``coded``, ``hits``, ``matched``, ``precision``, ``recall``,
+        ``f1`` (in ``part``), ``status`` (``measured``, ``not measured well``
+        or ``cannot be judged``) and ``verdict`` (in words).
     """
-    held_out = scores[scores["part"] == "held-out"].set_index("theme")
+    if part not in set(scores["part"]):
+        raise ValueError(f"the scores have no part {part!r} (they have {', '.join(dict.fromkeys(scores['part']))}): "
+                         "score the dictionary with a split that has it, or pass part=")
+    if min_positives < 1:
+        raise ValueError(f"min_positives must be at least 1, got {min_positives}")
+    judged = scores[scores["part"] == part].set_index("theme")
     rows = []
     for theme in themes:
-        if theme not in held_out.index:
-            rows.append({"theme": theme, "coded": 0, "hits": 0, "matched": 0, "f1": float("nan"),
-                         "verdict": "cannot be judged: no hand-coded sentence of these texts"})
-            continue
-        row = held_out.loc[theme]
-        coded, hits, matched, f1 = int(row["coded"]), int(row["hits"]), int(row["matched"]), row["f1"]
-        if coded < min_coded:
-            verdict = (f"cannot be judged: {coded} held-out sentence(s) coded with it, fewer than {min_coded}; "
+        row = judged.loc[theme] if theme in judged.index else None
+        coded = int(row["coded"]) if row is not None else 0
+        hits = int(row["hits"]) if row is not None else 0
+        matched = int(row["matched"]) if row is not None else 0
+        precision, recall, f1 = ((row["precision"], row["recall"], row["f1"]) if row is not None
+                                 else (float("nan"),) * 3)
+        if coded < min_positives:
+            status = "cannot be judged"
+            verdict = (f"cannot be judged: {coded} {part} sentence(s) coded with it, fewer than {min_positives}; "
                        "the dictionary's count of it is unvalidated")
         elif f1 >= target:
-            verdict = f"measured: held-out F1 {f1:.2f} ≥ {target}"
+            status = "measured"
+            verdict = f"measured: {part} F1 {f1:.2f} ≥ {target} ({coded - hits} of {coded} coded sentences missed, " \
+                      f"{matched - hits} false positive(s))"
         else:
-            verdict = (f"not measured well: held-out F1 {f1:.2f} < {target} ({coded - hits} of {coded} coded sentences "
+            status = "not measured well"
+            verdict = (f"not measured well: {part} F1 {f1:.2f} < {target} ({coded - hits} of {coded} coded sentences "
                        f"missed, {matched - hits} false positive(s))")
-        rows.append({"theme": theme, "coded": coded, "hits": hits, "matched": matched, "f1": f1, "verdict": verdict})
-    return pd.DataFrame(rows)
+        rows.append({"theme": theme, "coded": coded, "hits": hits, "matched": matched, "precision": precision,
+                     "recall": recall, "f1": f1, "status": status, "verdict": verdict})
+    table = pd.DataFrame(rows, columns=["theme", "coded", "hits", "matched", "precision", "recall", "f1", "status",
+                                        "verdict"])
+    table.attrs.update(part=part, min_positives=min_positives, target=target)
+    return table
+
+
+def verdict_lines(verdicts: pd.DataFrame, labels: dict | None = None) -> list[str]:
+    """The verdicts in three sentences: which themes the dictionary measures, which not, which cannot be judged.
+
+    ``verdicts`` is :func:`dictionary_verdicts`' table (its ``attrs`` give the
+    part judged, the least number of coded sentences and the F1 target, said
+    in the lines); ``labels`` maps themes to readable names (e.g.
+    ``ThemeDictionary.labels``). A status no theme has is said as "none".
+    """
+    labels = labels or {}
+
+    def names(status: str) -> str:
+        rows = verdicts[verdicts["status"] == status]
+        if rows.empty:
+            return "none"
+        return "; ".join(f"{labels.get(row.theme, row.theme)} ({row.hits}/{row.coded} coded found, "
+                         f"{row.matched - row.hits} false positive(s))" for row in rows.itertuples(index=False))
+
+    part = verdicts.attrs.get("part", "the part judged")
+    target = verdicts.attrs.get("target", "the target")
+    fewest = verdicts.attrs.get("min_positives", "enough")
+    return [f"measured ({part} F1 at least {target}): {names('measured')}",
+            f"not measured well ({part} F1 below {target}): {names('not measured well')}",
+            f"cannot be judged (fewer than {fewest} coded sentences in the {part} part; in brackets, how many): "
+            + ("none" if not (verdicts["status"] == "cannot be judged").any() else
+               "; ".join(f"{labels.get(t, t)} ({c})" for t, c in
+                         verdicts.loc[verdicts["status"] == "cannot be judged", ["theme", "coded"]].to_numpy()))]
+
+
+def judge_dictionary(coding_file: str | Path, split_file: str | Path, dictionary: ThemeDictionary,
+                     documents: pd.DataFrame, part: str = "test", min_positives: int = MIN_POSITIVES,
+                     target: float = F1_TARGET) -> pd.DataFrame:
+    """The dictionary's verdicts per theme, from the coded sentences and the split file.
+
+    Reads ``coding_file`` (:func:`valduchesse.coding.read_coding`), keeps the
+    sentences still in ``documents`` as coded, assigns them their part
+    (:func:`read_split`, :func:`assign_split`), scores ``dictionary``
+    (:func:`validate_dictionary`) and judges it on ``part``
+    (:func:`dictionary_verdicts`). With texts the coding does not hold, every
+    theme comes out ``cannot be judged``.
+    """
+    coded = current_codes(read_coding(coding_file), coding_units(documents))
+    coded = assign_split(coded, read_split(split_file))
+    scores = validate_dictionary(coded, dictionary)
+    if part not in set(scores["part"]):
+        nothing = float("nan")
+        scores = pd.concat([scores, scores[scores["part"] == "all"].assign(
+            part=part, coded=0, matched=0, hits=0, precision=nothing, recall=nothing, f1=nothing)])
+    return dictionary_verdicts(scores, list(dictionary.themes), part, min_positives, target)
 
 
 def sample_validation(path: str | Path, column: str, units: pd.DataFrame,

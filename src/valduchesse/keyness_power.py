@@ -1,0 +1,93 @@
+"""What a keyness test can detect, said before it runs: the fewest occurrences that could pass its threshold.
+
+A keyness test of one short text against a few others, corrected for every
+term tested, can only flag a term used several times in the target and
+rarely or never elsewhere. :func:`smallest_passing_counts` computes, from the
+counts' totals alone (never from a result), the smallest count a term needs in
+each group to pass the Bonferroni threshold that :func:`valduchesse.terms.keyness_by_group`
+applies, if the other texts never use it (and if they use it once). A subject
+a text names once or twice cannot pass: the test cannot detect it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.special import chdtri
+
+from .terms import TermMatrix, log_likelihood
+
+__all__ = ["smallest_passing_count", "smallest_passing_counts", "power_sentence"]
+
+
+def smallest_passing_count(target_total: int, reference_total: int, critical_g2: float, elsewhere: int = 0) -> int | None:
+    """The smallest count of a term in the target whose G² exceeds ``critical_g2``.
+
+    Parameters
+    ----------
+    target_total, reference_total : int
+        The terms counted in the target and in the reference.
+    critical_g2 : float
+        The G² a term must exceed (e.g. Bonferroni's).
+    elsewhere : int
+        How often the term occurs in the reference (0: never).
+
+    Returns
+    -------
+    int or None
+        None if no count up to ``target_total`` passes.
+    """
+    counts = np.arange(1, int(target_total) + 1, dtype=float)
+    if counts.size == 0:
+        return None
+    g2 = log_likelihood(counts, np.full_like(counts, float(elsewhere)), float(target_total), float(reference_total))
+    passing = np.flatnonzero(g2 > critical_g2)
+    return int(counts[passing[0]]) if passing.size else None
+
+
+def smallest_passing_counts(matrix: TermMatrix, groups: dict[str, list[str]] | None = None,
+                            alpha: float = 0.05) -> pd.DataFrame:
+    """Per group, the fewest occurrences a term needs to pass the Bonferroni threshold of its keyness test.
+
+    The same groups, totals and number of tests as
+    :func:`valduchesse.terms.keyness_by_group` with ``correction="bonferroni"``
+    (by default each text is a group of its own), computed from the matrix's
+    totals only, before any term's result is read.
+
+    Returns
+    -------
+    DataFrame
+        ``group``, ``target_total``, ``reference_total``, ``tests``,
+        ``critical_g2`` and ``fewest_never_elsewhere`` / ``fewest_once_elsewhere``
+        (the smallest passing count if the other texts use the term never / once;
+        None if none passes).
+    """
+    groups = {doc_id: [doc_id] for doc_id in matrix.doc_ids} if groups is None else groups
+    totals = dict(zip(matrix.doc_ids, np.asarray(matrix.totals).ravel()))
+    unknown = sorted({doc_id for ids in groups.values() for doc_id in ids} - set(totals))
+    if unknown:
+        raise ValueError(f"no text {', '.join(unknown)} in the matrix: give groups of its doc_ids")
+    grand = float(sum(totals.values()))
+    tests = int((np.asarray(matrix.counts.sum(axis=0)).ravel() > 0).sum())
+    critical = float(chdtri(1, alpha / tests)) if tests else float("nan")
+    rows = []
+    for label, ids in groups.items():
+        target = float(sum(totals[doc_id] for doc_id in dict.fromkeys(ids)))
+        reference = grand - target
+        rows.append({"group": label, "target_total": int(target), "reference_total": int(reference), "tests": tests,
+                     "critical_g2": round(critical, 2),
+                     "fewest_never_elsewhere": smallest_passing_count(target, reference, critical, 0),
+                     "fewest_once_elsewhere": smallest_passing_count(target, reference, critical, 1)})
+    return pd.DataFrame(rows)
+
+
+def power_sentence(row) -> str:
+    """One group's row of :func:`smallest_passing_counts` in words."""
+    never, once = row["fewest_never_elsewhere"], row["fewest_once_elsewhere"]
+    if never is None or pd.isna(never):
+        return (f"{row['group']}: no count of a term can pass G² > {row['critical_g2']:.1f} "
+                f"({row['target_total']} terms against {row['reference_total']})")
+    once_words = "no count" if once is None or pd.isna(once) else f"{int(once)}"
+    return (f"{row['group']}: a term must occur at least {int(never)} times in it and never in the others "
+            f"({once_words} if once in the others) to pass G² > {row['critical_g2']:.1f}; "
+            f"{row['target_total']} terms against {row['reference_total']}")
