@@ -210,3 +210,16 @@ def test_the_passages_held_in_several_versions_are_those_notebook_04_names(data)
     twice = files[files > 1]
     assert list(twice.index) == [("2018-06-11/p01", "fr")]
     assert set(linked.loc[linked["meeting_date"] == "2021-11-22", "coverage"]) == {"opening excerpt", "full text"}
+
+
+def test_between_language_versions_the_hand_codes_differ_only_by_truncation(data):
+    says(data, "On the final hand codes, every disagreement between the versions of a passage is a truncation: no two "
+               "complete versions of a passage were coded differently. The dictionary and the top terms also differ "
+               "between complete translations (translation), the top terms more often")
+    from valduchesse.coding import consistency_summary, crosslingual_consistency, read_passages, version_profiles
+    coded = data["coded"]
+    passages = read_passages(ROOT / "coding" / "passages.csv", coded)
+    summary = consistency_summary(crosslingual_consistency(version_profiles(
+        coded, passages, load_themes(ROOT / "themes.yml"), top=data["defaults"]["TOP_TERMS"]))).sum(numeric_only=True)
+    assert summary["hand: translation"] == 0 and summary["hand: truncation"] > 0
+    assert 0 < summary["dictionary: translation"] < summary["term_themes: translation"]
