@@ -200,3 +200,31 @@ def test_notebook_02_says_the_dictionary_counts_the_schengen_fragment_as_migrati
     migration = matches[matches["theme"] == "migration_and_smuggling"]["matches"].to_numpy()
     assert migration.sum() == 1 and migration[german["sentence_no"].to_numpy().argmax()] == 1
     assert german.loc[german["sentence_no"].idxmax(), "final"] == "undecidable"
+
+
+def test_the_passages_held_in_several_versions_are_those_notebook_04_names(data):
+    says(data, "For every passage held in two or more versions (2016 in two languages, 2017 and 2018 in four, the "
+               "2018 French title block in two files, the 2021 French opening against the same passages of the Dutch "
+               "full text)")
+    from valduchesse.coding import read_passages
+    coded = data["coded"]
+    linked = read_passages(ROOT / "coding" / "passages.csv", coded).merge(coded, on="unit_id")
+    languages = linked.groupby("meeting_date")["language"].nunique().to_dict()
+    assert languages == {"2016-02-01": 2, "2017-10-16": 4, "2018-06-11": 4, "2021-11-22": 2}
+    files = linked.groupby(["passage_id", "language"])["doc_id"].nunique()
+    twice = files[files > 1]
+    assert list(twice.index) == [("2018-06-11/p01", "fr")]
+    assert set(linked.loc[linked["meeting_date"] == "2021-11-22", "coverage"]) == {"opening excerpt", "full text"}
+
+
+def test_between_language_versions_the_hand_codes_differ_only_by_truncation(data):
+    says(data, "On the final hand codes, every disagreement between the versions of a passage is a truncation: no two "
+               "complete versions of a passage were coded differently. The dictionary and the top terms also differ "
+               "between complete translations (translation), the top terms more often")
+    from valduchesse.coding import consistency_summary, crosslingual_consistency, read_passages, version_profiles
+    coded = data["coded"]
+    passages = read_passages(ROOT / "coding" / "passages.csv", coded)
+    summary = consistency_summary(crosslingual_consistency(version_profiles(
+        coded, passages, load_themes(ROOT / "themes.yml"), top=data["defaults"]["TOP_TERMS"]))).sum(numeric_only=True)
+    assert summary["hand: translation"] == 0 and summary["hand: truncation"] > 0
+    assert 0 < summary["dictionary: translation"] < summary["term_themes: translation"]
