@@ -63,8 +63,8 @@ def plot_detection(themed: pd.DataFrame, openings: pd.DataFrame, order: list[str
             listed = "\n".join(f"{d[:4]} {l}: {c:,}" for d, l, c in
                                openings.sort_values(["chars", "meeting_date", "language"])[
                                    ["meeting_date", "language", "chars"]].to_numpy())
-            ax.text(int(openings["chars"].max()) + 120, len(order) - 0.6, "openings held (chars):\n" + listed,
-                    fontsize=6.5, va="top", ha="left", color="#333333")
+            ax.text(1.01, 1.0, "openings held\n(meeting, language:\nchars):\n" + listed, transform=ax.transAxes,
+                    fontsize=7, va="top", ha="left", color="#333333")
         ax.set_yticks(range(len(order)), [labels.get(t, t) for t in order])
         ax.set_ylim(len(order) - 0.5, -0.5)
         ax.set_xlim(0, max(int(part["end"].max()), int(openings["chars"].max()) if len(openings) else 0) * 1.02)
@@ -86,6 +86,9 @@ def plot_agenda(agenda: pd.DataFrame, domains: list[str], meetings: list[str], k
                 labels: dict | None = None, title: str = "The agenda by meeting, from comparable units") -> plt.Figure:
     """Domains (rows) by meetings (columns): one mark per kind of unit that names the domain.
 
+    A filled mark: the unit names the domain as a subject of the cooperation (role ``agenda``); a
+    hollow one: only as its background (role ``context``).
+
     Parameters
     ----------
     agenda : DataFrame
@@ -106,26 +109,32 @@ def plot_agenda(agenda: pd.DataFrame, domains: list[str], meetings: list[str], k
         part = part[part["domain"].isin(domains) & part["meeting_date"].isin(meetings)]
         x = part["meeting_date"].map(meetings.index) - 0.4 + width * (k + 0.5)
         y = part["domain"].map(domains.index)
-        ax.scatter(x, y, marker=UNIT_MARKERS[k % len(UNIT_MARKERS)], s=60, color=OKABE_ITO[k % len(OKABE_ITO)],
-                   edgecolors="black", linewidths=0.5, label=kind, zorder=3)
+        colour = OKABE_ITO[k % len(OKABE_ITO)]
+        faces = [colour if role == "agenda" else "white" for role in part["role"]]
+        ax.scatter(x, y, marker=UNIT_MARKERS[k % len(UNIT_MARKERS)], s=60, facecolors=faces,
+                   edgecolors=["black" if role == "agenda" else colour for role in part["role"]],
+                   linewidths=0.8, label=kind, zorder=3)
     sources = (agenda.drop_duplicates(["meeting_date", "unit_kind", "file"])
                .sort_values(["meeting_date", "unit_kind", "file"]))
     for j, meeting in enumerate(meetings):
         files = sources[sources["meeting_date"] == meeting]
         text = "\n".join(f"{kinds.index(k) + 1}: {f.removesuffix('.txt')}" for k, f in
                          zip(files["unit_kind"], files["file"]) if k in kinds)
-        ax.text(j, len(domains) - 0.3, text, fontsize=5.5, ha="center", va="top", color="#333333")
+        ax.text(j, len(domains) - 0.3, text, fontsize=6.5, ha="center", va="top", color="#333333")
     ax.set_xticks(range(len(meetings)), meetings)
     ax.set_yticks(range(len(domains)), [labels.get(d, d) for d in domains])
     ax.set_xlim(-0.6, len(meetings) - 0.4)
-    ax.set_ylim(len(domains) + 1.6, -0.6)
+    ax.set_ylim(len(domains) + 0.9, -0.6)
     for j in range(len(meetings) - 1):
         ax.axvline(j + 0.5, color="#dddddd", linewidth=0.6)
     ax.set_xlabel("meeting (the unit describes this meeting's agenda; source file of each unit kind listed below)")
     ax.set_ylabel("domain (the project's themes)")
     ax.set_title(title)
-    handles, names = ax.get_legend_handles_labels()
-    ax.legend(handles, [f"{kinds.index(n) + 1}: {n}" for n in names], title="unit kind", loc="upper left",
-              bbox_to_anchor=(1.01, 1), fontsize=7)
+    handles = [Line2D([], [], marker=UNIT_MARKERS[k % len(UNIT_MARKERS)], linestyle="", markersize=8,
+                      markerfacecolor=OKABE_ITO[k % len(OKABE_ITO)], markeredgecolor="black",
+                      label=f"{k + 1}: {kind}") for k, kind in enumerate(kinds)]
+    handles += [Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor="white",
+                       markeredgecolor="#555555", label="hollow: named as context only")]
+    ax.legend(handles=handles, title="unit kind", loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
     fig.tight_layout()
     return fig
