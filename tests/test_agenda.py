@@ -6,7 +6,7 @@ import pytest
 
 from conftest import ROOT, TEXTS
 from valduchesse.agenda import (
-    FAMILIES, OTHER, AgendaError, check_quotes, domain_entries, families_held, headline_sentences, judge_agenda,
+    FAMILIES, OTHER, AgendaError, cap_topics, check_quotes, domain_entries, families_held, headline_sentences, judge_agenda,
     preamble_themes, read_crosswalk, read_portfolios, read_units, smallest_passing_count, unknowables,
 )
 from valduchesse.coding import THEMES, read_coding
@@ -96,6 +96,9 @@ def test_broadening_displacement_and_no_family():
     assert not families_held(missing, meetings)["every_meeting"].any()
     assert judge_agenda(missing, meetings)["verdict"] is None
     assert "cannot be told apart" in headline_sentences(missing, meetings)[-1]
+    assert not families_held(missing, [])["every_meeting"].any()
+    assert judge_agenda(missing, [])["verdict"] is None and judge_agenda(missing, ["2016"])["verdict"] is None
+    assert "cannot be told apart" in headline_sentences(missing, [])[-1]
 
 
 def test_entries_and_headline_from_the_units():
@@ -136,3 +139,12 @@ def test_smallest_passing_count_is_the_first_count_above_the_threshold():
     assert smallest_passing_count(3, 3, 1000) is None  # three words cannot pass a thousand tests
     with pytest.raises(ValueError, match="1 or more"):
         smallest_passing_count(0, 3, 10)
+
+
+def test_cap_topics_are_listed_once_in_code_order():
+    table = units([("2021", "2021 headings", "cyber", "agenda"), ("2021", "2021 headings", "justice", "agenda"),
+                   ("2021", "2021 headings", "victims", "agenda"), ("2021", "preamble", "migration_and_smuggling",
+                                                                    "context")])
+    crosswalk = read_crosswalk(CODING / "cap_crosswalk.csv", THEMES)
+    [row] = cap_topics(table, crosswalk).to_dict("records")
+    assert row["topics"] == "12 Law and Crime; 12 Law and Crime (?); 17 Technology (?)"

@@ -127,7 +127,7 @@ def test_no_complete_text(corpus):
     themed = theme_sentences(documents, hand_codes(), dictionary)
     assert themed.empty
     first = first_sentences(themed, documents)
-    assert power_sentences(first, openings_held(documents))[0].startswith("No complete text is held")
+    assert power_sentences(first, openings_held(documents))[0].startswith("No theme is located in a complete text")
 
 
 def test_bad_documents_are_refused():

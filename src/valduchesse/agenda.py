@@ -39,7 +39,7 @@ from .terms import keyness, log_likelihood, term_matrix
 __all__ = [
     "UNIT_KINDS", "FAMILIES", "ROLES", "OTHER", "COUNTER_TERRORISM", "AgendaError",
     "read_units", "check_quotes", "agenda_table", "families_held", "domain_entries", "judge_agenda",
-    "headline_sentences", "unknowables", "read_crosswalk", "read_portfolios", "portfolio_table",
+    "headline_sentences", "unknowables", "read_crosswalk", "cap_topics", "read_portfolios", "portfolio_table",
     "preamble_themes", "unit_texts", "smallest_passing_count", "unit_keyness",
 ]
 
@@ -159,7 +159,8 @@ def families_held(units: pd.DataFrame, meetings: list[str]) -> pd.DataFrame:
     for family in sorted(set(FAMILIES.values())):
         held = sorted(set(units.loc[units["family"] == family, "meeting_date"]) & set(meetings))
         rows.append({"family": family, "meetings_held": ", ".join(held),
-                     "missing": ", ".join(m for m in meetings if m not in held), "every_meeting": len(held) == len(meetings)})
+                     "missing": ", ".join(m for m in meetings if m not in held),
+                     "every_meeting": bool(meetings) and len(held) == len(meetings)})
     return pd.DataFrame(rows)
 
 
@@ -206,8 +207,12 @@ def judge_agenda(units: pd.DataFrame, meetings: list[str], counter_terrorism=COU
         ``entered`` (domains of the last meeting named at no earlier meeting) and ``verdict``:
         ``broadening`` (domains enter, none of the first meeting's counter-terrorism domains leaves),
         ``displacement`` (domains enter and some leave), ``narrowing`` (none enters, some leave) or
-        ``no change seen``; ``None`` as verdict if no family is held for every meeting.
+        ``no change seen``; ``None`` as verdict if no family is held for every meeting, or fewer than
+        two meetings are compared.
     """
+    if len(meetings) < 2:
+        return {"family": family, "first": meetings[0] if meetings else None,
+                "last": meetings[-1] if meetings else None, "verdict": None}
     held = families_held(units, meetings)
     if family is None:
         every = held.loc[held["every_meeting"], "family"]
@@ -255,7 +260,8 @@ def headline_sentences(units: pd.DataFrame, meetings: list[str], labels: dict | 
         if len(new):
             out.append(f"First named as an agenda domain in the units of {meeting}: {_series(name(d) for d in new)}.")
     if judged["verdict"] is None:
-        out.append("No kind of unit is held for every meeting compared, so broadening and displacement cannot be told apart.")
+        out.append("No kind of unit is held for every meeting compared (or fewer than two meetings have units), so "
+                   "broadening and displacement cannot be told apart.")
         return out
     share = judged["counter_terrorism_share"]
     counts = "; ".join(f"{m}: {share[m][0]} of {share[m][1]}" for m in meetings)
@@ -317,6 +323,20 @@ def read_crosswalk(path: str | Path, themes) -> pd.DataFrame:
     return table
 
 
+def cap_topics(units: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """Per meeting, the CAP major topics its ``agenda`` units name, through the crosswalk.
+
+    One row per meeting: ``topics``, each ``code name`` once, with `` (?)`` where the theme's mapping is
+    uncertain, in code order (then alphabetical).
+    """
+    cap = units[units["role"] == "agenda"].merge(crosswalk, left_on="domain", right_on="theme")
+    cap = cap.assign(topic=cap["cap_major_code"] + " " + cap["cap_major_topic"]
+                     + cap["certainty"].map({"clear": "", "uncertain": " (?)"}))
+    joined = cap.groupby("meeting_date")["topic"].agg(
+        lambda s: "; ".join(sorted(set(s), key=lambda t: (int(t.split()[0]), t))))
+    return joined.rename("topics").reset_index()
+
+
 def read_portfolios(path: str | Path, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read ``coding/portfolios.csv`` (one row per meeting and portfolio, with an exact quote of the text).
 
@@ -372,6 +392,9 @@ def unit_texts(units: pd.DataFrame, documents: pd.DataFrame, language: str) -> p
     ``language``, ``meeting_date``, ``unit_kind`` and ``text``.
     """
     part = units[units["language"] == language]
+    part = part[part["file"].isin(set(documents["file"].map(lambda f: Path(f).name)))]
+    if part.empty:
+        return pd.DataFrame(columns=["doc_id", "language", "meeting_date", "unit_kind", "text"])
     paras = paragraphs(documents[documents["file"].map(lambda f: Path(f).name).isin(set(part["file"]))])
     paras = paras.assign(name=paras["file"].map(lambda f: Path(f).name))
     rows = []

@@ -267,7 +267,8 @@ def power_sentences(first: pd.DataFrame, openings: pd.DataFrame, labels: dict | 
     labels = labels or {}
     name = lambda theme: labels.get(theme, theme)  # noqa: E731
     if first.empty:
-        return ["No complete text is held, so no opening's power can be judged: a theme's position is "
+        return ["No theme is located in a complete text (none is held, or neither the hand codes nor the "
+                "dictionary cover its sentences), so no opening's power can be judged: a theme's position is "
                 "known only in a complete text."]
     out = []
     for comparison in comparisons(openings).itertuples(index=False):
