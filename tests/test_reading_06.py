@@ -131,3 +131,12 @@ def test_the_keyness_test_on_units_cannot_inform(data):
     assert result["reference"] == ["2016-02-01 2018 summary of 2016 decisions"]
     assert result["passing"] == []
     assert result["smallest_count"] is None or result["smallest_count"] > result["table"]["target_count"].max()
+
+
+def test_the_margin_is_larger_than_half_an_opening(data):
+    says(data, "the nearest of them, drugs, starts more than half an opening's length beyond it")
+    longest = longest_earlier_opening(data)
+    late = {t: data["first"][t] for t in ("drugs_and_organised_crime", "radicalisation_and_extremism",
+                                           "foreign_fighters", "cyber", "sahel_and_coalition")}
+    assert min(late, key=late.get) == "drugs_and_organised_crime"
+    assert late["drugs_and_organised_crime"] - longest > longest / 2
