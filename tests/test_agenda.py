@@ -85,6 +85,14 @@ def test_broadening_displacement_and_no_family():
     assert (judged["verdict"], judged["stayed"], judged["left"], judged["entered"]) == (
         "broadening", ["justice", "police_and_intelligence"], [], ["cyber"])
     assert judged["counter_terrorism_share"] == {"2016": (2, 2), "2018": (1, 1), "2021": (2, 3)}
+    assert judged["between"] == {}
+    middle = units(base + [("2018", "2018 commitments list", "terrorism_financing", "agenda"),
+                           ("2021", "2021 headings", "police_and_intelligence", "agenda"),
+                           ("2021", "2021 headings", "justice", "agenda")])
+    assert judge_agenda(middle, meetings)["between"] == {"terrorism_financing": "2018"}
+    said = headline_sentences(middle, meetings, spoken_in_last=["terrorism_financing"])
+    assert "terrorism_financing is named in the units of 2018 but not in those of 2021" in said[-1]
+    assert "the complete 2021 text does speak of it" in said[-1]
     displaced = units(base + [("2021", "2021 headings", "justice", "agenda"), ("2021", "2021 headings", "cyber", "agenda")])
     assert judge_agenda(displaced, meetings)["left"] == ["police_and_intelligence"]
     assert judge_agenda(displaced, meetings)["verdict"] == "displacement"

@@ -140,3 +140,16 @@ def test_the_margin_is_larger_than_half_an_opening(data):
                                            "foreign_fighters", "cyber", "sahel_and_coalition")}
     assert min(late, key=late.get) == "drugs_and_organised_crime"
     assert late["drugs_and_organised_crime"] - longest > longest / 2
+
+
+def test_terrorism_financing_is_a_2018_item_and_inside_the_2021_police_section(data):
+    says(data, "Terrorism financing, an item of the finer-grained 2018 list, is no 2021 heading but is treated in the "
+               "2021 text's police section; the verdict compares the first and last declarations only.")
+    units = data["units"]
+    assert "terrorism_financing" in set(units.query("unit_kind == '2018 commitments list'")["domain"])
+    assert "terrorism_financing" not in set(units.query("meeting_date == '2021-11-22'")["domain"])
+    judged = agenda.judge_agenda(units, data["declarations"], data["defaults"]["COUNTER_TERRORISM"])
+    assert judged["between"] == {"terrorism_financing": "2018-06-11"}
+    themed = power.theme_sentences(data["documents"], data["coded"], None)
+    financing = themed[(themed["theme"] == "terrorism_financing") & (themed["meeting_date"] == "2021-11-22")]
+    assert set(financing["section_no"]) == {2}

@@ -204,7 +204,10 @@ def judge_agenda(units: pd.DataFrame, meetings: list[str], counter_terrorism=COU
         ``family``, ``first`` and ``last`` (meetings), ``per_meeting`` (meeting -> sorted domains),
         ``counter_terrorism_share`` (meeting -> (counter-terrorism domains, domains)), ``stayed`` and
         ``left`` (counter-terrorism domains of the first meeting present / absent at the last),
-        ``entered`` (domains of the last meeting named at no earlier meeting) and ``verdict``:
+        ``entered`` (domains of the last meeting named at no earlier meeting), ``between``
+        (counter-terrorism domains named only at a meeting between the first and the last, and not at
+        the last: domain -> the latest such meeting; they do not enter the verdict, which compares the
+        first and the last meetings) and ``verdict``:
         ``broadening`` (domains enter, none of the first meeting's counter-terrorism domains leaves),
         ``displacement`` (domains enter and some leave), ``narrowing`` (none enters, some leave) or
         ``no change seen``; ``None`` as verdict if no family is held for every meeting, or fewer than
@@ -228,11 +231,13 @@ def judge_agenda(units: pd.DataFrame, meetings: list[str], counter_terrorism=COU
     stayed = [d for d in first if d in ct and d in last]
     left = [d for d in first if d in ct and d not in last]
     entered = [d for d in last if d not in earlier]
+    between = {d: m for m in reversed(meetings[1:-1]) for d in per[m] if d in ct and d not in last and d not in first}
     verdict = ("broadening" if entered and not left else "displacement" if entered and left
                else "narrowing" if left else "no change seen")
     result.update(per_meeting=per, counter_terrorism_share={m: (len([d for d in per[m] if d in ct]), len(per[m]))
                                                             for m in meetings},
-                  stayed=stayed, left=left, entered=entered, verdict=verdict)
+                  stayed=stayed, left=left, entered=entered, verdict=verdict,
+                  between=dict(sorted(between.items())))
     return result
 
 
@@ -244,11 +249,15 @@ def _series(items) -> str:
 
 
 def headline_sentences(units: pd.DataFrame, meetings: list[str], labels: dict | None = None,
-                       counter_terrorism=COUNTER_TERRORISM, complete: list[str] | None = None) -> list[str]:
+                       counter_terrorism=COUNTER_TERRORISM, complete: list[str] | None = None,
+                       spoken_in_last=None) -> list[str]:
     """The restated headline, sentence by sentence, from the units only (no number typed by hand).
 
     ``complete`` lists the meetings held as a complete text (e.g. from the corpus' ``coverage``);
     the others get a sentence saying that what their units do not name may still have been discussed.
+    ``spoken_in_last`` (optional) lists the themes the last meeting's complete text speaks of in its
+    sentences (e.g. :func:`valduchesse.power.first_sentences`): a counter-terrorism domain named only
+    between the first and the last meeting is then said to be, or not to be, in that text.
     """
     labels = labels or {}
     name = lambda d: labels.get(d, d)  # noqa: E731
@@ -278,6 +287,13 @@ def headline_sentences(units: pd.DataFrame, meetings: list[str], labels: dict | 
         "no change seen": "no change: the same domains are named",
     }
     out.append(f"On these units the evidence supports {verdicts[judged['verdict']]}.")
+    for domain, meeting in judged["between"].items():
+        spoken = ("" if spoken_in_last is None else
+                  f"; the complete {judged['last']} text {'does' if domain in set(spoken_in_last) else 'does not'} "
+                  "speak of it in its sentences")
+        out.append(f"{name(domain)} is named in the units of {meeting} but not in those of {judged['last']}, whose "
+                   f"units are coarser (headings, not listed items){spoken}: it is left out of the verdict, "
+                   "which compares units of the first and the last declaration.")
     partial = [m for m in meetings if m not in complete] if complete is not None else []
     if partial:
         out.append(f"'Named first in' is not 'dealt with first in': the units of {_series(partial)} come from "
