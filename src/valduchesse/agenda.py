@@ -40,7 +40,7 @@ __all__ = [
     "UNIT_KINDS", "FAMILIES", "ROLES", "OTHER", "COUNTER_TERRORISM", "AgendaError",
     "read_units", "check_quotes", "agenda_table", "families_held", "domain_entries", "judge_agenda",
     "headline_sentences", "unknowables", "read_crosswalk", "cap_topics", "read_portfolios", "portfolio_table",
-    "preamble_themes", "unit_texts", "smallest_passing_count", "unit_keyness",
+    "preamble_themes", "unit_texts", "smallest_passing_count", "keyness_power", "unit_keyness",
 ]
 
 UNIT_KINDS = ("2018 summary of 2016 decisions", "headings held", "2018 commitments list", "2021 headings", "preamble")
@@ -444,6 +444,33 @@ def smallest_passing_count(target_total: int, reference_total: int, tests: int, 
     return int(a[passing[0]]) if len(passing) else None
 
 
+def keyness_power(texts: pd.DataFrame, target_kinds, target_meeting: str, alpha: float = 0.05) -> dict:
+    """What a keyness test of one meeting's units against the others' could find, before it runs.
+
+    Same arguments as :func:`unit_keyness`. Returns ``target`` and ``reference`` (ids),
+    ``target_total``, ``reference_total`` (terms), ``tests`` (distinct terms in either), ``critical_g2``
+    (Bonferroni at ``alpha``) and ``smallest_count`` (:func:`smallest_passing_count`; ``None``: no term
+    can pass). No G² is computed.
+    """
+    target = [d for d, m, k in zip(texts["doc_id"], texts["meeting_date"], texts["unit_kind"])
+              if m == target_meeting and k in set(target_kinds)]
+    reference = [d for d in texts["doc_id"] if d not in target]
+    if not target or not reference:
+        raise ValueError(f"keyness_power: target {target} or reference {reference} is empty. Fix: name unit kinds "
+                         f"of {target_meeting} held in this language, and keep units of other meetings")
+    matrix = term_matrix(texts[["doc_id", "language", "text"]])
+    rows = {d: i for i, d in enumerate(matrix.doc_ids)}
+    target_total = int(matrix.totals[[rows[d] for d in target]].sum())
+    reference_total = int(matrix.totals[[rows[d] for d in reference]].sum())
+    used = np.asarray(matrix.counts[[rows[d] for d in target + reference]].sum(axis=0)).ravel() > 0
+    tests = int(used.sum())
+    return {"target": target, "reference": reference, "target_total": target_total,
+            "reference_total": reference_total, "tests": tests,
+            "critical_g2": round(float(chdtri(1, alpha / tests)), 2),
+            "smallest_count": smallest_passing_count(target_total, reference_total, tests, alpha),
+            "matrix": matrix}
+
+
 def unit_keyness(texts: pd.DataFrame, target_kinds, target_meeting: str, alpha: float = 0.05) -> dict:
     """Keyness of one meeting's comparable units against the others', with the test's power stated first.
 
@@ -459,26 +486,12 @@ def unit_keyness(texts: pd.DataFrame, target_kinds, target_meeting: str, alpha: 
     Returns
     -------
     dict
-        ``target`` and ``reference`` (ids), ``target_total``, ``reference_total``, ``tests`` (terms in
-        either), ``critical_g2``, ``smallest_count`` (:func:`smallest_passing_count`, computed before
-        the test), ``table`` (:func:`valduchesse.terms.keyness`, Bonferroni) and ``passing`` (its
-        significant terms, most distinctive first).
+        What :func:`keyness_power` says before the test (without its matrix), and ``table``
+        (:func:`valduchesse.terms.keyness`, Bonferroni) and ``passing`` (its significant terms, most
+        distinctive first).
     """
-    target = [d for d, m, k in zip(texts["doc_id"], texts["meeting_date"], texts["unit_kind"])
-              if m == target_meeting and k in set(target_kinds)]
-    reference = [d for d in texts["doc_id"] if d not in target]
-    if not target or not reference:
-        raise ValueError(f"unit_keyness: target {target} or reference {reference} is empty. Fix: name unit kinds "
-                         f"of {target_meeting} held in this language, and keep units of other meetings")
-    matrix = term_matrix(texts[["doc_id", "language", "text"]])
-    rows = {d: i for i, d in enumerate(matrix.doc_ids)}
-    target_total = int(matrix.totals[[rows[d] for d in target]].sum())
-    reference_total = int(matrix.totals[[rows[d] for d in reference]].sum())
-    used = np.asarray(matrix.counts[[rows[d] for d in target + reference]].sum(axis=0)).ravel() > 0
-    tests = int(used.sum())
-    smallest = smallest_passing_count(target_total, reference_total, tests, alpha)  # stated before the test
-    table = keyness(matrix, target, reference, correction="bonferroni", alpha=alpha)
-    return {"target": target, "reference": reference, "target_total": target_total,
-            "reference_total": reference_total, "tests": tests, "critical_g2": table.attrs["critical_g2"],
-            "smallest_count": smallest, "table": table,
-            "passing": table.loc[table["significant"] & (table["g2"] > 0), "term"].tolist()}
+    power = keyness_power(texts, target_kinds, target_meeting, alpha)  # the power first, then the test
+    table = keyness(power.pop("matrix"), power["target"], power["reference"], correction="bonferroni", alpha=alpha)
+    if table.attrs["tests"] != power["tests"]:  # the test counts the terms it tests itself: they must agree
+        raise RuntimeError(f"unit_keyness: {table.attrs['tests']} terms tested, {power['tests']} counted before")
+    return {**power, "table": table, "passing": table.loc[table["significant"] & (table["g2"] > 0), "term"].tolist()}
