@@ -7,7 +7,8 @@ import pytest
 from conftest import ROOT, TEXTS
 from valduchesse.agenda import (
     FAMILIES, OTHER, AgendaError, cap_topics, check_quotes, domain_entries, families_held, headline_sentences, judge_agenda,
-    preamble_themes, read_crosswalk, read_portfolios, read_units, smallest_passing_count, unknowables,
+    keyness_power, preamble_themes, read_crosswalk, read_portfolios, read_units, smallest_passing_count, unit_keyness,
+    unknowables,
 )
 from valduchesse.coding import THEMES, read_coding
 from valduchesse.corpus import load_corpus
@@ -156,3 +157,21 @@ def test_cap_topics_are_listed_once_in_code_order():
     crosswalk = read_crosswalk(CODING / "cap_crosswalk.csv", THEMES)
     [row] = cap_topics(table, crosswalk).to_dict("records")
     assert row["topics"] == "12 Law and Crime; 12 Law and Crime (?); 17 Technology (?)"
+
+
+def test_keyness_power_is_stated_before_and_agrees_with_the_test():
+    texts = pd.DataFrame({
+        "doc_id": ["2016 summary", "2021 headings", "2021 preamble"], "language": "en",
+        "meeting_date": ["2016", "2021", "2021"], "unit_kind": ["2018 summary of 2016 decisions", "2021 headings",
+                                                                "preamble"],
+        "text": ["Police cooperation and judicial cooperation.", "Cyber security. Migration. Police cooperation.",
+                 "The governments met to discuss migration and smuggling."]})
+    before = keyness_power(texts, ["2021 headings", "preamble"], "2021")
+    assert (before["target"], before["reference"]) == (["2021 headings", "2021 preamble"], ["2016 summary"])
+    assert before["smallest_count"] == smallest_passing_count(before["target_total"], before["reference_total"],
+                                                              before["tests"])
+    after = unit_keyness(texts, ["2021 headings", "preamble"], "2021")
+    assert after["tests"] == before["tests"] == len(after["table"])
+    assert after["passing"] == []
+    with pytest.raises(ValueError, match="is empty"):
+        keyness_power(texts, ["2021 headings"], "2030")
