@@ -153,3 +153,31 @@ def test_terrorism_financing_is_a_2018_item_and_inside_the_2021_police_section(d
     themed = power.theme_sentences(data["documents"], data["coded"], None)
     financing = themed[(themed["theme"] == "terrorism_financing") & (themed["meeting_date"] == "2021-11-22")]
     assert set(financing["section_no"]) == {2}
+
+
+def all_prose(data) -> str:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    return " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
+
+
+def test_the_numbers_of_the_notebooks_other_prose(data):
+    prose = all_prose(data)
+    for words in ("held only as openings of about 2,000 characters", "the 2016 agenda is the 2018 text's own "
+                  "four-strand summary and the first heading; the 2018 list of commitments is a later excerpt cut "
+                  "inside its fifth item; the 2021 headings are all eight of a complete text",
+                  "the counter-terrorism themes fall under CAP major topics 12 and 19, with 16 as an alternative for "
+                  "intelligence"):
+        assert words in prose, f"notebook 06 no longer says {words!r}: rewrite this check"
+    openings = data["openings"]
+    assert openings.loc[openings["meeting_date"].isin(EARLIER), "chars"].between(1500, 2500).all()
+    units = data["units"]
+    summary = units.query("unit_kind == '2018 summary of 2016 decisions'")
+    assert summary.groupby("language").size().to_dict() == {"en": 4, "nl": 4}
+    later = data["documents"].query("coverage == 'later excerpt'")
+    [body] = later["text"]
+    assert sum(line.startswith("- ") for line in body.splitlines()) == 5
+    assert len(units.query("unit_kind == '2021 headings'")) == 8
+    crosswalk = agenda.read_crosswalk(data["tables"]["crosswalk"], data["defaults"]["COUNTER_TERRORISM"])
+    ct = crosswalk[crosswalk["theme"].isin(data["defaults"]["COUNTER_TERRORISM"])]
+    assert set(ct["cap_major_code"]) == {"12", "19"}
+    assert ct.loc[ct["theme"] == "police_and_intelligence", "alternative"].str.startswith("16 ").all()
