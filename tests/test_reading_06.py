@@ -1,0 +1,183 @@
+"""Notebook 06's "Reading." is written in words; each of its claims is checked here against the data.
+
+Each check names the words of the notebook it stands for (``says``). If the notebook's words change, the check
+fails and says so: rewrite the check with them. If the texts, the codes or the agenda tables change (a full
+text fetched, a recoding), a claim that no longer holds fails here with what the data now say: rewrite the
+Reading. The computations are those of the notebook, with its default parameters.
+"""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from valduchesse import agenda, power
+from valduchesse.coding import read_coding
+from valduchesse.corpus import load_corpus
+from valduchesse.runner import read_parameters
+from valduchesse.themes import load_themes
+
+from conftest import ROOT
+
+NOTEBOOK = ROOT / "notebooks" / "06_agenda_and_power.ipynb"
+NEW = ["drugs_and_organised_crime", "migration_and_smuggling", "cyber", "sahel_and_coalition"]
+EARLIER = ["2016-02-01", "2018-06-11"]
+
+
+@pytest.fixture(scope="module")
+def data():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    readings = [c.source for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("**Reading.**")]
+    defaults = read_parameters(NOTEBOOK)
+    here = NOTEBOOK.parent
+    documents = load_corpus(here / defaults["TEXTS_DIR"])
+    themes = load_themes(here / defaults["THEMES_FILE"])
+    coded = read_coding(here / defaults["CODING_FILE"])
+    tables = {name: (here / defaults["CODING_FILE"]).parent / file for name, file in defaults["AGENDA_TABLES"].items()}
+    first = power.first_sentences(power.theme_sentences(documents, coded, themes), documents)
+    units = agenda.read_units(tables["units"], documents)
+    declarations = sorted(set(documents.loc[documents["kind"] == "joint declaration", "meeting_date"]
+                              .dt.strftime("%Y-%m-%d")) & set(units["meeting_date"]))
+    return {"prose": " ".join(" ".join(readings).split()), "defaults": defaults, "documents": documents,
+            "coded": coded, "first": first.set_index("theme")["first_start"], "openings": power.openings_held(documents),
+            "units": units, "declarations": declarations, "tables": tables}
+
+
+def says(data, words: str) -> None:
+    assert " ".join(words.split()) in data["prose"], f"notebook 06 no longer says {words!r}: rewrite this check"
+
+
+def longest_earlier_opening(data) -> int:
+    openings = data["openings"]
+    return int(openings.loc[openings["meeting_date"].isin(EARLIER), "chars"].max())
+
+
+def test_new_subjects_start_beyond_every_earlier_opening(data):
+    says(data, "In the complete 2021 text the first sentences on drugs, radicalisation, foreign fighters, cyber security "
+               "and the Sahel all start beyond the longest 2016 and 2018 opening held in every language")
+    longest = longest_earlier_opening(data)
+    for theme in ("drugs_and_organised_crime", "radicalisation_and_extremism", "foreign_fighters", "cyber",
+                  "sahel_and_coalition"):
+        assert data["first"][theme] >= longest, theme
+
+
+def test_of_the_new_subjects_only_migration_starts_within_an_opening(data):
+    says(data, "Of the four subjects said to be new (drugs, migration, cyber security, the Sahel), only migration, "
+               "which the 2021 preamble names, starts within that length.")
+    within = [t for t in NEW if data["first"][t] < longest_earlier_opening(data)]
+    assert within == ["migration_and_smuggling"]
+    preamble = data["units"].query("unit_kind == 'preamble' and meeting_date == '2021-11-22' and role == 'agenda'")
+    assert "migration_and_smuggling" in set(preamble["domain"])
+
+
+def test_the_2016_summary_and_the_2021_headings(data):
+    says(data, "The 2018 text's summary of 2016 names police and intelligence, judicial cooperation and violent "
+               "extremism; the 2021 headings name all three again, beside the trials, migration, foreign fighters, "
+               "cyber security and the Sahel, which no earlier unit names.")
+    units = data["units"]
+    summary = set(units.query("unit_kind == '2018 summary of 2016 decisions' and role == 'agenda'")["domain"])
+    assert summary - {agenda.OTHER} == {"police_and_intelligence", "justice", "radicalisation_and_extremism"}
+    headings = set(units.query("unit_kind == '2021 headings'")["domain"])
+    assert summary - {agenda.OTHER} <= headings
+    entries = agenda.domain_entries(units, data["declarations"])
+    assert set(entries.loc[entries["enters"] == "2021-11-22", "domain"]) == {
+        "attacks_and_trials", "migration_and_smuggling", "foreign_fighters", "cyber", "sahel_and_coalition"}
+
+
+def test_five_of_eight_headings_and_broadening(data):
+    says(data, "Five of the eight 2021 headings are counter-terrorism domains.")
+    says(data, "*Broadening, not displacement, on the units held for every declaration.*")
+    judged = agenda.judge_agenda(data["units"], data["declarations"], data["defaults"]["COUNTER_TERRORISM"])
+    assert len(data["units"].query("unit_kind == '2021 headings'")) == 8
+    assert judged["counter_terrorism_share"]["2021-11-22"] == (5, 8)
+    assert judged["verdict"] == "broadening" and judged["left"] == []
+
+
+def test_portfolios_widen_in_2021(data):
+    says(data, "The interior and justice ministers attended in 2016 and 2018; in 2021 foreign and European affairs "
+               "and defence joined them")
+    portfolios = agenda.read_portfolios(data["tables"]["portfolios"], data["documents"])
+    held = portfolios.groupby("meeting_date")["portfolio"].agg(set)
+    for meeting in EARLIER:
+        assert held[meeting] == {"prime ministers", "interior", "justice"}
+    assert held["2021-11-22"] - held["2018-06-11"] == {"foreign affairs", "european affairs", "defence"}
+    assert set(portfolios["source"]) == {"text"}
+
+
+def test_preamble_against_preamble(data):
+    says(data, "The complete 2016 preamble is coded with the attacks only; the complete 2021 preamble with the "
+               "attacks and migration.")
+    table = agenda.preamble_themes(data["coded"], data["documents"])
+    themes = table.groupby("meeting_date")["themes"].agg(
+        lambda cells: {part.split(" (")[0] for cell in cells for part in cell.split(", ")})
+    assert themes["2016-02-01"] == {"attacks_and_trials"}
+    assert themes["2021-11-22"] == {"attacks_and_trials", "migration_and_smuggling"}
+
+
+def test_drugs_are_named_by_no_unit(data):
+    says(data, "The 2021 text speaks of drugs inside its police section; no heading names them")
+    assert "drugs_and_organised_crime" not in set(data["units"]["domain"])
+    themed = power.theme_sentences(data["documents"], data["coded"], None)
+    drugs = themed[themed["theme"] == "drugs_and_organised_crime"]
+    assert set(drugs["section_no"]) == {2}
+
+
+def test_the_keyness_test_on_units_cannot_inform(data):
+    says(data, "No term of the 2021 headings and preamble passes the threshold against the 2016 summary; the smallest "
+               "count that could pass was larger than any term's count in the target.")
+    defaults = data["defaults"]
+    texts = agenda.unit_texts(data["units"], data["documents"], defaults["KEYNESS_LANGUAGE"])
+    result = agenda.unit_keyness(texts, defaults["KEYNESS_TARGET"], data["declarations"][-1], defaults["ALPHA"])
+    assert result["reference"] == ["2016-02-01 2018 summary of 2016 decisions"]
+    assert result["passing"] == []
+    assert result["smallest_count"] is None or result["smallest_count"] > result["table"]["target_count"].max()
+
+
+def test_the_margin_is_larger_than_half_an_opening(data):
+    says(data, "the nearest of them, drugs, starts more than half an opening's length beyond it")
+    longest = longest_earlier_opening(data)
+    late = {t: data["first"][t] for t in ("drugs_and_organised_crime", "radicalisation_and_extremism",
+                                           "foreign_fighters", "cyber", "sahel_and_coalition")}
+    assert min(late, key=late.get) == "drugs_and_organised_crime"
+    assert late["drugs_and_organised_crime"] - longest > longest / 2
+
+
+def test_terrorism_financing_is_a_2018_item_and_inside_the_2021_police_section(data):
+    says(data, "Terrorism financing, an item of the finer-grained 2018 list, is no 2021 heading but is treated in the "
+               "2021 text's police section; the verdict compares the first and last declarations only.")
+    units = data["units"]
+    assert "terrorism_financing" in set(units.query("unit_kind == '2018 commitments list'")["domain"])
+    assert "terrorism_financing" not in set(units.query("meeting_date == '2021-11-22'")["domain"])
+    judged = agenda.judge_agenda(units, data["declarations"], data["defaults"]["COUNTER_TERRORISM"])
+    assert judged["between"] == {"terrorism_financing": "2018-06-11"}
+    themed = power.theme_sentences(data["documents"], data["coded"], None)
+    financing = themed[(themed["theme"] == "terrorism_financing") & (themed["meeting_date"] == "2021-11-22")]
+    assert set(financing["section_no"]) == {2}
+
+
+def all_prose(data) -> str:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    return " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
+
+
+def test_the_numbers_of_the_notebooks_other_prose(data):
+    prose = all_prose(data)
+    for words in ("held only as openings of about 2,000 characters", "the 2016 agenda is the 2018 text's own "
+                  "four-strand summary and the first heading; the 2018 list of commitments is a later excerpt cut "
+                  "inside its fifth item; the 2021 headings are all eight of a complete text",
+                  "the counter-terrorism themes fall under CAP major topics 12 and 19, with 16 as an alternative for "
+                  "intelligence"):
+        assert words in prose, f"notebook 06 no longer says {words!r}: rewrite this check"
+    openings = data["openings"]
+    assert openings.loc[openings["meeting_date"].isin(EARLIER), "chars"].between(1500, 2500).all()
+    units = data["units"]
+    summary = units.query("unit_kind == '2018 summary of 2016 decisions'")
+    assert summary.groupby("language").size().to_dict() == {"en": 4, "nl": 4}
+    later = data["documents"].query("coverage == 'later excerpt'")
+    [body] = later["text"]
+    assert sum(line.startswith("- ") for line in body.splitlines()) == 5
+    assert len(units.query("unit_kind == '2021 headings'")) == 8
+    crosswalk = agenda.read_crosswalk(data["tables"]["crosswalk"], data["defaults"]["COUNTER_TERRORISM"])
+    ct = crosswalk[crosswalk["theme"].isin(data["defaults"]["COUNTER_TERRORISM"])]
+    assert set(ct["cap_major_code"]) == {"12", "19"}
+    assert ct.loc[ct["theme"] == "police_and_intelligence", "alternative"].str.startswith("16 ").all()
