@@ -16,7 +16,7 @@ import pytest
 from valduchesse.coding import coding_units, current_codes, read_coding, split_codes, substantive
 from valduchesse.corpus import comparable_openings, load_corpus
 from valduchesse.keyness_power import smallest_passing_counts
-from valduchesse.runner import read_parameters
+from valduchesse.run.parameters import read_parameters
 from valduchesse.segment import section_labels, sections
 from valduchesse.terms import keyness_by_group, similarity, term_matrix, term_presence, top_terms
 from valduchesse.themes import load_themes, select, theme_frequencies

@@ -239,7 +239,7 @@ def test_revision_2_changed_only_themes_with_development_errors_and_left_out_the
 
 
 def test_notebook_04_s_defaults_are_the_module_s_which_notebooks_02_and_05_use():
-    from valduchesse.runner import read_parameters
+    from valduchesse.run.parameters import read_parameters
     from valduchesse.validation import F1_TARGET
     defaults = read_parameters(ROOT / "notebooks" / "04_themes_hand_coded.ipynb")
     assert (defaults["MIN_POSITIVES"], defaults["F1_TARGET"]) == (MIN_POSITIVES, F1_TARGET)

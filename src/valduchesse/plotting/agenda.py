@@ -5,8 +5,8 @@
 * :func:`plot_agenda`: domains (rows) by meetings (columns), one mark per kind of unit that names the
   domain, with the unit's text file written beside the grid.
 
-Both use the collection's style and palette (:mod:`valduchesse.plotting`); save them with
-:func:`valduchesse.plotting.save_figure`.
+Both use the collection's style and palette (:mod:`valduchesse.plotting.style`); save them with
+:func:`valduchesse.plotting.style.save_figure`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from .plotting import OKABE_ITO, empty_figure, use_style
+from .style import OKABE_ITO, empty_figure, use_style
 
 __all__ = ["SOURCE_COLOURS", "UNIT_MARKERS", "plot_detection", "plot_agenda"]
 
