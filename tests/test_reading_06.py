@@ -14,7 +14,7 @@ import pytest
 from valduchesse import agenda, power
 from valduchesse.coding import read_coding
 from valduchesse.corpus import load_corpus
-from valduchesse.runner import read_parameters
+from valduchesse.run.parameters import read_parameters
 from valduchesse.themes import load_themes
 
 from conftest import ROOT
