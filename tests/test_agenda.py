@@ -7,11 +7,12 @@ import pytest
 from conftest import ROOT, TEXTS
 from valduchesse.agenda import (
     FAMILIES, OTHER, AgendaError, cap_topics, check_quotes, domain_entries, families_held, headline_sentences, judge_agenda,
-    keyness_power, preamble_themes, read_crosswalk, read_portfolios, read_units, smallest_passing_count, unit_keyness,
+    keyness_power, preamble_themes, read_crosswalk, read_portfolios, read_units, unit_keyness,
     unknowables,
 )
 from valduchesse.coding import THEMES, read_coding
 from valduchesse.corpus import load_corpus
+from valduchesse.keyness_power import smallest_passing_count
 from valduchesse.terms import log_likelihood, threshold
 from valduchesse.themes import load_themes
 
@@ -141,13 +142,11 @@ def test_complete_preambles_are_those_followed_by_a_heading(documents):
 
 def test_smallest_passing_count_is_the_first_count_above_the_threshold():
     target, reference, tests = 40, 32, 59
-    smallest = smallest_passing_count(target, reference, tests)
     critical = threshold(tests, "bonferroni", 0.05)["critical_g2"]
+    smallest = smallest_passing_count(target, reference, critical)
     assert log_likelihood(smallest, 0, target, reference) > critical
     assert log_likelihood(smallest - 1, 0, target, reference) <= critical
-    assert smallest_passing_count(3, 3, 1000) is None  # three words cannot pass a thousand tests
-    with pytest.raises(ValueError, match="1 or more"):
-        smallest_passing_count(0, 3, 10)
+    assert smallest_passing_count(3, 3, threshold(1000, "bonferroni", 0.05)["critical_g2"]) is None  # 3 words, 1000 tests
 
 
 def test_cap_topics_are_listed_once_in_code_order():
@@ -168,8 +167,8 @@ def test_keyness_power_is_stated_before_and_agrees_with_the_test():
                  "The governments met to discuss migration and smuggling."]})
     before = keyness_power(texts, ["2021 headings", "preamble"], "2021")
     assert (before["target"], before["reference"]) == (["2021 headings", "2021 preamble"], ["2016 summary"])
-    assert before["smallest_count"] == smallest_passing_count(before["target_total"], before["reference_total"],
-                                                              before["tests"])
+    critical = threshold(before["tests"], "bonferroni", 0.05)["critical_g2"]
+    assert before["smallest_count"] == smallest_passing_count(before["target_total"], before["reference_total"], critical)
     after = unit_keyness(texts, ["2021 headings", "preamble"], "2021")
     assert after["tests"] == before["tests"] == len(after["table"])
     assert after["passing"] == []

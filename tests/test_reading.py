@@ -228,3 +228,26 @@ def test_between_language_versions_the_hand_codes_differ_only_by_truncation(data
         coded, passages, load_themes(ROOT / "themes.yml"), top=data["defaults"]["TOP_TERMS"]))).sum(numeric_only=True)
     assert summary["hand: translation"] == 0 and summary["hand: truncation"] > 0
     assert 0 < summary["dictionary: translation"] < summary["term_themes: translation"]
+
+
+def test_the_openings_have_no_power_for_drugs_cyber_and_the_sahel(data):
+    says(data, "the comparison of openings has no power for the question (the lines above: in the complete 2021 text "
+               "the first sentences on drugs, cyber security and the Sahel start beyond every 2016 and 2018 opening held)")
+    from valduchesse import power
+    documents = data["documents"]
+    first = power.first_sentences(power.theme_sentences(documents, data["coded"], load_themes(ROOT / "themes.yml")),
+                                  documents).set_index("theme")["first_start"]
+    openings = power.openings_held(documents)
+    longest = openings.loc[openings["meeting_date"].astype(str).isin(["2016-02-01", "2018-06-11"]), "chars"].max()
+    for theme in ("drugs_and_organised_crime", "cyber", "sahel_and_coalition"):
+        assert first[theme] > longest, theme
+
+
+def test_the_units_held_for_every_declaration_point_to_broadening(data):
+    says(data, "point to *broadening*, not displacement: the counter-terrorism domains of 2016 are still on the 2021 "
+               "agenda, and new domains joined them")
+    from valduchesse import agenda
+    units = agenda.read_units(ROOT / "coding" / "agenda_units.csv", data["documents"])
+    declarations = ["2016-02-01", "2018-06-11", "2021-11-22"]
+    judged = agenda.judge_agenda(units, declarations)
+    assert judged["verdict"] == "broadening" and judged["stayed"] and judged["entered"] and not judged["left"]

@@ -181,3 +181,19 @@ def test_the_numbers_of_the_notebooks_other_prose(data):
     ct = crosswalk[crosswalk["theme"].isin(data["defaults"]["COUNTER_TERRORISM"])]
     assert set(ct["cap_major_code"]) == {"12", "19"}
     assert ct.loc[ct["theme"] == "police_and_intelligence", "alternative"].str.startswith("16 ").all()
+
+
+def test_the_readme_states_the_same_headline(data):
+    """The README's finding repeats notebook 06's claims; each is checked against the same data."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    for words in ("the first sentences on drugs, radicalisation, foreign fighters, cyber security and the Sahel all "
+                  "start beyond every 2016 and 2018 opening held",
+                  "five of the eight 2021 headings are counter-terrorism domains",
+                  "the agenda **broadened**: new domains joined while counter-terrorism stayed"):
+        assert words in readme, f"README.md no longer says {words!r}: rewrite this check"
+    longest = longest_earlier_opening(data)
+    for theme in ("drugs_and_organised_crime", "radicalisation_and_extremism", "foreign_fighters", "cyber",
+                  "sahel_and_coalition"):
+        assert data["first"][theme] > longest, theme
+    judged = agenda.judge_agenda(data["units"], data["declarations"], data["defaults"]["COUNTER_TERRORISM"])
+    assert judged["counter_terrorism_share"]["2021-11-22"] == (5, 8) and judged["verdict"] == "broadening"

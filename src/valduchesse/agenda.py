@@ -20,7 +20,7 @@ The functions here read those files and compute, from them only: the agenda tabl
 counter-terrorism domains stay or leave (:func:`judge_agenda`), the sentences of the restated
 headline (:func:`headline_sentences`) and what stays unknowable without the complete texts
 (:func:`unknowables`). :func:`preamble_themes` compares complete preambles from the hand codes, and
-:func:`unit_keyness` with :func:`smallest_passing_count` aims a keyness test at comparable units
+:func:`unit_keyness` with :func:`valduchesse.keyness_power.smallest_passing_count` aims a keyness test at comparable units
 with its power stated before it runs.
 """
 
@@ -34,13 +34,14 @@ from scipy.special import chdtri
 
 from .coding import FURNITURE, NONE, THEMES, split_codes
 from .segment import paragraphs, sentences
-from .terms import keyness, log_likelihood, term_matrix
+from .terms import keyness, term_matrix
+from .keyness_power import smallest_passing_count
 
 __all__ = [
     "UNIT_KINDS", "FAMILIES", "ROLES", "OTHER", "COUNTER_TERRORISM", "AgendaError",
     "read_units", "check_quotes", "agenda_table", "families_held", "domain_entries", "judge_agenda",
     "headline_sentences", "unknowables", "read_crosswalk", "cap_topics", "read_portfolios", "portfolio_table",
-    "preamble_themes", "unit_texts", "smallest_passing_count", "keyness_power", "unit_keyness",
+    "preamble_themes", "unit_texts", "keyness_power", "unit_keyness",
 ]
 
 UNIT_KINDS = ("2018 summary of 2016 decisions", "headings held", "2018 commitments list", "2021 headings", "preamble")
@@ -426,30 +427,12 @@ def unit_texts(units: pd.DataFrame, documents: pd.DataFrame, language: str) -> p
     return pd.DataFrame(rows, columns=["doc_id", "language", "meeting_date", "unit_kind", "text"])
 
 
-def smallest_passing_count(target_total: int, reference_total: int, tests: int, alpha: float = 0.05) -> int | None:
-    """The fewest occurrences in the target (none in the reference) that could pass the Bonferroni threshold.
-
-    A term found ``a`` times in the target and never in the reference has the largest G² any term with
-    ``a`` target occurrences can have; if even that is at or below the critical G² for ``tests`` tests,
-    no term with ``a`` occurrences can pass. Returns the smallest such ``a`` that passes, or ``None`` if
-    no ``a`` up to ``target_total`` does (the test cannot find anything). Computed before any test runs.
-    """
-    if min(target_total, reference_total, tests) < 1:
-        raise ValueError(f"smallest_passing_count: totals and tests must be 1 or more, got {target_total}, "
-                         f"{reference_total}, {tests}. Fix: compare two non-empty sets of texts")
-    critical = float(chdtri(1, alpha / tests))
-    a = np.arange(1, target_total + 1)
-    g2 = log_likelihood(a, np.zeros_like(a), target_total, reference_total)
-    passing = np.flatnonzero(g2 > critical)
-    return int(a[passing[0]]) if len(passing) else None
-
-
 def keyness_power(texts: pd.DataFrame, target_kinds, target_meeting: str, alpha: float = 0.05) -> dict:
     """What a keyness test of one meeting's units against the others' could find, before it runs.
 
     Same arguments as :func:`unit_keyness`. Returns ``target`` and ``reference`` (ids),
     ``target_total``, ``reference_total`` (terms), ``tests`` (distinct terms in either), ``critical_g2``
-    (Bonferroni at ``alpha``) and ``smallest_count`` (:func:`smallest_passing_count`; ``None``: no term
+    (Bonferroni at ``alpha``) and ``smallest_count`` (:func:`valduchesse.keyness_power.smallest_passing_count`; ``None``: no term
     can pass). No G² is computed.
     """
     target = [d for d, m, k in zip(texts["doc_id"], texts["meeting_date"], texts["unit_kind"])
@@ -464,10 +447,11 @@ def keyness_power(texts: pd.DataFrame, target_kinds, target_meeting: str, alpha:
     reference_total = int(matrix.totals[[rows[d] for d in reference]].sum())
     used = np.asarray(matrix.counts[[rows[d] for d in target + reference]].sum(axis=0)).ravel() > 0
     tests = int(used.sum())
+    critical = float(chdtri(1, alpha / tests))
     return {"target": target, "reference": reference, "target_total": target_total,
             "reference_total": reference_total, "tests": tests,
-            "critical_g2": round(float(chdtri(1, alpha / tests)), 2),
-            "smallest_count": smallest_passing_count(target_total, reference_total, tests, alpha),
+            "critical_g2": round(critical, 2),
+            "smallest_count": smallest_passing_count(target_total, reference_total, critical),
             "matrix": matrix}
 
 
