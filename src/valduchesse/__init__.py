@@ -12,12 +12,15 @@ The analysis, one module per pipeline stage, at the top of the package:
 - :mod:`valduchesse.themes`: the theme dictionary and theme shares;
 - :mod:`valduchesse.coding`: hand coding: units, sheets, agreement, shares, which texts to compare;
 - :mod:`valduchesse.validation`: the theme dictionary against the hand codes (precision, recall, F1, verdicts);
+- :mod:`valduchesse.power`: detection power: where each theme starts in the complete texts, what an opening can show;
+- :mod:`valduchesse.agenda`: the agenda of comparable units, broadening or displacement;
+- :mod:`valduchesse.keyness_power`: the fewest occurrences a keyness test could flag, before it runs;
 - :mod:`valduchesse.intervals`: Wilson intervals of proportions;
 - :mod:`valduchesse.lemma_cache`: the lemmatiser's language data as tries, kept per machine
   (:mod:`valduchesse.cache`: the per-machine cache folder and atomic writes).
 
 The figures, by family, in :mod:`valduchesse.plotting` (``style``, ``corpus``, ``terms``, ``themes``,
-``topics``); where a figure file goes, in :mod:`valduchesse.figure_paths` (no plotting library).
+``topics``, ``agenda``); where a figure file goes, in :mod:`valduchesse.figure_paths` (no plotting library).
 
 The tooling, in subpackages beside the analysis:
 

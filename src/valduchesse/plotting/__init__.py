@@ -5,7 +5,8 @@
 - :mod:`valduchesse.plotting.corpus`: which texts each meeting has (notebook 00);
 - :mod:`valduchesse.plotting.terms`: keyness and similarity;
 - :mod:`valduchesse.plotting.themes`: theme shares (dictionary and hand-coded) and dated theme rates;
-- :mod:`valduchesse.plotting.topics`: the clusters' stability and agreement (notebook 03).
+- :mod:`valduchesse.plotting.topics`: the clusters' stability and agreement (notebook 03);
+- :mod:`valduchesse.plotting.agenda`: detection power and the agenda by meeting (notebook 06).
 
 Where a figure file goes is decided by :mod:`valduchesse.figure_paths`, which imports no plotting library.
 """
