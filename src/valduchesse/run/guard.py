@@ -18,11 +18,12 @@ import subprocess
 from pathlib import Path
 
 from .notebooks import COLLECTION_LIST, collection_list, collection_root, failed_copy_path
-from .parameters import EXAMPLE_VALUES, FIGURES_PARAMETER, PREFIX_PARAMETERS, ParameterError, is_written_parameter, read_parameters
+from ..files import not_regular
+from .parameters import EXAMPLE_VALUES, FIGURES_PARAMETER, INPUT_PATH_PARAMETERS, PREFIX_PARAMETERS, ParameterError, is_written_parameter, read_parameters
 
 __all__ = [
     "PACKAGE_CHECKOUT", "PROTECTED_FOLDERS", "WriteRefused", "check_write", "check_written_paths",
-    "collection_roots", "committed_notebook", "link_refusal", "protected_roots", "refusal", "tracked_paths",
+    "collection_roots", "committed_notebook", "input_refusal", "link_refusal", "protected_roots", "refusal", "tracked_paths",
     "write_refusal", "written_paths",
 ]
 
@@ -172,6 +173,30 @@ def committed_notebook(path: str | Path) -> bool:
     return path.name in names
 
 
+def input_refusal(name: str, value) -> str | None:
+    """Why the value of the input parameter ``name`` (:data:`~valduchesse.run.parameters.INPUT_PATH_PARAMETERS`) cannot be read, or None.
+
+    Checked before any kernel starts, with ``stat`` only (nothing is opened): a ``*_FILE`` must be a
+    regular file (not ``/dev/zero``, which never ends, nor a FIFO, which would wait for a writer until the
+    cell's timeout, nor a folder), a ``*_DIR`` a folder.
+    """
+    if name not in INPUT_PATH_PARAMETERS or not isinstance(value, str):
+        return None
+    try:
+        mode = os.stat(value).st_mode
+    except OSError:
+        return None  # a missing input is the runner's own error
+    if name.endswith("_DIR"):
+        kind = None if stat.S_ISDIR(mode) else (not_regular(mode) or "a file")
+        wanted = "a folder"
+    else:
+        kind, wanted = not_regular(mode), "a regular file"
+    if kind is None:
+        return None
+    return (f"refused: parameter {name} = {value!r} is {kind}, not {wanted}; nothing was run. Give -p {name} "
+            f"the path of {wanted}")
+
+
 def written_paths(paths: list[Path], values: dict[Path, dict[str, object]],
                   output_dir: Path) -> list[tuple[str, Path, str]]:
     """Every place a run with parameters or ``--output`` writes: (what, path, what to do instead).
@@ -217,7 +242,9 @@ def check_written_paths(paths: list[Path], values: dict[Path, dict[str, object]]
     folder or a file (or folder of files) that git tracks, nor overwrite a
     notebook being run. FIGURE_PREFIX must be a plain name, so that the
     figures stay in FIGURES_DIR. Only a plain ``run`` (no parameters, no
-    output folder) rewrites the committed notebooks and figures.
+    output folder) rewrites the committed notebooks and figures. Input
+    parameters that are not a regular file or a folder (``/dev/zero``, a
+    FIFO) are refused too (:func:`input_refusal`).
     """
     roots = protected_roots(paths) if roots is None else [Path(root).resolve() for root in roots]
     tracked = {root: tracked_paths(root) for root in roots}
@@ -230,6 +257,11 @@ def check_written_paths(paths: list[Path], values: dict[Path, dict[str, object]]
                     f"parameter {name} = {value!r}: it is the start of the figure file names, not a path; give a "
                     f"name without / or \\, e.g. -p {name} {EXAMPLE_VALUES.get(name, 'mine')}, and choose the "
                     f"folder with -p {FIGURES_PARAMETER}")
+    for path in paths:
+        for name, value in values[path].items():
+            problem = input_refusal(name, value)
+            if problem:
+                raise ParameterError(problem)
     if Path(output_dir).exists() and not Path(output_dir).is_dir():
         raise ParameterError(f"--output {output_dir} is a file; give a folder (it is created if need be)")
     for what, target, advice in written_paths(paths, values, Path(output_dir)):
