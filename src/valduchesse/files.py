@@ -333,8 +333,12 @@ def load_yaml(path: str | Path, max_bytes: int = MAX_INPUT_BYTES, *, error: type
 class WriteError(OSError):
     """A file could not be written (disk full, quota, read-only, no permission); the old file is kept.
 
-    The message is one line naming the file, what happened, what was kept, and the fix.
+    The message is one line naming the file, what happened, what was kept, and the fix; ``errno`` and
+    ``filename`` are those of the failure.
     """
+
+    def __str__(self) -> str:
+        return self.strerror
 
 
 _FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
@@ -372,7 +376,7 @@ def _write_error(path: Path, err: OSError, needed: int | None) -> WriteError:
         message = f"cannot write {path}: the file is too large for this system's limits; {kept}"
     else:
         message = f"cannot write {path}: {err.strerror or err}; {kept}"
-    return WriteError(err.errno, message)
+    return WriteError(err.errno, message, str(path))
 
 
 def replace_atomically(path: str | Path, write: Callable[[Path], None], *, committed: bool = False,
