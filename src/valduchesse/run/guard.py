@@ -140,6 +140,8 @@ def write_refusal(path: str | Path, committed: bool = False, allow: tuple[str, .
     """
     resolved = Path(path).resolve()
     roots = [root for root in collection_roots(path) if resolved == root or root in resolved.parents]
+    if committed and link_refusal(path) is None:  # git is asked only when there is something to name
+        return None
     tracked = {root: tracked_paths(root) for root in roots}
     if committed:
         return link_refusal(path, roots, tracked)
