@@ -215,6 +215,19 @@ def test_a_hard_link_is_never_written_through(tmp_path):
     assert original.read_bytes() == b"hand codes"
 
 
+def test_a_symbolic_link_to_a_tracked_file_is_never_written_through(scratch):
+    link = scratch / "sheet.csv"
+    link.symlink_to(SENTENCES)
+    with pytest.raises(WriteRefused, match=rf"refused to write {link}: it is a file that git tracks"):
+        write_atomically(link, b"blank sheet")
+
+
+def test_determinism_refuses_a_file_as_its_folder(tmp_path, capsys):
+    (tmp_path / "file").write_text("mine", encoding="utf-8")
+    code, err = run_cli(capsys, "determinism", "--output", tmp_path / "file")
+    assert code == 2 and one_line(err).startswith(f"error: --output {tmp_path / 'file'} is a file")
+
+
 def test_run_refuses_a_sheet_hard_linked_to_the_hand_codes(scratch, capsys):
     sheet = scratch / "sheet.csv"
     os.link(SENTENCES, sheet)

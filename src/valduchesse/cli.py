@@ -29,7 +29,7 @@ from .run.determinism import check_determinism, check_reproduction
 from .run.execute import NotebookFailed
 from .run.guard import WriteRefused
 from .run.notebooks import notebook_paths
-from .run.parameters import parse_value, read_parameters
+from .run.parameters import ParameterError, parse_value, read_parameters
 
 __all__ = ["INTERRUPTED", "JOBS_HELP", "jobs_count", "main", "run_fetch", "run_new_text", "seconds", "whole_number"]
 
@@ -180,6 +180,9 @@ def _main(argv: list[str] | None = None) -> int:
             print(f"report written: {index} ({len(paths)} notebook pages); open it in a browser")
             return 0
         if args.command == "determinism":
+            if args.output.exists() and not args.output.is_dir():
+                raise ParameterError(f"--output {args.output} is a file; give a folder for the check's copy "
+                                     "(it is created if need be), e.g. --output output/determinism")
             check, differs, same = (
                 (check_determinism, "differs between the two runs",
                  "deterministic: every figure and notebook output is identical") if args.twice else
