@@ -9,8 +9,9 @@ user cache folder (``~/.cache/valduchesse`` on Linux, via platformdirs). Delete 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
+
+from . import files
 
 __all__ = ["ENV_FOLDER", "replace_atomically", "user_cache_folder", "write_atomically"]
 
@@ -33,25 +34,22 @@ def user_cache_folder() -> Path:
 def replace_atomically(path: Path, write) -> None:
     """Call ``write(temporary)`` on a temporary file beside ``path``, then rename it to ``path``.
 
-    A reader in another process sees the whole old file or the whole new one, never a part. The
-    temporary file is removed if ``write`` fails; errors (``OSError``, or ``write``'s own) are raised.
+    :func:`valduchesse.files.replace_atomically`, the project's one atomic write (a reader in another
+    process sees the whole old file or the whole new one, never a part; the temporary file is removed if
+    ``write`` fails). Errors are raised: a full or read-only disk as a one-line
+    :class:`valduchesse.files.WriteError`.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    files.replace_atomically(path, write)
 
 
 def write_atomically(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` with :func:`replace_atomically`; False if it could not be written."""
+    """Write ``data`` to ``path`` with :func:`valduchesse.files.write_atomically`; False if it could not be written.
+
+    The cache only saves time: a cache file that cannot be written (a full disk, a read-only home, a path
+    the write guard refuses) is not an error.
+    """
     try:
-        replace_atomically(path, lambda temporary: temporary.write_bytes(data))
+        files.write_atomically(path, data)
         return True
-    except OSError:
+    except (OSError, ValueError):
         return False

@@ -13,10 +13,12 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
-from .corpus import COVERAGES, SUPPORTED_LANGUAGES, CorpusError, write_text_file
+from .corpus import COVERAGES, MAX_FILE_BYTES, SUPPORTED_LANGUAGES, CorpusError, write_text_file
+from .files import InputError, WriteError, read_text
 from .fetch.allowlist import AllowListError, load_allow_list
 from .fetch.client import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from .fetch.terminal import exit_status, format_report
@@ -25,10 +27,36 @@ from .report.site import build_report
 from .run.collection import default_jobs, run_collection
 from .run.determinism import check_determinism, check_reproduction
 from .run.execute import NotebookFailed
+from .run.guard import WriteRefused
 from .run.notebooks import notebook_paths
-from .run.parameters import parse_value, read_parameters
+from .run.parameters import ParameterError, parse_value, read_parameters
 
-__all__ = ["main"]
+__all__ = ["INTERRUPTED", "main"]
+
+
+def _whole_number(least: int, what: str):
+    """An argparse type: a whole number of at least ``least`` (``what`` names it in the error)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < least:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what} (a whole number, {least} or more)")
+        return value
+    parse.__name__ = what  # argparse names the type in some messages
+    return parse
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``: a finite number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0, e.g. 20")
+    return value
 
 
 def _jobs_count(text: str) -> int:
@@ -47,7 +75,28 @@ _JOBS_HELP = ("notebooks executed at a time, each in its own kernel (default: th
              "starts, those already running finish, and the error is the first failing notebook's")
 
 
+INTERRUPTED = ("interrupted (Ctrl-C). Kept: every file written before, whole; the file being written, if any, "
+               "is as it was before (files are written whole or not at all)")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command of ``argv``; its exit status. Ctrl-C, a full or read-only disk end in one line."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print(f"\n{INTERRUPTED}", file=sys.stderr)
+        return 130
+    except WriteError as err:  # one line already: the file, what happened, what was kept
+        print(f"\nerror: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"\nerror: {where}{err.strerror or err}. Kept: every file written before, whole; the file being "
+              "written, if any, is as it was before", file=sys.stderr)
+        return 1
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m valduchesse", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -92,10 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     fetch.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     fetch.add_argument("--allow-list", type=Path, default=None,
                        help="file of official hosts to download from (default: the package's official_domains.yml)")
-    fetch.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds for each whole attempt: connection, headers and body (default: %(default)s)")
-    fetch.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+    fetch.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, help="seconds for each whole attempt: connection, headers and body (default: %(default)s)")
+    fetch.add_argument("--max-bytes", type=_whole_number(1, "a number of bytes"), default=DEFAULT_MAX_BYTES,
                        help="largest page accepted (default: %(default)s)")
-    fetch.add_argument("--retries", type=int, default=DEFAULT_RETRIES,
+    fetch.add_argument("--retries", type=_whole_number(0, "a number of retries"), default=DEFAULT_RETRIES,
                        help="retries on transient errors (default: %(default)s)")
     new_text = commands.add_parser("new-text", help="write a text file with a correct header (chars computed)")
     new_text.add_argument("body", type=Path, help="a UTF-8 file holding only the text, as its source gives it")
@@ -104,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         new_text.add_argument(f"--{field}", required=True)
     new_text.add_argument("--language", required=True, choices=sorted(SUPPORTED_LANGUAGES))
     new_text.add_argument("--coverage", required=True, choices=COVERAGES)
-    new_text.add_argument("--part", type=int, default=None)
+    new_text.add_argument("--part", type=_whole_number(1, "a part number"), default=None)
     new_text.add_argument("--notes", default=None)
     args = parser.parse_args(argv)
     if args.command == "fetch":
@@ -131,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"report written: {index} ({len(paths)} notebook pages); open it in a browser")
             return 0
         if args.command == "determinism":
+            if args.output.exists() and not args.output.is_dir():
+                raise ParameterError(f"--output {args.output} is a file; give a folder for the check's copy "
+                                     "(it is created if need be), e.g. --output output/determinism")
             check, differs, same = (
                 (check_determinism, "differs between the two runs",
                  "deterministic: every figure and notebook output is identical") if args.twice else
@@ -155,15 +207,15 @@ def main(argv: list[str] | None = None) -> int:
 def _run_new_text(args: argparse.Namespace) -> int:
     """``new-text``: write the header above the body; 2 with the reason if the file cannot be made."""
     try:
-        body = args.body.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        print(f"error: {args.body}: cannot read the body ({err}). Fix: give a UTF-8 text file", file=sys.stderr)
+        body = read_text(args.body, MAX_FILE_BYTES, not_regular_fix="give a UTF-8 text file holding the body")
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
     fields = {name: getattr(args, name) for name in ("meeting_date", "place", "language", "kind", "title",
                                                      "source_url", "coverage", "part", "notes")}
     try:
         path = write_text_file(body, args.output, **fields)
-    except CorpusError as err:
+    except (CorpusError, WriteRefused) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"written: {path} ({len(body.rstrip(chr(10))):,} characters); add it to a texts folder and rerun")
@@ -175,7 +227,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
     try:
         report = fetch_corpus(args.texts, dry_run=args.dry_run, allowed=load_allow_list(args.allow_list),
                               timeout=args.timeout, max_bytes=args.max_bytes, retries=args.retries)
-    except (CorpusError, AllowListError) as err:
+    except (CorpusError, AllowListError, WriteRefused) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(format_report(report))

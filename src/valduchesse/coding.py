@@ -27,6 +27,8 @@ How well the theme dictionary measures what the coders coded is
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import krippendorff
@@ -34,6 +36,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
+from .files import InputError, read_text, write_atomically
 from .intervals import wilson
 from .segment import sentences
 
@@ -113,7 +116,7 @@ UPDATE_HINT = (
 )
 
 
-class CodingError(ValueError):
+class CodingError(InputError):
     """A coded sheet that cannot be used as it is; the message says how to fix it."""
 
 
@@ -144,7 +147,7 @@ def coding_sheet(units: pd.DataFrame, path: str | Path, sample: int | None = Non
     if sample is not None and sample < len(sheet):
         sheet = sheet.sample(n=sample, random_state=seed).sort_index()
     sheet = sheet[["unit_id", "doc_id", "language", "start", "end", "previous", "text"]].assign(codes="", note="")
-    sheet.to_csv(path, index=False)
+    write_atomically(path, sheet.to_csv(index=False))
     return sheet
 
 
@@ -205,15 +208,51 @@ def check_codes(codes: tuple[str, ...], where: str, allowed=CODES) -> None:
 def read_coding(path: str | Path, columns=("coder_a", "coder_b", "final"), codes=CODES) -> pd.DataFrame:
     """Read a coded CSV and check every code of the given columns against ``codes``.
 
-    Empty cells are allowed only where the column is absent from ``columns``.
-    Raises :class:`CodingError` naming the file, the row's ``unit_id`` and
-    the column.
+    The file is read like the texts (:func:`valduchesse.files.read_text`): a
+    regular UTF-8 file (a FIFO, a device or a folder is refused before it is
+    opened) of bounded size. Its columns must be separated by commas: a
+    sheet separated by ``;`` or tabs (as spreadsheet software saves CSV in
+    French and Belgian locales) is refused with how to save it. A sheet with
+    one of ``start``, ``end`` and ``text`` must have all three, with whole
+    numbers for the offsets. Empty cells are allowed only where the column is absent from ``columns``.
+    Raises :class:`CodingError` naming the file, the row (the header is row
+    1) or the row's ``unit_id``, and the column.
     """
     path = Path(path)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    text = read_text(path, error=CodingError, not_regular_fix="give the coded sheet, a CSV file",
+                     encoding_fix="save the sheet as 'CSV UTF-8' (comma-separated); in a spreadsheet: "
+                                  "Save as > CSV UTF-8")
+    header = text.split("\n", 1)[0]
+    if not text.strip():
+        raise CodingError.at(path, "the file is empty", "give the coded sheet, with its header line "
+                             "(unit_id,...) and one row per sentence")
+    if "," not in header and any(mark in header for mark in (";", "\t")):
+        mark = "';'" if ";" in header else "tabs"
+        raise CodingError.at(path, f"the columns are separated by {mark}, not commas (spreadsheet software "
+                             "saves CSV with ';' in French and Belgian locales)",
+                             "save the sheet as 'CSV UTF-8 (comma-delimited)', or in Python: "
+                             "pandas.read_csv(path, sep=';').to_csv(path, index=False)", row=1)
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+        found = re.search(r"line (\d+)", str(err))
+        raise CodingError.at(path, f"the file cannot be read as CSV ({str(err).strip()})",
+                             "check the quotes and that every row has as many commas as the header",
+                             row=int(found.group(1)) if found else None) from None
+    offsets = [column for column in ("start", "end", "text") if column in table.columns]
+    if offsets and len(offsets) < 3:
+        lacking = [column for column in ("start", "end", "text") if column not in offsets]
+        raise CodingError.at(path, f"missing column(s) {', '.join(lacking)} beside {', '.join(offsets)}",
+                             "keep the header of the sheet as coding_sheet wrote it", row=1)
     for column in INTEGER_COLUMNS:
         if column in table.columns:
-            table[column] = pd.to_numeric(table[column], errors="raise").astype(int)
+            whole = table[column].str.strip().str.fullmatch(r"-?\d+")
+            if not whole.all():
+                position = int(np.flatnonzero(~whole.to_numpy())[0])
+                raise CodingError.at(path, f"the value {table[column].iloc[position]!r} is not a whole number",
+                                     f"write the {column} offset in digits, as coding_sheet wrote it",
+                                     row=position + 2, field=column, field_kind="column")
+            table[column] = table[column].astype(int)
     missing = [column for column in ("unit_id", *columns) if column not in table.columns]
     if missing:
         raise CodingError(f"{path}: missing column(s) {', '.join(missing)}. "

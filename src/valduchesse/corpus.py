@@ -35,6 +35,9 @@ import pandas as pd
 import simplemma
 import yaml
 
+from .files import (InputError, MAX_YAML_DEPTH, StrictLoader, YAMLRefused, not_regular, read_bytes,
+                    write_atomically, yaml_position)
+
 __all__ = [
     "COVERAGES", "CorpusError", "DOCUMENTATION_FILES", "FIELD_TYPES", "Header", "HeaderError", "HeaderLoader",
     "InvalidDate", "LANGUAGE_CHECK_MIN_CHARS", "LANGUAGE_CHOICES", "MAX_FILE_BYTES", "MAX_HEADER_DEPTH",
@@ -65,7 +68,7 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 """The largest text file read, in bytes (100 MiB): a bigger one is refused before it is read.
 :func:`load_corpus` and :func:`read_text_file` take ``max_bytes`` to raise it."""
 
-MAX_HEADER_DEPTH = 16
+MAX_HEADER_DEPTH = MAX_YAML_DEPTH
 """How deeply lists and mappings may nest in a header."""
 
 LANGUAGE_CHECK_MIN_CHARS = 150
@@ -92,48 +95,34 @@ METADATA_COLUMNS = [
 ]
 
 
-class CorpusError(ValueError):
-    """A text file that cannot be used as it is; the message says how to fix it."""
+class CorpusError(InputError):
+    """A text file that cannot be used as it is; the message says how to fix it (an :class:`~valduchesse.files.InputError`)."""
 
 
 def _fail(path: Path, field: str | None, problem: str, fix: str,
           at: tuple[int, int] | None = None) -> CorpusError:
-    where = f"{path}" if field is None else f"{path}, field '{field}'"
-    if at is not None:
-        where += f", line {at[0]}, column {at[1]}"
-    return CorpusError(f"{where}: {problem}. Fix: {fix}")
+    return CorpusError.at(path, problem, fix, field=field, line=at[0] if at else None,
+                          column=at[1] if at else None)
 
 
 # --- reading one file: only regular files, of bounded size ---------------------------------------
 
-_FILE_KINDS = (
-    (stat.S_ISDIR, "a directory",
-     "move the folder out of the texts folder, or rename it so that its name does not end in .txt"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)", None),
-    (stat.S_ISSOCK, "a socket", None),
-    (stat.S_ISCHR, "a character device", None),
-    (stat.S_ISBLK, "a block device", None),
-)
+_DIRECTORY_FIX = "move the folder out of the texts folder, or rename it so that its name does not end in .txt"
 _NOT_REGULAR_FIX = ("remove it from the texts folder, which holds only regular .txt files "
                     "(a symbolic link is fine if it points to a regular file inside the folder)")
 
 
 def _not_regular(path: Path, mode: int, link: str = "") -> CorpusError | None:
     """The error for an entry whose (followed) mode is not a regular file, or None."""
-    if stat.S_ISREG(mode):
+    kind = not_regular(mode)
+    if kind is None:
         return None
-    kind, fix = next(((kind, fix) for test, kind, fix in _FILE_KINDS if test(mode)),
-                     ("not a regular file", None))
-    return _fail(path, None, f"{link}{kind}, not a regular text file", fix or _NOT_REGULAR_FIX)
+    return _fail(path, None, f"{link}{kind}, not a regular text file",
+                 _DIRECTORY_FIX if stat.S_ISDIR(mode) else _NOT_REGULAR_FIX)
 
 
 def _too_big(path: Path, size: int, max_bytes: int) -> CorpusError:
-    return _fail(
-        path, None,
-        f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes",
-        "check that this is the text you meant (the project's texts are a few kB each); to read "
-        "bigger files, raise the limit: load_corpus(folder, max_bytes=…)",
-    )
+    return _fail(path, None, f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes", _TOO_BIG_FIX)
 
 
 def _entry_problem(folder: Path, path: Path, max_bytes: int) -> CorpusError | None:
@@ -177,40 +166,24 @@ def _entry_problem(folder: Path, path: Path, max_bytes: int) -> CorpusError | No
     return None
 
 
+_TOO_BIG_FIX = ("check that this is the text you meant (the project's texts are a few kB each); to read "
+                "bigger files, raise the limit: load_corpus(folder, max_bytes=…)")
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     """The bytes of the regular file ``path``, at most ``max_bytes`` of them, or a :class:`CorpusError`.
 
-    Checks with ``stat`` before opening, so that a FIFO or a device is never
-    opened; opens without blocking and checks the opened file again, in case
-    the entry changed in between.
+    :func:`valduchesse.files.read_bytes`: a FIFO or a device is never opened.
     """
     try:
-        info = os.stat(path)
-    except OSError as err:
-        raise _fail(path, None, f"the file cannot be read ({err.strerror})",
-                    "check that the file exists and that you may read it") from None
-    problem = _not_regular(path, info.st_mode)
-    if problem is not None:
-        raise problem
-    if info.st_size > max_bytes:
-        raise _too_big(path, info.st_size, max_bytes)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        handle = open(os.open(path, flags), "rb")
-    except OSError as err:
-        raise _fail(path, None, f"the file cannot be read ({err.strerror})",
-                    "check that the file exists and that you may read it") from None
-    with handle:
-        info = os.fstat(handle.fileno())
-        problem = _not_regular(path, info.st_mode)
-        if problem is not None:
-            raise problem
-        raw = handle.read(min(info.st_size, max_bytes) + 1)
-        if len(raw) > info.st_size:  # the file grew since stat: read on, up to the limit
-            raw += handle.read(max_bytes + 1 - len(raw))
-    if len(raw) > max_bytes:
-        raise _too_big(path, len(raw), max_bytes)
-    return raw
+        return read_bytes(path, max_bytes, error=CorpusError, not_regular_fix=_NOT_REGULAR_FIX,
+                          too_big_fix=_TOO_BIG_FIX)
+    except CorpusError as err:
+        if err.problem and err.problem.endswith(", not a regular file"):  # the texts' own wording
+            info_fix = _DIRECTORY_FIX if err.problem.startswith("a directory") else _NOT_REGULAR_FIX
+            raise _fail(path, None, err.problem.replace(", not a regular file", ", not a regular text file"),
+                        info_fix) from None
+        raise
 
 
 # --- the header: a restricted YAML loader ---------------------------------------------------------
@@ -231,13 +204,8 @@ class InvalidDate(str):
         return value
 
 
-class HeaderError(yaml.MarkedYAMLError):
+class HeaderError(YAMLRefused):
     """What :class:`HeaderLoader` refuses in a header that is valid YAML, with the fix and the field."""
-
-    def __init__(self, problem: str, mark, fix: str, field: str | None = None):
-        super().__init__(problem=problem, problem_mark=mark)
-        self.fix = fix
-        self.field = field
 
 
 class Header(dict):
@@ -254,99 +222,34 @@ class Header(dict):
         self.written: dict[str, str] = {}
 
 
-_ANCHOR_FIX = "write each value out in full; put a value that starts with '&' or '*' in quotes"
-
-
-class HeaderLoader(yaml.SafeLoader):
-    """The YAML loader for text headers: PyYAML's safe loader, restricted.
+class HeaderLoader(StrictLoader):
+    """The YAML loader for text headers: the project's :class:`~valduchesse.files.StrictLoader`, for headers.
 
     It refuses anchors (``&a``), aliases (``*a``) and merge keys (``<<``),
     with which a few lines can stand for a huge value; the same key twice in
     one mapping (YAML would keep the last one silently); lists and mappings
-    nested more than :data:`MAX_HEADER_DEPTH` deep; field names that are not
-    text. An impossible date (``2021-02-30``) becomes an :class:`InvalidDate`
+    nested more than :data:`MAX_HEADER_DEPTH` deep; field names and keys that
+    are not text. An impossible date (``2021-02-30``) becomes an :class:`InvalidDate`
     rather than an error without a position. ``line_offset`` is the number of
     file lines before the header text, so that positions are the file's.
     """
 
-    def __init__(self, stream: str, line_offset: int = 0):
-        super().__init__(stream)
-        self.line_offset = line_offset
-        self.field: str | None = None  # the top-level field being read, for error messages
-        self.root = None
-        self._depth = 0
-
-    def position(self, mark) -> tuple[int, int]:
-        return mark.line + self.line_offset + 1, mark.column + 1
+    what = "a header"
+    values = "header values"
 
     def refuse(self, problem: str, mark, fix: str) -> HeaderError:
         return HeaderError(problem, mark, fix, self.field)
 
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if self._depth == 1 and isinstance(parent, yaml.MappingNode):
-            # a top-level key (index None), or the value of the top-level key node ``index``
-            if isinstance(index, yaml.ScalarNode):
-                self.field = index.value
-            else:
-                self.field = event.value if isinstance(event, yaml.ScalarEvent) else None
-        if isinstance(event, yaml.AliasEvent):
-            raise self.refuse(f"an alias ('*{event.anchor}'): anchors ('&') and aliases ('*') are not "
-                              "allowed in a header", event.start_mark, _ANCHOR_FIX)
-        if getattr(event, "anchor", None) is not None:
-            raise self.refuse(f"an anchor ('&{event.anchor}'): anchors ('&') and aliases ('*') are not "
-                              "allowed in a header", event.start_mark, _ANCHOR_FIX)
-        if self._depth > MAX_HEADER_DEPTH:
-            raise self.refuse(f"lists and mappings nested more than {MAX_HEADER_DEPTH} deep",
-                              event.start_mark, "keep header values flat: text, numbers, dates or short lists")
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+    def key_problem(self, key, top: bool) -> tuple[str, str] | None:
+        if top and (not isinstance(key, str) or isinstance(key, InvalidDate)):
+            return (f"the field name {key!r} is not text",
+                    "write field names as words, e.g. 'place: Brussels'; quote a name "
+                    "that YAML reads as a number, a date or true/false")
+        return super().key_problem(key, top)
 
-    def construct_object(self, node, deep=False):
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError) as err:
-            written = f" {node.value!r}" if isinstance(node, yaml.ScalarNode) else ""
-            kind = node.tag.rsplit(":", 1)[-1]
-            raise self.refuse(f"the value{written} cannot be read as {kind} ({err})", node.start_mark,
-                              "remove the tag ('!!…') before the value, or correct the value") from None
-
-    def construct_mapping(self, node, deep=False):
-        if not isinstance(node, yaml.MappingNode):
-            return super().construct_mapping(node, deep=deep)  # PyYAML's own error
-        top = node is self.root
-        mapping = {}
-        seen = {}  # key: its (line, column)
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.refuse("a merge key ('<<') is not allowed in a header", key_node.start_mark,
-                                  "write each field out in full")
-            if top:
-                self.field = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            key = self.construct_object(key_node, deep=deep)
-            if top and (not isinstance(key, str) or isinstance(key, InvalidDate)):
-                raise self.refuse(f"the field name {key!r} is not text", key_node.start_mark,
-                                  "write field names as words, e.g. 'place: Brussels'; quote a name "
-                                  "that YAML reads as a number, a date or true/false")
-            try:
-                hash(key)
-            except TypeError:
-                raise self.refuse("a list or mapping used as a key", key_node.start_mark,
-                                  "write keys as plain words") from None
-            here = self.position(key_node.start_mark)
-            if key in mapping:
-                first = seen[key]
-                where = (f"lines {first[0]} and {here[0]}" if first[0] != here[0] else
-                         f"line {here[0]}, columns {first[1]} and {here[1]}")
-                problem = (f"the field appears twice ({where})" if top else
-                           f"the key {key!r} appears twice in this field ({where})")
-                raise self.refuse(problem, key_node.start_mark,
-                                  "keep only one of them: YAML would silently use the last one")
-            mapping[key], seen[key] = self.construct_object(value_node, deep=deep), here
-        return mapping
+    def duplicate_problem(self, key, top: bool, where: str) -> str:
+        return (f"the field appears twice ({where})" if top else
+                f"the key {key!r} appears twice in this field ({where})")
 
     def construct_yaml_timestamp(self, node):
         try:
@@ -392,17 +295,7 @@ def load_header(text: str, line_offset: int = 0):
 
 def _yaml_problem(err: yaml.YAMLError, line_offset: int) -> tuple[str, tuple[int, int] | None]:
     """PyYAML's whole message (problem, context, note) and the problem's (line, column) in the file."""
-    if not isinstance(err, yaml.MarkedYAMLError):
-        return str(err), None
-    def position(mark):
-        return (mark.line + line_offset + 1, mark.column + 1) if mark is not None else None
-    problem = err.problem or "invalid YAML"
-    if err.context:
-        where = position(err.context_mark)
-        problem += f" ({err.context}" + (f", line {where[0]}, column {where[1]})" if where else ")")
-    if err.note:
-        problem += f" ({err.note})"
-    return problem, position(err.problem_mark)
+    return yaml_position(err, line_offset)
 
 
 def read_text_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[dict, str]:
@@ -716,15 +609,20 @@ def write_text_file(body: str, path: str | Path, **fields) -> Path:
     header = {**{k: header[k] for k in known if k in header and k not in ("part", "notes")}, "chars": len(body),
               **{k: header[k] for k in ("part", "notes") if k in header}}
     text = "---\n" + yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=1000) + "---\n" + body + "\n"
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    try:
-        header_read, body_read = read_text_file(partial)
-        validate_header(path, header_read, body_read)
-    except CorpusError as problem:
-        partial.unlink()
-        raise CorpusError(str(problem).replace(str(partial), str(path))) from None
-    partial.replace(path)
+    from .run.guard import check_write  # here: the runner's modules import this one
+
+    check_write(path, allow=("texts",))  # a new text may go into texts/; never over a tracked or linked file
+
+    def verify(written: Path) -> None:
+        try:
+            header_read, body_read = read_text_file(written)
+            validate_header(path, header_read, body_read)
+        except CorpusError as problem:
+            raise CorpusError(str(problem).replace(str(written), str(path))) from None
+        if path.exists():
+            raise _fail(path, None, "the file exists already", "choose another name, or remove the old file first")
+
+    write_atomically(path, text, committed=True, verify=verify)
     return path
 
 

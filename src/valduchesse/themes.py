@@ -38,6 +38,7 @@ import simplemma
 import yaml
 
 from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
+from .files import InputError, YAMLRefused, parse_yaml, read_text, yaml_position
 from .intervals import wilson
 from .preprocess import stop_words
 from .terms import as_tokens, frequencies, query_terms
@@ -63,8 +64,12 @@ CARRIED_COLUMNS = ("meeting_date", "kind", "language", "coverage")
 
 
 
-class ThemeError(ValueError):
-    """A theme dictionary (or a request to use it) that cannot work; the message says how to fix it."""
+class ThemeError(InputError):
+    """A theme dictionary (or a request to use it) that cannot work; the message says how to fix it.
+
+    An :class:`~valduchesse.files.InputError`: for a theme file, ``path``, ``field`` (the theme), ``line``
+    and ``column`` (where known) are set too.
+    """
 
 
 class Entry(NamedTuple):
@@ -121,49 +126,37 @@ class ThemeDictionary:
 # --- loading and checking ---------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key written twice in one mapping (YAML would keep the last)."""
-
-
-def _construct_unique_mapping(loader, node, deep=False):
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} is written twice in one mapping", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
-
-
 def _fail(source, theme: str | None, problem: str, fix: str, language: str | None = None) -> ThemeError:
     where = str(source)
     if theme is not None:
         where += f", theme '{theme}'"
     if language is not None:
         where += f", language '{language}'"
-    return ThemeError(f"{where}: {problem}. Fix: {fix}")
+    return ThemeError(f"{where}: {problem}. Fix: {fix}", path=source, problem=problem, fix=fix, field=theme)
+
+
+_YAML_FIX = ("check the indentation (spaces, not tabs), write each theme's key once, "
+             "and quote an entry that holds ': ' or starts with a special character")
 
 
 def _read_yaml(path: Path) -> dict:
-    if not path.is_file():
+    """The themes of ``path``, read as a regular UTF-8 file of bounded size by the strict YAML loader."""
+    if not path.exists():
         raise _fail(path, None, "the theme file does not exist",
                     "point the path at the theme dictionary (the project's own is themes.yml)")
+    text = read_text(path, error=ThemeError, encoding_fix="save it as UTF-8",
+                     not_regular_fix="point the path at the theme dictionary, a YAML file")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+        data = parse_yaml(text)
     except yaml.YAMLError as err:
+        refused = isinstance(err, YAMLRefused)
+        problem = err.problem if refused else yaml_position(err)[0]
         mark = getattr(err, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise _fail(path, None, f"the file is not valid YAML{line} ({problem})",
-                    "check the indentation (spaces, not tabs), write each theme's key once, "
-                    "and quote an entry that holds ': ' or starts with a special character") from None
-    except UnicodeDecodeError:
-        raise _fail(path, None, "the file is not UTF-8", "save it as UTF-8") from None
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        where = f" at line {line}, column {column}" if line is not None else ""
+        fix = f"{err.fix} ({_YAML_FIX})" if refused else _YAML_FIX
+        raise ThemeError(f"{path}: the file is not valid YAML{where} ({problem}). Fix: {fix}", path=path,
+                         problem=problem, fix=fix, line=line, column=column) from None
     if not isinstance(data, dict) or not isinstance(data.get("themes"), dict) or not data["themes"]:
         raise _fail(path, None, "no 'themes:' mapping with at least one theme was found",
                     "start the file with a line 'themes:' and indent each theme under it, "

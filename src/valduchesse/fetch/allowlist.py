@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
+from ..files import InputError, load_yaml
 
 __all__ = ["ALLOW_LIST_PATH", "AllowList", "AllowListError", "LOOPBACK_HOSTS", "load_allow_list"]
 
@@ -18,8 +18,8 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1"})
 _HOST_NAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
-class AllowListError(ValueError):
-    """The allow-list data file cannot be used; the message says how to fix it."""
+class AllowListError(InputError):
+    """The allow-list data file cannot be used; the message says how to fix it (an :class:`~valduchesse.files.InputError`)."""
 
 
 
@@ -62,10 +62,8 @@ def load_allow_list(path: str | Path | None = None, *, extra_hosts=(), allow_loo
     entry with a scheme, path, port, wildcard or upper-case letters.
     """
     path = Path(path) if path is not None else ALLOW_LIST_PATH
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise AllowListError(f"{path}: cannot read the allow-list ({err}). Fix: restore the file") from None
+    data = load_yaml(path, 1024 * 1024, error=AllowListError,
+                     syntax_fix="write 'hosts:' and one '  - host.name' per line, or restore the file")
     entries = data.get("hosts") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise AllowListError(f"{path}: no list 'hosts'. Fix: write 'hosts:' and one '  - host.name' per line")

@@ -12,13 +12,18 @@ from bs4.dammit import UnicodeDammit
 
 from .errors import Refused
 
-__all__ = ["BLOCK_TAGS", "DEFAULT_PARSE_SECONDS", "DROP_TAGS", "MAX_CANDIDATES", "PARSE_CHUNK", "extract_texts"]
+__all__ = [
+    "BLOCK_TAGS", "DEFAULT_PARSE_SECONDS", "DROP_TAGS", "MAX_CANDIDATES", "MAX_HTML_CHARS", "PARSE_CHUNK",
+    "extract_texts",
+]
 
 
 DEFAULT_PARSE_SECONDS = 20.0
 """Seconds allowed for reading one page's HTML (5 MB of dense markup takes about 5 s; a real page far less)."""
 PARSE_CHUNK = 65536
 """Characters of HTML given to the parser at a time; the time allowed is checked after each."""
+MAX_HTML_CHARS = 10_000_000
+"""The most characters of HTML read (twice the fetch's default page limit of 5 MB); a longer page is refused."""
 MAX_CANDIDATES = 10
 """Most ``main`` and ``article`` texts tried as the full text of one page (the body's is always tried)."""
 
@@ -60,6 +65,14 @@ def extract_texts(html: bytes | str, encoding: str | None = None, *,
             raise Refused("the page's bytes could not be decoded as text")
     else:
         markup = html
+    if len(markup) > MAX_HTML_CHARS:
+        raise Refused(f"the page's HTML is {len(markup):,} characters, more than the {MAX_HTML_CHARS:,} read; "
+                      "nothing of it is used")
+    # After the last '>' no tag, comment or declaration can end: html.parser would take each '<' there for the
+    # start of one, look for its end to the end of the page, and give it up as text, one at a time (quadratic:
+    # 60 kB of unterminated tags took 37 s). The text it ends with is the same with each '<' written '&lt;'.
+    end = markup.rfind(">") + 1
+    markup = markup[:end] + markup[end:].replace("<", "&lt;")
     collector = _TextCollector(started + budget)
     try:
         for at in range(0, len(markup), PARSE_CHUNK):

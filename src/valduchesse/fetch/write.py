@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import stat
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -14,6 +11,8 @@ import pandas as pd
 import requests
 import yaml
 
+from ..files import WriteError, write_atomically
+from ..run.guard import WriteRefused
 from ..corpus import CorpusError, load_corpus, read_text_file, validate_header
 from .allowlist import AllowList, load_allow_list
 from .client import DEFAULT_BACKOFF, DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, Page, _new_session, download
@@ -57,6 +56,10 @@ def fetch_corpus(texts_dir: str | Path, *, dry_run: bool = False, allowed: Allow
                 row.update(_fetch_document(texts_dir, group, allowed, session, options, dry_run, today))
             except FetchProblem as err:
                 row.update(outcome=err.outcome, reason=str(err))
+            except WriteRefused as err:
+                row.update(outcome="refused", reason=str(err))
+            except WriteError as err:  # a full or read-only disk: one line, the old file kept
+                row.update(outcome="failed", reason=str(err))
             except (OSError, CorpusError, yaml.YAMLError) as err:
                 row.update(outcome="failed", reason=f"{type(err).__name__}: {err}")
             except Exception as err:  # noqa: BLE001 (one document's surprise must not stop the others)
@@ -155,33 +158,18 @@ def _file_text(header: dict, group: pd.DataFrame, full: str, page: Page, urls: l
 
 
 def _write_atomically(target: Path, content: str, body: str, original: bytes) -> None:
-    """Write ``content`` to a hidden temporary file beside ``target``, check it, then rename it over."""
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=target.parent,
-                                         prefix=f".{target.stem}.", suffix=".tmp", delete=False)
-    temp = Path(handle.name)
-    try:
-        with handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
+    """Write ``content`` over ``target`` with :func:`valduchesse.files.write_atomically`, checked before the rename.
+
+    The temporary file must read back as a valid text whose body is ``body``, and ``target`` must still
+    hold ``original``; otherwise nothing is replaced. ``target`` is a text of the folder being fetched,
+    so the write guard allows it in ``texts/`` but refuses a file with more than one hard link.
+    """
+    def verify(temp: Path) -> None:
         header, read_body = read_text_file(temp)
         validate_header(target, header, read_body)
         if read_body != body:
             raise Refused(f"{target.name}: the written text does not read back as fetched; nothing replaced")
         if target.read_bytes() != original:
             raise Refused(f"{target.name} changed while the page was fetched; left as it is")
-        os.chmod(temp, stat.S_IMODE(target.stat().st_mode))
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    try:
-        directory = os.open(target.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(directory)
-    except OSError:
-        pass
-    finally:
-        os.close(directory)
+
+    write_atomically(target, content, committed=True, verify=verify)

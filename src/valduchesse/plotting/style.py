@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 from pathlib import Path
 
 import matplotlib
@@ -25,7 +26,8 @@ import pandas as pd
 from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import Bbox, TransformedBbox
 
-from ..figure_paths import figures_folder
+from ..figure_paths import COMMITTED_RUN_VARIABLE, figures_folder
+from ..files import write_atomically
 
 __all__ = [
     "CAPTION_SIZE", "OKABE_ITO", "STYLE", "SVG_FONT", "empty_figure", "main_kind", "save_figure", "show_saved",
@@ -85,7 +87,11 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     the file's 1.5 times finer pixels), so the figure is not drawn a third
     time for the screen. The figure is closed either way: draw a new one to
     change it. The committed ``figures/`` are written only by the documented
-    run (:func:`~valduchesse.figure_paths.figures_folder`). Returns the two paths.
+    run (:func:`~valduchesse.figure_paths.figures_folder`). Each file is
+    drawn into memory, then written atomically
+    (:func:`valduchesse.files.write_atomically`, which also refuses, outside
+    the documented run, a path in the committed collection or over a hard
+    link). Returns the two paths.
     """
     use_style()
     folder = figures_folder(folder)
@@ -105,11 +111,16 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     box = Bbox.union(parts).padded(matplotlib.rcParams["savefig.pad_inches"])
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
     # the caption is also the PNG's description: the report's alt text for the figure
-    fig.savefig(paths[0], bbox_inches=box, metadata={"Software": None, "Description": caption})
+    # Both files are drawn into memory first, then each written atomically (valduchesse.files): a kill or a
+    # full disk while saving leaves the old figure or the new one, never a part of one.
+    png = io.BytesIO()
+    fig.savefig(png, format="png", bbox_inches=box, metadata={"Software": None, "Description": caption})
     svg = io.BytesIO()
     fig.savefig(svg, format="svg", bbox_inches=box, metadata={"Creator": None, "Date": None, "Format": None,
                                                                "Type": None})
-    paths[1].write_bytes(svg.getvalue().replace(*SVG_FONT))
+    committed = os.environ.get(COMMITTED_RUN_VARIABLE) == "1"  # the documented run may write the committed figures
+    write_atomically(paths[0], png.getvalue(), committed=committed)
+    write_atomically(paths[1], svg.getvalue().replace(*SVG_FONT), committed=committed)
     show_saved(fig, paths[0])
     plt.close(fig)
     return paths

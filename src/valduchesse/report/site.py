@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,8 @@ from string import Template
 
 import nbformat
 
+from ..files import write_atomically
+from ..run.guard import WriteRefused, write_refusal
 from .figures import FIGURES_SUBDIR, Figure, _display_priority, notebook_figures
 from .notebook import _code_names, notebook_question, notebook_reading, notebook_title
 from .pages import NAV_CSS, Page, _exporter, navigation, render_markdown, render_notebook
@@ -18,7 +19,7 @@ from .png import png_description, png_size
 
 __all__ = [
     "DEFAULT_HEADLINE", "Headline", "INDEX_TEMPLATE", "ITEM_TEMPLATE", "SUMMARY", "TITLE", "build_report",
-    "choose_headline", "write_index",
+    "check_output_folder", "choose_headline", "write_index",
 ]
 
 
@@ -177,7 +178,7 @@ def write_index(items: list[str], output_dir: Path, headline: Headline, pages: l
         items="\n".join(items),
     )
     index = output_dir / "index.html"
-    index.write_text(page, encoding="utf-8", newline="\n")
+    write_atomically(index, page)
     return index
 
 
@@ -220,6 +221,24 @@ def _require_file(path: Path, what: str) -> None:
         raise ValueError(f"{what} not found: {path}")
 
 
+def check_output_folder(output_dir: Path) -> None:
+    """Refuse, before anything is written, a site folder in the committed collection.
+
+    The repository's root, its ``notebooks/``, ``figures/``, ``texts/`` and
+    ``.git/``, a folder git tracks, or any spelling of them (``..``, a
+    symbolic link) are refused with :class:`~valduchesse.run.guard.WriteRefused`
+    (every page is then also written through the write guard,
+    :func:`valduchesse.files.write_atomically`).
+    """
+    if output_dir.exists() and not output_dir.is_dir():
+        raise WriteRefused(f"refused: --output {output_dir} is a file; give a folder for the site, e.g. build/report")
+    reason = write_refusal(output_dir)
+    if reason:
+        raise WriteRefused(f"refused: --output {output_dir} {reason}. The report never writes into the committed "
+                           "collection (notebooks/, figures/, texts/, the repository's root or a tracked file): "
+                           "give a folder outside them, e.g. --output build/report")
+
+
 def build_report(notebooks: list[Path], output_dir: Path, figures_dir: Path,
                  headline: str = DEFAULT_HEADLINE) -> Path:
     """Render ``notebooks`` to a static HTML site in ``output_dir`` and return its index.
@@ -239,7 +258,9 @@ def build_report(notebooks: list[Path], output_dir: Path, figures_dir: Path,
         The executed notebooks (e.g. :func:`valduchesse.run.notebooks.notebook_paths`);
         the site orders them by file name, whatever the order given.
     output_dir : Path
-        The site's folder; created if needed, existing pages are overwritten.
+        The site's folder; created if needed, existing pages are overwritten
+        (each atomically). Refused in the committed collection
+        (:func:`check_output_folder`).
     figures_dir : Path
         The folder that may hold the headline figure; it need not exist.
     headline : str, optional
@@ -254,7 +275,8 @@ def build_report(notebooks: list[Path], output_dir: Path, figures_dir: Path,
     ------
     ValueError
         If no notebook is given, or a notebook does not exist (the message
-        names it). A missing headline figure is not an error: the index says
+        names it); :class:`~valduchesse.run.guard.WriteRefused` (a
+        ValueError) if ``output_dir`` is in the committed collection. A missing headline figure is not an error: the index says
         what it shows instead, and a note is printed on stderr.
     """
     notebooks = sorted((Path(path) for path in notebooks), key=lambda path: path.name)
@@ -263,6 +285,7 @@ def build_report(notebooks: list[Path], output_dir: Path, figures_dir: Path,
     for path in notebooks:
         _require_file(path, "notebook")
     output_dir = Path(output_dir)
+    check_output_folder(output_dir)
     (output_dir / FIGURES_SUBDIR).mkdir(parents=True, exist_ok=True)
     exporter = _exporter()
     priority = _display_priority(exporter)
@@ -271,14 +294,14 @@ def build_report(notebooks: list[Path], output_dir: Path, figures_dir: Path,
     figures = {page.stem: notebook_figures(read[page.stem], page.stem, page.title, priority) for page in pages}
     for position, (path, page) in enumerate(zip(notebooks, pages)):
         for figure in figures[page.stem]:
-            (output_dir / figure.file).write_bytes(figure.data)
+            write_atomically(output_dir / figure.file, figure.data)
         body = render_notebook(read[page.stem], page.title, path.parent.resolve(), figures=figures[page.stem],
                                nav_top=navigation(pages, position, "top"),
                                nav_bottom=navigation(pages, position, "bottom"), exporter=exporter)
-        (output_dir / page.href).write_text(body, encoding="utf-8", newline="\n")
+        write_atomically(output_dir / page.href, body)
     chosen, source = choose_headline(Path(figures_dir), headline, read, pages, figures)
-    if source is not None:
-        shutil.copyfile(source, output_dir / chosen.file)
+    if source is not None:  # copied as bytes: the same file given twice (--output over --figures) is no error
+        write_atomically(output_dir / chosen.file, source.read_bytes())
     if chosen.note:
         print(f"note: {chosen.note}", file=sys.stderr)
     readings = {page.stem: (notebook_reading(read[page.stem]), notebook_question(read[page.stem])) for page in pages}

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from .execute import execute_notebook
-from .guard import check_written_paths
+from .guard import check_written_paths, committed_notebook
 from .parameters import FIGURES_PARAMETER, INPUT_PATH_PARAMETERS, ParameterError, check_parameters, read_parameters, resolve_paths
 from .times import keep_times, last_times, start_order
 
@@ -72,7 +72,7 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     def execute(index: int) -> float:
         path = paths[index]
         return execute_notebook(path, values[path], None if in_place else output_dir / path.name,
-                                committed=in_place)
+                                committed=in_place and committed_notebook(path))
 
     start = time.perf_counter()
     times = {}

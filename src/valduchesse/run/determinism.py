@@ -9,12 +9,16 @@ from pathlib import Path
 
 import nbformat
 
+from ..files import write_atomically
 from .collection import run_collection
 from .guard import protected_roots, refusal, tracked_paths
 from .notebooks import collection_root
 from .parameters import FIGURES_PARAMETER, PREFIX_PARAMETERS, ParameterError, is_path_parameter, is_written_parameter, read_parameters
 
-__all__ = ["check_determinism", "check_reproduction", "copy_collection", "differing", "output_digests"]
+__all__ = [
+    "MARKER", "check_determinism", "check_reproduction", "copy_collection", "differing", "output_digests",
+    "prepare_folder",
+]
 
 
 def output_digests(folder: Path) -> dict[str, str]:
@@ -80,17 +84,51 @@ def copy_collection(paths: list[Path], target: Path) -> list[Path]:
     for source in files + [source for source in inputs if source.exists()]:
         inside = target / source.relative_to(root)
         if source.is_dir():
-            shutil.copytree(source, inside, dirs_exist_ok=True)
+            for file in sorted(source.rglob("*")):
+                if file.is_file() and not file.is_symlink():
+                    _copy(file, inside / file.relative_to(source))
         elif not inside.exists():
-            inside.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, inside)
+            _copy(source, inside)
     copies = []
     for path in paths:
         copy = target / "notebooks" / path.name
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, copy)
+        _copy(path, copy)
         copies.append(copy)
     return copies
+
+
+def _copy(source: Path, copy: Path) -> None:
+    """Copy the bytes and permissions of ``source`` to ``copy`` atomically (into the check's own folder)."""
+    write_atomically(copy, source.read_bytes(), committed=True)
+    shutil.copymode(source, copy)
+
+
+MARKER = ".valduchesse-determinism"
+"""The file :func:`check_reproduction` puts in the folder it makes: only a folder holding it is ever deleted."""
+
+
+def prepare_folder(target: Path) -> None:
+    """Make ``target`` the check's own folder: empty, and marked as made by it (:data:`MARKER`).
+
+    A folder the check made earlier (it holds the marker, as a regular file) is deleted and made again; a
+    missing or empty folder is made and marked; anything else (a file, a link, a folder holding files the
+    check did not make, such as a user's notes) is refused, and nothing is deleted.
+    """
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise ParameterError(f"refused: {target} exists and is not a folder the reproduction check made; nothing "
+                             "was deleted. Give --output a new or empty folder, e.g. --output output/determinism")
+    if target.is_dir() and any(target.iterdir()):
+        marker = target / MARKER
+        if not (marker.is_file() and not marker.is_symlink()):
+            held = ", ".join(sorted(entry.name for entry in target.iterdir())[:3])
+            raise ParameterError(
+                f"refused: {target} is not empty (it holds {held}, ...) and was not made by the reproduction "
+                "check, which deletes only the folder it made; nothing was deleted. Give --output a new or empty "
+                "folder, e.g. --output output/determinism, or remove the folder yourself")
+        shutil.rmtree(target)
+    target.mkdir(parents=True, exist_ok=True)
+    write_atomically(target / MARKER, b"made by 'python -m valduchesse determinism'; deleted by its next run\n",
+                     committed=True)
 
 
 def check_reproduction(paths: list[Path], workdir: str | Path, log=print, jobs: int | None = None) -> list[str]:
@@ -104,7 +142,9 @@ def check_reproduction(paths: list[Path], workdir: str | Path, log=print, jobs: 
     committed file of that name: a difference, or a figure the repository
     does not hold, is listed. As the committed files came from an earlier
     run, this checks determinism and reproduction at once. The committed
-    notebooks and figures are not touched.
+    notebooks and figures are not touched. ``workdir``/collection is deleted
+    and made again only if an earlier check made it (:func:`prepare_folder`):
+    a folder holding anything else is refused, and nothing is deleted.
     """
     workdir = Path(workdir).resolve()
     target = workdir / "collection"
@@ -114,8 +154,7 @@ def check_reproduction(paths: list[Path], workdir: str | Path, log=print, jobs: 
         raise ParameterError(f"refused: the output folder {target} {reason}. The check never writes into the "
                              "committed collection: give --output a folder outside the repository's notebooks/, "
                              "figures/ and texts/, e.g. --output output/determinism")
-    if target.exists():
-        shutil.rmtree(target)
+    prepare_folder(target)
     copies = copy_collection(paths, target)
     run_collection(copies, {}, None, log=log, jobs=jobs)
     differences = [f"notebooks/{path.name}" for path, copy in zip(paths, copies)

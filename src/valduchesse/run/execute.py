@@ -14,6 +14,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from ..figure_paths import COMMITTED_RUN_VARIABLE
+from ..files import write_notebook
 from .notebooks import failed_copy_path
 from .parameters import INJECTED_TAG, PARAMETERS_TAG
 
@@ -155,11 +156,10 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
         index = running.get("index")
         error = _record_failure(notebook, index, err, client.timeout)
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(notebook, failed)
+        write_notebook(notebook, failed)
         raise NotebookFailed(f"{path.name}, {cell_label(index, injected)}: {error} "
                              f"(the executed notebook, with the error, is saved as {failed})") from None
-    nbformat.write(notebook, Path(output) if output else path)
+    write_notebook(notebook, Path(output) if output else path, committed=committed or output is None)
     if failed.is_file() and not failed.is_symlink():
         failed.unlink()
     return time.perf_counter() - start
