@@ -20,15 +20,6 @@ def test_citation_file_is_valid_against_the_citation_file_format_schema():
     jsonschema.validate(citation(), json.loads(SCHEMA.read_text(encoding="utf-8")))
 
 
-def test_a_broken_citation_file_would_be_caught():
-    broken = {**citation(), "authors": "nobody"}
-    try:
-        jsonschema.validate(broken, json.loads(SCHEMA.read_text(encoding="utf-8")))
-    except jsonschema.ValidationError:
-        return
-    raise AssertionError("the schema accepted authors given as a string")
-
-
 def test_citation_licence_version_and_authors_agree_with_the_package():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert citation()["version"] == project["version"]

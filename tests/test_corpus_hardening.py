@@ -26,6 +26,11 @@ def error_for(folder, **options) -> str:
     return str(info.value)
 
 
+# A deadline for blocks that could hang (a FIFO opened, /dev/zero read): generous, so that a loaded machine does not
+# fail them; what they must cost is checked in CPU time where it matters.
+HANG_SECONDS = 30
+
+
 @contextmanager
 def bounded(seconds):
     """Stop the block with TimeoutError after ``seconds``, so that a regression fails instead of hanging."""
@@ -89,10 +94,10 @@ def test_alias_bomb_is_refused_at_once(tmp_path):
     body = "Les deux pays coopèrent."
     header = header_lines({**GOOD_HEADER, "chars": len(body)}) + BILLION_LAUGHS  # a good header, then the bomb
     (tmp_path / NAME).write_text(f"---\n{header}---\n{body}\n", encoding="utf-8")
-    start = time.perf_counter()
-    with bounded(2):
+    start = time.process_time()  # CPU time: what expanding the aliases would cost, whatever else the machine runs
+    with bounded(HANG_SECONDS):
         message = error_for(tmp_path)
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
     assert f"{NAME}, field 'l0', line 10, column 5" in message
     assert "an anchor ('&l0'): anchors ('&') and aliases ('*') are not allowed in a header" in message
     assert "Fix: write each value out in full" in message
@@ -240,7 +245,7 @@ def test_fifo_is_refused_without_opening_it(write_text):
         pytest.skip("no FIFOs on this system")
     folder = write_text()
     os.mkfifo(folder / "2017-10-16_fr_pipe.txt")
-    with bounded(2):
+    with bounded(HANG_SECONDS):
         message = error_for(folder)
         with pytest.raises(CorpusError, match="a named pipe"):
             read_text_file(folder / "2017-10-16_fr_pipe.txt")
@@ -284,7 +289,7 @@ def test_link_outside_the_folder(write_text, tmp_path, target):
         target = tmp_path / "elsewhere.txt"
         target.write_bytes((folder / NAME).read_bytes().replace(b"2016-02-01", b"2017-10-16"))
     (folder / "2017-10-16_fr_link.txt").symlink_to(target)
-    with bounded(2):
+    with bounded(HANG_SECONDS):
         message = error_for(folder, max_bytes=10_000)  # should the check fail, /dev/zero is read no further
     assert f"2017-10-16_fr_link.txt: a symbolic link to {target}, outside the texts folder" in message
     assert "Fix: copy the text file into the texts folder instead of linking to it" in message
@@ -312,9 +317,9 @@ def test_file_over_the_size_limit_is_refused_before_reading(write_text):
     huge = folder / "2017-10-16_fr_huge.txt"
     huge.write_bytes(b"---\n")
     os.truncate(huge, MAX_FILE_BYTES + 1)  # sparse: nothing is written, and nothing must be read
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: reading the file would cost it, whatever else the machine runs
     message = error_for(folder)
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
     assert f"2017-10-16_fr_huge.txt: the file is {MAX_FILE_BYTES + 1:,} bytes, more than the limit of " \
            f"{MAX_FILE_BYTES:,} bytes" in message
     assert "raise the limit: load_corpus(folder, max_bytes=…)" in message

@@ -455,14 +455,17 @@ def test_redirect_bodies_are_never_read(tmp_path, server, kind):
     tracemalloc.start()
     started = time.monotonic()
     try:
-        row = only(run(folder, timeout=2.0))
+        # A deadline well past what the fetch takes even on a loaded machine: a client reading the trickle would
+        # still meet it (100,000 bytes at 10 a second) and fail, and the other bodies are checked by what was sent
+        # and the memory peak, so the time is only a bound, not the test.
+        row = only(run(folder, timeout=5.0))
         elapsed = time.monotonic() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert row["outcome"] == "fetched", row["reason"]  # the redirect was followed, its body left unread
     assert server.hits[target] == 1
-    assert elapsed < 1.5, f"{elapsed:.1f} s"
+    assert elapsed < 5.0, f"{elapsed:.1f} s"
     assert peak < 40e6, f"{peak / 1e6:.0f} MB"
     assert server.sent[route] < 24e6  # what the kernel's socket buffers took; the client read none of it
     print(f"{kind}: {elapsed:.2f} s, peak {peak / 1e6:.1f} MB, {server.sent[route]:,} bytes into the socket")
@@ -803,9 +806,9 @@ def test_extraction_time_is_linear():
     nested = "<html><body>" + "<div>x" * 40_000 + "</div>" * 40_000 + "</body></html>"
     unclosed_articles = "<html><body>" + "<article>x" * 40_000
     for html_text, lines in [(paragraphs, 20_000), (nested, 40_000), (unclosed_articles, 40_000)]:
-        started = time.monotonic()
+        started = time.thread_time()  # CPU time: the cost of extracting, whatever else the machine runs
         texts = extract_texts(html_text.encode())
-        elapsed = time.monotonic() - started
+        elapsed = time.thread_time() - started
         assert elapsed < 5, f"{elapsed:.1f} s"
         assert max(text.count("\n") for text in texts) + 1 == lines
         print(f"{html_text[:20]}…: {elapsed:.2f} s")

@@ -8,6 +8,7 @@ written into the repository.
 
 import json
 import os
+import queue
 import signal
 import socket
 import subprocess
@@ -24,9 +25,11 @@ from conftest import ROOT, is_scratch_notebook
 from valduchesse.run.notebooks import notebook_paths
 
 NOTEBOOK = "notebooks/04_themes_hand_coded.ipynb"
-START_TIMEOUT_SECONDS = 60
-STOP_TIMEOUT_SECONDS = 10
-KERNEL_TIMEOUT_SECONDS = 30
+# Deadlines, not waits: each step polls for readiness and goes on as soon as it holds; the deadline only says
+# when to give up, generous for a machine under load (a kernel can take tens of seconds to start there).
+READY_DEADLINE_SECONDS = 300
+STOP_TIMEOUT_SECONDS = 30
+POLL_SECONDS = 0.2
 PYTHON_NAMES = {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}
 
 
@@ -62,7 +65,8 @@ class Lab:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(f"{self.url}{path}", data=data, method=method, headers={
             "Authorization": f"token {self.token}", "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as answer:
+        # Starting a session answers once its kernel has started: as long as a kernel may take.
+        with urllib.request.urlopen(request, timeout=READY_DEADLINE_SECONDS) as answer:
             content = answer.read()
         return json.loads(content) if content else None
 
@@ -73,7 +77,7 @@ class Lab:
 
 def wait_until_ready(lab: Lab, process: subprocess.Popen) -> None:
     """Poll ``/api/status`` until the server answers; fail with its output if it exits or times out."""
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    deadline = time.monotonic() + READY_DEADLINE_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"JupyterLab exited with code {process.returncode} before answering:\n{lab.log_tail()}")
@@ -83,8 +87,8 @@ def wait_until_ready(lab: Lab, process: subprocess.Popen) -> None:
         except urllib.error.HTTPError as err:
             pytest.fail(f"JupyterLab answered /api/status with {err.code} {err.reason}:\n{lab.log_tail()}")
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    pytest.fail(f"JupyterLab did not answer /api/status within {START_TIMEOUT_SECONDS} s:\n{lab.log_tail()}")
+            time.sleep(POLL_SECONDS)
+    pytest.fail(f"JupyterLab did not answer /api/status within {READY_DEADLINE_SECONDS} s:\n{lab.log_tail()}")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -177,18 +181,25 @@ def kernel_info(lab: Lab, kernel_id: str) -> dict:
     """
     from jupyter_client import BlockingKernelClient
 
-    client = BlockingKernelClient(connection_file=str(lab.runtime_dir / f"kernel-{kernel_id}.json"))
+    deadline = time.monotonic() + READY_DEADLINE_SECONDS
+    connection_file = lab.runtime_dir / f"kernel-{kernel_id}.json"
+    while not connection_file.is_file():  # written by the server before it starts the kernel
+        if time.monotonic() > deadline:
+            pytest.fail(f"no connection file for kernel {kernel_id} within {READY_DEADLINE_SECONDS} s\n{lab.log_tail()}")
+        time.sleep(POLL_SECONDS)
+    client = BlockingKernelClient(connection_file=str(connection_file))
     client.load_connection_file()
     client.start_channels()
     try:
-        client.wait_for_ready(timeout=KERNEL_TIMEOUT_SECONDS)
+        # wait_for_ready asks for kernel_info again and again until the kernel answers (or the deadline passes)
+        client.wait_for_ready(timeout=max(1.0, deadline - time.monotonic()))
         msg_id = client.kernel_info()
-        reply = client.get_shell_msg(timeout=KERNEL_TIMEOUT_SECONDS)
-        while reply["parent_header"].get("msg_id") != msg_id:
-            reply = client.get_shell_msg(timeout=KERNEL_TIMEOUT_SECONDS)
-        return reply["content"]
-    except RuntimeError as err:
-        pytest.fail(f"kernel {kernel_id} did not answer: {err}\n{lab.log_tail()}")
+        while True:
+            reply = client.get_shell_msg(timeout=max(1.0, deadline - time.monotonic()))
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]
+    except (RuntimeError, queue.Empty) as err:
+        pytest.fail(f"kernel {kernel_id} did not answer within {READY_DEADLINE_SECONDS} s: {err!r}\n{lab.log_tail()}")
     finally:
         client.stop_channels()
 

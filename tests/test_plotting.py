@@ -157,8 +157,10 @@ def test_a_notebook_shows_each_saved_png_once_after_the_cells_other_outputs(tmp_
     with Image.open(io.BytesIO(png)) as image:
         shown = outputs[0]["metadata"]["image/png"]
         assert (shown["width"], shown["height"]) == (round(image.size[0] / 1.5), round(image.size[1] / 1.5))
-    # As with the inline backend, the figures come when the cell has finished, after its other outputs.
+    # As with the inline backend, the figures come when the cell has finished, after its other outputs; the two
+    # prints are one stream output however the kernel's messages split them (the runner merges neighbours).
     assert [o["output_type"] for o in cells[1].outputs] == ["stream", "execute_result", "display_data", "display_data"]
+    assert cells[1].outputs[0]["text"] == "0\n1\n"
     assert [base64.b64decode(o["data"]["image/png"]) for o in cells[1].outputs[2:]] == [
         (tmp_path / "figures" / f"f{i}.png").read_bytes() for i in range(2)]
     assert [o["output_type"] for o in cells[2].outputs] == ["execute_result"]  # nothing left over for the next cell

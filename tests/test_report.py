@@ -43,7 +43,7 @@ CHROMIUM_ARGUMENTS = [
     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--window-size=1400,900",
 ]
-WAIT_SECONDS = 10
+WAIT_SECONDS = 120  # a deadline for polled conditions (they go on as soon as they hold), generous for a loaded machine
 DESKTOP, PHONE = (1400, 900), (390, 844)
 IMAGES_LOADED = """
 const images = Array.from(document.images);

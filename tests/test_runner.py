@@ -1,6 +1,7 @@
 """The runner executes notebooks in place or into copies, and stops with the cell's number on an error."""
 
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -357,31 +358,98 @@ def test_times_are_kept_between_runs_and_an_unreadable_file_counts_as_none(noteb
     assert times_module.last_times() == {"03_c.ipynb": 2.0}
 
 
-def record_starts(outcomes: dict[int, float | Exception]):
-    """A stand-in for executing notebook ``i``: logs its start, sleeps its time or raises its exception."""
+WAIT_SECONDS = 120  # a deadline for events that come at once when nothing is wrong
+
+
+def record_starts(outcomes: dict[int, object], gates: dict[int, object] | None = None):
+    """A stand-in for executing notebook ``i``: logs its start, waits on its gate (if any), returns or raises."""
     started = []
+    gates = gates or {}
 
     def work(index):
         started.append(index)
+        if index in gates:
+            gates[index]()
         outcome = outcomes[index]
         if isinstance(outcome, Exception):
             raise outcome
-        time.sleep(outcome)
         return outcome
 
     return work, started
 
 
 def test_side_by_side_starts_in_the_order_given_and_yields_in_index_order():
-    work, started = record_starts({0: 0.01, 1: 0.2, 2: 0.01, 3: 0.1})
+    # The first two calls handed out wait for each other: neither can end (and free a thread) before both started.
+    both = threading.Barrier(2, timeout=WAIT_SECONDS)
+    work, started = record_starts({i: f"result {i}" for i in range(4)}, {1: both.wait, 3: both.wait})
     yielded = list(collection_module.side_by_side(work, 4, 2, order=[1, 3, 0, 2]))
     assert sorted(started[:2]) == [1, 3] and sorted(started) == [0, 1, 2, 3]
-    assert [index for index, _ in yielded] == [0, 1, 2, 3]
+    assert yielded == [(i, f"result {i}") for i in range(4)]
 
 
 def test_side_by_side_after_a_failure_runs_only_the_calls_before_it_in_index_order():
     failure = RuntimeError("cell 2 failed")
-    work, started = record_starts({0: 0.2, 1: 0.01, 2: failure, 3: 0.01, 4: 0.01})
+    # Call 0 holds its thread until call 1 starts, which it may only once call 2 has failed: the thread call 2
+    # frees must go to 1 (before the failure in the index order), never to 4, next in the start order.
+    one_started = threading.Event()
+    outcomes = {0: "a", 1: "b", 2: failure, 3: "d", 4: "e"}
+    work, started = record_starts(outcomes, {0: lambda: one_started.wait(WAIT_SECONDS), 1: one_started.set})
     yielded = list(collection_module.side_by_side(work, 5, 2, order=[2, 0, 4, 1, 3]))
     assert sorted(started) == [0, 1, 2]  # 3 and 4 come after the failure: never started
-    assert [index for index, _ in yielded] == [0, 1, 2] and yielded[-1][1] is failure
+    assert yielded == [(0, "a"), (1, "b"), (2, failure)]
+
+
+def test_side_by_side_yields_the_first_failure_in_index_order_after_the_calls_running_end():
+    first, second = RuntimeError("first"), RuntimeError("second")
+    # 3 fails first in time, 1 later; a run one at a time would meet 1's failure first.
+    three_failed = threading.Event()
+    work, started = record_starts({0: "a", 1: first, 2: "c", 3: second},
+                                  {1: lambda: three_failed.wait(WAIT_SECONDS), 3: three_failed.set})
+    yielded = list(collection_module.side_by_side(work, 4, 2, order=[3, 1, 0, 2]))
+    assert yielded == [(0, "a"), (1, first)]
+    assert sorted(started) == [0, 1, 3]  # 2 comes after the first failure in the index order
+
+
+def test_side_by_side_stopped_by_its_caller_starts_nothing_more():
+    release = threading.Event()
+    work, started = record_starts({i: i for i in range(4)}, {1: lambda: release.wait(WAIT_SECONDS)})
+    calls = collection_module.side_by_side(work, 4, 1, order=[0, 1, 2, 3])
+    assert next(calls) == (0, 0)
+    calls.close()  # the caller leaves (an error, Ctrl-C) while call 1 is handed out or running
+    release.set()
+    for thread in threading.enumerate():  # the pool's threads end once the call running ends
+        if thread.name.startswith("notebook-runner"):
+            thread.join(WAIT_SECONDS)
+    assert started in ([0], [0, 1])  # 1 ran or was cancelled before it started; 2 and 3 never start
+
+
+def test_consecutive_stream_outputs_are_merged_and_nothing_else_moves():
+    from valduchesse.run.execute import coalesce_streams
+
+    outputs = [new_output("stream", name="stdout", text="a\n"), new_output("stream", name="stdout", text="b\n"),
+               new_output("stream", name="stderr", text="warn\n"), new_output("stream", name="stderr", text="more\n"),
+               new_output("display_data", data={"text/plain": "figure"}),
+               new_output("stream", name="stdout", text="c\r\n"), new_output("execute_result", data={"text/plain": "1"},
+                                                                         execution_count=1)]
+    notebook = new_notebook(cells=[new_code_cell("x", outputs=outputs), new_markdown_cell("text")])
+    merged = coalesce_streams(notebook).cells[0].outputs
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in merged] == [
+        ("stream", "stdout", "a\nb\n"), ("stream", "stderr", "warn\nmore\n"), ("display_data", None, None),
+        ("stream", "stdout", "c\r\n"), ("execute_result", None, None)]
+
+
+def test_prints_split_by_timing_come_back_as_one_stream_output(tmp_path):
+    # Two threads print, each flushing, with the kernel's output buffer flushed in between: the kernel sends
+    # several stream messages, which the saved notebook holds as one output.
+    path = write_notebook(tmp_path / "01_prints.ipynb",
+                          "import sys, threading, time\n"
+                          "def say(word):\n"
+                          "    print(word, flush=True)\n"
+                          "    time.sleep(0.3)  # past the kernel's flush interval (0.2 s): a message of its own\n"
+                          "for word in ('one', 'two'):\n"
+                          "    thread = threading.Thread(target=say, args=(word,)); thread.start(); thread.join()\n"
+                          "print('three', flush=True)\n"
+                          "sys.stdout.flush(); print('four')")
+    execute_notebook(path)
+    outputs = nbformat.read(path, as_version=4).cells[0].outputs
+    assert [(o.output_type, o.name, o.text) for o in outputs] == [("stream", "stdout", "one\ntwo\nthree\nfour\n")]

@@ -254,7 +254,10 @@ def adjust(p: np.ndarray, tests: int, correction: str) -> np.ndarray:
 
     Bonferroni multiplies by the number of tests; Benjamini–Hochberg
     multiplies the k-th smallest p-value by ``tests / k`` and keeps the
-    adjusted values monotone. Both are capped at 1.
+    adjusted values monotone. Both are capped at 1. The Benjamini–Hochberg
+    values are those of :func:`scipy.stats.false_discovery_control` on ``p``
+    with ``tests - len(p)`` p-values of 1 added (tested), which takes no
+    number of tests of its own.
     """
     p = np.asarray(p, dtype=float)
     if correction == "bonferroni":
@@ -267,20 +270,31 @@ def adjust(p: np.ndarray, tests: int, correction: str) -> np.ndarray:
 
 
 def adjust_by_group(p: np.ndarray, group: np.ndarray, tests: int, correction: str) -> np.ndarray:
-    """:func:`adjust` within each group of ``group`` at once (``tests`` tests per group)."""
+    """:func:`adjust` within each group of ``group`` (``tests`` tests per group).
+
+    Parameters
+    ----------
+    p : array of float
+        The p-values.
+    group : array
+        The group of each p-value (any sortable labels).
+    tests : int
+        How many tests each group counts (at least its number of p-values).
+    correction : {"bonferroni", "bh"}
+        As in :func:`adjust`.
+
+    Returns
+    -------
+    array of float
+        The adjusted p-values, in the order of ``p``.
+    """
     p = np.asarray(p, dtype=float)
-    if correction == "bonferroni" or len(p) == 0:
-        return adjust(p, tests, correction)
-    order = np.lexsort((p, group))
-    sorted_group, sorted_p = group[order], p[order]
-    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
-    rank = np.arange(len(p)) - np.repeat(starts, np.diff(np.r_[starts, len(p)])) + 1
-    scaled = sorted_p * tests / rank
-    adjusted_sorted = np.empty_like(scaled)
-    for s, e in zip(starts, np.r_[starts[1:], len(p)]):  # monotone from each group's largest p-value down
-        adjusted_sorted[s:e] = np.minimum.accumulate(scaled[s:e][::-1])[::-1]
+    group = np.asarray(group)
     adjusted = np.empty_like(p)
-    adjusted[order] = np.minimum(adjusted_sorted, 1.0)
+    by_group = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.r_[True, group[by_group][1:] != group[by_group][:-1]]) if len(p) else []
+    for members in np.split(by_group, starts[1:]) if len(p) else []:
+        adjusted[members] = adjust(p[members], tests, correction)
     return adjusted
 
 

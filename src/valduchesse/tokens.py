@@ -974,12 +974,17 @@ def furniture_agreement(documents: pd.DataFrame, coded: pd.DataFrame, column: st
 
 
 def _kappa(a: np.ndarray, b: np.ndarray) -> float:
-    """Cohen's kappa of two yes/no codings."""
-    if len(a) == 0:
+    """Cohen's kappa of two yes/no codings (:func:`sklearn.metrics.cohen_kappa_score`).
+
+    NaN where kappa is undefined: no codings, or both codings giving the same
+    single answer throughout (chance alone would agree on everything).
+    """
+    from sklearn.metrics import cohen_kappa_score  # here: importing tokens does not load scikit-learn's metrics
+
+    a, b = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
+    if len(a) == 0 or (len(np.unique(a)) == 1 and np.array_equal(np.unique(a), np.unique(b))):
         return float("nan")
-    observed = (a == b).mean()
-    expected = a.mean() * b.mean() + (1 - a.mean()) * (1 - b.mean())
-    return float((observed - expected) / (1 - expected)) if expected < 1 else float("nan")
+    return float(cohen_kappa_score(a, b, labels=[False, True]))
 
 
 def names_table(documents: pd.DataFrame, names) -> pd.DataFrame:

@@ -1,16 +1,24 @@
-"""What a PNG says about itself: its ``Description`` text chunk (the figure's caption) and its size."""
+"""What a PNG says about itself: its ``Description`` text chunk (the figure's caption) and its size, read with Pillow."""
 
 from __future__ import annotations
 
+import io
 import struct
-import zlib
+
+from PIL import Image, PngImagePlugin
 
 __all__ = ["DESCRIPTION_KEYWORD", "MAX_TEXT_CHUNK", "PNG_SIGNATURE", "png_description", "png_size"]
 
 
 DESCRIPTION_KEYWORD = "Description"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-MAX_TEXT_CHUNK = 1 << 20  # largest decompressed PNG text chunk read, in bytes
+MAX_TEXT_CHUNK = PngImagePlugin.MAX_TEXT_CHUNK
+"""Largest decompressed PNG text chunk Pillow reads, in bytes (1 MiB); a larger one makes the PNG unreadable here."""
+
+# What Pillow raises on a file that is not a readable PNG: not one (UnidentifiedImageError, an OSError), cut off
+# (OSError, EOFError, struct.error), a broken chunk (SyntaxError), a text chunk over the limit (ValueError), or
+# dimensions past its decompression-bomb limit.
+_UNREADABLE = (OSError, EOFError, SyntaxError, ValueError, struct.error, Image.DecompressionBombError)
 
 
 # --- images: their description, their alt text ----------------------------------------------------------------
@@ -19,8 +27,9 @@ MAX_TEXT_CHUNK = 1 << 20  # largest decompressed PNG text chunk read, in bytes
 def png_description(data: bytes, keyword: str = DESCRIPTION_KEYWORD) -> str | None:
     """The text of a PNG's ``tEXt``, ``zTXt`` or ``iTXt`` chunk with the given keyword.
 
-    The chunks are read with :mod:`struct` and :mod:`zlib`, without decoding
-    the image. Whitespace is collapsed to single spaces.
+    The chunks are read with Pillow: those before the image data (where
+    matplotlib writes them) without decoding the image, those after it by
+    decoding it. Whitespace is collapsed to single spaces.
 
     Parameters
     ----------
@@ -34,53 +43,39 @@ def png_description(data: bytes, keyword: str = DESCRIPTION_KEYWORD) -> str | No
     -------
     str or None
         The text, or None when ``data`` is not a PNG, has no such chunk, the
-        chunk is empty or cannot be read.
+        chunk is empty, or the file cannot be read (cut off, a broken chunk, a
+        text chunk over :data:`MAX_TEXT_CHUNK`).
     """
     if not data.startswith(PNG_SIGNATURE):
         return None
-    wanted = keyword.encode("latin-1")
-    position = len(PNG_SIGNATURE)
-    while position + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        body = data[position + 8:position + 8 + length]
-        if len(body) < length or kind == b"IEND":
-            return None
-        position += 12 + length  # length, type, data, CRC
-        key, _, rest = body.partition(b"\0")
-        if key != wanted or kind not in (b"tEXt", b"zTXt", b"iTXt"):
-            continue
-        try:
-            text = _text_chunk(kind, rest)
-        except (ValueError, IndexError, zlib.error):  # UnicodeDecodeError is a ValueError
-            continue
-        text = " ".join(text.split())
-        if text:
-            return text
-    return None
-
-
-def _text_chunk(kind: bytes, rest: bytes) -> str:
-    """The text of a PNG text chunk, given what follows its keyword and null separator."""
-    if kind == b"tEXt":
-        return rest.decode("latin-1")
-    if kind == b"zTXt":  # compression method (0: zlib), then the compressed Latin-1 text
-        return _inflate(rest[1:]).decode("latin-1")
-    compressed, text = rest[0], rest[2:]  # iTXt: flag, method, language\0, translated keyword\0, UTF-8 text
-    text = text.split(b"\0", 2)[2]
-    return (_inflate(text) if compressed else text).decode("utf-8")
-
-
-def _inflate(data: bytes) -> bytes:
-    """Decompress zlib data, refusing more than :data:`MAX_TEXT_CHUNK` bytes."""
-    inflater = zlib.decompressobj()
-    text = inflater.decompress(data, MAX_TEXT_CHUNK)
-    if inflater.unconsumed_tail:
-        raise ValueError("text chunk too large")
-    return text
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            text = image.info.get(keyword)
+            if not isinstance(text, str):
+                text = image.text.get(keyword)  # chunks after the image data: Pillow decodes the image first
+    except _UNREADABLE:
+        return None
+    text = " ".join(text.split()) if isinstance(text, str) else ""
+    return text or None
 
 
 def png_size(data: bytes) -> tuple[int, int] | None:
-    """A PNG's (width, height) from its header, or None when ``data`` is not a PNG."""
-    if not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
+    """A PNG's (width, height) from its header, or None when ``data`` is not a readable PNG.
+
+    Parameters
+    ----------
+    data : bytes
+        The PNG file's bytes.
+
+    Returns
+    -------
+    tuple of (int, int) or None
+        Width and height in pixels, read by Pillow without decoding the image.
+    """
+    if not data.startswith(PNG_SIGNATURE):
         return None
-    return struct.unpack(">II", data[16:24])
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            return image.size
+    except _UNREADABLE:
+        return None

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from .execute import execute_notebook
@@ -103,56 +103,76 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
 
 
 def side_by_side(work, count: int, jobs: int, order: list[int]):
-    """Run ``work(0)`` ... ``work(count - 1)`` on ``jobs`` threads; yield ``(index, result or exception)`` in order.
+    """Run ``work(0)`` ... ``work(count - 1)``, ``jobs`` at a time; yield ``(index, result or exception)`` in order.
 
-    The calls start in ``order`` (a permutation of the indices, e.g.
-    :func:`~valduchesse.run.times.start_order`). Each call waits on its own kernel, so threads are enough.
-    Once a call raises, no call after it in the index order starts (those
-    before it still run, so that the first exception in the index order is
-    the one a run one at a time would meet), and the exception is yielded
-    (last) only after the calls still running have finished.
+    The calls run on a :class:`concurrent.futures.ThreadPoolExecutor` of
+    ``jobs`` threads (each call waits on its own kernel, so threads are
+    enough) and start in ``order`` (a permutation of the indices, e.g.
+    :func:`~valduchesse.run.times.start_order`): a call is handed to the pool
+    only when a thread is free, so that the order holds. Once a call raises,
+    no call after it in the index order starts (those before it still run,
+    so that the first exception in the index order is the one a run one at a
+    time would meet), and the exception is yielded (last) only after the
+    calls still running have finished. If the caller stops early (an error,
+    Ctrl-C), no further call starts; the calls already running finish before
+    the process exits (a notebook is written only once it has run through).
+
+    Parameters
+    ----------
+    work : callable
+        ``work(index)`` returns a result or raises.
+    count : int
+        How many calls (indices 0 to ``count - 1``).
+    jobs : int
+        How many calls at a time.
+    order : list of int
+        The order the calls start in.
+
+    Yields
+    ------
+    tuple of (int, object)
+        Each index, in increasing order, with its result or the exception it
+        raised; after an exception, nothing more.
     """
     waiting = list(order)
+    running: dict[Future, int] = {}
     done: dict[int, object] = {}
-    state = {"first_failure": count, "interrupted": False}
-    changed = threading.Condition()
+    first_failure = count
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="notebook-runner")
 
-    def worker() -> None:
-        while True:
-            with changed:
-                startable = [index for index in waiting if index < state["first_failure"]]
-                if state["interrupted"] or not startable:
-                    return
-                index = startable[0]
-                waiting.remove(index)
-            try:
-                outcome = work(index)
-            except BaseException as err:  # handed to the caller, in order
-                outcome = err
-            with changed:
-                done[index] = outcome
-                if isinstance(outcome, BaseException):
-                    state["first_failure"] = min(state["first_failure"], index)
-                changed.notify_all()
+    def start_startable() -> None:
+        while len(running) < jobs:
+            index = next((i for i in waiting if i < first_failure), None)
+            if index is None:
+                return
+            waiting.remove(index)
+            running[pool.submit(work, index)] = index
 
-    # Daemon threads: an interrupted run (Ctrl-C) does not wait for the notebooks still running.
-    threads = [threading.Thread(target=worker, name=f"notebook-runner-{i}", daemon=True) for i in range(jobs)]
-    for thread in threads:
-        thread.start()
+    def settle(block_until) -> None:
+        """Collect finished calls and start the next ones until ``block_until()`` holds."""
+        nonlocal first_failure
+        while not block_until():
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=running.get):
+                index = running.pop(future)
+                error = future.exception()
+                done[index] = error if error is not None else future.result()
+                if error is not None:
+                    first_failure = min(first_failure, index)
+            start_startable()
+
     try:
+        start_startable()
         for index in range(count):
-            with changed:
-                changed.wait_for(lambda: index in done)
-                outcome = done[index]
+            settle(lambda: index in done)
+            outcome = done[index]
             if isinstance(outcome, BaseException):
-                for thread in threads:
-                    thread.join()
+                settle(lambda: not running)
             yield index, outcome
             if isinstance(outcome, BaseException):
                 return
     finally:
-        with changed:
-            state["interrupted"] = True
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _first_missing_folder(folder: Path) -> Path | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .parameters import INJECTED_TAG, PARAMETERS_TAG
 
 __all__ = [
     "CELL_TIMEOUT_SECONDS", "KERNEL_NAME", "KERNEL_THREAD_VARIABLES", "NotebookFailed", "cell_label",
-    "execute_notebook", "inject_parameters", "kernel_environment",
+    "coalesce_streams", "execute_notebook", "inject_parameters", "kernel_environment",
 ]
 
 
@@ -118,6 +119,42 @@ def _record_failure(notebook: nbformat.NotebookNode, index: int | None, err: Exc
     return f"{ename}: {evalue}" if evalue else ename
 
 
+def coalesce_streams(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Merge each run of consecutive stream outputs of one name (``stdout``, ``stderr``) in every code cell.
+
+    How a kernel splits what a cell prints into stream messages depends on
+    timing (its output buffer is flushed by a background thread), so the same
+    cell may come back with one stream output or two. Merged, a cell's
+    printed text is one output, whatever the timing. Only neighbours are
+    merged: a print after a figure stays after it (nbclient's own
+    ``coalesce_streams`` would move it before the figure), and the text is
+    kept as printed (no carriage-return processing).
+
+    Parameters
+    ----------
+    notebook : NotebookNode
+        An executed notebook; changed in place.
+
+    Returns
+    -------
+    NotebookNode
+        The same notebook.
+    """
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or len(cell.get("outputs", [])) < 2:
+            continue
+        merged = []
+        for output in cell.outputs:
+            previous = merged[-1] if merged else None
+            if (output.output_type == "stream" and previous is not None and previous.output_type == "stream"
+                    and previous.name == output.name):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        cell.outputs = merged
+    return notebook
+
+
 def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
                      output: str | Path | None = None, failed_output: str | Path | None = None,
                      committed: bool = False) -> float:
@@ -130,7 +167,8 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
     saved to ``failed_output`` (default: :func:`~valduchesse.run.notebooks.failed_copy_path`), ``path``
     and ``output`` are left as they were, and :class:`NotebookFailed` names
     the cell as the user's file numbers it. A success removes a failed copy
-    left by an earlier run.
+    left by an earlier run. Consecutive stream outputs of a cell are merged
+    (:func:`coalesce_streams`), so that what a cell printed does not depend on timing.
     """
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
@@ -139,7 +177,11 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
     running: dict[str, int] = {}
     # nbclient waits for a cell's reply and its outputs side by side; with a blocking (non-async) kernel
     # manager the wait for outputs holds everything up, and the cell timeout never fires.
-    manager = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisEnvironmentKernels())
+    # The kernel talks over Unix sockets in a folder of its own, not TCP ports: a port picked free can be taken
+    # by another process before the kernel binds it ("Address already in use"), which happens under load.
+    sockets = tempfile.TemporaryDirectory(prefix="valduchesse-kernel-")
+    manager = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisEnvironmentKernels(),
+                                 transport="ipc", ip=os.path.join(sockets.name, "kernel"))
     client = NotebookClient(
         notebook,
         km=manager,
@@ -154,11 +196,15 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
         # cell (or the failure), so that no idle kernel is left behind while the next notebooks run.
         client.execute(cleanup_kc=True, env=kernel_environment(committed))
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+        coalesce_streams(notebook)
         index = running.get("index")
         error = _record_failure(notebook, index, err, client.timeout)
         write_notebook(notebook, failed)
         raise NotebookFailed(f"{path.name}, {cell_label(index, injected)}: {error} "
                              f"(the executed notebook, with the error, is saved as {failed})") from None
+    finally:
+        sockets.cleanup()
+    coalesce_streams(notebook)
     write_notebook(notebook, Path(output) if output else path, committed=committed or output is None)
     if failed.is_file() and not failed.is_symlink():
         failed.unlink()
