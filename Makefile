@@ -4,7 +4,8 @@
 #   make test   set up .venv (first time), run the unit tests and strict nbval on every notebook, as many
 #               tests at a time as there are cores (pytest-xdist); the figures nbval's run draws are compared
 #               byte for byte with the committed ones (src/valduchesse/testing/pytest_plugin.py)
-#   make lab    open the notebooks in JupyterLab
+#   make lab    open the notebooks in JupyterLab (as root too, as in containers)
+#   make kernel register this environment's kernel in a JupyterLab you already have ("Val Duchesse (.venv)")
 #   make report render the executed notebooks to a small HTML site in build/report/
 #   make browser install Debian's Chromium and its driver, for the report's browser test (root)
 #   make lock   re-resolve requirements.txt from pyproject.toml, extras test and lab included (needs the package registry)
@@ -14,7 +15,7 @@ JOBS ?=
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lab report browser lock
+.PHONY: run test lab kernel report browser lock
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@echo "[1/4] creating the virtual environment in $(VENV)/ with $(PYTHON)"
@@ -43,8 +44,14 @@ THREADS_PER_LIBRARY := OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREA
 test: $(VENV)/.installed
 	$(THREADS_PER_LIBRARY) $(BIN)/python -m pytest --nbval --nbval-current-env -n logical --dist loadscope tests notebooks
 
+# JupyterLab refuses to start as root unless told; containers and CI run as root, so say it when that is the case.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $(ALLOW_ROOT)
+
+kernel: $(VENV)/.installed
+	$(BIN)/python -m ipykernel install --user --name valduchesse --display-name "Val Duchesse (.venv)"
 
 report: $(VENV)/.installed
 	$(BIN)/python -m valduchesse report

@@ -13,6 +13,7 @@ import sys
 import tomllib
 from importlib.metadata import packages_distributions
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -222,3 +223,15 @@ def test_the_old_license_table_draws_the_deprecation_warning(tmp_path):
                          encoding="utf-8")
     warnings, _ = build_metadata(tmp_path, tmp_path / "metadata")
     assert any("SetuptoolsDeprecationWarning" in line and "license" in line for line in warnings), warnings
+
+
+def test_make_lab_starts_jupyterlab_as_root_too_and_make_kernel_registers_the_kernel():
+    """`make lab` adds --allow-root exactly when run as root (JupyterLab refuses root otherwise)."""
+    import os
+    if shutil.which("make") is None:
+        pytest.skip("no make on this machine: the README's commands without make apply")
+    lab = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    command = [line for line in lab.splitlines() if "jupyter lab" in line][-1]
+    assert command.endswith("--allow-root") == (os.geteuid() == 0), command
+    kernel = subprocess.run(["make", "-n", "kernel"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "-m ipykernel install --user --name valduchesse" in kernel
