@@ -79,3 +79,24 @@ def test_an_atomic_write_keeps_the_files_permissions_and_a_refusal_keeps_the_old
     with pytest.raises(RuntimeError):
         replace_atomically(tmp_path / "other.txt", lambda temporary: (_ for _ in ()).throw(RuntimeError()))
     assert not (tmp_path / "other.txt").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["new", "run.sh"]
+
+
+def test_read_table_reads_a_comma_separated_table_and_names_what_is_wrong(tmp_path):
+    from valduchesse.files import read_table
+    good = tmp_path / "units.csv"
+    good.write_text("unit_id,passage_id\r\na#1,p1\r\na#2,\r\n", encoding="utf-8")
+    table = read_table(good, ["unit_id", "passage_id"], "the passages")
+    assert table.to_dict("list") == {"unit_id": ["a#1", "a#2"], "passage_id": ["p1", ""]}
+    cases = {
+        "semicolons.csv": ("unit_id;passage_id\na#1;p1\n".encode(), "row 1: the columns are separated by ';'"),
+        "empty.csv": (b"", "the file is empty. Fix: give the passages, with its header line"),
+        "latin1.csv": ("unit_id,passage_id\nü#1,p1\n".encode("latin-1"), "is not valid UTF-8"),
+        "lacking.csv": (b"unit_id\na#1\n", "row 1: missing column(s) passage_id. Fix: the passages needs the columns"),
+        "ragged.csv": (b'unit_id,passage_id\n"a#1,p1\n', "cannot be read as CSV"),
+    }
+    for name, (data, words) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(InputError) as caught:
+            read_table(path, ["unit_id", "passage_id"], "the passages")
+        assert str(caught.value).startswith(str(path)) and words in str(caught.value), (name, str(caught.value))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -33,7 +34,8 @@ import yaml
 
 __all__ = [
     "InputError", "MAX_INPUT_BYTES", "MAX_YAML_DEPTH", "StrictLoader", "WriteError", "YAMLRefused", "load_yaml",
-    "not_regular", "parse_yaml", "read_bytes", "read_text", "replace_atomically", "write_atomically", "write_notebook",
+    "not_regular", "parse_yaml", "read_bytes", "read_table", "read_text", "replace_atomically", "write_atomically",
+    "write_notebook",
     "yaml_position",
 ]
 
@@ -155,6 +157,63 @@ def read_text(path: str | Path, max_bytes: int = MAX_INPUT_BYTES, *, error: type
         raise error.at(path, f"byte {err.start} is not valid UTF-8 ({raw[err.start:err.start + 1]!r}; line "
                              f"{line}, column {column})", encoding_fix) from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_table(path: str | Path, columns, what: str, *, error: type[InputError] = InputError,
+               max_bytes: int = MAX_INPUT_BYTES) -> "pandas.DataFrame":
+    """A comma-separated table read like the texts: every cell a string, every column of ``columns`` present.
+
+    The file is read with :func:`read_text` (a regular UTF-8 file of bounded size). An empty file, a sheet
+    whose columns are separated by ``;`` or tabs (what spreadsheet software saves in French and Belgian
+    locales), a row that cannot be parsed and a missing column are each an ``error`` naming the file,
+    the row (the header is row 1) and what to do; ``what`` names the table in the fix (e.g. "the
+    validation split, coding/validation_split.csv").
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    columns : iterable of str
+        The columns it must have (others are kept).
+    what : str
+        What the file is, for the messages.
+    error : type of InputError
+        The error raised.
+    max_bytes : int
+        The largest file read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows, empty cells as ``""``.
+    """
+    import io
+
+    import pandas as pd
+
+    text = read_text(path, max_bytes, error=error, not_regular_fix=f"give {what}, a CSV file",
+                     encoding_fix="save it as 'CSV UTF-8' (comma-separated); in a spreadsheet: Save as > CSV UTF-8")
+    if not text.strip():
+        raise error.at(path, "the file is empty", f"give {what}, with its header line")
+    header = text.split("\n", 1)[0]
+    if "," not in header and any(mark in header for mark in (";", "\t")):
+        mark = "';'" if ";" in header else "tabs"
+        raise error.at(path, f"the columns are separated by {mark}, not commas (spreadsheet software saves CSV "
+                             "with ';' in French and Belgian locales)",
+                       "save it as 'CSV UTF-8 (comma-delimited)', or in Python: "
+                       "pandas.read_csv(path, sep=';').to_csv(path, index=False)", row=1)
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+        found = re.search(r"line (\d+)", str(err))
+        raise error.at(path, f"the file cannot be read as CSV ({str(err).strip()})",
+                       "check the quotes and that every row has as many commas as the header",
+                       row=int(found.group(1)) if found else None) from None
+    missing = [column for column in columns if column not in table.columns]
+    if missing:
+        raise error.at(path, f"missing column(s) {', '.join(missing)}",
+                       f"{what} needs the columns {', '.join(columns)}", row=1)
+    return table
 
 
 # --- YAML: one strict loader -----------------------------------------------------------------------
