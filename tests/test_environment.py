@@ -101,7 +101,7 @@ def test_readme_says_why_each_dependency_is_there():
         assert f"`{requirement.name.lower()}`" in section, f"README does not explain {requirement.name}"
 
 
-TEST_TOOLS = {"pytest", "pytest-xdist", "nbval", "selenium", "jsonschema", "packaging", "pillow", "setuptools"}
+TEST_TOOLS = {"pytest", "pytest-xdist", "nbval", "selenium", "jsonschema", "packaging", "setuptools"}
 LAB_TOOLS = {"jupyterlab"}
 
 
