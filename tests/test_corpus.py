@@ -280,3 +280,16 @@ def test_new_text_refuses_a_bad_field_and_writes_nothing(tmp_path, capsys):
         write_text_file("Texte.", tmp_path / "y.txt", meeting_date="2023-02-03", place="Paris", language="fr",
                         kind="k", source_url="https://e", coverage="full text")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_compared_texts_falls_back_to_every_text_and_the_commonest_language_and_says_so():
+    from valduchesse.corpus import compared_texts
+    documents = load_corpus(TEXTS)
+    compared, language, notes = compared_texts(documents, "fr")
+    assert set(compared["kind"]) == {"joint declaration"} and language == "fr"
+    assert notes == ["compared: joint declaration; kept apart: joint communiqué"]
+    communiques = documents[documents["kind"] == "joint communiqué"]  # a corpus without a joint declaration
+    compared, language, notes = compared_texts(communiques, "es")
+    assert len(compared) == len(communiques) and language == sorted(set(communiques["language"]))[0]
+    assert notes[0] == "no text of kind 'joint declaration': every text is compared (joint communiqué)"
+    assert notes[1] == f"no text in 'es': the main comparison is in {language!r}" and "nan" not in " ".join(notes)

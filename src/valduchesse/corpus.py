@@ -42,7 +42,7 @@ __all__ = [
     "COVERAGES", "CorpusError", "DOCUMENTATION_FILES", "FIELD_TYPES", "Header", "HeaderError", "HeaderLoader",
     "InvalidDate", "LANGUAGE_CHECK_MIN_CHARS", "LANGUAGE_CHOICES", "MAX_FILE_BYTES", "MAX_HEADER_DEPTH",
     "METADATA_COLUMNS", "OPTIONAL_FIELDS", "PART_GAP", "REQUIRED_FIELDS", "SUPPORTED_LANGUAGES", "availability",
-    "check_languages", "comparable_openings", "cut_opening", "header_problems", "join_parts", "load_corpus",
+    "check_languages", "comparable_openings", "compared_texts", "cut_opening", "header_problems", "join_parts", "load_corpus",
     "load_header", "meeting_labels", "read_text_file", "validate_header", "write_text_file",
 ]
 
@@ -780,6 +780,47 @@ def cut_opening(text: str, length: int) -> str:
     head = text[: length + 1]
     cut = max(head.rfind(" "), head.rfind("\n"))
     return text[: cut if cut > 0 else length].rstrip()
+
+
+def compared_texts(documents: pd.DataFrame, language: str, include_communique: bool = False,
+                   main_kind: str = "joint declaration") -> tuple[pd.DataFrame, str, list[str]]:
+    """The texts a cross-meeting comparison compares, its language, and what was decided, in words.
+
+    By default only texts of ``main_kind`` are compared (the 2017 communiqué is another genre); with
+    ``include_communique`` every kind. A corpus with no text of ``main_kind`` compares all its texts, and
+    a ``language`` none of them is in falls back to the language most of them are in (the alphabetically
+    first on a tie), so that a student's corpus gets a comparison and is told why.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`load_corpus`.
+    language : str
+        The preferred language of the comparison.
+    include_communique : bool
+        Compare every kind of text.
+    main_kind : str
+        The kind compared by default.
+
+    Returns
+    -------
+    (DataFrame, str, list of str)
+        The texts compared, the language, and the lines to print (what was compared and kept apart, and
+        any fallback).
+    """
+    notes = []
+    compared = documents if include_communique else documents[documents["kind"] == main_kind]
+    if compared.empty:
+        notes.append(f"no text of kind {main_kind!r}: every text is compared "
+                     f"({', '.join(sorted(set(documents['kind'])))})")
+        compared = documents
+    if language not in set(compared["language"]):
+        fallback = compared["language"].mode().min()
+        notes.append(f"no text in {language!r}: the main comparison is in {fallback!r}")
+        language = fallback
+    left_apart = sorted(set(documents["kind"]) - set(compared["kind"]))
+    notes.append(f"compared: {', '.join(sorted(set(compared['kind'])))}; kept apart: {', '.join(left_apart) or 'nothing'}")
+    return compared, language, notes
 
 
 def comparable_openings(documents: pd.DataFrame, language: str, length: int | None = None) -> pd.DataFrame:
