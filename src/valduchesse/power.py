@@ -365,8 +365,8 @@ def power_sentences(first: pd.DataFrame, openings: pd.DataFrame, labels: dict | 
                     f"(≤ {longest:,} chars)")
             where = f"in the complete {own[:4]} text ({themes['language'].iloc[0]}, {int(themes['chars'].iloc[0]):,} chars)"
             if missed.empty:
-                out.append(f"{text[0].upper()}{text[1:]} could show every theme of the complete {own[:4]} text "
-                           f"that they do not already show: {where} each other theme's first sentence starts before "
+                out.append(f"{text[0].upper()}{text[1:]} could show every other theme of the complete {own[:4]} "
+                           f"text: {where} each other theme's first sentence starts before "
                            f"character {longest:,}. {order}" if len(broken) else
                            f"{text[0].upper()}{text[1:]} could show every theme of the complete {own[:4]} text: "
                            f"{where} each theme's first sentence starts before character {longest:,}.")
