@@ -174,3 +174,47 @@ def test_keyness_power_is_stated_before_and_agrees_with_the_test():
     assert after["passing"] == []
     with pytest.raises(ValueError, match="is empty"):
         keyness_power(texts, ["2021 headings"], "2030")
+
+
+def test_the_grain_rule_applies_both_ways():
+    meetings = ["2016", "2018", "2021"]
+    # 2016 known only from a four-strand summary (coarser than the 2021 headings): nothing can be said to enter
+    coarse_first = units([("2016", "2018 summary of 2016 decisions", "justice", "agenda"),
+                          ("2018", "2018 commitments list", "justice", "agenda"),
+                          ("2021", "2021 headings", "justice", "agenda"), ("2021", "2021 headings", "cyber", "agenda")])
+    judged = judge_agenda(coarse_first, meetings)
+    assert (judged["verdict"], judged["entered"], judged["undetermined_entry"]) == ("persistence", [], ["cyber"])
+    assert judged["grain"] == {"2016": 1, "2018": 3, "2021": 2}
+    said = headline_sentences(coarse_first, meetings)
+    assert any("Whether they are new cannot be told" in s and "a summary in a few strands against headings" in s
+               for s in said)
+    assert said[-1].startswith("On these units the evidence supports persistence only")
+    # and the other way: the last meeting's units coarser than the first's, a domain absent there has not left
+    coarse_last = units([("2016", "2021 headings", "justice", "agenda"), ("2016", "2021 headings", "police_and_intelligence",
+                                                                           "agenda"),
+                         ("2018", "2018 commitments list", "justice", "agenda"),
+                         ("2021", "2018 summary of 2016 decisions", "justice", "agenda")])
+    judged = judge_agenda(coarse_last, meetings)
+    assert (judged["left"], judged["undetermined_exit"]) == ([], ["police_and_intelligence"])
+    assert judged["verdict"] == "persistence"
+
+
+def test_a_preamble_without_a_heading_after_it_is_partial(documents):
+    table = read_units(CODING / "agenda_units.csv", documents)
+    meetings = ["2016-02-01", "2018-06-11", "2021-11-22"]
+    held = families_held(table, meetings, documents).set_index("family")
+    assert held.loc["preamble", "partial"] == "2018-06-11" and not held.loc["preamble", "every_meeting"]
+    assert held.loc["preamble", "meetings_held"] == "2016-02-01, 2021-11-22"
+    # without the documents the preamble of every meeting counts as held (the old reading)
+    assert families_held(table, meetings).set_index("family").loc["preamble", "every_meeting"]
+
+
+def test_a_portfolio_country_must_be_known(documents, tmp_path):
+    table = pd.read_csv(CODING / "portfolios.csv", dtype=str, keep_default_na=False)
+    table.loc[0, "country"] = "Luxembourg"
+    path = tmp_path / "portfolios.csv"
+    table.to_csv(path, index=False)
+    with pytest.raises(AgendaError, match="row 2, field 'country'"):
+        read_portfolios(path)
+    wilmes = read_portfolios(CODING / "portfolios.csv", documents).query("quote.str.contains('Wilmès')")
+    assert set(wilmes["portfolio"]) == {"foreign affairs", "european affairs"} and set(wilmes["country"]) == {"Belgium"}

@@ -133,3 +133,32 @@ def test_no_complete_text(corpus):
 def test_bad_documents_are_refused():
     with pytest.raises(ValueError, match="load_corpus"):
         openings_held(pd.DataFrame({"doc_id": ["a"]}))
+
+
+def test_themes_coded_in_an_opening_check_the_stand_in(tmp_path):
+    """An opening that speaks of a theme the complete text starts beyond its length breaks the order assumption."""
+    from valduchesse.power import observed_in_openings
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    early = "Drug trade grows."  # 0..17: drugs, which the complete text starts at 51
+    write_text_file(FULL, folder / "2021-11-22_en_full.txt", **header("2021-11-22", "full text"))
+    write_text_file(early + "w" * 12 + ".", folder / "2018-06-11_en_open.txt", **header("2018-06-11", "opening excerpt"))
+    write_text_file(opening(30), folder / "2016-02-01_en_open.txt", **header("2016-02-01", "opening excerpt"))
+    documents = load_corpus(folder)
+    coded = pd.concat([hand_codes(), pd.DataFrame([{"doc_id": "2018-06-11_en_open", "start": 0, "end": len(early),
+                                                    "text": early, "final": "drugs"}])], ignore_index=True)
+    first = first_sentences(theme_sentences(documents, coded, None), documents)
+    observed = observed_in_openings(coded, documents, first)
+    assert observed[["doc_id", "theme", "observed_start", "complete_first_start", "order_says", "breaks_order"]
+                    ].values.tolist() == [["2018-06-11_en_open", "drugs", 0, 51, "could not show it", True]]
+    [said] = power_sentences(first, openings_held(documents), LABELS, observed)
+    assert "could not show 0 of" not in said
+    before, after = said.split("These figures hold only if")
+    assert "could show every other theme" in before and "Drugs" not in before
+    assert "Drugs (complete text 51; coded in the 2018 opening at 0)" in after
+    # without the check, drugs stays among what the openings could not show
+    [plain] = power_sentences(first, openings_held(documents), LABELS)
+    assert "Drugs 51" in plain and "These figures" not in plain
+    # a text changed since the coding is not checked; no hand codes, nothing to check
+    assert observed_in_openings(coded.assign(text="changed"), documents, first).empty
+    assert observed_in_openings(None, documents, first).empty

@@ -38,7 +38,7 @@ from .terms import keyness, term_matrix
 from .keyness_power import smallest_passing_count
 
 __all__ = [
-    "UNIT_KINDS", "FAMILIES", "ROLES", "OTHER", "COUNTER_TERRORISM", "AgendaError",
+    "UNIT_KINDS", "FAMILIES", "ROLES", "OTHER", "COUNTER_TERRORISM", "GRAIN", "GRAIN_NAMES", "AgendaError",
     "read_units", "check_quotes", "agenda_table", "families_held", "domain_entries", "judge_agenda",
     "headline_sentences", "unknowables", "read_crosswalk", "cap_topics", "read_portfolios", "portfolio_table",
     "preamble_themes", "unit_texts", "keyness_power", "unit_keyness",
@@ -59,13 +59,29 @@ ROLES = ("agenda", "context")
 OTHER = "other"
 """The domain of a unit that no theme of the codebook fits."""
 COUNTER_TERRORISM = ("attacks_and_trials", "police_and_intelligence", "justice", "radicalisation_and_extremism",
-                     "foreign_fighters", "terrorism_financing", "victims")
-"""The codebook's themes that are counter-terrorism cooperation proper (the default of :func:`judge_agenda`)."""
+                     "foreign_fighters", "sahel_and_coalition", "terrorism_financing", "victims")
+"""The codebook's themes that are counter-terrorism cooperation (the default of :func:`judge_agenda`).
+
+``sahel_and_coalition`` is counted: the 2021 heading names the international coalition *against Daesh*
+and the section presents itself as part of the fight against terrorism."""
+GRAIN = {
+    "2018 summary of 2016 decisions": 1,
+    "headings held": 2,
+    "2021 headings": 2,
+    "2018 commitments list": 3,
+    "preamble": 2,
+}
+"""How finely each kind of unit divides an agenda: 1 a summary in a few strands, 2 headings (or a preamble),
+3 listed items. A meeting's grain is that of its coarsest unit of the family judged (:func:`judge_agenda`)."""
+GRAIN_NAMES = {1: "a summary in a few strands", 2: "headings", 3: "listed items"}
+"""What each :data:`GRAIN` is, in words."""
 UNIT_COLUMNS = ["meeting_date", "unit_kind", "language", "domain", "role", "quote", "file", "note"]
 CROSSWALK_COLUMNS = ["theme", "cap_major_code", "cap_major_topic", "cap_subtopic", "certainty", "justification",
                      "alternative", "evidence"]
 PORTFOLIO_COLUMNS = ["meeting_date", "portfolio", "language", "quote", "file", "source"]
 PORTFOLIO_SOURCES = ("text", "FACTS.md press-reported")
+PORTFOLIO_COUNTRIES = ("both", "Belgium", "France")
+"""The optional ``country`` column of the portfolio table: whose minister(s) the row names."""
 
 
 class AgendaError(ValueError):
@@ -150,19 +166,46 @@ def agenda_table(units: pd.DataFrame, labels: dict | None = None) -> pd.DataFram
     return table
 
 
-def families_held(units: pd.DataFrame, meetings: list[str]) -> pd.DataFrame:
+def _complete_preamble_files(documents: pd.DataFrame) -> set:
+    """The file names whose text reaches a numbered heading, so that their preamble is held complete."""
+    heads = paragraphs(documents).query("is_heading")
+    return {Path(f).name for f in heads["file"]}
+
+
+def families_held(units: pd.DataFrame, meetings: list[str], documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Which unit families (``decided``, ``preamble``) are held for which of ``meetings``.
 
-    One row per family: ``meetings_held``, ``missing`` (meetings without such a unit) and
-    ``every_meeting`` (held for all of ``meetings``).
+    Parameters
+    ----------
+    units : DataFrame
+        :func:`read_units`.
+    meetings : list of str
+    documents : DataFrame, optional
+        :func:`valduchesse.corpus.load_corpus`. If given, a meeting's preamble counts as held only if
+        one of its preamble units comes from a file that reaches a numbered heading (else the text may
+        stop inside the preamble): the others are listed as ``partial``.
+
+    Returns
+    -------
+    DataFrame
+        One row per family: ``meetings_held``, ``partial`` (meetings whose only units of the family may
+        be incomplete), ``missing`` (meetings without such a unit) and ``every_meeting`` (held, complete,
+        for all of ``meetings``).
     """
+    complete_files = _complete_preamble_files(documents) if documents is not None else None
     rows = []
     for family in sorted(set(FAMILIES.values())):
-        held = sorted(set(units.loc[units["family"] == family, "meeting_date"]) & set(meetings))
+        part = units.loc[units["family"] == family]
+        present = sorted(set(part["meeting_date"]) & set(meetings))
+        if family == "preamble" and complete_files is not None:
+            held = sorted(set(part.loc[part["file"].isin(complete_files), "meeting_date"]) & set(meetings))
+        else:
+            held = present
         rows.append({"family": family, "meetings_held": ", ".join(held),
-                     "missing": ", ".join(m for m in meetings if m not in held),
+                     "partial": ", ".join(m for m in present if m not in held),
+                     "missing": ", ".join(m for m in meetings if m not in present),
                      "every_meeting": bool(meetings) and len(held) == len(meetings)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["family", "meetings_held", "partial", "missing", "every_meeting"])
 
 
 def domain_entries(units: pd.DataFrame, meetings: list[str], role: str = "agenda") -> pd.DataFrame:
@@ -185,7 +228,15 @@ def domain_entries(units: pd.DataFrame, meetings: list[str], role: str = "agenda
 
 def judge_agenda(units: pd.DataFrame, meetings: list[str], counter_terrorism=COUNTER_TERRORISM,
                  family: str | None = None) -> dict:
-    """Broadening or displacement, judged from the units of one family held for every meeting.
+    """Broadening, persistence or displacement, judged from the units of one family held for every meeting.
+
+    The units of different meetings are of unequal grain (:data:`GRAIN`: a four-strand summary, headings,
+    a list of items). The grain rule is applied both ways: a domain absent from a meeting's units counts
+    as absent only where that meeting's units are at least as fine as those of the meeting it is set
+    against. So a domain of the last meeting named at no earlier meeting *enters* only if every earlier
+    meeting's units are at least as fine as the last's (else its entry is undetermined), and a
+    counter-terrorism domain of the first meeting *leaves* only if the last meeting's units are at
+    least as fine as the first's.
 
     Parameters
     ----------
@@ -203,16 +254,19 @@ def judge_agenda(units: pd.DataFrame, meetings: list[str], counter_terrorism=COU
     -------
     dict
         ``family``, ``first`` and ``last`` (meetings), ``per_meeting`` (meeting -> sorted domains),
-        ``counter_terrorism_share`` (meeting -> (counter-terrorism domains, domains)), ``stayed`` and
-        ``left`` (counter-terrorism domains of the first meeting present / absent at the last),
-        ``entered`` (domains of the last meeting named at no earlier meeting), ``between``
-        (counter-terrorism domains named only at a meeting between the first and the last, and not at
-        the last: domain -> the latest such meeting; they do not enter the verdict, which compares the
-        first and the last meetings) and ``verdict``:
-        ``broadening`` (domains enter, none of the first meeting's counter-terrorism domains leaves),
-        ``displacement`` (domains enter and some leave), ``narrowing`` (none enters, some leave) or
-        ``no change seen``; ``None`` as verdict if no family is held for every meeting, or fewer than
-        two meetings are compared.
+        ``grain`` (meeting -> the :data:`GRAIN` of its coarsest unit), ``counter_terrorism_share``
+        (meeting -> (counter-terrorism domains, domains)), ``stayed`` (counter-terrorism domains of the
+        first meeting named at the last), ``left`` (absent at the last, whose units are as fine),
+        ``undetermined_exit`` (absent at the last, whose units are coarser), ``entered`` (domains of
+        the last meeting named at no earlier meeting, all earlier units being as fine),
+        ``undetermined_entry`` (the same where some earlier meeting's units are coarser: whether they
+        are new cannot be told), ``between`` (counter-terrorism domains named only at a meeting between
+        the first and the last, and not at the last: domain -> the latest such meeting; left out of the
+        verdict) and ``verdict``: ``broadening`` (domains enter, none of the first meeting's
+        counter-terrorism domains leaves), ``displacement`` (domains enter and some leave),
+        ``narrowing`` (none enters, some leave), ``persistence`` (none leaves, and whether any enters
+        cannot be told from units of this grain) or ``no change seen``; ``None`` as verdict if no
+        family is held for every meeting, or fewer than two meetings are compared.
     """
     if len(meetings) < 2:
         return {"family": family, "first": meetings[0] if meetings else None,
@@ -226,19 +280,25 @@ def judge_agenda(units: pd.DataFrame, meetings: list[str], counter_terrorism=COU
         return result
     part = units[(units["family"] == family) & (units["role"] == "agenda")]
     per = {m: sorted(set(part.loc[part["meeting_date"] == m, "domain"])) for m in meetings}
+    kinds = units[units["family"] == family]
+    grain = {m: min(GRAIN[k] for k in kinds.loc[kinds["meeting_date"] == m, "unit_kind"]) for m in meetings}
     ct = set(counter_terrorism)
     first, last = per[meetings[0]], per[meetings[-1]]
     earlier = set().union(*[per[m] for m in meetings[:-1]])
     stayed = [d for d in first if d in ct and d in last]
-    left = [d for d in first if d in ct and d not in last]
-    entered = [d for d in last if d not in earlier]
+    absent = [d for d in first if d in ct and d not in last]
+    exit_seen = grain[meetings[-1]] >= grain[meetings[0]]
+    left, undetermined_exit = (absent, []) if exit_seen else ([], absent)
+    new = [d for d in last if d not in earlier]
+    entry_seen = all(grain[m] >= grain[meetings[-1]] for m in meetings[:-1])
+    entered, undetermined_entry = (new, []) if entry_seen else ([], new)
     between = {d: m for m in reversed(meetings[1:-1]) for d in per[m] if d in ct and d not in last and d not in first}
-    verdict = ("broadening" if entered and not left else "displacement" if entered and left
-               else "narrowing" if left else "no change seen")
-    result.update(per_meeting=per, counter_terrorism_share={m: (len([d for d in per[m] if d in ct]), len(per[m]))
-                                                            for m in meetings},
-                  stayed=stayed, left=left, entered=entered, verdict=verdict,
-                  between=dict(sorted(between.items())))
+    verdict = ("displacement" if entered and left else "narrowing" if left else "broadening" if entered
+               else "persistence" if undetermined_entry or undetermined_exit else "no change seen")
+    result.update(per_meeting=per, grain=grain,
+                  counter_terrorism_share={m: (len([d for d in per[m] if d in ct]), len(per[m])) for m in meetings},
+                  stayed=stayed, left=left, undetermined_exit=undetermined_exit, entered=entered,
+                  undetermined_entry=undetermined_entry, verdict=verdict, between=dict(sorted(between.items())))
     return result
 
 
@@ -274,17 +334,32 @@ def headline_sentences(units: pd.DataFrame, meetings: list[str], labels: dict | 
                    "broadening and displacement cannot be told apart.")
         return out
     share = judged["counter_terrorism_share"]
+    grain = judged["grain"]
     counts = "; ".join(f"{m}: {share[m][0]} of {share[m][1]}" for m in meetings)
+    coarse = [m for m in meetings[:-1] if grain[m] < grain[judged["last"]]]
     out.append(f"Judged from the '{judged['family']}' units (held for every meeting: {', '.join(meetings)}), the "
                f"counter-terrorism domains of {judged['first']} that are still named in {judged['last']}: "
                f"{_series(name(d) for d in judged['stayed'])}; that are no longer named: "
-               f"{_series(name(d) for d in judged['left'])}. Domains named in {judged['last']} and at no earlier "
-               f"meeting: {_series(name(d) for d in judged['entered'])}. Counter-terrorism domains among the domains "
-               f"named per meeting: {counts}.")
+               f"{_series(name(d) for d in judged['left'] + judged['undetermined_exit'])}. "
+               + ("" if judged["undetermined_entry"] else f"Domains named in {judged['last']} and at no earlier "
+                  f"meeting: {_series(name(d) for d in judged['entered'])}. ")
+               + f"Counter-terrorism domains among the domains named per meeting: {counts}.")
+    if judged["undetermined_entry"]:
+        out.append(f"Named in {judged['last']} and at no earlier meeting: "
+                   f"{_series(name(d) for d in judged['undetermined_entry'])}. Whether they are new cannot be told: "
+                   f"the units of {_series(coarse)} divide the agenda more coarsely "
+                   f"({_series(GRAIN_NAMES[grain[m]] for m in coarse)} against "
+                   f"{GRAIN_NAMES[grain[judged['last']]]}), so a domain they do not name may sit inside one of theirs.")
+    if judged["undetermined_exit"]:
+        out.append(f"{_series(name(d) for d in judged['undetermined_exit'])} are not named in {judged['last']}, "
+                   "whose units are coarser: whether they left cannot be told.")
     verdicts = {
         "broadening": "broadening: new domains join while the counter-terrorism domains stay on the agenda",
         "displacement": "displacement: new domains join while counter-terrorism domains leave the agenda",
         "narrowing": "narrowing: counter-terrorism domains leave the agenda and none joins",
+        "persistence": (f"persistence only: the counter-terrorism domains of {judged['first']} are still on the "
+                        f"agenda of {judged['last']}, and no displacement is visible; whether domains were added "
+                        "cannot be told from units of unequal grain"),
         "no change seen": "no change: the same domains are named",
     }
     out.append(f"On these units the evidence supports {verdicts[judged['verdict']]}.")
@@ -361,6 +436,8 @@ def read_portfolios(path: str | Path, documents: pd.DataFrame | None = None) -> 
     """
     table = _read(path, PORTFOLIO_COLUMNS, "portfolio table")
     _refuse(path, table, "source", PORTFOLIO_SOURCES)
+    if "country" in table.columns:
+        _refuse(path, table, "country", PORTFOLIO_COUNTRIES)
     if documents is not None:
         texts = table[table["source"] == "text"]
         missing = check_quotes(texts, documents)
@@ -371,7 +448,14 @@ def read_portfolios(path: str | Path, documents: pd.DataFrame | None = None) -> 
 
 
 def portfolio_table(portfolios: pd.DataFrame) -> pd.DataFrame:
-    """Portfolios (rows, in order of first appearance) by meetings (columns): the quote, or empty."""
+    """Portfolios (rows, in order of first appearance) by meetings (columns): the quote, or empty.
+
+    Where the table has a ``country`` column, a row naming one country's minister only is prefixed
+    with that country in brackets (e.g. ``[France] le ministre des Affaires européennes, ...``).
+    """
+    if "country" in portfolios.columns:
+        portfolios = portfolios.assign(quote=[q if c == "both" else f"[{c}] {q}"
+                                              for q, c in zip(portfolios["quote"], portfolios["country"])])
     table = portfolios.pivot_table(index="portfolio", columns="meeting_date", values="quote", aggfunc="\n".join,
                                    fill_value="")
     return table.loc[list(dict.fromkeys(portfolios.sort_values("meeting_date", kind="stable")["portfolio"]))]

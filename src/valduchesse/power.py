@@ -16,7 +16,12 @@ asks, per theme:
 * :func:`openings_held` and :func:`detection`: for each cross-meeting comparison of openings the
   collection makes (the openings held in one language, lengths from the corpus), whether each
   opening reaches each theme's first sentence;
-* :func:`power_sentences`: the plain sentence per comparison, built from those numbers.
+* :func:`observed_in_openings`: the check of the stand-in: every theme actually hand-coded in an
+  opening held, where it starts there, and whether the complete text's order says an opening of that
+  length could show it (a theme coded in an opening that the order says it could not show breaks the
+  assumption that the declaration was ordered like the complete text);
+* :func:`power_sentences`: the plain sentence per comparison, built from those numbers (and from that
+  check, when given).
 
 The complete text stands in for the others: it shows where *its* themes start, not where another
 meeting's declaration would have put them; a declaration with a different order could reach a
@@ -42,6 +47,7 @@ __all__ = [
     "openings_held",
     "comparisons",
     "detection",
+    "observed_in_openings",
     "power_sentences",
 ]
 
@@ -53,6 +59,8 @@ HAND = "hand code"
 DICTIONARY = "dictionary"
 SENTENCE_COLUMNS = ["doc_id", "meeting_date", "language", "sentence_no", "section_no", "is_heading", "start", "end",
                     "theme", "source", "first"]
+OBSERVED_COLUMNS = ["doc_id", "meeting_date", "language", "chars", "theme", "observed_start", "complete_doc_id",
+                    "complete_first_start", "order_says", "breaks_order"]
 FIRST_COLUMNS = ["doc_id", "meeting_date", "language", "chars", "theme", "first_start", "first_source", "sentences"]
 
 
@@ -249,20 +257,79 @@ def detection(first: pd.DataFrame, openings: pd.DataFrame) -> pd.DataFrame:
                                        "reach", "reached_by", "verdict"])
 
 
+def observed_in_openings(coded: pd.DataFrame | None, documents: pd.DataFrame, first: pd.DataFrame,
+                         column: str = "final") -> pd.DataFrame:
+    """The themes actually hand-coded in each opening held, set against the complete text's order.
+
+    The power figures take a complete text's order as a stand-in for the declarations held only as
+    openings. Where an opening's own hand codes show a theme, that stand-in can be checked: if the
+    complete text's first sentence on the theme starts at or beyond the opening's length (the order
+    says the opening could not show it) while the opening speaks of it, the declaration was not
+    ordered like the complete text.
+
+    Parameters
+    ----------
+    coded : DataFrame or None
+        Hand codes (``doc_id``, ``start``, ``end``, ``text`` and ``column``), e.g.
+        ``read_coding("coding/sentences.csv")``. ``None`` or empty: nothing can be checked.
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus`.
+    first : DataFrame
+        :func:`first_sentences` (of the complete texts).
+    column : str
+        The column of ``coded`` that holds the codes (``final``).
+
+    Returns
+    -------
+    DataFrame
+        One row per opening, theme coded in it and complete text speaking of that theme, in language,
+        meeting and offset order: ``doc_id``, ``meeting_date`` (text), ``language``, ``chars`` (the
+        opening's length), ``theme``, ``observed_start`` (the start of the opening's first sentence
+        coded with it), ``complete_doc_id``, ``complete_first_start``, ``order_says`` (``could show it``
+        or ``could not show it``: what the complete text's order says of an opening this long) and
+        ``breaks_order`` (the opening speaks of a theme the order says it could not show).
+    """
+    openings = openings_held(documents)
+    if coded is None or coded.empty or openings.empty or first.empty:
+        return pd.DataFrame(columns=OBSERVED_COLUMNS)
+    hand = _hand_codes(coded, column)
+    bodies = dict(zip(documents["doc_id"], documents["text"]))
+    rows = []
+    for (doc_id, start, end, text), themes in sorted(hand.items(), key=lambda item: (item[0][0], item[0][1])):
+        if doc_id not in set(openings["doc_id"]) or bodies.get(doc_id, "")[start:end] != text:
+            continue  # not an opening, or the text changed since the coding
+        opening = openings.loc[openings["doc_id"] == doc_id].iloc[0]
+        for theme in themes:
+            for complete in first[first["theme"] == theme].itertuples(index=False):
+                says = "could show it" if complete.first_start < opening["chars"] else "could not show it"
+                rows.append({"doc_id": doc_id, "meeting_date": opening["meeting_date"],
+                             "language": opening["language"], "chars": int(opening["chars"]), "theme": theme,
+                             "observed_start": start, "complete_doc_id": complete.doc_id,
+                             "complete_first_start": int(complete.first_start), "order_says": says,
+                             "breaks_order": says == "could not show it"})
+    table = pd.DataFrame(rows, columns=OBSERVED_COLUMNS)
+    table = table.sort_values(["language", "meeting_date", "doc_id", "observed_start", "theme"], kind="stable")
+    return table.drop_duplicates(["doc_id", "theme", "complete_doc_id"]).reset_index(drop=True)
+
+
 def _series(items: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def power_sentences(first: pd.DataFrame, openings: pd.DataFrame, labels: dict | None = None) -> list[str]:
+def power_sentences(first: pd.DataFrame, openings: pd.DataFrame, labels: dict | None = None,
+                    observed: pd.DataFrame | None = None) -> list[str]:
     """The plain sentence per comparison and complete text: which themes its openings could not show.
 
     Built from :func:`detection` only: the openings compared are those of the other meetings in the
     comparison's language (the complete text's own meeting left out), their longest length, the
     themes whose first sentence in the complete text starts at or beyond it, with their offsets, and
     the themes they could show. ``labels`` maps theme names to readable names (e.g.
-    ``ThemeDictionary.labels``). Returns one sentence per comparison and complete text, or one
-    sentence saying why there is none.
+    ``ThemeDictionary.labels``). ``observed`` (:func:`observed_in_openings`, optional): a theme that
+    an opening compared is hand-coded with, although its first sentence in the complete text starts
+    at or beyond the longest opening compared, is taken out of the "could not show" list and named as
+    breaking the stand-in (the assumption that the declarations were ordered like the complete text).
+    Returns one sentence per comparison and complete text, or one sentence saying why there is none.
     """
     labels = labels or {}
     name = lambda theme: labels.get(theme, theme)  # noqa: E731
@@ -279,13 +346,29 @@ def power_sentences(first: pd.DataFrame, openings: pd.DataFrame, labels: dict | 
                 continue
             longest = int(others["chars"].max())
             meetings = _series(sorted(set(others["meeting_date"].str[:4])))
-            missed = themes[themes["first_start"] >= longest]
+            broken = pd.DataFrame(columns=OBSERVED_COLUMNS) if observed is None else observed[
+                (observed["complete_doc_id"] == doc_id) & observed["doc_id"].isin(set(others["doc_id"]))
+                & (observed["complete_first_start"] >= longest)]
+            missed = themes[(themes["first_start"] >= longest) & ~themes["theme"].isin(set(broken["theme"]))]
             shown = themes[themes["first_start"] < longest]
+            order = ("The complete text stands in for the others: a declaration ordered differently could reach a "
+                     "subject sooner.")
+            if len(broken):
+                seen = _series([f"{name(t)} (complete text {int(g['complete_first_start'].iloc[0]):,}; coded in the "
+                                + _series([f"{m[:4]} opening at {s:,}" for m, s in
+                                           zip(g["meeting_date"], g["observed_start"])]) + ")"
+                                for t, g in broken.groupby("theme", sort=False)])
+                order = (f"These figures hold only if those declarations were ordered like the complete {own[:4]} "
+                         "text, and the openings' own hand codes already break that assumption for what the complete "
+                         f"text starts beyond their length but they speak of: {seen}.")
             text = (f"the {meetings} {comparison.language} opening{'s' if len(others) > 1 else ''} "
                     f"(≤ {longest:,} chars)")
             where = f"in the complete {own[:4]} text ({themes['language'].iloc[0]}, {int(themes['chars'].iloc[0]):,} chars)"
             if missed.empty:
-                out.append(f"{text[0].upper()}{text[1:]} could show every theme of the complete {own[:4]} text: "
+                out.append(f"{text[0].upper()}{text[1:]} could show every other theme of the complete {own[:4]} "
+                           f"text: {where} each other theme's first sentence starts before "
+                           f"character {longest:,}. {order}" if len(broken) else
+                           f"{text[0].upper()}{text[1:]} could show every theme of the complete {own[:4]} text: "
                            f"{where} each theme's first sentence starts before character {longest:,}.")
                 continue
             positions = _series([f"{name(t)} {s:,}" for t, s in zip(missed["theme"], missed["first_start"])])
@@ -293,7 +376,6 @@ def power_sentences(first: pd.DataFrame, openings: pd.DataFrame, labels: dict | 
                      f"start before character {longest:,}" if not shown.empty else "; they could show none of its themes")
             out.append(f"{text[0].upper()}{text[1:]} could not show {len(missed)} of the {len(themes)} themes of the "
                        f"complete {own[:4]} text even if those declarations covered them: {where} their first "
-                       f"sentences start at these characters: {positions}{could}. The complete text stands in for the "
-                       "others: a declaration ordered differently could reach a subject sooner.")
+                       f"sentences start at these characters: {positions}{could}. {order}")
     return out or ["No comparison of openings of different meetings in one language is held, so there is no "
                    "opening comparison to judge."]
