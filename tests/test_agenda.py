@@ -1,6 +1,8 @@
 """valduchesse.agenda and the files of coding/ it reads: quotes in the texts, a crosswalk for every theme,
 the judgment of broadening and displacement on small hand-made unit tables, and the power of a keyness test."""
 
+import os
+
 import pandas as pd
 import pytest
 
@@ -218,3 +220,15 @@ def test_a_portfolio_country_must_be_known(documents, tmp_path):
         read_portfolios(path)
     wilmes = read_portfolios(CODING / "portfolios.csv", documents).query("quote.str.contains('Wilmès')")
     assert set(wilmes["portfolio"]) == {"foreign affairs", "european affairs"} and set(wilmes["country"]) == {"Belgium"}
+
+
+def test_an_agenda_table_saved_by_a_spreadsheet_with_semicolons_is_refused_with_how_to_save_it(tmp_path):
+    path = tmp_path / "agenda_units.csv"
+    path.write_text(";".join(["meeting_date", "unit_kind", "language", "domain", "role", "quote", "file", "note"]) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(AgendaError, match=r"agenda_units.csv, row 1: the columns are separated by ';'"):
+        read_units(path)
+    fifo = tmp_path / "fifo.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(AgendaError, match="named pipe"):
+        read_units(fifo)

@@ -35,6 +35,7 @@ from scipy.special import chdtri
 from .coding import FURNITURE, NONE, THEMES, split_codes
 from .segment import paragraphs, sentences
 from .terms import keyness, term_matrix
+from .files import InputError, read_table
 from .keyness_power import smallest_passing_count
 
 __all__ = [
@@ -84,20 +85,13 @@ PORTFOLIO_COUNTRIES = ("both", "Belgium", "France")
 """The optional ``country`` column of the portfolio table: whose minister(s) the row names."""
 
 
-class AgendaError(ValueError):
+class AgendaError(InputError):
     """An agenda, crosswalk or portfolio file that cannot be used as it is; the message says how to fix it."""
 
 
 def _read(path: str | Path, columns: list[str], what: str) -> pd.DataFrame:
-    path = Path(path)
-    if not path.is_file():
-        raise AgendaError(f"{path}: no such file. Fix: give the path of the {what} (coding/ in the project)")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise AgendaError(f"{path}: no column {', '.join(missing)}. Fix: the {what} needs the columns "
-                          f"{', '.join(columns)}")
-    return table
+    """The table at ``path``, read like the texts (:func:`valduchesse.files.read_table`)."""
+    return read_table(path, columns, f"the {what} (coding/ in the project)", error=AgendaError)
 
 
 def _refuse(path, table: pd.DataFrame, column: str, allowed) -> None:
