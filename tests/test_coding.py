@@ -547,6 +547,8 @@ def test_no_current_sentence_gives_empty_tables_not_errors(coded):
     none = coded.iloc[:0]
     passages = read_passages(PASSAGES, none)
     assert (reliability(none, passages)["units"] == 0).all()
+    decided = read_rule_decided(RULE_DECIDED, coded)
+    assert (reliability_without(none, passages, decided)["units"] == 0).all()
     table = crosslingual_consistency(version_profiles(none, passages, load_themes(ROOT / "themes.yml")))
     assert table.empty and "hand_reading" in table.columns
     assert consistency_summary(table).empty
