@@ -13,6 +13,7 @@ from valduchesse.coding import (
     check_quotes, coding_sheet, coding_units, commitments, hand_shares, indicators, like_for_like, most_complete_text,
     read_coding, split_codes, substantive, read_passages, chosen_versions, reliability, what_disagreement_means, version_profiles,
     crosslingual_consistency, consistency_summary, passage_codes, read_blind, adjudicate, third_reader_sheet,
+    read_rule_decided, reliability_without,
 )
 from valduchesse.validation import (
     dictionary_validation, sample_validation, split_half,
@@ -26,6 +27,7 @@ from conftest import ROOT, TEXTS
 CODING = ROOT / "coding" / "sentences.csv"
 CODEBOOK = ROOT / "coding" / "CODEBOOK.md"
 PASSAGES = ROOT / "coding" / "passages.csv"
+RULE_DECIDED = ROOT / "coding" / "rule_decided.csv"
 
 
 @pytest.fixture(scope="module")
@@ -545,6 +547,8 @@ def test_no_current_sentence_gives_empty_tables_not_errors(coded):
     none = coded.iloc[:0]
     passages = read_passages(PASSAGES, none)
     assert (reliability(none, passages)["units"] == 0).all()
+    decided = read_rule_decided(RULE_DECIDED, coded)
+    assert (reliability_without(none, passages, decided)["units"] == 0).all()
     table = crosslingual_consistency(version_profiles(none, passages, load_themes(ROOT / "themes.yml")))
     assert table.empty and "hand_reading" in table.columns
     assert consistency_summary(table).empty
@@ -564,3 +568,74 @@ def test_the_counts_the_readmes_give_of_the_recoding_are_the_data_s(coded):
     assert len(undecidable) == 5 and (undecidable["coder_a"] == UNDECIDABLE).all() \
         and (undecidable["coder_b"] == UNDECIDABLE).all() and (coded["coder_a"] == UNDECIDABLE).sum() == 5
     assert not coded["note"].str.startswith("adjudicated: three").any()  # "it did not happen"
+
+
+# --- agreement told by the rules (referee finding 4) ----------------------------------------
+
+
+def test_reliability_without_leaves_out_every_passage_a_listed_sentence_is_in():
+    coded, passages = passages_example()
+    # passage 3 (coded differently by the two coders) is decided by a rule, in one of its versions
+    decided = pd.DataFrame({"unit_id": ["m_fr#3"], "rule": ["3"], "why": ["a rule describes it"]})
+    table = reliability_without(coded, passages, decided, themes=("justice",)).set_index("count")
+    assert table.loc["per passage, all", "units"] == 4
+    assert table.loc["per passage, all", "kappa"] == pytest.approx(0.0)
+    # left: A = 1 0 0, B = 1 0 1 (passages 1, 2, 4): observed 2/3, expected 4/9, kappa 0.4
+    assert table.loc["per passage, rule-decided left out", "units"] == 3
+    assert table.loc["per passage, rule-decided left out", "kappa"] == pytest.approx(0.4)
+    nothing = reliability_without(coded, passages, decided.iloc[:0], themes=("justice",)).set_index("count")
+    assert nothing.loc["per passage, rule-decided left out", "kappa"] == pytest.approx(0.0)
+
+
+def test_the_committed_rule_decided_list_is_of_coded_sentences_and_holds_every_version_of_its_passages(coded):
+    decided = read_rule_decided(RULE_DECIDED, coded)
+    passages = read_passages(PASSAGES, coded)
+    listed = set(passages.loc[passages["unit_id"].isin(decided["unit_id"]), "passage_id"])
+    versions = set(passages.loc[passages["passage_id"].isin(listed), "unit_id"])
+    assert versions == set(decided["unit_id"])
+    rules = {rule for value in decided["rule"] for rule in value.split(";")}
+    assert rules <= {str(n) for n in range(1, 16)} | {"table"}
+    # the decisive sentences the referee named are listed: rule 13's 2016 sentence, the 2021 cyber section
+    for unit in ("2016-02-01_de_archive-premier-be#8", "2021-11-22_nl_sophiewilmes-be#57",
+                 "2021-11-22_nl_sophiewilmes-be#58", "2021-11-22_nl_sophiewilmes-be#28"):
+        assert unit in set(decided["unit_id"]), unit
+
+
+def test_a_bad_rule_decided_file_names_the_file_the_field_and_the_fix(tmp_path, coded):
+    path = tmp_path / "rule_decided.csv"
+    with pytest.raises(CodingError, match="no such file"):
+        read_rule_decided(path)
+    pd.DataFrame({"unit_id": ["a#1"], "rule": ["3"]}).to_csv(path, index=False)
+    with pytest.raises(CodingError, match="missing column.*why.*Fix"):
+        read_rule_decided(path)
+    pd.DataFrame({"unit_id": ["a#1"], "rule": [""], "why": ["x"]}).to_csv(path, index=False)
+    with pytest.raises(CodingError, match="row 1, field 'rule': empty"):
+        read_rule_decided(path)
+    pd.DataFrame({"unit_id": ["a#1", "a#1"], "rule": ["3", "4"], "why": ["x", "y"]}).to_csv(path, index=False)
+    with pytest.raises(CodingError, match="a#1 listed twice"):
+        read_rule_decided(path)
+    pd.DataFrame({"unit_id": ["a#1"], "rule": ["3"], "why": ["x"]}).to_csv(path, index=False)
+    with pytest.raises(CodingError, match="a#1 not coded sentences"):
+        read_rule_decided(path, coded)
+
+
+def test_the_codebook_no_longer_says_a_coder_is_never_told_a_code_and_names_the_list():
+    codebook = " ".join(CODEBOOK.read_text(encoding="utf-8").split())
+    assert "never told the code" not in codebook
+    assert "so a coder is still told the code of those sentences: `coding/rule_decided.csv` lists them" in codebook
+
+
+def test_without_the_rule_decided_passages_drugs_cyber_sahel_and_financing_have_no_coded_passage(coded, documents):
+    """What README.md and coding/README.md say of agreement without the passages a rule decides."""
+    from valduchesse.coding import current_codes as current_of
+    current = current_of(coded, coding_units(documents))
+    passages = read_passages(PASSAGES, current)
+    table = reliability_without(current, passages, read_rule_decided(RULE_DECIDED, current))
+    left = table[table["count"] == "per passage, rule-decided left out"].set_index("theme")
+    unused = set(left.index[(left["coded_a"] + left["coded_b"]) == 0])
+    assert unused == {"drugs_and_organised_crime", "cyber", "sahel_and_coalition", "terrorism_financing"}
+    every = table[table["count"] == "per passage, all"].set_index("theme")
+    assert (every.loc[sorted(unused), "kappa"] == 1.0).all()  # agreement told by the rules
+    for path in (ROOT / "README.md", ROOT / "coding" / "README.md"):
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        assert "drugs, cyber, the Sahel and terrorism financing have no coded passage left" in text, path

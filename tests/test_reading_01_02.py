@@ -314,12 +314,17 @@ def test_02_the_complete_2021_text_treats_the_new_subjects_after_its_opening(two
 def test_02_the_dictionary_measures_none_of_the_subjects_and_can_be_judged_on_two(two):
     says_02(two, "the dictionary measures none of these subjects at the F1 target: it can be judged only on justice and "
                  "on the Sahel, falls short on both")
-    says_02(two, "the other subjects have too few coded test sentences to be judged")
+    says_02(two, "the other subjects have too few coded test passages to be judged")
+    says_02(two, "every coded test passage on the Sahel is in one section of the 2021 text")
+    says_02(two, "so it is not out of sample for that one: the verdict lines say how many test sentences guided it")
     verdicts = two["verdicts"].set_index("theme")["status"]
     assert len(verdicts) == len(two["defaults"]["MARKER_THEMES"]) == 8
     assert not (verdicts == "measured").any()
     assert set(verdicts[verdicts == "not measured well"].index) == {"justice", "sahel_and_coalition"}
     assert (verdicts == "cannot be judged").sum() == len(verdicts) - 2
+    judged = two["verdicts"].set_index("theme")
+    assert judged.attrs["unit"] == "passage" and judged.attrs["guided"] > 0
+    assert judged.loc["sahel_and_coalition", "source"].endswith("§8")
 
 
 def test_02_the_2017_communique_left_out_is_about_justice_and_prisons(two):

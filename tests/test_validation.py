@@ -11,13 +11,15 @@ from valduchesse.corpus import load_corpus
 from valduchesse.themes import load_themes
 from valduchesse.validation import (
     MIN_POSITIVES, PARTS, SPLIT_COLUMNS, SplitError, assign_split, dictionary_errors, dictionary_verdicts,
-    judge_dictionary, read_split, split_half, split_summary, validate_dictionary, verdict_lines,
+    judge_dictionary, positive_groups, read_split, split_half, split_summary, validate_dictionary, verdict_lines,
 )
+from valduchesse.coding import read_passages
 
 from conftest import ROOT, TEXTS
 
 SPLIT = ROOT / "coding" / "validation_split.csv"
 CODING = ROOT / "coding" / "sentences.csv"
+PASSAGES = ROOT / "coding" / "passages.csv"
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +167,8 @@ def test_a_verdict_needs_min_positives_coded_sentences_in_the_part_judged():
 def test_verdict_lines_name_each_theme_under_its_status():
     verdicts = dictionary_verdicts(verdict_table([9, 10, 30], [1.0, 0.9, 0.5]), ["a", "b", "c"])
     lines = verdict_lines(verdicts, {"a": "Alpha", "b": "Beta", "c": "Gamma"})
-    assert lines[0].startswith("measured (test F1 at least 0.85)") and "Beta (9/10" in lines[0] and "Alpha" not in lines[0]
+    assert lines[0].startswith("measured (test F1 at least 0.85, sentences counted)") and "Beta (9/10" in lines[0] \
+        and "Alpha" not in lines[0] and "out of sample" not in lines[0]  # nothing said of a revision not given
     assert lines[2].startswith("cannot be judged (fewer than 10 coded sentences in the test part")
     assert lines[1].startswith("not measured well") and "Gamma (15/30" in lines[1]
     assert lines[2].startswith("cannot be judged") and "Alpha (9)" in lines[2]
@@ -174,11 +177,58 @@ def test_verdict_lines_name_each_theme_under_its_status():
 def test_judge_dictionary_on_the_project_agrees_with_the_steps(coded, documents):
     themes = load_themes(ROOT / "themes.yml")
     verdicts = judge_dictionary(CODING, SPLIT, themes, documents)
-    by_hand = dictionary_verdicts(validate_dictionary(coded, themes), list(themes.themes))
+    passages = read_passages(PASSAGES, coded)
+    scores = validate_dictionary(coded, themes, passages=passages)
+    summary = split_summary(coded, read_split(SPLIT))
+    guided = int(summary.loc[summary["part"] == "test", "in_revision_1_development"].sum())
+    by_hand = dictionary_verdicts(scores, list(themes.themes), unit="passage", guided=guided,
+                                  groups=positive_groups(coded, list(themes.themes), passages))
     pd.testing.assert_frame_equal(verdicts, by_hand)
-    test = validate_dictionary(coded, themes).query("part == 'test'").set_index("theme")
+    assert verdicts.attrs == by_hand.attrs and verdicts.attrs["unit"] == "passage" and guided > 0
+    test = scores.query("part == 'test'").set_index("theme")
     judged = verdicts.set_index("theme")
     assert ((judged["status"] == "cannot be judged") == (test["coded"] < MIN_POSITIVES)).all()
+    # counted per passage, a theme has no more test positives than counted per sentence version
+    per_sentence = validate_dictionary(coded, themes).query("part == 'test'").set_index("theme")
+    assert (test["coded"] <= per_sentence["coded"]).all() and test.loc["justice", "coded"] < per_sentence.loc["justice", "coded"]
+
+
+def test_the_verdict_lines_say_the_test_part_is_not_out_of_sample_and_where_the_sahel_positives_are(documents):
+    themes = load_themes(ROOT / "themes.yml")
+    verdicts = judge_dictionary(CODING, SPLIT, themes, documents)
+    lines = verdict_lines(verdicts, themes.labels)
+    guided = verdicts.attrs["guided"]
+    for line in lines[:2]:
+        assert f"not out of sample for revision 1, which themes.yml revises: {guided} sentence(s) of the test part " \
+               "guided it" in line and "passages counted" in line
+    sahel = verdicts.set_index("theme").loc["sahel_and_coalition"]
+    assert sahel["source"] == "2021-11-22 complete text §8" and sahel["coded"] >= MIN_POSITIVES
+    assert f"all {sahel['coded']} from the one group 2021-11-22 complete text §8" in lines[1]
+    assert verdicts.set_index("theme").loc["justice", "source"] == ""  # its passages come from several groups
+    assert "coded passages in the test part" in lines[2]
+
+
+def test_a_passage_held_in_two_languages_is_one_positive(tmp_path):
+    path = tmp_path / "themes.yml"
+    path.write_text("themes:\n  justice:\n    fr: [justice]\n    de: [Justiz]\n", encoding="utf-8")
+    dictionary = load_themes(path)
+    rows = [("m_fr#1", "m_fr", "fr", 1, "La justice coopère.", "justice", "p1", "g1", "test"),
+            ("m_de#1", "m_de", "de", 1, "Die Justiz kooperiert.", "justice", "p1", "g1", "test"),
+            ("m_fr#2", "m_fr", "fr", 2, "Les juges coopèrent.", "justice", "p2", "g2", "test"),
+            ("m_de#2", "m_de", "de", 2, "Die Richter kooperieren.", "justice", "p2", "g2", "test"),
+            ("m_fr#3", "m_fr", "fr", 3, "Rien.", "none", "p3", "g2", "development")]
+    coded = pd.DataFrame(rows, columns=["unit_id", "doc_id", "language", "sentence_no", "text", "final", "passage",
+                                        "group", "split"]).assign(meeting_date="m", coverage="full text",
+                                                                  start=lambda t: t["sentence_no"] * 10)
+    passages = coded[["unit_id", "passage"]].rename(columns={"passage": "passage_id"})
+    sentences = validate_dictionary(coded, dictionary).query("part == 'test'").iloc[0]
+    assert (sentences["coded"], sentences["hits"]) == (4, 2)
+    per_passage = validate_dictionary(coded, dictionary, passages=passages).query("part == 'test'").iloc[0]
+    assert (per_passage["coded"], per_passage["hits"], per_passage["matched"]) == (2, 1, 1)
+    groups = positive_groups(coded, ["justice"], passages).iloc[0]
+    assert (groups["coded"], groups["groups"]) == (2, "g1; g2")
+    with pytest.raises(ValueError, match="assign_split first"):
+        positive_groups(coded.drop(columns="group"), ["justice"], passages)
 
 
 def test_judge_dictionary_on_texts_the_coding_does_not_hold_judges_nothing(write_text):
@@ -248,14 +298,21 @@ def test_notebook_04_s_defaults_are_the_module_s_which_notebooks_02_and_05_use()
 def test_the_readme_s_sentences_on_the_dictionary_s_validation_hold(coded):
     """README.md names which themes the dictionary measures: checked against the verdicts, as notebook 04 prints them."""
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
-    for words in ("A verdict is given only on a theme with at least ten coded test sentences",
+    for words in ("A verdict is given only on a theme with at least ten coded test passages",
                   "the dictionary measures none of the themes at its F1 target: it can be judged only on justice and "
                   "on the Sahel and the coalition, and falls short on both",
-                  "drugs, migration, cyber and every other theme are coded in too few test sentences to be judged"):
+                  "drugs, migration, cyber and every other theme are coded in too few test passages to be judged",
+                  "It is scored per passage, each counted once in one language version",
+                  "The test part is therefore not out of sample for the first revision",
+                  "every coded test passage on the Sahel is in the one group of the 2021 text's §8"):
         assert words in readme, f"README.md no longer says {words!r}: rewrite this check"
     assert MIN_POSITIVES == 10  # "ten"
     themes = load_themes(ROOT / "themes.yml")
-    verdicts = dictionary_verdicts(validate_dictionary(coded, themes), list(themes.themes)).set_index("theme")["status"]
+    passages = read_passages(PASSAGES, coded)
+    verdicts = dictionary_verdicts(validate_dictionary(coded, themes, passages=passages), list(themes.themes),
+                                   groups=positive_groups(coded, list(themes.themes), passages)).set_index("theme")
+    assert verdicts.loc["sahel_and_coalition", "source"] == "2021-11-22 complete text §8"
+    verdicts = verdicts["status"]
     assert not (verdicts == "measured").any()
     assert set(verdicts[verdicts == "not measured well"].index) == {"justice", "sahel_and_coalition"}
     assert (verdicts[["drugs_and_organised_crime", "migration_and_smuggling", "cyber"]] == "cannot be judged").all()

@@ -19,7 +19,11 @@ This module holds the steps around that work:
   :func:`whole_and_opening` choose which coded sentences to compare (one
   language per meeting; openings against openings);
 * :func:`commitments` lists the sentences that state a decision, with quotes
-  that :func:`check_quotes` finds in the texts.
+  that :func:`check_quotes` finds in the texts;
+* :func:`reliability` gives kappa and alpha per passage and per sentence
+  version; :func:`reliability_without` per passage with and without the
+  passages whose code a corpus-specific rule of the codebook decides
+  (:func:`read_rule_decided`, ``coding/rule_decided.csv``).
 
 How well the theme dictionary measures what the coders coded is
 :mod:`valduchesse.validation`.
@@ -75,6 +79,8 @@ __all__ = [
     "chosen_versions",
     "passage_codes",
     "reliability",
+    "read_rule_decided",
+    "reliability_without",
     "version_profiles",
     "what_disagreement_means",
     "crosslingual_consistency",
@@ -598,6 +604,77 @@ def reliability(coded: pd.DataFrame, passages: pd.DataFrame, first: str = "coder
     per_passage = passage_codes(chosen_versions(coded, passages, preferred), (first, second))
     rows = []
     for label, table in (("per passage", per_passage), ("per sentence version", coded)):
+        found = agreement(table, first, second, themes)
+        found.insert(0, "units", len(table))
+        found.insert(0, "count", label)
+        rows.append(found)
+    return pd.concat(rows, ignore_index=True)
+
+
+RULE_DECIDED_COLUMNS = ("unit_id", "rule", "why")
+
+
+def read_rule_decided(path: str | Path, coded: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read the list of sentences whose code a corpus-specific rule or theme-table entry decides.
+
+    ``coding/rule_decided.csv`` has one row per sentence: ``unit_id``,
+    ``rule`` (the codebook rule(s), ``;``-separated, or ``table`` for the
+    theme table) and ``why`` (in words). With ``coded``, every listed
+    sentence must be a coded sentence. Raises :class:`CodingError` naming the
+    file, the field and the fix.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The three columns, in the file's order.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CodingError(f"{path}: no such file. Fix: point the parameter at coding/rule_decided.csv")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [column for column in RULE_DECIDED_COLUMNS if column not in table.columns]
+    if missing:
+        raise CodingError(f"{path}: missing column(s) {', '.join(missing)}. "
+                          f"Fix: the header is {','.join(RULE_DECIDED_COLUMNS)}")
+    for column in RULE_DECIDED_COLUMNS:
+        empty = table.index[table[column].str.strip() == ""]
+        if len(empty):
+            raise CodingError(f"{path}, row {empty[0] + 1}, field '{column}': empty. Fix: fill it in")
+    twice = sorted(set(table.loc[table["unit_id"].duplicated(), "unit_id"]))
+    if twice:
+        raise CodingError(f"{path}: unit_id {', '.join(twice)} listed twice. Fix: one row per sentence")
+    if coded is not None:
+        unknown = sorted(set(table["unit_id"]) - set(coded["unit_id"]))
+        if unknown:
+            raise CodingError(f"{path}, field 'unit_id': {', '.join(unknown)} not coded sentences. "
+                              "Fix: list only ids of coding/sentences.csv")
+    return table[list(RULE_DECIDED_COLUMNS)]
+
+
+def reliability_without(coded: pd.DataFrame, passages: pd.DataFrame, decided: pd.DataFrame,
+                        first: str = "coder_a", second: str = "coder_b", preferred: str = "fr",
+                        themes=THEMES + (FURNITURE, UNDECIDABLE)) -> pd.DataFrame:
+    """Agreement per passage, with every passage and without those a corpus-specific rule decides.
+
+    A passage is left out of the second line if any sentence of any of its
+    versions is in ``decided`` (:func:`read_rule_decided`): where the
+    codebook's rules or theme table paraphrase a sentence of the texts, the
+    coders were told its code, so their agreement there is not measured.
+    Both lines count one version per passage (:func:`chosen_versions`), as
+    :func:`reliability`'s first line does.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``count`` (``per passage, all`` or ``per passage, rule-decided left
+        out``), ``units``, then those of :func:`agreement`.
+    """
+    left_out = set(passages.loc[passages["unit_id"].isin(decided["unit_id"]), "passage_id"])
+    chosen = chosen_versions(coded, passages, preferred)
+    per_passage = passage_codes(chosen, (first, second))
+    rows = []
+    for label, table in (("per passage, all", per_passage),
+                         ("per passage, rule-decided left out", per_passage[~per_passage["passage_id"].isin(left_out)])):
         found = agreement(table, first, second, themes)
         found.insert(0, "units", len(table))
         found.insert(0, "count", label)

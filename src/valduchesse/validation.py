@@ -13,11 +13,15 @@ about. This module scores the one against the other:
 * :func:`split_half` is the earlier split by sentence (a hash of each id),
   kept only to say which sentences guided the dictionary's first revision;
 * :func:`validate_dictionary` gives precision, recall and F1 per theme on
-  each part and overall (:func:`dictionary_validation` on 0/1 tables);
+  each part and overall (:func:`dictionary_validation` on 0/1 tables), per
+  sentence or, with the passages, per passage (one version each, chosen as
+  :func:`valduchesse.coding.chosen_versions` chooses it for reliability);
+  :func:`positive_groups` says which groups of the split hold a theme's
+  coded passages;
 * :func:`dictionary_errors` lists every sentence where the two disagree;
 * :func:`dictionary_verdicts` says per theme whether the dictionary measures
   it, or that it cannot be judged (fewer than ``min_positives`` coded
-  sentences in the part judged); :func:`verdict_lines` says it in words and
+  units, passages when the passages are given, in the part judged); :func:`verdict_lines` says it in words and
   :func:`judge_dictionary` does it all from the files;
 * :func:`sample_validation` scores it on a student's own coded sample.
 """
@@ -30,12 +34,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from .coding import FURNITURE, NONE, coding_units, current_codes, indicators, read_coding, substantive
+from .coding import (
+    FURNITURE, NONE, chosen_versions, coding_units, current_codes, indicators, read_coding, read_passages, substantive,
+)
 from .themes import ThemeDictionary, theme_matches
 
 __all__ = [
     "MIN_POSITIVES", "PARTS", "SPLIT_COLUMNS", "SplitError", "F1_TARGET", "assign_split", "dictionary_errors",
-    "dictionary_flags", "dictionary_validation", "dictionary_verdicts", "judge_dictionary", "read_split",
+    "dictionary_flags", "dictionary_validation", "dictionary_verdicts", "judge_dictionary", "passage_flags",
+    "positive_groups", "read_split",
     "sample_validation", "split_half", "split_summary", "validate_dictionary", "verdict_lines",
 ]
 
@@ -45,7 +52,7 @@ SPLIT_COLUMNS = ("group", "order", "part", "meeting_date", "coverage", "sections
 """The columns of ``coding/validation_split.csv``."""
 COVERAGES = ("opening excerpt", "later excerpt", "full text")
 MIN_POSITIVES = 10
-"""Coded sentences of a theme needed in the part judged before a verdict is given."""
+"""Coded units (passages, when the passages are given) of a theme needed in the part judged before a verdict is given."""
 F1_TARGET = 0.85
 """F1 on the part judged from which a theme counts as measured."""
 UNASSIGNED = "unassigned"
@@ -254,28 +261,117 @@ def dictionary_flags(units: pd.DataFrame, dictionary: ThemeDictionary) -> pd.Dat
     return pd.DataFrame(flags, index=units.index, columns=list(dictionary.themes))
 
 
+def _scored_units(coded: pd.DataFrame, themes: list[str], passages: pd.DataFrame | None, column: str,
+                  split: str | None, preferred: str, dictionary: ThemeDictionary | None = None):
+    """The units scored, their 0/1 hand codes and (with ``dictionary``) their flags: see :func:`passage_flags`."""
+    if passages is None:
+        kept = substantive(coded, column)
+        units = pd.DataFrame({"unit": kept["unit_id"]}, index=kept.index)
+        for name in (split, "group"):
+            if name and name in kept.columns:
+                units[name] = kept[name]
+        flags = dictionary_flags(kept, dictionary)[themes] if dictionary is not None else None
+        return units, indicators(kept[column], themes), flags
+    kept = substantive(chosen_versions(coded, passages, preferred), column)
+    by = kept["passage_id"]
+    columns = [name for name in dict.fromkeys((split, "group")) if name and name in kept.columns]
+    units = kept.groupby(by, sort=True)[columns].first() if columns else pd.DataFrame(index=sorted(set(by)))
+    units.insert(0, "unit", units.index)
+    truth = indicators(kept[column], themes).groupby(by, sort=True).max().reindex(units.index, fill_value=0)
+    flags = (dictionary_flags(kept, dictionary)[themes].groupby(by, sort=True).max().reindex(units.index, fill_value=0)
+             if dictionary is not None else None)
+    index = pd.RangeIndex(len(units))
+    return (units.set_axis(index), truth.set_axis(index), flags.set_axis(index) if flags is not None else None)
+
+
+def passage_flags(coded: pd.DataFrame, dictionary: ThemeDictionary, passages: pd.DataFrame | None = None,
+                  column: str = "final", split: str | None = "split", preferred: str = "fr"
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The units the dictionary is scored on: 0/1 hand codes and dictionary flags per unit and theme.
+
+    Without ``passages`` a unit is a substantive sentence. With ``passages``
+    (:func:`valduchesse.coding.read_passages`), a unit is a passage, counted
+    once in one version chosen by the rule reliability uses
+    (:func:`valduchesse.coding.chosen_versions`, ``preferred`` language first);
+    a passage is coded (flagged) with a theme if any substantive sentence of
+    its chosen version is. A passage whose chosen version has no substantive
+    sentence is left out.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        Coded sentences (:func:`valduchesse.coding.current_codes`, with
+        ``split`` and ``group`` from :func:`assign_split` if the parts are wanted).
+    dictionary : ThemeDictionary
+        The dictionary scored; its themes are the columns.
+    passages : DataFrame, optional
+        ``unit_id`` and ``passage_id`` of every coded sentence.
+    column : str
+        The hand codes used.
+    split : str or None
+        The column of the part, kept in ``units``.
+    preferred : str
+        The language chosen first among complete versions.
+
+    Returns
+    -------
+    tuple of DataFrame
+        ``units`` (one row per unit: ``unit`` (the sentence's or passage's
+        id), the ``split`` column if any, and ``group`` if ``coded`` has it),
+        ``truth`` and ``predicted`` (0/1, one column per theme, the index of ``units``).
+    """
+    return _scored_units(coded, list(dictionary.themes), passages, column, split, preferred, dictionary)
+
+
 def validate_dictionary(coded: pd.DataFrame, dictionary: ThemeDictionary, column: str = "final",
-                        split: str | None = "split") -> pd.DataFrame:
+                        split: str | None = "split", passages: pd.DataFrame | None = None,
+                        preferred: str = "fr") -> pd.DataFrame:
     """Precision, recall and F1 of the dictionary per theme, on each part and overall.
 
     Only substantive sentences count (furniture is left out); every theme of
-    the dictionary is scored. Columns: ``part`` (``development`` and ``test``,
-    even where no sentence is in one of them, or each value of another
+    the dictionary is scored. Without ``passages`` each sentence of each
+    language version is a unit; with ``passages`` each passage is one unit,
+    in one version (:func:`passage_flags`), so a passage held in four
+    languages counts once. Columns: ``part`` (``development`` and ``test``,
+    even where no unit is in one of them, or each value of another
     ``split`` column in sorted order; ``unassigned`` left out; then ``all``; only
     ``all`` when ``split`` is None, e.g. for a student's sample coded after
-    the dictionary was written), then those of :func:`dictionary_validation`.
+    the dictionary was written), then those of :func:`dictionary_validation`
+    (``coded``, ``matched`` and ``hits`` count units).
     """
-    kept = substantive(coded, column)
-    themes = list(dictionary.themes)
-    truth = indicators(kept[column], themes)
-    predicted = dictionary_flags(kept, dictionary)[themes]
-    values = set(kept[split]) - {UNASSIGNED} if split else set()
+    units, truth, predicted = passage_flags(coded, dictionary, passages, column, split, preferred)
+    values = set(units[split]) - {UNASSIGNED} if split else set()
     names = list(PARTS) if split and values <= set(PARTS) else sorted(values)  # both parts, even if one is empty
-    parts = {name: kept[split] == name for name in names}
-    parts["all"] = pd.Series(True, index=kept.index)
+    parts = {name: units[split] == name for name in names}
+    parts["all"] = pd.Series(True, index=units.index)
     return pd.concat([dictionary_validation(truth[mask], predicted[mask]).assign(part=name)
                       for name, mask in parts.items()], ignore_index=True)[
         ["part", "theme", "coded", "matched", "hits", "precision", "recall", "f1"]]
+
+
+def positive_groups(coded: pd.DataFrame, themes, passages: pd.DataFrame | None = None, column: str = "final",
+                    part: str = "test", preferred: str = "fr") -> pd.DataFrame:
+    """Per theme, the groups of the split that hold its coded units in ``part``.
+
+    ``coded`` is :func:`assign_split`'s output; units are counted as
+    :func:`passage_flags` counts them (passages when ``passages`` is given).
+
+    Returns
+    -------
+    DataFrame
+        ``theme``, ``coded`` (units of ``part`` coded with it) and ``groups``
+        (the groups holding them, ``"; "``-joined in sorted order; empty if none).
+    """
+    themes = list(themes)
+    if "group" not in coded.columns or "split" not in coded.columns:
+        raise ValueError("positive_groups needs the columns 'group' and 'split': assign_split first")
+    units, truth, _ = _scored_units(coded, themes, passages, column, "split", preferred)
+    inside = units["split"] == part
+    rows = []
+    for theme in themes:
+        held = units.loc[inside & (truth[theme] == 1), "group"]
+        rows.append({"theme": theme, "coded": int(len(held)), "groups": "; ".join(sorted(set(held)))})
+    return pd.DataFrame(rows, columns=["theme", "coded", "groups"])
 
 
 def dictionary_errors(coded: pd.DataFrame, dictionary: ThemeDictionary, column: str = "final",
@@ -308,22 +404,43 @@ def dictionary_errors(coded: pd.DataFrame, dictionary: ThemeDictionary, column: 
 
 
 def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_positives: int = MIN_POSITIVES,
-                        target: float = F1_TARGET) -> pd.DataFrame:
+                        target: float = F1_TARGET, unit: str = "sentence", guided: int | None = None,
+                        groups: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per theme, whether the dictionary measures it, judged on one part only.
 
     ``scores`` is :func:`validate_dictionary`'s output. A theme with fewer
-    than ``min_positives`` sentences coded with it in ``part`` cannot be
-    judged (its F1 would rest on a handful of sentences); otherwise it is
+    than ``min_positives`` units coded with it in ``part`` cannot be
+    judged (its F1 would rest on a handful of units); otherwise it is
     ``measured`` if its F1 in that part reaches ``target``, else ``not
-    measured well``. Translations of one passage count as separate sentences,
-    so ``min_positives`` sentences may be fewer passages.
+    measured well``.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        :func:`validate_dictionary`'s table.
+    themes : list of str
+        The themes judged, in this order.
+    part, min_positives, target
+        The part judged, the least number of coded units, the F1 target.
+    unit : str
+        What a unit of ``scores`` is (``sentence`` or ``passage``), said in the verdicts.
+    guided : int, optional
+        How many sentences of ``part`` guided an earlier revision of the
+        dictionary (:func:`split_summary`'s ``in_revision_1_development``):
+        when above 0, :func:`verdict_lines` says in each line that ``part`` is
+        not out of sample for that revision.
+    groups : DataFrame, optional
+        :func:`positive_groups`' table: a theme whose coded units of ``part``
+        all sit in one group is said to come from that group.
 
     Returns
     -------
     DataFrame
         ``theme``, ``coded``, ``hits``, ``matched``, ``precision``, ``recall``,
         ``f1`` (in ``part``), ``status`` (``measured``, ``not measured well``
-        or ``cannot be judged``) and ``verdict`` (in words).
+        or ``cannot be judged``), ``source`` (the one group holding every
+        coded unit, else empty) and ``verdict`` (in words); ``attrs`` hold
+        ``part``, ``min_positives``, ``target``, ``unit`` and ``guided``.
     """
     if part not in set(scores["part"]):
         raise ValueError(f"the scores have no part {part!r} (they have {', '.join(dict.fromkeys(scores['part']))}): "
@@ -331,6 +448,7 @@ def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_po
     if min_positives < 1:
         raise ValueError(f"min_positives must be at least 1, got {min_positives}")
     judged = scores[scores["part"] == part].set_index("theme")
+    held = groups.set_index("theme")["groups"] if groups is not None else pd.Series(dtype=object)
     rows = []
     for theme in themes:
         row = judged.loc[theme] if theme in judged.index else None
@@ -339,23 +457,27 @@ def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_po
         matched = int(row["matched"]) if row is not None else 0
         precision, recall, f1 = ((row["precision"], row["recall"], row["f1"]) if row is not None
                                  else (float("nan"),) * 3)
+        found = str(held.get(theme, "") or "")
+        source = found if found and ";" not in found else ""
         if coded < min_positives:
             status = "cannot be judged"
-            verdict = (f"cannot be judged: {coded} {part} sentence(s) coded with it, fewer than {min_positives}; "
+            verdict = (f"cannot be judged: {coded} {part} {unit}(s) coded with it, fewer than {min_positives}; "
                        "the dictionary's count of it is unvalidated")
         elif f1 >= target:
             status = "measured"
-            verdict = f"measured: {part} F1 {f1:.2f} ≥ {target} ({coded - hits} of {coded} coded sentences missed, " \
+            verdict = f"measured: {part} F1 {f1:.2f} ≥ {target} ({coded - hits} of {coded} coded {unit}s missed, " \
                       f"{matched - hits} false positive(s))"
         else:
             status = "not measured well"
-            verdict = (f"not measured well: {part} F1 {f1:.2f} < {target} ({coded - hits} of {coded} coded sentences "
+            verdict = (f"not measured well: {part} F1 {f1:.2f} < {target} ({coded - hits} of {coded} coded {unit}s "
                        f"missed, {matched - hits} false positive(s))")
+        if source and coded:
+            verdict += f"; every coded {unit} of the {part} part is in the one group {source}"
         rows.append({"theme": theme, "coded": coded, "hits": hits, "matched": matched, "precision": precision,
-                     "recall": recall, "f1": f1, "status": status, "verdict": verdict})
+                     "recall": recall, "f1": f1, "status": status, "source": source, "verdict": verdict})
     table = pd.DataFrame(rows, columns=["theme", "coded", "hits", "matched", "precision", "recall", "f1", "status",
-                                        "verdict"])
-    table.attrs.update(part=part, min_positives=min_positives, target=target)
+                                        "source", "verdict"])
+    table.attrs.update(part=part, min_positives=min_positives, target=target, unit=unit, guided=guided)
     return table
 
 
@@ -363,25 +485,33 @@ def verdict_lines(verdicts: pd.DataFrame, labels: dict | None = None) -> list[st
     """The verdicts in three sentences: which themes the dictionary measures, which not, which cannot be judged.
 
     ``verdicts`` is :func:`dictionary_verdicts`' table (its ``attrs`` give the
-    part judged, the least number of coded sentences and the F1 target, said
-    in the lines); ``labels`` maps themes to readable names (e.g.
-    ``ThemeDictionary.labels``). A status no theme has is said as "none".
+    part judged, the least number of coded units, the F1 target, what a unit
+    is and how many sentences of the part guided revision 1, said in the
+    lines); ``labels`` maps themes to readable names (e.g.
+    ``ThemeDictionary.labels``). A status no theme has is said as "none". A
+    judged theme whose coded units all sit in one group of the split says so.
     """
     labels = labels or {}
+    unit = verdicts.attrs.get("unit", "sentence")
+    guided = verdicts.attrs.get("guided")
+    part = verdicts.attrs.get("part", "the part judged")
 
     def names(status: str) -> str:
         rows = verdicts[verdicts["status"] == status]
         if rows.empty:
             return "none"
         return "; ".join(f"{labels.get(row.theme, row.theme)} ({row.hits}/{row.coded} coded found, "
-                         f"{row.matched - row.hits} false positive(s))" for row in rows.itertuples(index=False))
+                         f"{row.matched - row.hits} false positive(s)"
+                         + (f"; all {row.coded} from the one group {row.source}" if getattr(row, "source", "") else "")
+                         + ")" for row in rows.itertuples(index=False))
 
-    part = verdicts.attrs.get("part", "the part judged")
     target = verdicts.attrs.get("target", "the target")
     fewest = verdicts.attrs.get("min_positives", "enough")
-    return [f"measured ({part} F1 at least {target}): {names('measured')}",
-            f"not measured well ({part} F1 below {target}): {names('not measured well')}",
-            f"cannot be judged (fewer than {fewest} coded sentences in the {part} part; in brackets, how many): "
+    caveat = (f"; not out of sample for revision 1, which themes.yml revises: {guided} sentence(s) of the {part} "
+              "part guided it" if guided else "")
+    return [f"measured ({part} F1 at least {target}, {unit}s counted{caveat}): {names('measured')}",
+            f"not measured well ({part} F1 below {target}, {unit}s counted{caveat}): {names('not measured well')}",
+            f"cannot be judged (fewer than {fewest} coded {unit}s in the {part} part; in brackets, how many): "
             + ("none" if not (verdicts["status"] == "cannot be judged").any() else
                "; ".join(f"{labels.get(t, t)} ({c})" for t, c in
                          verdicts.loc[verdicts["status"] == "cannot be judged", ["theme", "coded"]].to_numpy()))]
@@ -389,24 +519,39 @@ def verdict_lines(verdicts: pd.DataFrame, labels: dict | None = None) -> list[st
 
 def judge_dictionary(coding_file: str | Path, split_file: str | Path, dictionary: ThemeDictionary,
                      documents: pd.DataFrame, part: str = "test", min_positives: int = MIN_POSITIVES,
-                     target: float = F1_TARGET) -> pd.DataFrame:
-    """The dictionary's verdicts per theme, from the coded sentences and the split file.
+                     target: float = F1_TARGET, passages_file: str | Path | None = None,
+                     preferred: str = "fr", revision_seed: int | None = 0) -> pd.DataFrame:
+    """The dictionary's verdicts per theme, from the coded sentences, the passages and the split file.
 
     Reads ``coding_file`` (:func:`valduchesse.coding.read_coding`), keeps the
     sentences still in ``documents`` as coded, assigns them their part
-    (:func:`read_split`, :func:`assign_split`), scores ``dictionary``
-    (:func:`validate_dictionary`) and judges it on ``part``
-    (:func:`dictionary_verdicts`). With texts the coding does not hold, every
-    theme comes out ``cannot be judged``.
+    (:func:`read_split`, :func:`assign_split`), scores ``dictionary`` per
+    passage, one version each (:func:`validate_dictionary` with the passages
+    of ``passages_file``, by default ``passages.csv`` beside ``coding_file``;
+    per sentence if there is none) and judges it on ``part``
+    (:func:`dictionary_verdicts`), saying which sentences of ``part`` guided
+    revision 1 (``revision_seed``, :func:`split_summary`; None to leave it
+    unsaid) and which group holds a theme's coded passages when one holds
+    them all. With texts the coding does not hold, every theme comes out
+    ``cannot be judged``.
     """
     coded = current_codes(read_coding(coding_file), coding_units(documents))
-    coded = assign_split(coded, read_split(split_file))
-    scores = validate_dictionary(coded, dictionary)
+    split = read_split(split_file)
+    coded = assign_split(coded, split)
+    passages_file = Path(passages_file) if passages_file is not None else Path(coding_file).with_name("passages.csv")
+    passages = read_passages(passages_file, coded) if passages_file.is_file() else None
+    scores = validate_dictionary(coded, dictionary, passages=passages, preferred=preferred)
     if part not in set(scores["part"]):
         nothing = float("nan")
         scores = pd.concat([scores, scores[scores["part"] == "all"].assign(
             part=part, coded=0, matched=0, hits=0, precision=nothing, recall=nothing, f1=nothing)])
-    return dictionary_verdicts(scores, list(dictionary.themes), part, min_positives, target)
+    guided = None
+    if revision_seed is not None and len(coded):
+        summary = split_summary(coded, split, revision_seed=revision_seed)
+        guided = int(summary.loc[summary["part"] == part, "in_revision_1_development"].sum())
+    groups = positive_groups(coded, list(dictionary.themes), passages, part=part, preferred=preferred)
+    return dictionary_verdicts(scores, list(dictionary.themes), part, min_positives, target,
+                               unit="passage" if passages is not None else "sentence", guided=guided, groups=groups)
 
 
 def sample_validation(path: str | Path, column: str, units: pd.DataFrame,

@@ -29,7 +29,8 @@ FIGURES_PARAMETER = "FIGURES_DIR"
 # notebook writes is checked before anything runs (:func:`.guard.check_written_paths`); a path that is only
 # read may point anywhere, the committed texts/ and themes.yml included. The lists go by name:
 INPUT_PATH_PARAMETERS = ("TEXTS_DIR", "THEMES_FILE", "CODING_FILE", "PASSAGES_FILE", "VALIDATION_FILE",
-                         "THEMES_BEFORE_FILE", "THEMES_REVISION_1_FILE", "SPLIT_FILE")  # only read by the notebooks
+                         "THEMES_BEFORE_FILE", "THEMES_REVISION_1_FILE", "SPLIT_FILE",
+                         "RULE_DECIDED_FILE")  # only read by the notebooks
 OUTPUT_PATH_PARAMETERS = ("FIGURES_DIR", "OUTPUT_DIR")  # folders the notebooks write into
 PREFIX_PARAMETERS = ("FIGURE_PREFIX",)  # start of the names of the files a notebook writes into FIGURES_DIR
 # Any other NAME_DIR or NAME_FILE is a path too, and counts as written to (the safe side): add it to
