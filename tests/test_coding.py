@@ -603,7 +603,7 @@ def test_the_committed_rule_decided_list_is_of_coded_sentences_and_holds_every_v
 
 def test_a_bad_rule_decided_file_names_the_file_the_field_and_the_fix(tmp_path, coded):
     path = tmp_path / "rule_decided.csv"
-    with pytest.raises(CodingError, match="no such file"):
+    with pytest.raises(CodingError, match="rule_decided.csv: the file cannot be read .No such file"):
         read_rule_decided(path)
     pd.DataFrame({"unit_id": ["a#1"], "rule": ["3"]}).to_csv(path, index=False)
     with pytest.raises(CodingError, match="missing column.*why.*Fix"):

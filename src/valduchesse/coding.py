@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
-from .files import InputError, read_text, write_atomically
+from .files import InputError, read_table, read_text, write_atomically
 from .intervals import wilson
 from .segment import sentences
 
@@ -510,10 +510,8 @@ def read_passages(path: str | Path, coded: pd.DataFrame | None = None) -> pd.Dat
         ``unit_id`` and ``passage_id``, in the file's order.
     """
     path = Path(path)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [column for column in PASSAGE_COLUMNS if column not in table.columns]
-    if missing:
-        raise CodingError(f"{path}: missing column(s) {', '.join(missing)}. Fix: the header is unit_id,passage_id")
+    table = read_table(path, PASSAGE_COLUMNS, "the passages (coding/passages.csv), with the header unit_id,passage_id",
+                       error=CodingError)
     empty = table.loc[table["passage_id"].str.strip() == "", "unit_id"].tolist()
     if empty:
         raise CodingError(f"{path}: no passage_id for {', '.join(empty)}. Fix: give each sentence its passage")
@@ -629,13 +627,8 @@ def read_rule_decided(path: str | Path, coded: pd.DataFrame | None = None) -> pd
         The three columns, in the file's order.
     """
     path = Path(path)
-    if not path.is_file():
-        raise CodingError(f"{path}: no such file. Fix: point the parameter at coding/rule_decided.csv")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [column for column in RULE_DECIDED_COLUMNS if column not in table.columns]
-    if missing:
-        raise CodingError(f"{path}: missing column(s) {', '.join(missing)}. "
-                          f"Fix: the header is {','.join(RULE_DECIDED_COLUMNS)}")
+    table = read_table(path, RULE_DECIDED_COLUMNS, f"the list of rule-decided sentences (coding/rule_decided.csv), "
+                       f"with the header {','.join(RULE_DECIDED_COLUMNS)}", error=CodingError)
     for column in RULE_DECIDED_COLUMNS:
         empty = table.index[table[column].str.strip() == ""]
         if len(empty):
@@ -868,10 +861,7 @@ def read_blind(path: str | Path, key: pd.DataFrame) -> pd.DataFrame:
         ``id``, ``unit_id``, ``codes`` (sorted, ``;``-separated) and ``note``, in the key's order.
     """
     path = Path(path)
-    sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [column for column in ("id", "codes") if column not in sheet.columns]
-    if missing:
-        raise CodingError(f"{path}: missing column(s) {', '.join(missing)}. Fix: keep the header of the sheet as given")
+    sheet = read_table(path, ("id", "codes"), "the blind sheet, with its header as given", error=CodingError)
     if "note" not in sheet.columns:
         sheet["note"] = ""
     twice = sorted(set(sheet.loc[sheet["id"].duplicated(), "id"]))

@@ -37,6 +37,7 @@ import pandas as pd
 from .coding import (
     FURNITURE, NONE, chosen_versions, coding_units, current_codes, indicators, read_coding, read_passages, substantive,
 )
+from .files import InputError, read_table
 from .themes import ThemeDictionary, theme_matches
 
 __all__ = [
@@ -58,7 +59,7 @@ F1_TARGET = 0.85
 UNASSIGNED = "unassigned"
 
 
-class SplitError(ValueError):
+class SplitError(InputError):
     """A validation split file that cannot be used as it is; the message names the file, row, column and fix."""
 
 
@@ -114,13 +115,8 @@ def read_split(path: str | Path) -> pd.DataFrame:
         Naming the file, the row (counted from 1 after the header), the column and the fix.
     """
     path = Path(path)
-    if not path.is_file():
-        raise SplitError(f"{path}: no such file. Fix: point the split parameter at coding/validation_split.csv")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [column for column in SPLIT_COLUMNS if column not in table.columns]
-    if missing:
-        raise SplitError(f"{path}: missing column(s) {', '.join(missing)}. "
-                         f"Fix: the header must be {','.join(SPLIT_COLUMNS)}")
+    table = read_table(path, SPLIT_COLUMNS, f"the validation split (coding/validation_split.csv), with the header "
+                       f"{','.join(SPLIT_COLUMNS)}", error=SplitError)
     if table.empty:
         raise SplitError(f"{path}: no rows. Fix: give at least one group in each part ({', '.join(PARTS)})")
     firsts, lasts = [], []
