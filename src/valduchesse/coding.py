@@ -31,8 +31,6 @@ How well the theme dictionary measures what the coders coded is
 
 from __future__ import annotations
 
-import io
-import re
 from pathlib import Path
 
 import krippendorff
@@ -40,7 +38,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
-from .files import InputError, read_table, read_text, write_atomically
+from .files import InputError, read_table, write_atomically
 from .intervals import wilson
 from .segment import sentences
 
@@ -214,7 +212,7 @@ def check_codes(codes: tuple[str, ...], where: str, allowed=CODES) -> None:
 def read_coding(path: str | Path, columns=("coder_a", "coder_b", "final"), codes=CODES) -> pd.DataFrame:
     """Read a coded CSV and check every code of the given columns against ``codes``.
 
-    The file is read like the texts (:func:`valduchesse.files.read_text`): a
+    The file is read like the texts (:func:`valduchesse.files.read_table`): a
     regular UTF-8 file (a FIFO, a device or a folder is refused before it is
     opened) of bounded size. Its columns must be separated by commas: a
     sheet separated by ``;`` or tabs (as spreadsheet software saves CSV in
@@ -225,26 +223,7 @@ def read_coding(path: str | Path, columns=("coder_a", "coder_b", "final"), codes
     1) or the row's ``unit_id``, and the column.
     """
     path = Path(path)
-    text = read_text(path, error=CodingError, not_regular_fix="give the coded sheet, a CSV file",
-                     encoding_fix="save the sheet as 'CSV UTF-8' (comma-separated); in a spreadsheet: "
-                                  "Save as > CSV UTF-8")
-    header = text.split("\n", 1)[0]
-    if not text.strip():
-        raise CodingError.at(path, "the file is empty", "give the coded sheet, with its header line "
-                             "(unit_id,...) and one row per sentence")
-    if "," not in header and any(mark in header for mark in (";", "\t")):
-        mark = "';'" if ";" in header else "tabs"
-        raise CodingError.at(path, f"the columns are separated by {mark}, not commas (spreadsheet software "
-                             "saves CSV with ';' in French and Belgian locales)",
-                             "save the sheet as 'CSV UTF-8 (comma-delimited)', or in Python: "
-                             "pandas.read_csv(path, sep=';').to_csv(path, index=False)", row=1)
-    try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
-        found = re.search(r"line (\d+)", str(err))
-        raise CodingError.at(path, f"the file cannot be read as CSV ({str(err).strip()})",
-                             "check the quotes and that every row has as many commas as the header",
-                             row=int(found.group(1)) if found else None) from None
+    table = read_table(path, (), "the coded sheet (unit_id,...), one row per sentence", error=CodingError)
     offsets = [column for column in ("start", "end", "text") if column in table.columns]
     if offsets and len(offsets) < 3:
         lacking = [column for column in ("start", "end", "text") if column not in offsets]

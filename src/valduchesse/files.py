@@ -192,7 +192,7 @@ def read_table(path: str | Path, columns, what: str, *, error: type[InputError] 
     import pandas as pd
 
     text = read_text(path, max_bytes, error=error, not_regular_fix=f"give {what}, a CSV file",
-                     encoding_fix="save it as 'CSV UTF-8' (comma-separated); in a spreadsheet: Save as > CSV UTF-8")
+                     encoding_fix="save the sheet as 'CSV UTF-8' (comma-separated); in a spreadsheet: Save as > CSV UTF-8")
     if not text.strip():
         raise error.at(path, "the file is empty", f"give {what}, with its header line")
     header = text.split("\n", 1)[0]
@@ -200,7 +200,7 @@ def read_table(path: str | Path, columns, what: str, *, error: type[InputError] 
         mark = "';'" if ";" in header else "tabs"
         raise error.at(path, f"the columns are separated by {mark}, not commas (spreadsheet software saves CSV "
                              "with ';' in French and Belgian locales)",
-                       "save it as 'CSV UTF-8 (comma-delimited)', or in Python: "
+                       "save the sheet as 'CSV UTF-8 (comma-delimited)', or in Python: "
                        "pandas.read_csv(path, sep=';').to_csv(path, index=False)", row=1)
     try:
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
