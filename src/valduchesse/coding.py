@@ -228,20 +228,20 @@ def read_coding(path: str | Path, columns=("coder_a", "coder_b", "final"), codes
     if offsets and len(offsets) < 3:
         lacking = [column for column in ("start", "end", "text") if column not in offsets]
         raise CodingError.at(path, f"missing column(s) {', '.join(lacking)} beside {', '.join(offsets)}",
-                             "keep the header of the sheet as coding_sheet wrote it", row=1)
+                             "keep the header of the sheet as it was written (SHEET_FILE of notebook 05)", row=1)
     for column in INTEGER_COLUMNS:
         if column in table.columns:
             whole = table[column].str.strip().str.fullmatch(r"-?\d+")
             if not whole.all():
                 position = int(np.flatnonzero(~whole.to_numpy())[0])
                 raise CodingError.at(path, f"the value {table[column].iloc[position]!r} is not a whole number",
-                                     f"write the {column} offset in digits, as coding_sheet wrote it",
+                                     f"write the {column} offset in digits, as it was written (SHEET_FILE of notebook 05)",
                                      row=position + 2, field=column, field_kind="column")
             table[column] = table[column].astype(int)
     missing = [column for column in ("unit_id", *columns) if column not in table.columns]
     if missing:
         raise CodingError(f"{path}: missing column(s) {', '.join(missing)}. "
-                          f"Fix: keep the header of the sheet as coding_sheet wrote it")
+                          f"Fix: keep the header of the sheet as it was written (SHEET_FILE of notebook 05)")
     duplicated = table.loc[table["unit_id"].duplicated(), "unit_id"].tolist()
     if duplicated:
         raise CodingError(f"{path}: unit_id {', '.join(duplicated)} coded twice. Fix: keep one row per sentence")

@@ -564,7 +564,7 @@ def sample_validation(path: str | Path, column: str, units: pd.DataFrame,
     coded = current_codes(read_coding(path, columns=(column,), codes=codes), units)
     coded_sentences = len(substantive(coded, column))
     if coded_sentences == 0:
-        return (f"none of the hand-coded sentences of {path} is in these texts: write a sheet (coding_sheet), "
-                "code it by hand and point the validation at it", pd.DataFrame())
+        return (f"none of the hand-coded sentences of {path} is in these texts: set SHEET_FILE to write a sheet "
+                "of your sentences, code it by hand, then set VALIDATION_FILE to it and VALIDATION_COLUMN = \"codes\"", pd.DataFrame())
     scores = validate_dictionary(coded, dictionary, column=column, split=None)
     return f"{coded_sentences} hand-coded substantive sentences of {path} match these texts", scores

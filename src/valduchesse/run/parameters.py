@@ -7,6 +7,7 @@ Which parameters are paths, and which of those the notebooks write to, goes by n
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import nbformat
@@ -17,7 +18,7 @@ __all__ = [
     "EXAMPLE_VALUES", "FIGURES_PARAMETER", "INJECTED_TAG", "INPUT_PATH_PARAMETERS", "OUTPUT_PATH_PARAMETERS",
     "PARAMETERS_TAG", "PATH_SUFFIXES", "PREFIX_PARAMETERS", "ParameterError", "check_language_value",
     "check_parameters", "check_path_value", "fit_to_default", "is_language_parameter", "is_path_parameter",
-    "is_written_parameter", "parse_value", "read_parameters", "resolve_paths",
+    "is_written_parameter", "optional_parameters", "parse_value", "read_parameters", "resolve_paths",
 ]
 
 
@@ -71,6 +72,33 @@ def read_parameters(path: str | Path) -> dict[str, object]:
     return parameters
 
 
+def optional_parameters(path: str | Path) -> set[str]:
+    """The parameters of a notebook whose comment in its parameters cell offers None (e.g. "None to skip").
+
+    Such a parameter accepts ``-p NAME None`` although its default is a path.
+
+    Parameters
+    ----------
+    path : str or Path
+        A notebook.
+
+    Returns
+    -------
+    set of str
+        The names of those parameters.
+    """
+    notebook = nbformat.read(Path(path), as_version=4)
+    cells = [c for c in notebook.cells if PARAMETERS_TAG in c.metadata.get("tags", [])]
+    if not cells:
+        return set()
+    names = set()
+    for line in cells[0].source.splitlines():
+        match = re.match(r"\s*([A-Za-z_]\w*)\s*=[^#]*#(.*)", line)
+        if match and re.search(r"\bNone\b", match.group(2)):
+            names.add(match.group(1))
+    return names
+
+
 def parse_value(text: str) -> object:
     """A command-line value as Python: ``6`` -> 6, ``[1, 2]`` -> list, ``None``; anything else stays text."""
     try:
@@ -96,14 +124,16 @@ def is_written_parameter(name: str) -> bool:
     return name in OUTPUT_PATH_PARAMETERS or name in PREFIX_PARAMETERS or name.endswith(PATH_SUFFIXES)
 
 
-def check_path_value(name: str, value: object, default: object = "") -> None:
+def check_path_value(name: str, value: object, default: object = "", optional: bool = False) -> None:
     """A ParameterError unless ``value``, given for the path parameter ``name``, is a path as text.
 
-    None is accepted only where the notebook's default is None. A number is
+    None is accepted where the notebook's default is None or the parameter is
+    ``optional`` (its comment in the parameters cell offers None, see
+    :func:`optional_parameters`). A number is
     refused rather than turned into a folder name: ``-p TEXTS_DIR 42`` is
     more likely a slip than a folder called 42 (``./42`` names that one).
     """
-    if (value is None and default is None) or (isinstance(value, str) and value.strip()):
+    if (value is None and (default is None or optional)) or (isinstance(value, str) and value.strip()):
         return
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     kind = ("a number" if number else "an empty text" if isinstance(value, str) else
@@ -175,9 +205,10 @@ def check_parameters(paths: list[Path], overrides: dict[str, object]) -> dict[Pa
             "(names are case-sensitive)"
         )
     for path, parameters in defaults.items():
+        optional = optional_parameters(path)
         for name, value in overrides.items():
             if name in parameters and is_path_parameter(name):
-                check_path_value(name, value, parameters[name])
+                check_path_value(name, value, parameters[name], name in optional)
             if name in parameters and is_language_parameter(name):
                 check_language_value(name, value)
     return {
