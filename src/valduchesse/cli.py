@@ -28,7 +28,8 @@ from .run.collection import default_jobs, run_collection
 from .run.determinism import check_determinism, check_reproduction
 from .run.execute import NotebookFailed
 from .run.guard import WriteRefused
-from .run.notebooks import notebook_paths
+from .coding import uncoded_lines
+from .run.notebooks import COLLECTION_LIST, collection_root, notebook_paths, outside_collection, where_to_run
 from .run.parameters import ParameterError, parse_value, read_parameters
 
 __all__ = ["INTERRUPTED", "main"]
@@ -102,7 +103,9 @@ def _main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="execute notebooks and write their figures")
     run.add_argument("notebooks", nargs="*", type=Path,
-                     help="notebooks to run (default: every numbered notebook in --folder)")
+                     help="notebooks to run (default: the notebooks named in FOLDER/collection.txt, in its "
+                          "order; a numbered notebook it does not name, e.g. 07_mine.ipynb, is not run but named "
+                          "in the output; every numbered NN_*.ipynb only in a folder without collection.txt)")
     run.add_argument("--folder", type=Path, default=Path("notebooks"),
                      help="where the numbered notebooks are (default: %(default)s)")
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
@@ -164,8 +167,16 @@ def _main(argv: list[str] | None = None) -> int:
     paths = args.notebooks or notebook_paths(args.folder)
     missing = [p for p in paths if not p.is_file()]
     if missing or not paths:
-        print(f"error: no such notebook: {missing[0] if missing else args.folder / 'NN_*.ipynb'}", file=sys.stderr)
+        where = missing[0] if missing else args.folder / "NN_*.ipynb"
+        hint = where_to_run(where.parent) if not where.parent.is_dir() else ""
+        print(f"error: no such notebook: {where}{hint}", file=sys.stderr)
         return 2
+    if not args.notebooks and args.command in ("run", "report"):
+        left = outside_collection(args.folder)
+        if left:
+            print(f"not in {COLLECTION_LIST}: {', '.join(p.name for p in left)} (not run; add its name to "
+                  f"{args.folder / COLLECTION_LIST} to run it with the collection, or name it: "
+                  f"python -m valduchesse {args.command} {left[0]})")
     try:
         if args.command == "parameters":
             for path in paths:
@@ -195,6 +206,11 @@ def _main(argv: list[str] | None = None) -> int:
             return 1 if differences else 0
         overrides = {name: parse_value(value) for name, value in args.parameter}
         run_collection(paths, overrides, args.output, jobs=args.jobs)
+        if not overrides and args.output is None:  # in place (make run): say which texts no hand code covers
+            root = collection_root(paths[0])
+            if root and (root / "texts").is_dir() and (root / "coding" / "sentences.csv").is_file():
+                for line in uncoded_lines(root / "texts", root / "coding" / "sentences.csv"):
+                    print(line)
     except ValueError as err:  # a ParameterError, or a report input that is missing
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -55,6 +55,8 @@ __all__ = [
     "CodingError",
     "coding_units",
     "coding_sheet",
+    "uncoded_by_file",
+    "uncoded_lines",
     "blind_sheet",
     "split_codes",
     "check_codes",
@@ -279,6 +281,59 @@ def check_coding(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
         elif (row.start_coded, row.end_coded, row.text_coded) != (row.start_now, row.end_now, row.text_now):
             rows.append((row.unit_id, "changed", UPDATE_HINT))
     return pd.DataFrame(rows, columns=["unit_id", "problem", "fix"])
+
+
+def uncoded_by_file(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """The files of ``units`` with sentences that have no current hand code, and how many.
+
+    A sentence counts as uncoded when ``coded`` has no row for it with its
+    present offsets and text (new, or changed since it was coded; see
+    :func:`check_coding`). Such sentences are outside every hand-coded result.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        :func:`read_coding` of the coded sheet.
+    units : DataFrame
+        :func:`coding_units` of the texts.
+
+    Returns
+    -------
+    DataFrame
+        ``file``, ``sentences`` (of the file) and ``uncoded``, one row per file with at least one uncoded
+        sentence, sorted by file.
+    """
+    current = set(current_codes(coded, units)["unit_id"])
+    table = units.assign(uncoded=~units["unit_id"].isin(current)).groupby("file", sort=True).agg(
+        sentences=("unit_id", "size"), uncoded=("uncoded", "sum")).reset_index()
+    table["uncoded"] = table["uncoded"].astype(int)
+    return table[table["uncoded"] > 0].reset_index(drop=True)
+
+
+def uncoded_lines(texts_dir: str | Path, coding_file: str | Path) -> list[str]:
+    """What a run in place prints about texts whose sentences are not hand-coded; [] if every one is.
+
+    Parameters
+    ----------
+    texts_dir : str or Path
+        The texts folder (``texts/``).
+    coding_file : str or Path
+        The hand-coded sentences (``coding/sentences.csv``).
+
+    Returns
+    -------
+    list of str
+        A heading line, one line per file (``FILE: N of M sentences not hand-coded``) and how to code them.
+    """
+    from .corpus import load_corpus  # imported here: the rest of this module needs no loader
+    table = uncoded_by_file(read_coding(coding_file), coding_units(load_corpus(texts_dir)))
+    if table.empty:
+        return []
+    return [f"texts with sentences not hand-coded in {coding_file}, so outside the hand-coded headline "
+            "(notebook 04):",
+            *(f"  {Path(texts_dir) / row.file}: {row.uncoded} of {row.sentences} sentence(s) not hand-coded"
+              for row in table.itertuples(index=False)),
+            "  to code them: coding/README.md, section \"When the texts change\""]
 
 
 def current_codes(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:

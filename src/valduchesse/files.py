@@ -34,7 +34,7 @@ import yaml
 
 __all__ = [
     "InputError", "MAX_INPUT_BYTES", "MAX_YAML_DEPTH", "StrictLoader", "WriteError", "YAMLRefused", "load_yaml",
-    "not_regular", "parse_yaml", "read_bytes", "read_table", "read_text", "replace_atomically", "write_atomically",
+    "not_regular", "parse_yaml", "resolved_note", "read_bytes", "read_table", "read_text", "replace_atomically", "write_atomically",
     "write_notebook",
     "yaml_position",
 ]
@@ -48,6 +48,33 @@ MAX_YAML_DEPTH = 16
 
 
 # --- one error type for bad input -----------------------------------------------------------------
+
+def resolved_note(path) -> str:
+    """For a relative ``path`` that does not exist, where it was looked for: ``; resolved: /abs/path (…)``.
+
+    In a notebook (a kernel whose working folder is ``notebooks/``) the note
+    adds that paths are relative to ``notebooks/``; for an absolute or an
+    existing path it is empty, so that the messages users already know stay
+    as they were.
+
+    Parameters
+    ----------
+    path : str or Path or None
+        The path as the user typed it.
+
+    Returns
+    -------
+    str
+        The note, or "".
+    """
+    if path is None or Path(path).is_absolute() or Path(path).exists():
+        return ""
+    resolved = Path(path).resolve()
+    in_notebook = Path.cwd().name == "notebooks"
+    hint = ("; in a notebook, paths are relative to notebooks/, the notebook's folder: e.g. ../my_texts for "
+            "a folder beside notebooks/" if in_notebook else "; relative paths are relative to the current folder")
+    return f"; resolved: {resolved} ({hint.removeprefix('; ')})"
+
 
 class InputError(ValueError):
     """An input file that cannot be used as it is: where (file, line or row, column or field), problem, fix.
@@ -116,7 +143,7 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_INPUT_BYTES, *, error: typ
     try:
         info = os.stat(path)
     except OSError as err:
-        raise error.at(path, f"the file cannot be read ({err.strerror})", _READ_FIX) from None
+        raise error.at(path, f"the file cannot be read ({err.strerror}){resolved_note(path)}", _READ_FIX) from None
     kind = not_regular(info.st_mode)
     if kind:
         raise error.at(path, f"{kind}, not a regular file", not_regular_fix)
@@ -126,7 +153,7 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_INPUT_BYTES, *, error: typ
     try:
         handle = open(os.open(path, flags), "rb")
     except OSError as err:
-        raise error.at(path, f"the file cannot be read ({err.strerror})", _READ_FIX) from None
+        raise error.at(path, f"the file cannot be read ({err.strerror}){resolved_note(path)}", _READ_FIX) from None
     with handle:
         info = os.fstat(handle.fileno())
         kind = not_regular(info.st_mode)

@@ -38,7 +38,7 @@ import simplemma
 import yaml
 
 from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
-from .files import InputError, YAMLRefused, parse_yaml, read_text, yaml_position
+from .files import InputError, YAMLRefused, parse_yaml, read_text, resolved_note, yaml_position
 from .intervals import wilson
 from .preprocess import stop_words
 from .terms import as_tokens, frequencies, query_terms
@@ -142,7 +142,7 @@ _YAML_FIX = ("check the indentation (spaces, not tabs), write each theme's key o
 def _read_yaml(path: Path) -> dict:
     """The themes of ``path``, read as a regular UTF-8 file of bounded size by the strict YAML loader."""
     if not path.exists():
-        raise _fail(path, None, "the theme file does not exist",
+        raise _fail(path, None, "the theme file does not exist" + resolved_note(path),
                     "point the path at the theme dictionary (the project's own is themes.yml)")
     text = read_text(path, error=ThemeError, encoding_fix="save it as UTF-8",
                      not_regular_fix="point the path at the theme dictionary, a YAML file")

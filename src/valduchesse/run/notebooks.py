@@ -8,6 +8,7 @@ from .parameters import ParameterError
 
 __all__ = [
     "COLLECTION_LIST", "FAILED_SUFFIX", "collection_list", "collection_root", "failed_copy_path", "notebook_paths",
+    "outside_collection", "where_to_run",
 ]
 
 
@@ -69,3 +70,34 @@ def failed_copy_path(path: str | Path, output: str | Path | None = None) -> Path
         return Path(output).with_name(name)
     root = collection_root(path)
     return root / "output" / name if root else path.with_name(name)
+
+
+def outside_collection(folder: str | Path) -> list[Path]:
+    """The numbered notebooks (``NN_*.ipynb``) of ``folder`` that its collection.txt does not name, sorted.
+
+    They are not run by default: the run names them, so that a student's
+    ``07_mine.ipynb`` is not skipped without a word. Empty without a collection.txt.
+    """
+    folder = Path(folder)
+    names = collection_list(folder)
+    if names is None:
+        return []
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb")
+                  if p.name not in names and not p.name.endswith(FAILED_SUFFIX))
+
+
+def where_to_run(folder: str | Path, cwd: str | Path | None = None) -> str:
+    """A hint for a notebook folder that does not exist from here: the folder to run the command from.
+
+    Looks from ``cwd`` (default: the current folder) upwards for a folder
+    holding ``folder`` (e.g. the repository, when the command was typed inside
+    ``notebooks/``); "" if there is none.
+    """
+    folder, cwd = Path(folder), Path(cwd or Path.cwd()).resolve()
+    if folder.is_absolute():
+        return ""
+    for parent in cwd.parents:
+        if (parent / folder).is_dir():
+            return (f"; you are in {cwd}: run the command from {parent} (cd {parent}), "
+                    f"where {folder}/ is, or give --folder")
+    return f"; you are in {cwd}, where there is no {folder}/: run the command from the repository's folder, or give --folder"
