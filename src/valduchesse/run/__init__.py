@@ -5,8 +5,9 @@ Modules: :mod:`~valduchesse.run.notebooks` (which notebooks), :mod:`~valduchesse
 (one notebook), :mod:`~valduchesse.run.collection` (many, side by side), :mod:`~valduchesse.run.times` (the
 start order), :mod:`~valduchesse.run.determinism` (the reproduction checks).
 
-``python -m valduchesse run`` executes every numbered notebook in
-``notebooks/`` (or the ones named), top to bottom. Without parameters it
+``python -m valduchesse run`` executes the notebooks that ``notebooks/collection.txt``
+names, in its order (or the ones named on the command line; a numbered notebook
+the list leaves out is named in the output, not run), top to bottom. Without parameters it
 writes each back in place with its new outputs, and the notebooks rewrite the
 figures; cell timings are not recorded, so that an unchanged result leaves the
 files unchanged.
