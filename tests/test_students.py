@@ -167,3 +167,9 @@ def test_texts_of_different_coverage_are_cut_and_the_cut_is_told_per_text(write_
     assert lines[1] == "  2016-02-01 joint declaration (2016-02-01_fr_a.txt): 29 of 29 characters kept (100%), whole"
     assert lines[2] == (f"  2018-06-11 joint declaration (2018-06-11_fr_b.txt): {kept} of {len(long_body):,} "
                         f"characters kept ({kept / len(long_body):.0%}), {len(long_body) - kept:,} dropped")
+
+
+def test_the_hint_for_stale_codes_points_at_the_readme_not_a_function():
+    from valduchesse.coding import UPDATE_HINT
+    assert "coding_sheet" not in UPDATE_HINT and '"When the texts change"' in UPDATE_HINT
+    assert "## When the texts change" in (ROOT / "coding" / "README.md").read_text(encoding="utf-8")

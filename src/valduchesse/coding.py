@@ -117,7 +117,7 @@ UNIT_COLUMNS = ["unit_id", "doc_id", "file", "meeting_date", "kind", "language",
                 "section_no", "sentence_no", "start", "end", "text"]
 INTEGER_COLUMNS = ("part", "section_no", "sentence_no", "start", "end")
 UPDATE_HINT = (
-    "regenerate the units with valduchesse.coding.coding_sheet, have the new or changed sentences "
+    "write a sheet of the new or changed sentences as coding/README.md (\"When the texts change\") shows, have them "
     "coded by two coders as coding/README.md describes, and add them to coding/sentences.csv"
 )
 
