@@ -15,6 +15,7 @@ The analysis, one module per pipeline stage, at the top of the package:
 - :mod:`valduchesse.power`: detection power: where each theme starts in the complete texts, what an opening can show;
 - :mod:`valduchesse.agenda`: the agenda of comparable units, broadening or displacement;
 - :mod:`valduchesse.keyness_power`: the fewest occurrences a keyness test could flag, before it runs;
+- :mod:`valduchesse.like_with_like`: texts compared whole where their coverage is the same, cuts told per text;
 - :mod:`valduchesse.intervals`: Wilson intervals of proportions;
 - :mod:`valduchesse.lemma_cache`: the lemmatiser's language data as tries, kept per machine
   (:mod:`valduchesse.cache`: the per-machine cache folder and atomic writes).
