@@ -18,7 +18,7 @@ context (is it a name, a date line, a heading?) lives in
    joined for Dutch and German with the fuller list of ``stopwordsiso``
    (stopwords-iso): Dutch 106 → 413 words, German 263 → 623.
 
->>> from valduchesse.tokens import Preprocessor
+>>> from valduchesse.preprocessor import Preprocessor
 >>> Preprocessor("fr").terms("Les attentats ont durement touché la Belgique.")
 ['attentat', 'durement', 'toucher', 'belgique']
 """

@@ -42,7 +42,8 @@ from .files import InputError, YAMLRefused, parse_yaml, read_text, yaml_position
 from .intervals import wilson
 from .preprocess import stop_words
 from .terms import as_tokens, frequencies, query_terms
-from .tokens import Preprocessor, tokens
+from .preprocessor import Preprocessor
+from .tokens import tokens
 
 __all__ = [
     "CARRIED_COLUMNS", "ENTRY_PATTERN", "Entry", "IDENTIFYING_COLUMNS", "LABEL_KEY", "THEMES_KEY", "ThemeDictionary",
