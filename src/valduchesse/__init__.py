@@ -10,7 +10,9 @@ The analysis, one module per pipeline stage, at the top of the package:
   :mod:`valduchesse.rule_agreement`: those rules against a names list and the hand codes;
   :mod:`valduchesse.preprocessor`: :class:`~valduchesse.preprocessor.Preprocessor`, that stage's settings for one text;
 - :mod:`valduchesse.terms`: term matrices, keyness with significance, concordances, frequencies, similarity;
-- :mod:`valduchesse.topics`: clustering of passages, judged by subsample stability and against a null;
+- :mod:`valduchesse.topics`: clustering of passages; :mod:`valduchesse.topic_stability`: judged by subsample
+  stability against a null; :mod:`valduchesse.topic_agreement`: against the sections over many seeds;
+  :mod:`valduchesse.topic_descriptions`: the results in words;
 - :mod:`valduchesse.themes`: the theme dictionary and theme shares;
 - :mod:`valduchesse.coding`: hand coding: units, sheets, agreement, shares, which texts to compare;
 - :mod:`valduchesse.validation`: the theme dictionary against the hand codes (precision, recall, F1, verdicts);
