@@ -14,7 +14,8 @@ import nbformat
 import pytest
 
 from valduchesse.coding import coding_units, current_codes, read_coding, split_codes, substantive
-from valduchesse.corpus import comparable_openings, load_corpus
+from valduchesse.corpus import load_corpus
+from valduchesse.corpus_views import comparable_openings
 from valduchesse.keyness_power import smallest_passing_counts
 from valduchesse.rule_agreement import furniture_agreement, names_table
 from valduchesse.run.parameters import read_parameters

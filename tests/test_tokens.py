@@ -10,7 +10,8 @@ import yaml
 
 from valduchesse import preprocess, preprocessor, rule_agreement, terms, themes, token_rules, tokens as tokens_module
 from valduchesse.coding import coding_units, current_codes, read_coding
-from valduchesse.corpus import comparable_openings, load_corpus
+from valduchesse.corpus import load_corpus
+from valduchesse.corpus_views import comparable_openings
 from valduchesse.preprocess import CORRECTIONS_FILE, LEMMA_CACHE_SIZE, lemma, normalise
 from valduchesse.segment import section_labels, sections
 from valduchesse.terms import keyness_by_group, term_matrix, top_terms

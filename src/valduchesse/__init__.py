@@ -2,7 +2,8 @@
 
 The analysis, one module per pipeline stage, at the top of the package:
 
-- :mod:`valduchesse.corpus`: load and validate the texts folder;
+- :mod:`valduchesse.corpus`: load the texts folder; :mod:`valduchesse.corpus_header`: validate every header;
+  :mod:`valduchesse.corpus_views`: documents joined from their parts, availability, openings to compare;
 - :mod:`valduchesse.segment`: sections, paragraphs and sentences;
 - :mod:`valduchesse.preprocess`: words of one language: tokeniser, stop words, lemmas and their corrections;
 - :mod:`valduchesse.tokens`: the tokens stage: every text tokenised once, furniture, names and the rest removed and

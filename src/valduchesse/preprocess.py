@@ -35,7 +35,7 @@ import yaml
 from stop_words import get_stop_words
 
 from . import lemma_cache  # noqa: F401  (simplemma's language data from a per-machine cache: lemma_cache.py)
-from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
+from .corpus_header import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 
 __all__ = [
     "APOSTROPHES", "CORRECTIONS_FILE", "FRENCH_ELISION", "FULLER_STOP_LISTS", "LEMMA_CACHE_SIZE", "check_language",

@@ -37,7 +37,7 @@ import pandas as pd
 import simplemma
 import yaml
 
-from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
+from .corpus_header import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 from .files import InputError, YAMLRefused, parse_yaml, read_text, yaml_position
 from .intervals import wilson
 from .preprocess import stop_words
