@@ -141,7 +141,7 @@ def furniture_lines(f: dict[str, np.ndarray], line: np.ndarray) -> np.ndarray:
       capitalised, with no sentence end: ``Paris``, ``Brussel``.
 
     Title lines at the top of a document (the header block) are found while
-    the texts are read (:func:`tokens`). Returns a boolean per token.
+    the texts are read (:func:`~valduchesse.tokens.tokens`). Returns a boolean per token.
     """
     if len(line) == 0:
         return np.zeros(0, dtype=bool)

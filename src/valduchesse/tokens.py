@@ -359,7 +359,7 @@ def tokens(
         same text at the same place, is furniture if and only if its code
         is ``furniture``; the rule decides only for lines no coded sentence covers.
     names : iterable of str, optional
-        A per-corpus names list (e.g. :func:`read_names`): these names are
+        A per-corpus names list (e.g. :func:`~valduchesse.token_rules.read_names`): these names are
         removed as person names wherever they occur, besides those the rule finds.
 
     Returns
@@ -501,7 +501,7 @@ def _pieces(line: str, start: int, coded: list) -> list[tuple[str, bool | None, 
 
     ``furniture`` is True or False for a hand-coded sentence, None for text
     no code covers (and for a sentence given only to cut the line at, as
-    :func:`furniture_agreement` does).
+    :func:`~valduchesse.rule_agreement.furniture_agreement` does).
     """
     end = start + len(line)
     inside = [(max(s, start), min(e, end), f) for s, e, f in coded if s < end and e > start]

@@ -31,7 +31,7 @@ def seed_agreement(reference, matrix: TermMatrix, k: int, method: str = "kmeans"
                    n_shuffles: int = 50, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Agreement of the clusters with a reference labelling, seed by seed, and its permutation null.
 
-    For each seed in ``seeds``, :func:`fit_topics` on all segments, scored
+    For each seed in ``seeds``, :func:`~valduchesse.topics.fit_topics` on all segments, scored
     against ``reference`` (e.g. the section numbers) by ARI and NMI. The null:
     each seed's labels shuffled ``n_shuffles`` times
     (``numpy.random.default_rng(seed)``, seed after seed, shuffle after

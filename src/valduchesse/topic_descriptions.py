@@ -25,7 +25,7 @@ __all__ = [
 def unit_profile(texts: pd.DataFrame, left_out: pd.DataFrame, matrix: TermMatrix) -> dict:
     """What a unit of analysis gives to cluster: counts to compare paragraphs with sentences.
 
-    ``texts`` and ``left_out`` come from :func:`segment_texts`, ``matrix``
+    ``texts`` and ``left_out`` come from :func:`~valduchesse.topics.segment_texts`, ``matrix``
     from ``term_matrix(texts)``. Returns ``segments`` (clustered),
     ``left_out``, ``terms`` (columns of the matrix), ``median_terms``
     (distinct terms per segment), ``sections``, ``smallest_section`` and
@@ -39,7 +39,7 @@ def unit_profile(texts: pd.DataFrame, left_out: pd.DataFrame, matrix: TermMatrix
 
 
 def describe_choice(unit: str, table: pd.DataFrame, k: int) -> str:
-    """One sentence on the k that :func:`stability_curve` chose, from its table.
+    """One sentence on the k that :func:`~valduchesse.topic_stability.stability_curve` chose, from its table.
 
     It gives the stability at k with its standard error, the structureless
     stability, the excess in standard errors (below 2, i.e. within the noise
@@ -70,7 +70,10 @@ def describe_choice(unit: str, table: pd.DataFrame, k: int) -> str:
 
 
 def describe_agreement(unit: str, k: int, summary: pd.DataFrame, level: float = NULL_LEVEL) -> str:
-    """One sentence per metric on the seeds' agreement with the sections, from :func:`agreement_summary`."""
+    """One sentence per metric on the seeds' agreement with the sections.
+
+    ``summary`` is :func:`~valduchesse.topic_agreement.agreement_summary`'s output.
+    """
     lines = []
     for row in summary.itertuples(index=False):
         name = "ARI" if row.metric == "adjusted_rand" else "NMI"
@@ -86,7 +89,8 @@ def unit_comparison(profiles: dict[str, dict], curves: dict[str, tuple[pd.DataFr
     """One row per unit: what it gives to cluster and what came of it, side by side.
 
     ``profiles`` from :func:`unit_profile`, ``curves`` from
-    :func:`stability_curve` and ``summaries`` from :func:`agreement_summary`,
+    :func:`~valduchesse.topic_stability.stability_curve` and ``summaries`` from
+    :func:`~valduchesse.topic_agreement.agreement_summary`,
     each keyed by unit. Columns: the profile, ``k`` (chosen), ``stability``,
     ``excess`` and ``excess_se`` at k, ``ari_median``, ``ari_null_quantile``
     (the null's quantile the seeds are counted against), ``ari_seeds_above``,

@@ -234,7 +234,7 @@ def cluster_rows(features, k: int, method: str, seed: int) -> tuple[np.ndarray, 
     """Fit ``method`` with ``k`` clusters to the L2-normalised rows ``features``.
 
     The one fitting step that :func:`fit_topics` and the subsample refits of
-    :func:`subsample_stability` share. k-means runs on the dense rows (faster
+    :func:`~valduchesse.topic_stability.subsample_stability` share. k-means runs on the dense rows (faster
     at this size; a text's passages fit in memory). Returns each row's label,
     its score (NMF weight or k-means distance), the topic-term weights and the
     objective (NMF reconstruction error, k-means inertia).
@@ -257,7 +257,7 @@ def check_fit_arguments(matrix: TermMatrix, k: int, method: str, require_terms: 
     """Raise a clear ValueError if :func:`fit_topics` cannot fit these arguments.
 
     ``require_terms=False`` lets a segment without any term pass (the
-    structureless copies of :func:`shuffled_terms` may hold one by chance).
+    structureless copies of :func:`~valduchesse.topic_stability.shuffled_terms` may hold one by chance).
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
