@@ -5,10 +5,9 @@ import re
 
 import pytest
 
-from valduchesse.corpus import (
-    COVERAGES, CorpusError, availability, check_languages, comparable_openings, cut_opening, join_parts, load_corpus,
-    read_text_file,
-)
+from valduchesse.corpus import load_corpus, read_text_file
+from valduchesse.corpus_header import COVERAGES, CorpusError
+from valduchesse.corpus_views import availability, check_languages, comparable_openings, cut_opening, join_parts
 
 from conftest import TEXTS
 
@@ -283,7 +282,7 @@ def test_new_text_refuses_a_bad_field_and_writes_nothing(tmp_path, capsys):
 
 
 def test_compared_texts_falls_back_to_every_text_and_the_commonest_language_and_says_so():
-    from valduchesse.corpus import compared_texts
+    from valduchesse.corpus_views import compared_texts
     documents = load_corpus(TEXTS)
     compared, language, notes = compared_texts(documents, "fr")
     assert set(compared["kind"]) == {"joint declaration"} and language == "fr"

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from valduchesse.corpus import MAX_FILE_BYTES, CorpusError, header_problems, load_corpus, read_text_file
+from valduchesse.corpus import MAX_FILE_BYTES, load_corpus, read_text_file
+from valduchesse.corpus_header import CorpusError, header_problems
 
 from conftest import GOOD_HEADER, header_lines
 

@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from valduchesse.corpus import join_parts, load_corpus, read_text_file
+from valduchesse.corpus import load_corpus, read_text_file
+from valduchesse.corpus_views import join_parts
 from valduchesse.fetch.allowlist import AllowListError, load_allow_list
 from valduchesse.fetch.extract import extract_texts
 from valduchesse.fetch.match import locate_opening, normalise

@@ -17,7 +17,8 @@ from PIL import Image
 
 matplotlib.use("Agg")
 
-from valduchesse.corpus import availability, load_corpus
+from valduchesse.corpus import load_corpus
+from valduchesse.corpus_views import availability
 from valduchesse.plotting.corpus import COVERAGE_COLOURS, plot_availability
 from valduchesse.plotting.style import save_figure, wrap_lines
 from valduchesse.plotting.terms import plot_keyness, plot_similarity
@@ -134,7 +135,8 @@ def test_svg_keeps_text_as_text_in_the_named_font(tmp_path):
 
 def test_a_notebook_shows_each_saved_png_once_after_the_cells_other_outputs(tmp_path):
     notebook = new_notebook(cells=[new_code_cell(
-        "from valduchesse.corpus import availability, load_corpus\n"
+        "from valduchesse.corpus import load_corpus\n"
+        "from valduchesse.corpus_views import availability\n"
         "from valduchesse.plotting.corpus import plot_availability\n"
         "from valduchesse.plotting.style import save_figure\n"
         f"fig = plot_availability(availability(load_corpus({str(TEXTS)!r})))\n"

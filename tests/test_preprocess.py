@@ -3,7 +3,7 @@
 import pytest
 
 from valduchesse.preprocess import stop_words, tokenize
-from valduchesse.tokens import Preprocessor
+from valduchesse.preprocessor import Preprocessor
 
 
 def test_french_sentence_from_2016():

@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from valduchesse.corpus import join_parts, load_corpus
+from valduchesse.corpus import load_corpus
+from valduchesse.corpus_views import join_parts
 from valduchesse.segment import PREAMBLE, paragraphs, section_labels, sections, segment_counts, sentences
 
 from conftest import TEXTS

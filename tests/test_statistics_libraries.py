@@ -5,7 +5,7 @@ import pytest
 from scipy.stats import false_discovery_control
 
 from valduchesse.terms import adjust, adjust_by_group
-from valduchesse.tokens import _kappa
+from valduchesse.rule_agreement import _kappa
 
 
 def p_value_cases():

@@ -7,7 +7,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from valduchesse.corpus import load_corpus
 from valduchesse.segment import paragraphs
-from valduchesse.tokens import Preprocessor, tokens
+from valduchesse.preprocessor import Preprocessor
+from valduchesse.tokens import tokens
 from valduchesse.terms import (
     concordance, frequencies, keyness, keyness_by_group, log_likelihood, log_ratio, ngrams, similarity,
     count_runs, find, keyness_summary, run_index, term_matrix, term_presence, top_term_contexts, top_terms,

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from valduchesse.coding import THEMES as CODEBOOK_THEMES
-from valduchesse.corpus import SUPPORTED_LANGUAGES, load_corpus
+from valduchesse.corpus import load_corpus
+from valduchesse.corpus_header import SUPPORTED_LANGUAGES
 from valduchesse.intervals import wilson
 from valduchesse.segment import sentences
 from valduchesse.terms import find

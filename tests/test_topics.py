@@ -16,11 +16,14 @@ from valduchesse.corpus import load_corpus
 from valduchesse.plotting.topics import plot_agreement, plot_stability
 from valduchesse.segment import paragraphs, sentences
 from valduchesse.terms import TermMatrix, term_matrix
+from valduchesse.topic_agreement import agreement_summary, representative_seed, seed_agreement
+from valduchesse.topic_descriptions import describe_agreement, describe_choice, reading, unit_comparison, unit_profile
+from valduchesse.topic_stability import (
+    adjusted_rand, grid_position, normalized_mutual_info, one_standard_error_choice, shuffled_terms, stability_curve,
+    subsample_indices, subsample_stability,
+)
 from valduchesse.topics import (
-    adjusted_rand, agreement_summary, describe_agreement, describe_choice, distinctive_terms,
-    fit_topics, grid_position, name_clusters, normalized_mutual_info, one_standard_error_choice, reading,
-    representative_seed, seed_agreement, segment_texts, shuffled_terms, stability_curve, subsample_indices, subsample_stability, topic_terms,
-    typical_passages, unit_comparison, unit_profile,
+    distinctive_terms, fit_topics, name_clusters, segment_texts, topic_terms, typical_passages,
 )
 
 from conftest import TEXTS

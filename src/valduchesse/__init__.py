@@ -2,13 +2,18 @@
 
 The analysis, one module per pipeline stage, at the top of the package:
 
-- :mod:`valduchesse.corpus`: load and validate the texts folder;
+- :mod:`valduchesse.corpus`: load the texts folder; :mod:`valduchesse.corpus_header`: validate every header;
+  :mod:`valduchesse.corpus_views`: documents joined from their parts, availability, openings to compare;
 - :mod:`valduchesse.segment`: sections, paragraphs and sentences;
 - :mod:`valduchesse.preprocess`: words of one language: tokeniser, stop words, lemmas and their corrections;
 - :mod:`valduchesse.tokens`: the tokens stage: every text tokenised once, furniture, names and the rest removed and
-  counted (and :class:`~valduchesse.tokens.Preprocessor`, that stage's settings for one text);
+  counted; :mod:`valduchesse.token_rules`: the furniture, names and offices rules it applies;
+  :mod:`valduchesse.rule_agreement`: those rules against a names list and the hand codes;
+  :mod:`valduchesse.preprocessor`: :class:`~valduchesse.preprocessor.Preprocessor`, that stage's settings for one text;
 - :mod:`valduchesse.terms`: term matrices, keyness with significance, concordances, frequencies, similarity;
-- :mod:`valduchesse.topics`: clustering of passages, judged by subsample stability and against a null;
+- :mod:`valduchesse.topics`: clustering of passages; :mod:`valduchesse.topic_stability`: judged by subsample
+  stability against a null; :mod:`valduchesse.topic_agreement`: against the sections over many seeds;
+  :mod:`valduchesse.topic_descriptions`: the results in words;
 - :mod:`valduchesse.themes`: the theme dictionary and theme shares;
 - :mod:`valduchesse.coding`: hand coding: units, sheets, agreement, shares, which texts to compare;
 - :mod:`valduchesse.validation`: the theme dictionary against the hand codes (precision, recall, F1, verdicts);

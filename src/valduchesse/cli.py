@@ -17,7 +17,8 @@ import math
 import sys
 from pathlib import Path
 
-from .corpus import COVERAGES, MAX_FILE_BYTES, SUPPORTED_LANGUAGES, CorpusError, write_text_file
+from .corpus import MAX_FILE_BYTES, write_text_file
+from .corpus_header import COVERAGES, SUPPORTED_LANGUAGES, CorpusError
 from .files import InputError, WriteError, read_text
 from .fetch.allowlist import AllowListError, load_allow_list
 from .fetch.client import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT

@@ -80,7 +80,7 @@ class InputError(ValueError):
     """An input file that cannot be used as it is: where (file, line or row, column or field), problem, fix.
 
     The message reads ``FILE[, row R][, field 'F'][, line L, column C]: PROBLEM. Fix: FIX``; each part is
-    also an attribute (None when unknown). Subclasses (:class:`valduchesse.corpus.CorpusError`,
+    also an attribute (None when unknown). Subclasses (:class:`valduchesse.corpus_header.CorpusError`,
     :class:`valduchesse.themes.ThemeError`, :class:`valduchesse.coding.CodingError`) keep their names for
     callers that catch them.
     """

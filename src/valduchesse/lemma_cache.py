@@ -31,7 +31,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .cache import replace_atomically, user_cache_folder
-from .corpus import SUPPORTED_LANGUAGES
+from .corpus_header import SUPPORTED_LANGUAGES
 
 __all__ = ["ENV_SWITCH", "cache_folder", "install", "main", "trie_file"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .corpus import comparable_openings
+from .corpus_views import comparable_openings
 
 __all__ = ["cut_lines", "openings_compared"]
 

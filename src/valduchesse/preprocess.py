@@ -18,7 +18,7 @@ context (is it a name, a date line, a heading?) lives in
    joined for Dutch and German with the fuller list of ``stopwordsiso``
    (stopwords-iso): Dutch 106 → 413 words, German 263 → 623.
 
->>> from valduchesse.tokens import Preprocessor
+>>> from valduchesse.preprocessor import Preprocessor
 >>> Preprocessor("fr").terms("Les attentats ont durement touché la Belgique.")
 ['attentat', 'durement', 'toucher', 'belgique']
 """
@@ -35,7 +35,7 @@ import yaml
 from stop_words import get_stop_words
 
 from . import lemma_cache  # noqa: F401  (simplemma's language data from a per-machine cache: lemma_cache.py)
-from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
+from .corpus_header import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 
 __all__ = [
     "APOSTROPHES", "CORRECTIONS_FILE", "FRENCH_ELISION", "FULLER_STOP_LISTS", "LEMMA_CACHE_SIZE", "check_language",

@@ -24,7 +24,8 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.metrics.pairwise import cosine_similarity
 
 from .preprocess import lemma, strip_elision, words
-from .tokens import CONTEXT_STEPS, STEPS, Preprocessor, Tokens, tokens
+from .preprocessor import Preprocessor
+from .tokens import CONTEXT_STEPS, STEPS, Tokens, tokens
 
 __all__ = [
     "CORRECTIONS", "TermMatrix", "adjust", "adjust_by_group", "as_tokens", "check_correction", "concordance",

@@ -37,12 +37,13 @@ import pandas as pd
 import simplemma
 import yaml
 
-from .corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
+from .corpus_header import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 from .files import InputError, YAMLRefused, parse_yaml, read_text, resolved_note, yaml_position
 from .intervals import wilson
 from .preprocess import stop_words
 from .terms import as_tokens, frequencies, query_terms
-from .tokens import Preprocessor, tokens
+from .preprocessor import Preprocessor
+from .tokens import tokens
 
 __all__ = [
     "CARRIED_COLUMNS", "ENTRY_PATTERN", "Entry", "IDENTIFYING_COLUMNS", "LABEL_KEY", "THEMES_KEY", "ThemeDictionary",

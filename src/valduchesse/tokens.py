@@ -13,10 +13,11 @@ and lemmatised (:mod:`valduchesse.preprocess`), and each token gets the
     sentence has been hand-coded (``coding/sentences.csv``, passed as
     ``coded``), its code decides (``furniture`` or not); elsewhere the rules
     decide: the header block of title lines at the top of a document
-    (:func:`tokens`), date and place lines (:func:`furniture_lines`) and
-    sentences that only list who met (:func:`attendee_sentences`).
+    (:func:`tokens`), date and place lines
+    (:func:`~valduchesse.token_rules.furniture_lines`) and sentences that only
+    list who met (:func:`~valduchesse.token_rules.attendee_sentences`).
 ``person name``
-    a person's name, by the rule of :func:`find_names` (plus, if given, the
+    a person's name, by the rule of :func:`~valduchesse.token_rules.find_names` (plus, if given, the
     names of a per-corpus list).
 ``office``
     the office written next to a name (``ministre des Affaires étrangères``,
@@ -49,25 +50,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import simplemma
-import yaml
 
 from .preprocess import check_language, is_number, is_stop_word, is_word, lemma, normalise, split
 from .segment import HEADING, MAX_HEADING_CHARS
+from .token_rules import attendee_sentences, date_words, find_names, furniture_lines, name_words, rules
 
 __all__ = [
-    "ATTENDEE_MAX_WORDS", "ATTENDEE_MIN_NAMES", "CONTEXT_STEPS", "DEFAULT_STEPS", "FEATURES", "FEATURE_CACHE_SIZE",
-    "FULL_STOPS", "FURNITURE", "MAX_LIST_WORDS", "MAX_OFFICE_WORDS", "MAX_PLACE_WORDS", "MAX_TITLE_LINE", "NAMES_FILE",
-    "OPENERS", "Preprocessor", "ROMAN", "ROW_COLUMNS", "RULES_FILE", "SENTENCE_END", "STEPS", "Tokens", "WORD_STEPS",
-    "attendee_sentences", "date_words", "find_names", "furniture_agreement", "furniture_lines", "listed_names",
-    "name_words", "names_agreement", "names_table", "paragraph_terms", "read_names", "rules", "single_language",
-    "token_features", "tokens",
+    "CONTEXT_STEPS", "DEFAULT_STEPS", "FEATURES", "FEATURE_CACHE_SIZE", "FULL_STOPS", "FURNITURE", "MAX_TITLE_LINE",
+    "OPENERS", "ROMAN", "ROW_COLUMNS", "SENTENCE_END", "STEPS", "Tokens", "WORD_STEPS", "paragraph_terms",
+    "single_language", "token_features", "tokens",
 ]
+
 
 STEPS = ("heading", "furniture", "person name", "office", "number or date", "stop word", "short")
 """Every removal step, in the order they are tried: a token is removed by the first that applies."""
@@ -78,8 +77,6 @@ CONTEXT_STEPS = STEPS[:4]
 """Steps that take words out of the text (furniture, names…), not only out of the terms."""
 WORD_STEPS = STEPS[4:]
 """Steps that keep a word in the text but do not count it as a term."""
-RULES_FILE = Path(__file__).with_name("language_rules.yml")
-NAMES_FILE = Path(__file__).with_name("person_names.yml")
 FURNITURE = "furniture"
 
 SENTENCE_END = frozenset(".!?…;:")
@@ -88,50 +85,10 @@ OPENERS = SENTENCE_END | frozenset("«“„\"‘(–—-•")
 """Punctuation after which a capitalised word may be capitalised for that reason alone."""
 MAX_TITLE_LINE = 250
 """A line of the header block (the title lines at the top of a document) is at most this long."""
-MAX_PLACE_WORDS = 3
-"""A line of at most this many capitalised words, without a sentence end, is a place line (``Paris``)."""
-MAX_OFFICE_WORDS = 12
-"""An office written before a name is at most this many words long (from the office word to the name)."""
-MAX_LIST_WORDS = 5
-"""Between two names, a chunk of at most this many words, all capitalised or stop words, is an office (``de la Défense``)."""
-ATTENDEE_MIN_NAMES = 4
-"""A sentence naming at least this many people … """
-ATTENDEE_MAX_WORDS = 8
-"""… and holding at most this many other words (not stop words, offices, numbers or dates) is an attendee list."""
 FULL_STOPS = frozenset(".!?…")
 ROW_COLUMNS = ("file", "source_doc_id", "start", "is_heading", "section_no", "paragraph_no", "sentence_no")
 """The columns of a text's row that the tokens stage reads besides ``doc_id`` and ``text``."""
 ROMAN = re.compile(r"^[IVXLC]+$")
-
-
-# --- language data ------------------------------------------------------------------------
-
-
-@cache
-def rules(language: str) -> dict[str, frozenset[str]]:
-    """The word lists of ``language_rules.yml`` for ``language``, lower-cased."""
-    check_language(language)
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
-    return {key: frozenset(str(word).lower() for word in words) for key, words in data[language].items()}
-
-
-def read_names(path: str | Path = NAMES_FILE) -> list[str]:
-    """The names of a names file (YAML with a ``names:`` list), e.g. the project's ``person_names.yml``."""
-    path = Path(path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not isinstance(data.get("names"), list):
-        raise ValueError(f"{path}: no 'names:' list found. Fix: write 'names:' and one '- First Last' line per person")
-    return [str(name) for name in data["names"]]
-
-
-def name_words(names) -> set[tuple[str, ...]]:
-    """Each name as the tuple of its lower-cased word tokens: ``("charles", "michel")``."""
-    runs = set()
-    for name in names:
-        run = tuple(w.lower() for w in split(name) if is_word(w))
-        if run:
-            runs.add(run)
-    return runs
 
 
 # --- the Tokens object --------------------------------------------------------------------
@@ -402,7 +359,7 @@ def tokens(
         same text at the same place, is furniture if and only if its code
         is ``furniture``; the rule decides only for lines no coded sentence covers.
     names : iterable of str, optional
-        A per-corpus names list (e.g. :func:`read_names`): these names are
+        A per-corpus names list (e.g. :func:`~valduchesse.token_rules.read_names`): these names are
         removed as person names wherever they occur, besides those the rule finds.
 
     Returns
@@ -448,7 +405,7 @@ def paragraph_terms(text: str, language: str, lemmatize: bool = True, min_chars:
                     remove=DEFAULT_STEPS) -> list[str]:
     """The terms of one paragraph or sentence: :func:`tokens` of a one-row table, without building tables.
 
-    What :meth:`valduchesse.tokens.Preprocessor.terms` returns.
+    What :meth:`valduchesse.preprocessor.Preprocessor.terms` returns.
     """
     remove = tuple(s for s in STEPS if s in remove)
     row = {"doc_id": "text", "language": language, "paragraph_no": 1, "text": text}
@@ -544,7 +501,7 @@ def _pieces(line: str, start: int, coded: list) -> list[tuple[str, bool | None, 
 
     ``furniture`` is True or False for a hand-coded sentence, None for text
     no code covers (and for a sentence given only to cut the line at, as
-    :func:`furniture_agreement` does).
+    :func:`~valduchesse.rule_agreement.furniture_agreement` does).
     """
     end = start + len(line)
     inside = [(max(s, start), min(e, end), f) for s, e, f in coded if s < end and e > start]
@@ -600,457 +557,3 @@ def _steps(vocab: _Vocabulary, type_id, line, fixed, remove: tuple, listed: set)
         step[(step == 0) & mask] = STEPS.index(name) + 1
     step[f["punct"]] = -1
     return step
-
-
-def date_words(f: dict[str, np.ndarray], line: np.ndarray, reach: int = 3) -> np.ndarray:
-    """Month and weekday names that are part of a date: within ``reach`` tokens of a number or of such a name.
-
-    ``le 13 novembre 2015``, ``Lundi 11 juin``, ``en janvier et en novembre 2015``:
-    like the numbers, they are not terms. A month name far from any number
-    (``la marche de mars``) stays a word.
-    """
-    dates = np.zeros(len(line), dtype=bool)
-    if not f["date"].any():
-        return dates
-    anchors = f["number"].copy()
-    for _ in range(len(line)):
-        near = np.any([_next_to(anchors, line, k) for k in range(-reach, reach + 1) if k], axis=0)
-        found = f["date"] & near
-        if (found == dates).all():
-            break
-        dates = found
-        anchors = f["number"] | dates
-    return dates
-
-
-def attendee_sentences(f: dict[str, np.ndarray], line: np.ndarray, names: np.ndarray, offices: np.ndarray,
-                       dates: np.ndarray) -> np.ndarray:
-    """Tokens of sentences that list who met and say little else (page furniture), by rule.
-
-    A sentence (within a line, cut after ``.``, ``!`` or ``?`` but not
-    after an honorific such as ``M.``) is an attendee list if it names at
-    least :data:`ATTENDEE_MIN_NAMES` people and, besides names, offices,
-    stop words, numbers and dates, has at most :data:`ATTENDEE_MAX_WORDS`
-    words ("Auf Einladung Belgiens trafen sich heute in Brüssel der
-    französische Premierminister Manuel Valls und sein belgischer Kollege
-    Charles Michel in Begleitung ihrer Innenminister, …").
-    """
-    if names.sum() < ATTENDEE_MIN_NAMES:
-        return np.zeros(len(line), dtype=bool)
-    after_honorific = _next_to(f["honorific"], line, -1)
-    cut = f["full_stop"] & ~after_honorific
-    starts = ~_next_to(np.ones(len(line), dtype=bool), line, -1) | _next_to(cut, line, -1)
-    sentence = np.cumsum(starts) - 1
-    first_of_name = names & ~_next_to(names, line, -1)
-    content = f["word"] & ~f["stop"] & ~names & ~offices & ~dates
-    people = np.bincount(sentence, weights=first_of_name)
-    words = np.bincount(sentence, weights=content)
-    listing = (people >= ATTENDEE_MIN_NAMES) & (words <= ATTENDEE_MAX_WORDS)
-    return listing[sentence]
-
-
-def _next_to(mask: np.ndarray, line: np.ndarray, shift: int) -> np.ndarray:
-    """Whether the token ``shift`` places away (-2: two before, 1: the next), on the same line, is in ``mask``."""
-    out = np.zeros(len(mask), dtype=bool)
-    k = abs(shift)
-    if k >= len(mask):
-        return out
-    if shift < 0:
-        out[k:] = mask[:-k] & (line[k:] == line[:-k])
-    else:
-        out[:-k] = mask[k:] & (line[:-k] == line[k:])
-    return out
-
-
-def furniture_lines(f: dict[str, np.ndarray], line: np.ndarray) -> np.ndarray:
-    """Tokens on a line that is a date line or a place line (page furniture), by rule.
-
-    * a **date line** holds a month or weekday name or a date written in
-      figures (``16/10/2017``), and otherwise only numbers, punctuation,
-      particles and at most :data:`MAX_PLACE_WORDS` capitalised words:
-      ``Lundi 11 juin 2018``, ``Paris, 11 juin 2018``;
-    * a **place line** is at most :data:`MAX_PLACE_WORDS` words, all
-      capitalised, with no sentence end: ``Paris``, ``Brussel``.
-
-    Title lines at the top of a document (the header block) are found while
-    the texts are read (:func:`tokens`). Returns a boolean per token.
-    """
-    if len(line) == 0:
-        return np.zeros(0, dtype=bool)
-    inverse = line - line.min()
-    size = int(inverse.max()) + 1
-
-    def per_line(mask):
-        return np.bincount(inverse, weights=mask, minlength=size)
-    words = per_line(f["word"])
-    dates = per_line(f["word"] & f["date"])
-    figures = per_line(f["number"])
-    capitals = per_line(f["word"] & f["cap"] & ~f["date"])
-    small = per_line(f["word"] & f["stop"] & ~f["cap"] & ~f["date"])
-    other = words - dates - capitals - small
-    ends = per_line(f["end"] & f["punct"])
-    date_line = (((dates > 0) & (other == 0) & (capitals <= MAX_PLACE_WORDS))
-                 | ((words == 0) & (figures > 0)))
-    place_line = (words > 0) & (words <= MAX_PLACE_WORDS) & (capitals == words) & (ends == 0) & (figures == 0)
-    return (date_line | place_line)[inverse]
-
-
-def find_names(f: dict[str, np.ndarray], line: np.ndarray, lowers: list[str], type_id: np.ndarray,
-               listed: set) -> tuple[np.ndarray, np.ndarray]:
-    """Person names, and the offices written next to them, by rule.
-
-    A **name** is a run of two or more capitalised words (name particles
-    such as *de*, *van*, *von* may stand inside it), not stop words, with no
-    punctuation between them, in which at least one word is unknown to the
-    language's dictionary (simplemma) or is written in capitals
-    (``Charles MICHEL``, ``Jean Castex``, ``Alexander De Croo``). A single
-    capitalised word after an honorific (``M.``, ``Mme``, ``Herr``) is a
-    name too. A name found this way anywhere in the texts is then removed
-    wherever the same words stand as a run of capitalised words
-    (``Charles Michel`` once ``Charles MICHEL`` is found), and so are the
-    names of ``listed`` (a per-corpus list).
-
-    An **office** is the office written before a name, from an office word
-    (``language_rules.yml``: ``ministre``, ``minister``, ``Premierminister``)
-    to the name, at most :data:`MAX_OFFICE_WORDS` words without a sentence
-    end between them (``Premiers ministres du Royaume de Belgique … ,
-    Alexander De Croo``); a chunk of at most :data:`MAX_LIST_WORDS` words,
-    all capitalised or stop words, between two names of a list (``…,
-    de la Défense, Ludivine Dedonder``); and an office word with its
-    complement right after a name (``Charles MICHEL, Premier ministre du
-    Royaume de Belgique,``).
-
-    Returns two boolean arrays over the tokens: name, office.
-    """
-    n = len(type_id)
-    names = np.zeros(n, dtype=bool)
-    capital = f["word"] & f["cap"] & ~f["stop"] & ~f["particle"] & ~f["date"] & ~f["office"]
-    if capital.sum() < 2 and not listed and not f["honorific"].any():
-        return names, names.copy()
-    same_line_prev = _next_to(np.ones(n, dtype=bool), line, -1)
-    prev_opener = _next_to(f["opener"], line, -1) | ~same_line_prev
-    inner = f["word"] & f["particle"]
-    runs = _runs(capital, inner, line)
-    lower = np.asarray(lowers, dtype=object)
-    evidence = (f["unknown"] & ~prev_opener) | f["allcaps"]
-    candidates = []
-    for s, e in runs:
-        members = [s + i for i, c in enumerate(capital[s:e].tolist()) if c]
-        if len(members) > 2 and _after_office(f, line, s):
-            s = members[-2]  # "ministers van Binnenlandse Zaken Gérard Collomb": the office ends the run
-            members = members[-2:]
-        after_article = s > 0 and line[s - 1] == line[s] and f["article"][s - 1]
-        if len(members) >= 2 and not f["allcaps"][s:e].all() and not after_article:
-            candidates.append((s, e))
-    key = {run: tuple(lower[type_id[run[0]:run[1]]]) for run in candidates}
-    named = {run for run in candidates if evidence[run[0]:run[1]].any() or _office_right_before(f, line, run[0])}
-    named |= _coordinated(candidates, named, f, line)
-    found = {key[run] for run in named}
-    longest = max((len(r) for r in found), default=0)
-    for s, e in (runs if found else ()):
-        key = tuple(lower[type_id[s:e]])
-        for i in range(s, e):
-            for length in range(min(longest, e - i), 1, -1):
-                if key[i - s : i - s + length] in found:
-                    names[i : i + length] = True
-                    break
-    names |= _listed(listed, f, line, lower[type_id])
-    honorific_next = _next_to(f["honorific"], line, -1) | (_next_to(f["honorific"], line, -2)
-                                                           & _next_to(f["end"], line, -1))
-    names |= capital & honorific_next & same_line_prev & ~f["particle"]
-    offices = _offices(f, line, names)
-    return names, offices & ~names
-
-
-def _after_office(f: dict[str, np.ndarray], line: np.ndarray, start: int) -> bool:
-    """Whether an office word (and stop words after it) stands right before the run at ``start``."""
-    i = start - 1
-    while i >= 0 and line[i] == line[start] and f["word"][i] and f["stop"][i] and not f["office"][i]:
-        i -= 1
-    return i >= 0 and line[i] == line[start] and bool(f["office"][i])
-
-
-def _listed(listed: set, f: dict[str, np.ndarray], line: np.ndarray, lower: np.ndarray) -> np.ndarray:
-    """The tokens of the names of a names list, matched as runs of words (punctuation and case ignored)."""
-    found = np.zeros(len(lower), dtype=bool)
-    words = np.flatnonzero(f["word"])
-    sequence, lines = lower[words], line[words]
-    for run in listed:
-        n = len(run)
-        for i in np.flatnonzero(sequence[: len(sequence) - n + 1] == run[0]):
-            if tuple(sequence[i : i + n]) == run and lines[i] == lines[i + n - 1]:
-                found[words[i : i + n]] = True
-    return found
-
-
-def _office_right_before(f: dict[str, np.ndarray], line: np.ndarray, start: int) -> bool:
-    """Whether an office word stands right before ``start`` (a comma may stand between)."""
-    i = start - 1
-    if i >= 0 and line[i] == line[start] and f["punct"][i] and not f["end"][i]:
-        i -= 1
-    return i >= 0 and line[i] == line[start] and bool(f["office"][i])
-
-
-def _coordinated(candidates: list, named: set, f: dict[str, np.ndarray], line: np.ndarray) -> set:
-    """Candidate runs joined by a conjunction to a named run, repeatedly ("X Y et Z W et …")."""
-    by_start = {s: (s, e) for s, e in candidates}
-    by_end = {e: (s, e) for s, e in candidates}
-    found, changed = set(named), True
-    while changed:
-        changed = False
-        for s, e in list(found):
-            for other in (by_start.get(e + 1), by_end.get(s - 1)):
-                joint = e if other is not None and other[0] == e + 1 else s - 1
-                if other is not None and other not in found and f["conjunction"][joint] \
-                        and line[joint] == line[s]:
-                    found.add(other)
-                    changed = True
-    return found - named
-
-
-def _runs(capital: np.ndarray, inner: np.ndarray, line: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) of every maximal run of capitalised words, particles allowed inside, on one line.
-
-    Only runs of at least two capitalised words are returned (one word alone is never taken for a name
-    by the run rule); particles at either end of a run are left out of it.
-    """
-    member = np.flatnonzero(capital | inner)
-    if len(member) == 0:
-        return []
-    breaks = np.flatnonzero((np.diff(member) != 1) | (line[member[1:]] != line[member[:-1]])) + 1
-    starts, ends = member[np.r_[0, breaks]], member[np.r_[breaks - 1, len(member) - 1]] + 1
-    counts = np.cumsum(np.r_[0, capital.astype(np.int64)])
-    several = (counts[ends] - counts[starts]) >= 2
-    runs = []
-    for start, end in zip(starts[several].tolist(), ends[several].tolist()):
-        while not capital[start]:
-            start += 1
-        while not capital[end - 1]:
-            end -= 1
-        runs.append((start, end))
-    return runs
-
-
-def _offices(f: dict[str, np.ndarray], line: np.ndarray, names: np.ndarray) -> np.ndarray:
-    """The offices written next to the names (see :func:`find_names`)."""
-    n = len(names)
-    offices = np.zeros(n, dtype=bool)
-    starts = np.flatnonzero(names & ~np.r_[False, names[:-1]])
-    ends = np.flatnonzero(names & ~np.r_[names[1:], False]) + 1
-    for start, end in zip(starts, ends):
-        _office_before(f, line, names, offices, start)
-        _office_after(f, line, names, offices, end)
-    return offices
-
-
-def _office_before(f, line, names, offices, start) -> None:
-    """Mark the office written before the name that starts at ``start``."""
-    words, i, office_at = [], start - 1, None
-    while i >= 0 and line[i] == line[start] and len(words) < MAX_OFFICE_WORDS:
-        if names[i] or (f["end"][i] and f["punct"][i]):
-            break
-        if f["word"][i]:
-            words.append(i)
-            if f["office"][i] and office_at is None:
-                office_at = i
-        i -= 1
-    if office_at is not None:
-        first = office_at
-        while first - 1 >= 0 and line[first - 1] == line[start] and f["prefix"][first - 1]:
-            first -= 1
-        for j in range(first, start):
-            offices[j] = offices[j] or bool(f["word"][j])
-        return
-    stopped_at_name = i >= 0 and names[i] and line[i] == line[start]
-    listed = [j for j in words if f["cap"][j] or f["stop"][j]]
-    capitalised = any(f["cap"][j] for j in words)
-    if stopped_at_name and capitalised and 0 < len(words) <= MAX_LIST_WORDS and len(listed) == len(words):
-        offices[words] = True
-
-
-def _office_after(f, line, names, offices, end) -> None:
-    """Mark an office written right after the name that ends at ``end`` (``…, Premier ministre du …,``)."""
-    i, n = end, len(names)
-    while i < n and line[i] == line[end - 1] and f["punct"][i] and not f["end"][i]:
-        i += 1
-    j = i
-    while j < n and line[j] == line[end - 1] and f["prefix"][j]:
-        j += 1
-    if not (j < n and line[j] == line[end - 1] and f["office"][j]):
-        return
-    k, count = i, 0
-    while k < n and line[k] == line[end - 1] and not f["punct"][k] and not names[k] and count < MAX_OFFICE_WORDS:
-        offices[k] = True
-        count += 1
-        k += 1
-
-
-# --- validation ----------------------------------------------------------------------------
-
-
-def listed_names(found: Tokens, names) -> np.ndarray:
-    """Which tokens of ``found`` belong to a name of ``names`` (matched as runs of words, ignoring case)."""
-    runs = name_words(names)
-    lower = np.asarray([t.lower() for t in found.types], dtype=object)
-    hit = np.zeros(len(found.type_id), dtype=bool)
-    words = np.flatnonzero(found.step >= 0)  # punctuation breaks no run here: names hold none
-    sequence = lower[found.type_id[words]]
-    docs = found.doc[words]
-    for run in runs:
-        n = len(run)
-        for i in range(len(sequence) - n + 1):
-            if sequence[i] == run[0] and tuple(sequence[i : i + n]) == run and docs[i] == docs[i + n - 1]:
-                hit[words[i : i + n]] = True
-    return hit
-
-
-def names_agreement(texts: pd.DataFrame, names) -> dict:
-    """How well the names rule finds the people of a names list (e.g. ``person_names.yml``), on ``texts``.
-
-    The rule alone is applied (no furniture step, no names list), so that
-    every name it finds or misses is counted. Returns ``listed`` (tokens of
-    the listed names in the texts), ``removed`` (tokens the rule takes for
-    names), ``both``, ``precision`` (both / removed), ``recall`` (both /
-    listed), ``missed`` (listed words the rule does not take, with the step
-    that removed them otherwise) and ``extra`` (words it takes for names
-    that are not listed).
-    """
-    found = tokens(texts, remove=("person name", "office"))
-    listed = listed_names(found, names)
-    removed = found.step == STEPS.index("person name") + 1
-    both = int((listed & removed).sum())
-    shown = found.step >= 0
-    table = found.table().assign(listed=listed[shown], name=removed[shown])
-    return {
-        "listed": int(listed.sum()), "removed": int(removed.sum()), "both": both,
-        "precision": both / removed.sum() if removed.any() else float("nan"),
-        "recall": both / listed.sum() if listed.any() else float("nan"),
-        "missed": table[table["listed"] & ~table["name"]][["doc_id", "token", "removed"]].reset_index(drop=True),
-        "extra": table[~table["listed"] & table["name"]][["doc_id", "token"]].reset_index(drop=True),
-    }
-
-
-def furniture_agreement(documents: pd.DataFrame, coded: pd.DataFrame, column: str = "final") -> tuple[dict, pd.DataFrame]:
-    """How far the furniture rule agrees with the hand codes, sentence by sentence.
-
-    The rule alone (no hand codes) is applied to the whole ``documents``
-    (the header block needs a document's first lines), the lines cut at the
-    coded sentences; a coded sentence is furniture by rule if any of its
-    tokens is. ``coded`` is a coded
-    sheet with ``unit_id``, ``doc_id``, ``language``, ``start``, ``end``,
-    ``text`` and ``column`` (e.g. :func:`valduchesse.coding.current_codes`
-    of ``coding/sentences.csv``).
-
-    Returns
-    -------
-    summary : dict
-        ``sentences``, ``agree``, ``agreement`` (share), ``kappa`` (Cohen),
-        ``both`` (furniture by hand and rule), ``hand_only``, ``rule_only``.
-    table : DataFrame
-        One row per coded sentence: ``unit_id``, ``hand`` and ``rule``
-        (furniture or not), ``text``.
-    """
-    rows = []
-    for language, docs in documents.groupby("language", sort=True):
-        units = coded[coded["language"] == language]
-        cut_only = {source: [(s, e, text, None) for s, e, text, _ in spans]
-                    for source, spans in _coded_spans(units, column).items()}
-        found, piece, pieces = _build(docs, language, True, (FURNITURE,), 2, cut_only, None)
-        flagged = np.bincount(piece, weights=found.step == STEPS.index(FURNITURE) + 1, minlength=len(pieces))
-        pieces = pieces.assign(doc_id=np.asarray(found.doc_ids, dtype=object)[pieces["doc"]], rule=flagged > 0)
-        verdict = pieces.set_index(["doc_id", "start", "end"])["rule"]
-        for unit in units.itertuples(index=False):
-            key = (unit.doc_id, int(unit.start), int(unit.end))
-            if key in verdict.index:
-                rows.append({"unit_id": unit.unit_id, "hand": getattr(unit, column) == FURNITURE,
-                             "rule": bool(verdict.loc[key]), "text": unit.text})
-    table = pd.DataFrame(rows, columns=["unit_id", "hand", "rule", "text"])
-    hand, rule = table["hand"].to_numpy(bool), table["rule"].to_numpy(bool)
-    summary = {"sentences": len(table), "agree": int((hand == rule).sum()),
-               "agreement": float((hand == rule).mean()) if len(table) else float("nan"),
-               "kappa": _kappa(hand, rule), "both": int((hand & rule).sum()),
-               "hand_only": int((hand & ~rule).sum()), "rule_only": int((~hand & rule).sum())}
-    return summary, table
-
-
-def _kappa(a: np.ndarray, b: np.ndarray) -> float:
-    """Cohen's kappa of two yes/no codings (:func:`sklearn.metrics.cohen_kappa_score`).
-
-    NaN where kappa is undefined: no codings, or both codings giving the same
-    single answer throughout (chance alone would agree on everything).
-    """
-    from sklearn.metrics import cohen_kappa_score  # here: importing tokens does not load scikit-learn's metrics
-
-    a, b = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
-    if len(a) == 0 or (len(np.unique(a)) == 1 and np.array_equal(np.unique(a), np.unique(b))):
-        return float("nan")
-    return float(cohen_kappa_score(a, b, labels=[False, True]))
-
-
-def names_table(documents: pd.DataFrame, names) -> pd.DataFrame:
-    """:func:`names_agreement` for each language of ``documents``, as one table.
-
-    Columns: ``language``, ``listed`` (words of listed names in the texts),
-    ``taken`` (words the rule takes for names), ``both``, ``precision``,
-    ``recall``, ``missed`` and ``not_listed`` (the words, as written, each once).
-    """
-    rows = []
-    for language, texts in documents.groupby("language", sort=True):
-        found = names_agreement(texts, names)
-        rows.append({"language": language, "listed": found["listed"], "taken": found["removed"],
-                     "both": found["both"], "precision": round(found["precision"], 3),
-                     "recall": round(found["recall"], 3),
-                     "missed": " ".join(dict.fromkeys(found["missed"]["token"])),
-                     "not_listed": " ".join(dict.fromkeys(found["extra"]["token"]))})
-    return pd.DataFrame(rows)
-
-
-@dataclass(frozen=True)
-class Preprocessor:
-    """Settings for turning a text into terms, and the term of a single word.
-
-    Parameters
-    ----------
-    language : str
-        ISO 639-1 code: ``fr``, ``nl``, ``en`` or ``de``.
-    lemmatize : bool
-        Replace each word by its lemma (default True).
-    remove_stop_words : bool
-        Drop the words (and lemmas) on the language's stop-word list.
-    min_chars : int
-        Drop terms shorter than this many characters.
-
-    To count terms in texts, use :func:`valduchesse.tokens.tokens`, which
-    also removes furniture and names and reports what it removed;
-    :meth:`terms` is that stage applied to one text.
-    """
-
-    language: str
-    lemmatize: bool = True
-    remove_stop_words: bool = True
-    min_chars: int = 2
-
-    def __post_init__(self) -> None:
-        check_language(self.language)
-
-    def term(self, word: str) -> str:
-        """The term a single word token counts as: its lemma (or itself), lower-cased."""
-        word = normalise(word, self.language)
-        return lemma(word, self.language) if self.lemmatize else word.lower()
-
-    def is_kept(self, word: str, term: str) -> bool:
-        """Whether a word token with this term is counted, by stop words and length alone."""
-        if len(term) < self.min_chars:
-            return False
-        return not (self.remove_stop_words and is_stop_word(word, term, self.language))
-
-    def terms(self, text: str) -> list[str]:
-        """The terms of ``text``, in order, as :func:`valduchesse.tokens.tokens` counts them in a paragraph.
-
-        The default removal steps apply (date and place lines, attendee lists,
-        person names and offices, numbers and dates, stop words if
-        ``remove_stop_words``, short terms), so that a segment with no terms
-        here has none in :func:`valduchesse.terms.term_matrix` either.
-        """
-        steps = DEFAULT_STEPS if self.remove_stop_words else tuple(s for s in DEFAULT_STEPS if s != "stop word")
-        return paragraph_terms(text, self.language, self.lemmatize, self.min_chars, steps)

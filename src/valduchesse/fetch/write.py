@@ -13,7 +13,8 @@ import yaml
 
 from ..files import WriteError, write_atomically
 from ..run.guard import WriteRefused
-from ..corpus import CorpusError, load_corpus, read_text_file, validate_header
+from ..corpus import load_corpus, read_text_file
+from ..corpus_header import CorpusError, validate_header
 from .allowlist import AllowList, load_allow_list
 from .client import DEFAULT_BACKOFF, DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, Page, _new_session, download
 from .errors import Failed, FetchProblem, Refused
@@ -37,7 +38,7 @@ def fetch_corpus(texts_dir: str | Path, *, dry_run: bool = False, allowed: Allow
     :func:`~valduchesse.fetch.allowlist.load_allow_list` (the packaged list, https only). A problem with one
     document never stops the others: an error nobody foresaw makes that
     document ``refused``, with the error in the reason. Raises
-    :class:`~valduchesse.corpus.CorpusError` if the folder does not load, and
+    :class:`~valduchesse.corpus_header.CorpusError` if the folder does not load, and
     :class:`~valduchesse.fetch.allowlist.AllowListError` if the allow-list is broken.
     """
     texts_dir = Path(texts_dir)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..corpus import SUPPORTED_LANGUAGES
+from ..corpus_header import SUPPORTED_LANGUAGES
 from .style import OKABE_ITO, use_style
 
 __all__ = ["COVERAGE_COLOURS", "plot_availability"]
@@ -21,7 +21,7 @@ COVERAGE_COLOURS = {
 def plot_availability(table: pd.DataFrame) -> plt.Figure:
     """Grid of meetings (rows) by languages (columns): which text there is.
 
-    ``table`` is :func:`valduchesse.corpus.availability`'s output: one row
+    ``table`` is :func:`valduchesse.corpus_views.availability`'s output: one row
     per file with ``meeting``, ``language``, ``coverage``, ``part`` and
     ``chars``. Each cell is coloured by coverage and says the characters
     held; a cell with several parts is split into stripes.

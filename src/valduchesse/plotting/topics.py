@@ -23,7 +23,7 @@ METRIC_LABELS = {"adjusted_rand": "adjusted Rand index", "normalized_mutual_info
 def plot_stability(tables: dict[str, pd.DataFrame], title: str) -> plt.Figure:
     """Subsample stability and silhouette against k, one column of panels per unit.
 
-    ``tables`` maps a unit ("paragraphs") to :func:`valduchesse.topics.stability_curve`'s
+    ``tables`` maps a unit ("paragraphs") to :func:`valduchesse.topic_stability.stability_curve`'s
     table. Top: the stability of the text's clusters and of the same
     procedure on shuffled terms (grey, dashed), each ±1 standard error; the gap
     between them is what the text's structure adds. Bottom: the mean cosine
@@ -68,8 +68,8 @@ def plot_agreement(per_seed: dict[str, pd.DataFrame], null: dict[str, pd.DataFra
     """Each seed's agreement with the sections against the permutation null; rows: ARI, NMI; columns: units.
 
     ``per_seed``, ``null`` and ``summaries`` map a unit to the tables of
-    :func:`valduchesse.topics.seed_agreement` and
-    :func:`valduchesse.topics.agreement_summary`. Grey bars: the null's
+    :func:`valduchesse.topic_agreement.seed_agreement` and
+    :func:`valduchesse.topic_agreement.agreement_summary`. Grey bars: the null's
     histogram (shuffled labels); dashed line: its quantile from the summary
     (the 95th percentile by default); dots: the seeds, stacked where they
     fall in the same bar. Each panel's title counts the seeds above the line.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..corpus import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
+from ..corpus_header import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 
 __all__ = [
     "EXAMPLE_VALUES", "FIGURES_PARAMETER", "INJECTED_TAG", "INPUT_PATH_PARAMETERS", "OUTPUT_PATH_PARAMETERS",
