@@ -8,10 +8,10 @@ import pytest
 
 from conftest import ROOT, TEXTS
 from valduchesse.agenda import (
-    FAMILIES, OTHER, AgendaError, cap_topics, check_quotes, domain_entries, families_held, headline_sentences, judge_agenda,
+    FAMILIES, OTHER, AgendaError, cap_topics, check_quotes, domain_entries, families_held, judge_agenda,
     keyness_power, preamble_themes, read_crosswalk, read_portfolios, read_units, unit_keyness,
-    unknowables,
 )
+from valduchesse.prose.agenda import headline_sentences, unknowables
 from valduchesse.coding import THEMES, read_coding
 from valduchesse.corpus import load_corpus
 from valduchesse.keyness_power import smallest_passing_count

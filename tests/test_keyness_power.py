@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 from scipy.special import chdtri
 
-from valduchesse.keyness_power import power_sentence, smallest_passing_count, smallest_passing_counts
+from valduchesse.keyness_power import smallest_passing_count, smallest_passing_counts
+from valduchesse.prose.keyness_power import power_sentence
 from valduchesse.terms import keyness_by_group, log_likelihood, term_matrix
 
 

@@ -5,9 +5,9 @@ import pytest
 
 from valduchesse.corpus import load_corpus, write_text_file
 from valduchesse.power import (
-    DICTIONARY, HAND, comparisons, detection, detection_curve, first_sentences, openings_held, power_sentences,
-    theme_sentences,
+    DICTIONARY, HAND, comparisons, detection, detection_curve, first_sentences, openings_held, theme_sentences,
 )
+from valduchesse.prose.power import power_sentences
 from valduchesse.themes import load_themes
 
 FULL = ("Opening words here.\n"             # 0..19, no theme

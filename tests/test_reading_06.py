@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 from valduchesse import agenda, power
+from valduchesse.prose import power as power_prose
 from valduchesse.coding import read_coding
 from valduchesse.corpus import load_corpus
 from valduchesse.run.parameters import read_parameters
@@ -81,7 +82,7 @@ def test_radicalisation_is_coded_in_the_openings_it_could_not_show(data):
     assert {"2016-02-01", "2018-06-11"} <= set(radical["meeting_date"])
     assert data["first"]["radicalisation_and_extremism"] >= data["openings"]["chars"].max()
     # and the printed power sentences no longer count it among what the openings could not show
-    said = " ".join(power.power_sentences(first, data["openings"], None, observed))
+    said = " ".join(power_prose.power_sentences(first, data["openings"], None, observed))
     assert "could not show" in said and "radicalisation_and_extremism 7" not in said.split("These figures")[0]
 
 

@@ -143,7 +143,7 @@ def test_a_run_in_place_names_the_texts_whose_sentences_are_not_hand_coded(tmp_p
 
 def test_texts_of_one_coverage_are_compared_whole(write_text):
     from valduchesse.corpus import load_corpus
-    from valduchesse.like_with_like import openings_compared
+    from valduchesse.prose.like_with_like import openings_compared
     long_body = "La sécurité des deux pays. " * 40
     write_text("2016-02-01_fr_a.txt", "Les deux pays coopèrent.", coverage="full text")
     folder = write_text("2018-06-11_fr_b.txt", long_body.strip(), coverage="full text", meeting_date="2018-06-11")
@@ -156,7 +156,7 @@ def test_texts_of_one_coverage_are_compared_whole(write_text):
 
 def test_texts_of_different_coverage_are_cut_and_the_cut_is_told_per_text(write_text):
     from valduchesse.corpus import load_corpus
-    from valduchesse.like_with_like import openings_compared
+    from valduchesse.prose.like_with_like import openings_compared
     long_body = ("La sécurité des deux pays. " * 40).strip()
     write_text("2016-02-01_fr_a.txt", "Les deux pays coopèrent bien.", coverage="opening excerpt")
     folder = write_text("2018-06-11_fr_b.txt", long_body, coverage="full text", meeting_date="2018-06-11")

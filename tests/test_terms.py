@@ -11,9 +11,9 @@ from valduchesse.preprocessor import Preprocessor
 from valduchesse.tokens import tokens
 from valduchesse.terms import (
     concordance, frequencies, keyness, keyness_by_group, log_likelihood, log_ratio, ngrams, similarity,
-    count_runs, find, keyness_summary, run_index, term_matrix, term_presence, top_term_contexts, top_terms,
-    top_terms_table,
+    count_runs, find, run_index, term_matrix, term_presence, top_term_contexts, top_terms, top_terms_table,
 )
+from valduchesse.prose.terms import keyness_summary
 
 from conftest import TEXTS
 
@@ -294,7 +294,7 @@ def test_keyness_by_group_and_keyness_agree_on_corrected_p_values_with_bh():
 
 
 def test_significance_summary_says_when_nothing_passes():
-    from valduchesse.terms import significance_summary, threshold_sentence
+    from valduchesse.prose.terms import significance_summary, threshold_sentence
 
     table = keyness_by_group(term_matrix(TINY), n=2)
     assert all("none of its terms passes" in line for line in significance_summary(table))

@@ -17,7 +17,7 @@ from valduchesse.plotting.topics import plot_agreement, plot_stability
 from valduchesse.segment import paragraphs, sentences
 from valduchesse.terms import TermMatrix, term_matrix
 from valduchesse.topic_agreement import agreement_summary, representative_seed, seed_agreement
-from valduchesse.topic_descriptions import describe_agreement, describe_choice, reading, unit_comparison, unit_profile
+from valduchesse.prose.topics import describe_agreement, describe_choice, reading, unit_comparison, unit_profile
 from valduchesse.topic_stability import (
     adjusted_rand, grid_position, normalized_mutual_info, one_standard_error_choice, shuffled_terms, stability_curve,
     subsample_indices, subsample_stability,

@@ -11,8 +11,9 @@ from valduchesse.corpus import load_corpus
 from valduchesse.themes import load_themes
 from valduchesse.validation import (
     MIN_POSITIVES, PARTS, SPLIT_COLUMNS, SplitError, assign_split, dictionary_errors, dictionary_verdicts,
-    judge_dictionary, positive_groups, read_split, split_half, split_summary, validate_dictionary, verdict_lines,
+    judge_dictionary, positive_groups, read_split, split_half, split_summary, validate_dictionary,
 )
+from valduchesse.prose.validation import verdict_lines
 from valduchesse.coding import read_passages
 
 from conftest import ROOT, TEXTS

@@ -13,7 +13,6 @@ The analysis, one module per pipeline stage, at the top of the package:
 - :mod:`valduchesse.terms`: term matrices, keyness with significance, concordances, frequencies, similarity;
 - :mod:`valduchesse.topics`: clustering of passages; :mod:`valduchesse.topic_stability`: judged by subsample
   stability against a null; :mod:`valduchesse.topic_agreement`: against the sections over many seeds;
-  :mod:`valduchesse.topic_descriptions`: the results in words;
 - :mod:`valduchesse.themes`: the theme dictionary and theme shares;
 - :mod:`valduchesse.coding`: hand coding: units, sheets, agreement, shares, which texts to compare;
 - :mod:`valduchesse.validation`: the theme dictionary against the hand codes (precision, recall, F1, verdicts);
@@ -24,6 +23,9 @@ The analysis, one module per pipeline stage, at the top of the package:
 - :mod:`valduchesse.intervals`: Wilson intervals of proportions;
 - :mod:`valduchesse.lemma_cache`: the lemmatiser's language data as tries, kept per machine
   (:mod:`valduchesse.cache`: the per-machine cache folder and atomic writes).
+
+The sentences that say those results in words, for the notebooks' printouts, in :mod:`valduchesse.prose`
+(one module per analysis module it speaks for; analysis modules never import it).
 
 The figures, by family, in :mod:`valduchesse.plotting` (``style``, ``corpus``, ``terms``, ``themes``,
 ``topics``, ``agenda``); where a figure file goes, in :mod:`valduchesse.figure_paths` (no plotting library).

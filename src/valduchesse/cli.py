@@ -29,7 +29,7 @@ from .run.collection import default_jobs, run_collection
 from .run.determinism import check_determinism, check_reproduction
 from .run.execute import NotebookFailed
 from .run.guard import WriteRefused
-from .coding import uncoded_lines
+from .prose.coding import uncoded_lines
 from .run.notebooks import COLLECTION_LIST, collection_root, notebook_paths, outside_collection, where_to_run
 from .run.parameters import ParameterError, parse_value, read_parameters
 

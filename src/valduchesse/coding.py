@@ -56,7 +56,6 @@ __all__ = [
     "coding_units",
     "coding_sheet",
     "uncoded_by_file",
-    "uncoded_lines",
     "blind_sheet",
     "split_codes",
     "check_codes",
@@ -308,32 +307,6 @@ def uncoded_by_file(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
         sentences=("unit_id", "size"), uncoded=("uncoded", "sum")).reset_index()
     table["uncoded"] = table["uncoded"].astype(int)
     return table[table["uncoded"] > 0].reset_index(drop=True)
-
-
-def uncoded_lines(texts_dir: str | Path, coding_file: str | Path) -> list[str]:
-    """What a run in place prints about texts whose sentences are not hand-coded; [] if every one is.
-
-    Parameters
-    ----------
-    texts_dir : str or Path
-        The texts folder (``texts/``).
-    coding_file : str or Path
-        The hand-coded sentences (``coding/sentences.csv``).
-
-    Returns
-    -------
-    list of str
-        A heading line, one line per file (``FILE: N of M sentences not hand-coded``) and how to code them.
-    """
-    from .corpus import load_corpus  # imported here: the rest of this module needs no loader
-    table = uncoded_by_file(read_coding(coding_file), coding_units(load_corpus(texts_dir)))
-    if table.empty:
-        return []
-    return [f"texts with sentences not hand-coded in {coding_file}, so outside the hand-coded headline "
-            "(notebook 04):",
-            *(f"  {Path(texts_dir) / row.file}: {row.uncoded} of {row.sentences} sentence(s) not hand-coded"
-              for row in table.itertuples(index=False)),
-            "  to code them: coding/README.md, section \"When the texts change\""]
 
 
 def current_codes(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from scipy.special import chdtri
 
 from .terms import TermMatrix, log_likelihood
 
-__all__ = ["smallest_passing_count", "smallest_passing_counts", "power_sentence"]
+__all__ = ["smallest_passing_count", "smallest_passing_counts"]
 
 
 def smallest_passing_count(target_total: int, reference_total: int, critical_g2: float, elsewhere: int = 0) -> int | None:
@@ -79,15 +79,3 @@ def smallest_passing_counts(matrix: TermMatrix, groups: dict[str, list[str]] | N
                      "fewest_never_elsewhere": smallest_passing_count(target, reference, critical, 0),
                      "fewest_once_elsewhere": smallest_passing_count(target, reference, critical, 1)})
     return pd.DataFrame(rows)
-
-
-def power_sentence(row) -> str:
-    """One group's row of :func:`smallest_passing_counts` in words."""
-    never, once = row["fewest_never_elsewhere"], row["fewest_once_elsewhere"]
-    if never is None or pd.isna(never):
-        return (f"{row['group']}: no count of a term can pass G² > {row['critical_g2']:.1f} "
-                f"({row['target_total']} terms against {row['reference_total']})")
-    once_words = "no count" if once is None or pd.isna(once) else f"{int(once)}"
-    return (f"{row['group']}: a term must occur at least {int(never)} times in it and never in the others "
-            f"({once_words} if once in the others) to pass G² > {row['critical_g2']:.1f}; "
-            f"{row['target_total']} terms against {row['reference_total']}")

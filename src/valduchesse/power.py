@@ -20,7 +20,7 @@ asks, per theme:
   opening held, where it starts there, and whether the complete text's order says an opening of that
   length could show it (a theme coded in an opening that the order says it could not show breaks the
   assumption that the declaration was ordered like the complete text);
-* :func:`power_sentences`: the plain sentence per comparison, built from those numbers (and from that
+* :func:`valduchesse.prose.power.power_sentences`: the plain sentence per comparison, built from those numbers (and from that
   check, when given).
 
 The complete text stands in for the others: it shows where *its* themes start, not where another
@@ -40,6 +40,7 @@ __all__ = [
     "OPENING",
     "HAND",
     "DICTIONARY",
+    "OBSERVED_COLUMNS",
     "complete_texts",
     "theme_sentences",
     "first_sentences",
@@ -48,7 +49,6 @@ __all__ = [
     "comparisons",
     "detection",
     "observed_in_openings",
-    "power_sentences",
 ]
 
 COMPLETE = "full text"
@@ -61,6 +61,7 @@ SENTENCE_COLUMNS = ["doc_id", "meeting_date", "language", "sentence_no", "sectio
                     "theme", "source", "first"]
 OBSERVED_COLUMNS = ["doc_id", "meeting_date", "language", "chars", "theme", "observed_start", "complete_doc_id",
                     "complete_first_start", "order_says", "breaks_order"]
+"""The columns of :func:`observed_in_openings`' table."""
 FIRST_COLUMNS = ["doc_id", "meeting_date", "language", "chars", "theme", "first_start", "first_source", "sentences"]
 
 
@@ -310,72 +311,3 @@ def observed_in_openings(coded: pd.DataFrame | None, documents: pd.DataFrame, fi
     table = pd.DataFrame(rows, columns=OBSERVED_COLUMNS)
     table = table.sort_values(["language", "meeting_date", "doc_id", "observed_start", "theme"], kind="stable")
     return table.drop_duplicates(["doc_id", "theme", "complete_doc_id"]).reset_index(drop=True)
-
-
-def _series(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def power_sentences(first: pd.DataFrame, openings: pd.DataFrame, labels: dict | None = None,
-                    observed: pd.DataFrame | None = None) -> list[str]:
-    """The plain sentence per comparison and complete text: which themes its openings could not show.
-
-    Built from :func:`detection` only: the openings compared are those of the other meetings in the
-    comparison's language (the complete text's own meeting left out), their longest length, the
-    themes whose first sentence in the complete text starts at or beyond it, with their offsets, and
-    the themes they could show. ``labels`` maps theme names to readable names (e.g.
-    ``ThemeDictionary.labels``). ``observed`` (:func:`observed_in_openings`, optional): a theme that
-    an opening compared is hand-coded with, although its first sentence in the complete text starts
-    at or beyond the longest opening compared, is taken out of the "could not show" list and named as
-    breaking the stand-in (the assumption that the declarations were ordered like the complete text).
-    Returns one sentence per comparison and complete text, or one sentence saying why there is none.
-    """
-    labels = labels or {}
-    name = lambda theme: labels.get(theme, theme)  # noqa: E731
-    if first.empty:
-        return ["No theme is located in a complete text (none is held, or neither the hand codes nor the "
-                "dictionary cover its sentences), so no opening's power can be judged: a theme's position is "
-                "known only in a complete text."]
-    out = []
-    for comparison in comparisons(openings).itertuples(index=False):
-        for doc_id, themes in first.groupby("doc_id", sort=True):
-            own = themes["meeting_date"].iloc[0]
-            others = openings[(openings["language"] == comparison.language) & (openings["meeting_date"] != own)]
-            if others.empty:
-                continue
-            longest = int(others["chars"].max())
-            meetings = _series(sorted(set(others["meeting_date"].str[:4])))
-            broken = pd.DataFrame(columns=OBSERVED_COLUMNS) if observed is None else observed[
-                (observed["complete_doc_id"] == doc_id) & observed["doc_id"].isin(set(others["doc_id"]))
-                & (observed["complete_first_start"] >= longest)]
-            missed = themes[(themes["first_start"] >= longest) & ~themes["theme"].isin(set(broken["theme"]))]
-            shown = themes[themes["first_start"] < longest]
-            order = ("The complete text stands in for the others: a declaration ordered differently could reach a "
-                     "subject sooner.")
-            if len(broken):
-                seen = _series([f"{name(t)} (complete text {int(g['complete_first_start'].iloc[0]):,}; coded in the "
-                                + _series([f"{m[:4]} opening at {s:,}" for m, s in
-                                           zip(g["meeting_date"], g["observed_start"])]) + ")"
-                                for t, g in broken.groupby("theme", sort=False)])
-                order = (f"These figures hold only if those declarations were ordered like the complete {own[:4]} "
-                         "text, and the openings' own hand codes already break that assumption for what the complete "
-                         f"text starts beyond their length but they speak of: {seen}.")
-            text = (f"the {meetings} {comparison.language} opening{'s' if len(others) > 1 else ''} "
-                    f"(≤ {longest:,} chars)")
-            where = f"in the complete {own[:4]} text ({themes['language'].iloc[0]}, {int(themes['chars'].iloc[0]):,} chars)"
-            if missed.empty:
-                out.append(f"{text[0].upper()}{text[1:]} could show every other theme of the complete {own[:4]} "
-                           f"text: {where} each other theme's first sentence starts before "
-                           f"character {longest:,}. {order}" if len(broken) else
-                           f"{text[0].upper()}{text[1:]} could show every theme of the complete {own[:4]} text: "
-                           f"{where} each theme's first sentence starts before character {longest:,}.")
-                continue
-            positions = _series([f"{name(t)} {s:,}" for t, s in zip(missed["theme"], missed["first_start"])])
-            could = (f"; they could show only {_series([name(t) for t in shown['theme']])}, whose first sentences "
-                     f"start before character {longest:,}" if not shown.empty else "; they could show none of its themes")
-            out.append(f"{text[0].upper()}{text[1:]} could not show {len(missed)} of the {len(themes)} themes of the "
-                       f"complete {own[:4]} text even if those declarations covered them: {where} their first "
-                       f"sentences start at these characters: {positions}{could}. {order}")
-    return out or ["No comparison of openings of different meetings in one language is held, so there is no "
-                   "opening comparison to judge."]

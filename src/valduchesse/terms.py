@@ -29,9 +29,9 @@ from .tokens import CONTEXT_STEPS, STEPS, Tokens, tokens
 
 __all__ = [
     "CORRECTIONS", "TermMatrix", "adjust", "adjust_by_group", "as_tokens", "check_correction", "concordance",
-    "count_runs", "find", "frequencies", "keyness", "keyness_by_group", "keyness_summary", "log_likelihood",
-    "log_ratio", "ngrams", "p_values", "query_terms", "run_index", "significance_summary", "similarity", "term_matrix",
-    "term_presence", "threshold", "threshold_sentence", "top_term_contexts", "top_terms", "top_terms_table",
+    "count_runs", "find", "frequencies", "keyness", "keyness_by_group", "log_likelihood",
+    "log_ratio", "ngrams", "p_values", "query_terms", "run_index", "similarity", "term_matrix",
+    "term_presence", "threshold", "top_term_contexts", "top_terms", "top_terms_table",
 ]
 
 CORRECTIONS = ("bonferroni", "bh")
@@ -305,15 +305,6 @@ def threshold(tests: int, correction: str, alpha: float) -> dict:
     return {"correction": correction, "alpha": alpha, "tests": int(tests), "critical_g2": round(critical, 2)}
 
 
-def threshold_sentence(table: pd.DataFrame) -> str:
-    """The threshold of a keyness table in words, e.g. for a caption."""
-    info = table.attrs
-    if info.get("correction") == "bonferroni":
-        return (f"Bonferroni for {info['tests']} terms tested: G² > {info['critical_g2']:.1f} "
-                f"(p < {info['alpha']}/{info['tests']})")
-    return f"Benjamini–Hochberg, false discovery rate {info['alpha']}, {info['tests']} terms tested"
-
-
 def _round_statistics(table: pd.DataFrame) -> pd.DataFrame:
     """G² to 4 decimals, p-values to 4 significant digits (they can be very small)."""
     table = table.copy()
@@ -381,35 +372,6 @@ def keyness_by_group(
     table = table.drop(columns="group_no").reset_index(drop=True)
     table.attrs.update(threshold(tests, correction, alpha))
     return table
-
-
-def significance_summary(table: pd.DataFrame) -> list[str]:
-    """One line per group of a keyness table: how many of its listed terms pass the threshold, and which."""
-    lines = []
-    for group, part in table.groupby("group", sort=False):
-        passed = part[part["significant"]]
-        best = part["g2"].max()
-        if passed.empty:
-            lines.append(f"{group}: none of its terms passes (highest G² {best:.1f})")
-        else:
-            lines.append(f"{group}: {len(passed)} pass: " + ", ".join(
-                f"{r.term} (G²={r.g2:.1f}, p={r.p_value:.2g})" for r in passed.itertuples()))
-    return lines
-
-
-def keyness_summary(table: pd.DataFrame, n: int = 3) -> list[str]:
-    """One line per group of a :func:`keyness_by_group` table: its ``n`` top terms with G² and counts.
-
-    A term that passes the table's multiple-comparison threshold is marked ``*``.
-    """
-    def mark(row) -> str:
-        return "*" if getattr(row, "significant", False) else ""
-
-    return [
-        f"{group}: " + ", ".join(f"{r.term}{mark(r)} (G²={r.g2:.1f}, {r.target_count}/{r.reference_count})"
-                                 for r in part.head(n).itertuples())
-        for group, part in table.groupby("group", sort=False)
-    ]
 
 
 def top_term_contexts(keyness_table: pd.DataFrame, segments, terms_per_group: int = 1, window: int = 6) -> pd.DataFrame:

@@ -41,9 +41,9 @@ The method, step by step:
    (:func:`distinctive_terms`), lists its heaviest (:func:`topic_terms`) and shows its most typical
    passage (:func:`typical_passages`), for the seed most like the others
    (:func:`~valduchesse.topic_agreement.representative_seed`).
-6. :func:`~valduchesse.topic_descriptions.describe_choice`,
-   :func:`~valduchesse.topic_descriptions.describe_agreement` and
-   :func:`~valduchesse.topic_descriptions.reading` state the results in words, every number and
+6. :func:`~valduchesse.prose.topics.describe_choice`,
+   :func:`~valduchesse.prose.topics.describe_agreement` and
+   :func:`~valduchesse.prose.topics.reading` state the results in words, every number and
    verdict computed from the tables, so that a notebook's prose cannot drift from its outputs.
 
 Why subsamples: with ``init="nndsvda"`` NMF depends on the seed only through

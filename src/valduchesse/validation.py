@@ -21,7 +21,7 @@ about. This module scores the one against the other:
 * :func:`dictionary_errors` lists every sentence where the two disagree;
 * :func:`dictionary_verdicts` says per theme whether the dictionary measures
   it, or that it cannot be judged (fewer than ``min_positives`` coded
-  units, passages when the passages are given, in the part judged); :func:`verdict_lines` says it in words and
+  units, passages when the passages are given, in the part judged); :func:`valduchesse.prose.validation.verdict_lines` says it in words and
   :func:`judge_dictionary` does it all from the files;
 * :func:`sample_validation` scores it on a student's own coded sample.
 """
@@ -44,7 +44,7 @@ __all__ = [
     "MIN_POSITIVES", "PARTS", "SPLIT_COLUMNS", "SplitError", "F1_TARGET", "assign_split", "dictionary_errors",
     "dictionary_flags", "dictionary_validation", "dictionary_verdicts", "judge_dictionary", "passage_flags",
     "positive_groups", "read_split",
-    "sample_validation", "split_half", "split_summary", "validate_dictionary", "verdict_lines",
+    "sample_validation", "split_half", "split_summary", "validate_dictionary", 
 ]
 
 PARTS = ("development", "test")
@@ -423,7 +423,7 @@ def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_po
     guided : int, optional
         How many sentences of ``part`` guided an earlier revision of the
         dictionary (:func:`split_summary`'s ``in_revision_1_development``):
-        when above 0, :func:`verdict_lines` says in each line that ``part`` is
+        when above 0, :func:`~valduchesse.prose.validation.verdict_lines` says in each line that ``part`` is
         not out of sample for that revision.
     groups : DataFrame, optional
         :func:`positive_groups`' table: a theme whose coded units of ``part``
@@ -475,42 +475,6 @@ def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_po
                                         "source", "verdict"])
     table.attrs.update(part=part, min_positives=min_positives, target=target, unit=unit, guided=guided)
     return table
-
-
-def verdict_lines(verdicts: pd.DataFrame, labels: dict | None = None) -> list[str]:
-    """The verdicts in three sentences: which themes the dictionary measures, which not, which cannot be judged.
-
-    ``verdicts`` is :func:`dictionary_verdicts`' table (its ``attrs`` give the
-    part judged, the least number of coded units, the F1 target, what a unit
-    is and how many sentences of the part guided revision 1, said in the
-    lines); ``labels`` maps themes to readable names (e.g.
-    ``ThemeDictionary.labels``). A status no theme has is said as "none". A
-    judged theme whose coded units all sit in one group of the split says so.
-    """
-    labels = labels or {}
-    unit = verdicts.attrs.get("unit", "sentence")
-    guided = verdicts.attrs.get("guided")
-    part = verdicts.attrs.get("part", "the part judged")
-
-    def names(status: str) -> str:
-        rows = verdicts[verdicts["status"] == status]
-        if rows.empty:
-            return "none"
-        return "; ".join(f"{labels.get(row.theme, row.theme)} ({row.hits}/{row.coded} coded found, "
-                         f"{row.matched - row.hits} false positive(s)"
-                         + (f"; all {row.coded} from the one group {row.source}" if getattr(row, "source", "") else "")
-                         + ")" for row in rows.itertuples(index=False))
-
-    target = verdicts.attrs.get("target", "the target")
-    fewest = verdicts.attrs.get("min_positives", "enough")
-    caveat = (f"; not out of sample for revision 1, which themes.yml revises: {guided} sentence(s) of the {part} "
-              "part guided it" if guided else "")
-    return [f"measured ({part} F1 at least {target}, {unit}s counted{caveat}): {names('measured')}",
-            f"not measured well ({part} F1 below {target}, {unit}s counted{caveat}): {names('not measured well')}",
-            f"cannot be judged (fewer than {fewest} coded {unit}s in the {part} part; in brackets, how many): "
-            + ("none" if not (verdicts["status"] == "cannot be judged").any() else
-               "; ".join(f"{labels.get(t, t)} ({c})" for t, c in
-                         verdicts.loc[verdicts["status"] == "cannot be judged", ["theme", "coded"]].to_numpy()))]
 
 
 def judge_dictionary(coding_file: str | Path, split_file: str | Path, dictionary: ThemeDictionary,

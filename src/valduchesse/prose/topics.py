@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .terms import TermMatrix
-from .topic_agreement import NULL_LEVEL
-from .topic_stability import grid_position
+from ..terms import TermMatrix
+from ..topic_agreement import NULL_LEVEL
+from ..topic_stability import grid_position
 
 __all__ = [
     "describe_agreement", "describe_choice", "reading", "unit_comparison", "unit_profile",

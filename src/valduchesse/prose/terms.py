@@ -1,0 +1,45 @@
+"""Keyness in words: the threshold a term must pass, and each group's distinctive terms (:mod:`valduchesse.terms`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["keyness_summary", "significance_summary", "threshold_sentence"]
+
+
+def threshold_sentence(table: pd.DataFrame) -> str:
+    """The threshold of a keyness table in words, e.g. for a caption."""
+    info = table.attrs
+    if info.get("correction") == "bonferroni":
+        return (f"Bonferroni for {info['tests']} terms tested: G² > {info['critical_g2']:.1f} "
+                f"(p < {info['alpha']}/{info['tests']})")
+    return f"Benjamini–Hochberg, false discovery rate {info['alpha']}, {info['tests']} terms tested"
+
+
+def significance_summary(table: pd.DataFrame) -> list[str]:
+    """One line per group of a keyness table: how many of its listed terms pass the threshold, and which."""
+    lines = []
+    for group, part in table.groupby("group", sort=False):
+        passed = part[part["significant"]]
+        best = part["g2"].max()
+        if passed.empty:
+            lines.append(f"{group}: none of its terms passes (highest G² {best:.1f})")
+        else:
+            lines.append(f"{group}: {len(passed)} pass: " + ", ".join(
+                f"{r.term} (G²={r.g2:.1f}, p={r.p_value:.2g})" for r in passed.itertuples()))
+    return lines
+
+
+def keyness_summary(table: pd.DataFrame, n: int = 3) -> list[str]:
+    """One line per group of a :func:`~valduchesse.terms.keyness_by_group` table: its ``n`` top terms with G² and counts.
+
+    A term that passes the table's multiple-comparison threshold is marked ``*``.
+    """
+    def mark(row) -> str:
+        return "*" if getattr(row, "significant", False) else ""
+
+    return [
+        f"{group}: " + ", ".join(f"{r.term}{mark(r)} (G²={r.g2:.1f}, {r.target_count}/{r.reference_count})"
+                                 for r in part.head(n).itertuples())
+        for group, part in table.groupby("group", sort=False)
+    ]
