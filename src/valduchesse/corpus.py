@@ -29,9 +29,9 @@ import pandas as pd
 import yaml
 
 from .corpus_header import (
-    OPTIONAL_FIELDS, REQUIRED_FIELDS, CorpusError, HeaderError, _fail, _yaml_problem, load_header, validate_header,
+    OPTIONAL_FIELDS, REQUIRED_FIELDS, CorpusError, HeaderError, corpus_error as _fail, load_header, validate_header,
 )
-from .files import not_regular, read_bytes, write_atomically
+from .files import not_regular, read_bytes, write_atomically, yaml_position as _yaml_problem
 
 __all__ = [
     "DOCUMENTATION_FILES", "MAX_FILE_BYTES", "METADATA_COLUMNS", "load_corpus", "read_text_file", "write_text_file",

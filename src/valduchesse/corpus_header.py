@@ -17,12 +17,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .files import MAX_YAML_DEPTH, InputError, StrictLoader, YAMLRefused, yaml_position
+from .files import MAX_YAML_DEPTH, InputError, StrictLoader, YAMLRefused, parse_yaml
 
 __all__ = [
     "COVERAGES", "CorpusError", "FIELD_TYPES", "Header", "HeaderError", "HeaderLoader", "InvalidDate",
     "LANGUAGE_CHOICES", "MAX_HEADER_DEPTH", "OPTIONAL_FIELDS", "REQUIRED_FIELDS", "SUPPORTED_LANGUAGES",
-    "header_problems", "load_header", "validate_header",
+    "corpus_error", "header_problems", "load_header", "validate_header",
 ]
 
 
@@ -50,8 +50,26 @@ class CorpusError(InputError):
     """A text file that cannot be used as it is; the message says how to fix it (an :class:`~valduchesse.files.InputError`)."""
 
 
-def _fail(path: Path, field: str | None, problem: str, fix: str,
-          at: tuple[int, int] | None = None) -> CorpusError:
+def corpus_error(path: Path, field: str | None, problem: str, fix: str,
+                 at: tuple[int, int] | None = None) -> CorpusError:
+    """The :class:`CorpusError` for ``problem`` in the text file ``path``, with its ``fix``.
+
+    Parameters
+    ----------
+    path : Path
+        The text file.
+    field : str or None
+        The header field at fault, if one is.
+    problem, fix : str
+        What is wrong, and how to put it right.
+    at : (int, int), optional
+        The (line, column) in the file, both from 1.
+
+    Returns
+    -------
+    CorpusError
+        The error, to raise (or to list, as :func:`header_problems` does).
+    """
     return CorpusError.at(path, problem, fix, field=field, line=at[0] if at else None,
                           column=at[1] if at else None)
 
@@ -127,45 +145,43 @@ class HeaderLoader(StrictLoader):
         except ValueError as err:
             return InvalidDate(node.value, str(err), self.position(node.start_mark))
 
+    def construct_object(self, node, deep=False):
+        """Construct ``node``; the root mapping as a :class:`Header`, and an error names its field.
 
-HeaderLoader.add_constructor("tag:yaml.org,2002:timestamp", HeaderLoader.construct_yaml_timestamp)
-
-
-def load_header(text: str, line_offset: int = 0):
-    """Read a header's YAML text with :class:`HeaderLoader`.
-
-    Returns a :class:`Header` if the text is a mapping, else what the YAML
-    holds (None if nothing). Raises :class:`yaml.YAMLError`: a
-    :class:`HeaderError` for what the loader refuses.
-    """
-    loader = HeaderLoader(text, line_offset)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        loader.root = node
+        A :class:`yaml.constructor.ConstructorError` raised while the root is constructed gets the
+        top-level key being read as its ``field`` (a :class:`HeaderError` has it already).
+        """
+        if node is not self.root:
+            return super().construct_object(node, deep)
         try:
-            data = loader.construct_object(node, deep=True)
+            data = super().construct_object(node, deep)
         except yaml.constructor.ConstructorError as err:
             if not isinstance(err, HeaderError):
-                err.field = loader.field
+                err.field = self.field
             raise
         if not isinstance(node, yaml.MappingNode):
             return data
         header = Header(data)
         for key_node, value_node in node.value:
-            key = key_node.value  # a plain text key: checked above
-            header.positions[key] = loader.position(value_node.start_mark)
+            key = key_node.value  # a plain text key: checked by key_problem
+            header.positions[key] = self.position(value_node.start_mark)
             if isinstance(value_node, yaml.ScalarNode) and value_node.style is None:
                 header.written[key] = value_node.value
         return header
-    finally:
-        loader.dispose()
 
 
-def _yaml_problem(err: yaml.YAMLError, line_offset: int) -> tuple[str, tuple[int, int] | None]:
-    """PyYAML's whole message (problem, context, note) and the problem's (line, column) in the file."""
-    return yaml_position(err, line_offset)
+HeaderLoader.add_constructor("tag:yaml.org,2002:timestamp", HeaderLoader.construct_yaml_timestamp)
+
+
+def load_header(text: str, line_offset: int = 0):
+    """Read a header's YAML text with :class:`HeaderLoader` (:func:`valduchesse.files.parse_yaml`).
+
+    Returns a :class:`Header` if the text is a mapping, else what the YAML
+    holds (None if nothing). Raises :class:`yaml.YAMLError`: a
+    :class:`HeaderError` for what the loader refuses, and a constructor error
+    with the ``field`` it was raised in.
+    """
+    return parse_yaml(text, HeaderLoader, line_offset)
 
 
 # --- the header's fields ---------------------------------------------------------------------------
@@ -227,25 +243,25 @@ def _date_problem(path: Path, field: str, value, at) -> CorpusError | None:
     if _as_date(value) is not None:
         return None
     if isinstance(value, InvalidDate):
-        return _fail(path, field, f"{value} is not a real date ({value.reason})",
+        return corpus_error(path, field, f"{value} is not a real date ({value.reason})",
                      f"correct the date; {_DATE_FIX}", at=value.at)
     if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        return _fail(path, field, f"{value!r} is not a real date", f"correct the date; {_DATE_FIX}", at=at)
+        return corpus_error(path, field, f"{value!r} is not a real date", f"correct the date; {_DATE_FIX}", at=at)
     if isinstance(value, str):
-        return _fail(path, field, f"{value!r} is not an ISO 8601 date", _DATE_FIX, at=at)
-    return _fail(path, field, f"{value!r} is {_kind_of(value)}, not a date", _DATE_FIX, at=at)
+        return corpus_error(path, field, f"{value!r} is not an ISO 8601 date", _DATE_FIX, at=at)
+    return corpus_error(path, field, f"{value!r} is {_kind_of(value)}, not a date", _DATE_FIX, at=at)
 
 
 def _integer_problem(path: Path, field: str, value, at) -> CorpusError | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return None
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-        return _fail(path, field, f"{value!r} is quoted text, not a whole number",
+        return corpus_error(path, field, f"{value!r} is quoted text, not a whole number",
                      f"write the number without quotes, as the line {field}: {value.strip()}", at=at)
     if field == "part":
-        return _fail(path, field, f"part {value!r} is not a whole number from 1 up",
+        return corpus_error(path, field, f"part {value!r} is not a whole number from 1 up",
                      "number the parts of one document 1, 2, … in reading order, or leave the field out", at=at)
-    return _fail(path, field, f"{value!r} is {_kind_of(value)}, not a whole number",
+    return corpus_error(path, field, f"{value!r} is {_kind_of(value)}, not a whole number",
                  f"write the number of characters of the body in digits, as in the line {field}: 1888",
                  at=at)
 
@@ -258,7 +274,7 @@ def _text_problem(path: Path, field: str, value, at, written: str | None) -> Cor
     else:
         shown = written if written is not None else str(value)
         fix = f"put the value in quotes, as the line {field}: \"{shown}\""
-    return _fail(path, field, f"{written or value!r} is {_kind_of(value)}, not text", fix, at=at)
+    return corpus_error(path, field, f"{written or value!r} is {_kind_of(value)}, not text", fix, at=at)
 
 
 FIELD_TYPES = {
@@ -292,7 +308,7 @@ def header_problems(path: Path, header: dict, body: str):
     positions = getattr(header, "positions", {})
     missing = [field for field in REQUIRED_FIELDS if header.get(field) in (None, "")]
     if missing:
-        yield _fail(
+        yield corpus_error(
             path,
             missing[0],
             f"required field missing or empty (missing: {', '.join(missing)})",
@@ -309,7 +325,7 @@ def header_problems(path: Path, header: dict, body: str):
         else:
             yield problem
     if "language" in typed and header["language"] not in SUPPORTED_LANGUAGES:
-        yield _fail(
+        yield corpus_error(
             path,
             "language",
             f"language {header['language']!r} is not supported",
@@ -317,7 +333,7 @@ def header_problems(path: Path, header: dict, body: str):
             at=positions.get("language"),
         )
     if "coverage" in typed and header["coverage"] not in COVERAGES:
-        yield _fail(
+        yield corpus_error(
             path,
             "coverage",
             f"coverage {header['coverage']!r} is not one of the allowed values",
@@ -325,18 +341,18 @@ def header_problems(path: Path, header: dict, body: str):
             at=positions.get("coverage"),
         )
     if "part" in typed and header["part"] < 1:
-        yield _fail(
+        yield corpus_error(
             path, "part", f"part {header['part']!r} is not a whole number from 1 up",
             "number the parts of one document 1, 2, … in reading order, or leave the field out",
             at=positions.get("part"),
         )
     if not body.strip():
-        yield _fail(
+        yield corpus_error(
             path, None, "the text after the header is empty",
             "paste the text below the closing '---' line, or remove the file",
         )
     if "chars" in typed and header["chars"] != len(body):
-        yield _fail(
+        yield corpus_error(
             path,
             "chars",
             f"the header says {header['chars']!r} characters but the body has {len(body)}",
@@ -348,7 +364,7 @@ def header_problems(path: Path, header: dict, body: str):
     for field in header:
         if field not in known:
             for date in _invalid_dates(header[field]):
-                yield _fail(path, field, f"{date} is not a real date ({date.reason})",
+                yield corpus_error(path, field, f"{date} is not a real date ({date.reason})",
                             f"correct the date ({_DATE_FIX}), or put the value in quotes if it is not a date",
                             at=date.at)
 

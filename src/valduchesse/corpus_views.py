@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import simplemma
 
-from .corpus_header import SUPPORTED_LANGUAGES, _fail
+from .corpus_header import SUPPORTED_LANGUAGES, corpus_error
 
 __all__ = [
     "LANGUAGE_CHECK_MIN_CHARS", "PART_GAP", "availability", "check_languages", "comparable_openings", "compared_texts",
@@ -192,7 +192,7 @@ def check_languages(documents: pd.DataFrame, min_chars: int = LANGUAGE_CHECK_MIN
             scores = dict(simplemma.langdetect(line, lang=codes))
             best = max(codes, key=lambda code: (scores.get(code, 0.0), code == doc.language))
             if best != doc.language and scores[best] - scores.get(doc.language, 0.0) >= margin:
-                raise _fail(
+                raise corpus_error(
                     Path(doc.file), "language",
                     f"paragraph {number} reads as {SUPPORTED_LANGUAGES[best]} ({best}, {scores[best]:.2f} of its "
                     f"words) rather than {SUPPORTED_LANGUAGES[doc.language]} ({doc.language}, "

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .token_rules import name_words
-from .tokens import FURNITURE, STEPS, Tokens, _build, _coded_spans, tokens
+from .tokens import FURNITURE, STEPS, Tokens, build_tokens, coded_spans, tokens
 
 __all__ = [
     "furniture_agreement", "listed_names", "names_agreement", "names_table",
@@ -88,8 +88,8 @@ def furniture_agreement(documents: pd.DataFrame, coded: pd.DataFrame, column: st
     for language, docs in documents.groupby("language", sort=True):
         units = coded[coded["language"] == language]
         cut_only = {source: [(s, e, text, None) for s, e, text, _ in spans]
-                    for source, spans in _coded_spans(units, column).items()}
-        found, piece, pieces = _build(docs, language, True, (FURNITURE,), 2, cut_only, None)
+                    for source, spans in coded_spans(units, column).items()}
+        found, piece, pieces = build_tokens(docs, language, True, (FURNITURE,), 2, cut_only, None)
         flagged = np.bincount(piece, weights=found.step == STEPS.index(FURNITURE) + 1, minlength=len(pieces))
         pieces = pieces.assign(doc_id=np.asarray(found.doc_ids, dtype=object)[pieces["doc"]], rule=flagged > 0)
         verdict = pieces.set_index(["doc_id", "start", "end"])["rule"]

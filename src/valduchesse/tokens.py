@@ -63,8 +63,8 @@ from .token_rules import attendee_sentences, date_words, find_names, furniture_l
 
 __all__ = [
     "CONTEXT_STEPS", "DEFAULT_STEPS", "FEATURES", "FEATURE_CACHE_SIZE", "FULL_STOPS", "FURNITURE", "MAX_TITLE_LINE",
-    "OPENERS", "ROMAN", "ROW_COLUMNS", "SENTENCE_END", "STEPS", "Tokens", "WORD_STEPS", "paragraph_terms",
-    "single_language", "token_features", "tokens",
+    "OPENERS", "ROMAN", "ROW_COLUMNS", "SENTENCE_END", "STEPS", "Tokens", "WORD_STEPS", "build_tokens", "coded_spans",
+    "paragraph_terms", "single_language", "token_features", "tokens",
 ]
 
 
@@ -371,13 +371,41 @@ def tokens(
     if unknown:
         raise ValueError(f"unknown removal step(s) {', '.join(map(repr, unknown))}; the steps are {', '.join(STEPS)}")
     remove = tuple(s for s in STEPS if s in remove)
-    spans = _coded_spans(coded, coded_column) if coded is not None and FURNITURE in remove else {}
-    return _build(texts, language, lemmatize, remove, min_chars, spans, names)[0]
+    spans = coded_spans(coded, coded_column) if coded is not None and FURNITURE in remove else {}
+    return build_tokens(texts, language, lemmatize, remove, min_chars, spans, names)[0]
 
 
-def _build(texts: pd.DataFrame, language: str, lemmatize: bool, remove: tuple, min_chars: int, spans: dict,
-           names) -> tuple[Tokens, np.ndarray, pd.DataFrame]:
-    """Build the tokens; also return each token's piece and the pieces (doc, start, end) the lines were cut into."""
+def build_tokens(texts: pd.DataFrame, language: str, lemmatize: bool, remove: tuple, min_chars: int, spans: dict,
+                 names) -> tuple[Tokens, np.ndarray, pd.DataFrame]:
+    """Build the tokens of :func:`tokens` from checked arguments, with the pieces the lines were cut into.
+
+    :func:`tokens` checks its arguments and calls this; :func:`valduchesse.rule_agreement.furniture_agreement`
+    calls it to cut the lines at the hand-coded sentences and see which of them the furniture rule flags.
+
+    Parameters
+    ----------
+    texts : DataFrame
+        As for :func:`tokens`, in the one ``language``.
+    language : str
+        The texts' language, checked (:func:`single_language`).
+    lemmatize : bool
+        Terms are lemmas or lower-cased words.
+    remove : tuple of str
+        The steps of :data:`STEPS` to apply, in :data:`STEPS`' order.
+    min_chars : int
+        The ``short`` step removes terms shorter than this.
+    spans : dict
+        :func:`coded_spans`: per file, the coded sentences (start, end, text, is furniture) at which
+        lines are cut; a sentence whose last item is None cuts the lines without deciding furniture.
+    names : iterable of str or None
+        A per-corpus names list, removed as person names.
+
+    Returns
+    -------
+    (Tokens, ndarray, DataFrame)
+        The tokens; each token's piece (a row of the third item); the pieces, ``doc``, ``start`` and
+        ``end``, that the texts' lines were cut into at the coded sentences.
+    """
     used = [c for c in ("doc_id", "text", *ROW_COLUMNS) if c in texts.columns]
     stream, vocab, step = _read(texts[used].to_dict("records"), language, lemmatize, remove, min_chars, spans, names)
     lines = pd.DataFrame(stream.lines, columns=["doc", "start", "end"], dtype=np.int64)
@@ -440,8 +468,23 @@ def _source(row: dict) -> tuple[str, int]:
     return source, int(start) if start is not None and start == start else 0
 
 
-def _coded_spans(coded: pd.DataFrame, column: str) -> dict[str, list[tuple[int, int, str, bool]]]:
-    """Hand-coded sentences per file: (start, end, text, is furniture)."""
+def coded_spans(coded: pd.DataFrame, column: str) -> dict[str, list[tuple[int, int, str, bool]]]:
+    """Hand-coded sentences per file, sorted: (start, end, text, is furniture).
+
+    Parameters
+    ----------
+    coded : DataFrame
+        Coded sentences with ``doc_id``, ``start``, ``end``, ``text`` and ``column``, e.g.
+        :func:`valduchesse.coding.read_coding` of ``coding/sentences.csv``.
+    column : str
+        The column of codes read (``final``): a sentence is furniture when its only code is ``furniture``.
+
+    Returns
+    -------
+    dict
+        File (``doc_id``) -> its coded sentences as (start, end, text, is furniture), sorted. A ValueError
+        names the columns ``coded`` lacks.
+    """
     missing = [c for c in ("doc_id", "start", "end", "text", column) if c not in coded.columns]
     if missing:
         raise ValueError(f"the coded sentences have no column {', '.join(missing)}: pass a coded sheet "
