@@ -639,3 +639,23 @@ def test_without_the_rule_decided_passages_drugs_cyber_sahel_and_financing_have_
     for path in (ROOT / "README.md", ROOT / "coding" / "README.md"):
         text = " ".join(path.read_text(encoding="utf-8").split())
         assert "drugs, cyber, the Sahel and terrorism financing have no coded passage left" in text, path
+
+
+def test_the_readers_name_each_repeated_id_once_sorted_with_the_same_words(tmp_path):
+    """read_passages, read_rule_decided and read_blind share one check of repeated ids: the message is exact."""
+    ids = ["b#2", "a#1", "b#2", "a#1", "b#2", "c#3"]
+    passages = tmp_path / "passages.csv"
+    pd.DataFrame({"unit_id": ids, "passage_id": [f"x/p{i}" for i in range(6)]}).to_csv(passages, index=False)
+    with pytest.raises(CodingError) as error:
+        read_passages(passages)
+    assert str(error.value) == f"{passages}: unit_id a#1, b#2 in two passages. Fix: keep one row per sentence"
+    decided = tmp_path / "rule_decided.csv"
+    pd.DataFrame({"unit_id": ids, "rule": "3", "why": "x"}).to_csv(decided, index=False)
+    with pytest.raises(CodingError) as error:
+        read_rule_decided(decided)
+    assert str(error.value) == f"{decided}: unit_id a#1, b#2 listed twice. Fix: one row per sentence"
+    blind = tmp_path / "blind.csv"
+    pd.DataFrame({"id": ["s002", "s001", "s002"], "codes": "none"}).to_csv(blind, index=False)
+    with pytest.raises(CodingError) as error:
+        read_blind(blind, pd.DataFrame({"id": ["s001", "s002"], "unit_id": ["a#1", "b#2"]}))
+    assert str(error.value) == f"{blind}: id s002 coded twice. Fix: keep one row per sentence"

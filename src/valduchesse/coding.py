@@ -502,6 +502,13 @@ def check_quotes(table: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
 PASSAGE_COLUMNS = ("unit_id", "passage_id")
 
 
+def _refuse_repeated(path: Path, table: pd.DataFrame, column: str, said: str, fix: str) -> None:
+    """Raise :class:`CodingError` if an id of ``column`` is in two rows: ``PATH: COLUMN ID, … SAID. Fix: FIX``."""
+    twice = sorted(set(table.loc[table[column].duplicated(), column]))
+    if twice:
+        raise CodingError(f"{path}: {column} {', '.join(twice)} {said}. Fix: {fix}")
+
+
 def read_passages(path: str | Path, coded: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read the table that maps each coded sentence to its passage (``coding/passages.csv``).
 
@@ -522,9 +529,7 @@ def read_passages(path: str | Path, coded: pd.DataFrame | None = None) -> pd.Dat
     empty = table.loc[table["passage_id"].str.strip() == "", "unit_id"].tolist()
     if empty:
         raise CodingError(f"{path}: no passage_id for {', '.join(empty)}. Fix: give each sentence its passage")
-    twice = sorted(set(table.loc[table["unit_id"].duplicated(), "unit_id"]))
-    if twice:
-        raise CodingError(f"{path}: unit_id {', '.join(twice)} in two passages. Fix: keep one row per sentence")
+    _refuse_repeated(path, table, "unit_id", "in two passages", "keep one row per sentence")
     if coded is not None:
         absent = sorted(set(coded["unit_id"]) - set(table["unit_id"]))
         if absent:
@@ -640,9 +645,7 @@ def read_rule_decided(path: str | Path, coded: pd.DataFrame | None = None) -> pd
         empty = table.index[table[column].str.strip() == ""]
         if len(empty):
             raise CodingError(f"{path}, row {empty[0] + 1}, field '{column}': empty. Fix: fill it in")
-    twice = sorted(set(table.loc[table["unit_id"].duplicated(), "unit_id"]))
-    if twice:
-        raise CodingError(f"{path}: unit_id {', '.join(twice)} listed twice. Fix: one row per sentence")
+    _refuse_repeated(path, table, "unit_id", "listed twice", "one row per sentence")
     if coded is not None:
         unknown = sorted(set(table["unit_id"]) - set(coded["unit_id"]))
         if unknown:
@@ -871,9 +874,7 @@ def read_blind(path: str | Path, key: pd.DataFrame) -> pd.DataFrame:
     sheet = read_table(path, ("id", "codes"), "the blind sheet, with its header as given", error=CodingError)
     if "note" not in sheet.columns:
         sheet["note"] = ""
-    twice = sorted(set(sheet.loc[sheet["id"].duplicated(), "id"]))
-    if twice:
-        raise CodingError(f"{path}: id {', '.join(twice)} coded twice. Fix: keep one row per sentence")
+    _refuse_repeated(path, sheet, "id", "coded twice", "keep one row per sentence")
     absent = [i for i in key["id"] if i not in set(sheet["id"])]
     extra = sorted(set(sheet["id"]) - set(key["id"]))
     if absent or extra:
