@@ -5,6 +5,10 @@ the project's own texts; the notebook is executed twice: as committed (its outpu
 must come back byte for byte) and on a generated corpus given only by its TEXTS_DIR parameter.
 """
 
+import json
+import re
+import urllib.request
+
 import nbformat
 import pandas as pd
 import pytest
@@ -20,6 +24,7 @@ from valduchesse.files import write_notebook
 from valduchesse.run.execute import execute_notebook
 
 from conftest import ROOT, TEXTS, committed_results
+from test_jupyterlab import lab  # noqa: F401 (the fixture: a headless JupyterLab serving the repository)
 
 THEMES = ROOT / "themes.yml"
 CODING = ROOT / "coding" / "sentences.csv"
@@ -239,3 +244,18 @@ def test_the_explorer_runs_on_a_generated_corpus_given_by_its_texts_dir(tmp_path
 def test_parameters_are_refused_for_the_run_in_place():
     with pytest.raises(ExploreError, match="parameters given without an output"):
         execute_explorer(values={"TEXTS_DIR": "elsewhere"})
+
+
+def test_jupyterlab_opens_the_explorer_with_the_project_kernel_and_the_widgets_extension(lab):  # noqa: F811
+    model = lab.request("GET", "/api/contents/notebooks/explorer.ipynb")
+    assert model["type"] == "notebook" and model["content"]["cells"]
+    assert model["content"]["metadata"]["kernelspec"]["name"] in lab.request("GET", "/api/kernelspecs")["kernelspecs"]
+    # ipywidgets 8 needs no extension install: jupyterlab_widgets (in the lock) ships the front end, which
+    # the server hands to the browser in the page's configuration.
+    request = urllib.request.Request(f"{lab.url}/lab", headers={"Authorization": f"token {lab.token}"})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        page = answer.read().decode()
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S)
+    assert found, "no page configuration in JupyterLab's /lab page"
+    extensions = {extension["name"] for extension in json.loads(found.group(1))["federated_extensions"]}
+    assert "@jupyter-widgets/jupyterlab-manager" in extensions, sorted(extensions)
