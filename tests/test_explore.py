@@ -15,6 +15,7 @@ import pytest
 
 from valduchesse.coding import coding_units
 from valduchesse.corpus import load_corpus, write_text_file
+from valduchesse.explore import _main as explore_main
 from valduchesse.explore import (
     ALL, EXPLORER_NOTEBOOK, WIDGET_TAG, WIDGET_VIEW, ExploreError, coded_sentences, concordance_lines, controls,
     counts_by_meeting, coverage_note, execute_explorer, explore, load_explorer, meeting_choices, show,
@@ -130,7 +131,8 @@ def test_coded_sentences_of_a_theme_and_of_a_term_are_exact_sentences_of_the_tex
 
 
 def test_a_meeting_filter_keeps_that_meetings_texts(small):
-    assert [pair[1] for pair in meeting_choices(small)] == [ALL, "2023-10-02", "2025-03-10"]
+    assert meeting_choices(small) == [("all meetings", ALL), ("2023-10-02 joint declaration", "2023-10-02"),
+                                      ("2025-03-10 joint declaration", "2025-03-10")]
     counts = counts_by_meeting(small, "terrorisme", "term", ALL, "2025-03-10")
     assert counts["doc_id"].tolist() == ["2025-03-10_fr_test", "2025-03-10_nl_test"]
 
@@ -241,9 +243,15 @@ def test_the_explorer_runs_on_a_generated_corpus_given_by_its_texts_dir(tmp_path
     assert not any(WIDGET_VIEW in o.get("data", {}) for c in executed.cells for o in c.get("outputs", []))
 
 
-def test_parameters_are_refused_for_the_run_in_place():
+def test_parameters_are_refused_for_the_run_in_place_and_an_output_inside_the_collection_before_any_run(capsys):
     with pytest.raises(ExploreError, match="parameters given without an output"):
         execute_explorer(values={"TEXTS_DIR": "elsewhere"})
+    before = committed_results()
+    assert explore_main(["-p", "TEXTS_DIR", str(TEXTS), "--output", str(ROOT / "notebooks" / "mine.ipynb")]) == 2
+    assert "refused to write" in capsys.readouterr().out and not (ROOT / "notebooks" / "mine.ipynb").exists()
+    assert explore_main(["-p", "TEXT_DIR", "texts", "--output", "x.ipynb"]) == 2
+    assert "has no parameter TEXT_DIR. Fix: use one of TEXTS_DIR" in capsys.readouterr().out
+    assert committed_results() == before
 
 
 def test_jupyterlab_opens_the_explorer_with_the_project_kernel_and_the_widgets_extension(lab):  # noqa: F811

@@ -167,11 +167,14 @@ def language_choices(explorer: Explorer) -> list[tuple[str, str]]:
 
 
 def meeting_choices(explorer: Explorer) -> list[tuple[str, str]]:
-    """``(label, value)`` pairs for a meeting menu: every meeting, then each (date and kind of text) in date order."""
-    table = explorer.documents.assign(label=meeting_labels(explorer.documents),
-                                      date=explorer.documents["meeting_date"].dt.strftime("%Y-%m-%d"))
-    pairs = table[["label", "date"]].drop_duplicates().sort_values(["date", "label"])
-    return [("all meetings", ALL)] + list(pairs.itertuples(index=False, name=None))
+    """``(label, value)`` pairs for a meeting menu: every meeting, then each date in order, labelled with its kinds of text.
+
+    The value is the date (``YYYY-MM-DD``), as :func:`select_texts` takes it; a date with texts of two
+    kinds is one choice, labelled with both (``2017-10-16 joint communiqué / joint declaration``).
+    """
+    dates = explorer.documents["meeting_date"].dt.strftime("%Y-%m-%d")
+    kinds = explorer.documents.groupby(dates)["kind"].agg(lambda values: " / ".join(sorted(set(values))))
+    return [("all meetings", ALL)] + [(f"{date} {kind}", date) for date, kind in sorted(kinds.items())]
 
 
 def select_texts(explorer: Explorer, language: str = ALL, meeting: str = ALL) -> pd.DataFrame:
@@ -547,6 +550,10 @@ def execute_explorer(path: str | Path = EXPLORER_NOTEBOOK, output: str | Path | 
         raise ExploreError(f"{path}: parameters given without an output. Fix: give an output path (--output) "
                            "outside notebooks/, e.g. output/explorer.ipynb")
     target = Path(output) if output else path
+    if output is not None:
+        from .run.guard import check_write
+
+        check_write(target)  # before the run: an output inside the committed collection is refused
     with tempfile.TemporaryDirectory(prefix="valduchesse-explorer-") as scratch:
         executed = Path(scratch) / path.name
         # A failure is saved where the runner saves one (output/ of the repository, or next to ``output``).
@@ -566,9 +573,18 @@ def _main(argv=None) -> int:
     parser.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
                         help="a parameter of the notebook, e.g. -p TEXTS_DIR my_texts (needs --output)")
     args = parser.parse_args(argv)
+    from .run.parameters import ParameterError, parse_value, read_parameters, resolve_paths
+
+    known = read_parameters(EXPLORER_NOTEBOOK)
+    unknown = [name for name, _ in args.p if name not in known]
+    if unknown:
+        print(f"error: {EXPLORER_NOTEBOOK.name} has no parameter {unknown[0]}. Fix: use one of {', '.join(known)}")
+        return 2
+    # Values as Python (None, numbers); relative paths from the current folder, since the kernel runs in notebooks/.
+    values = resolve_paths({name: parse_value(value) for name, value in args.p})
     try:
-        saved = execute_explorer(output=args.output, values=dict(args.p) or None)
-    except (InputError, RuntimeError) as problem:
+        saved = execute_explorer(output=args.output, values=values or None)
+    except (InputError, ParameterError, RuntimeError) as problem:
         print(f"error: {problem}")
         return 2
     print(f"executed {EXPLORER_NOTEBOOK.name}, saved as {saved}")
