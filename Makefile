@@ -1,6 +1,7 @@
 # The verbs of the collection. See README.md.
 #   make run    set up .venv (first time), execute every notebook in place, write every figure
-#               (as many notebooks at a time as there are cores: make run JOBS=1 for one at a time)
+#               (as many notebooks at a time as there are cores: make run JOBS=1 for one at a time),
+#               then the explorer (notebooks/explorer.ipynb, python -m valduchesse.explore)
 #   make test   set up .venv (first time), run the unit tests and strict nbval on every notebook, as many
 #               tests at a time as there are cores (pytest-xdist); the figures nbval's run draws are compared
 #               byte for byte with the committed ones (src/valduchesse/testing/pytest_plugin.py)
@@ -35,6 +36,8 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 run: $(VENV)/.installed
 	$(BIN)/python -m valduchesse run $(if $(JOBS),--jobs $(JOBS))
+	# The explorer (not one of the collection's notebooks): executed in place, its widget views left out.
+	$(BIN)/python -m valduchesse.explore
 
 # One thread per library (OpenMP, OpenBLAS, MKL; unless set), as the runner does for its kernels: the tests and the kernels
 # nbval starts (which inherit it) then do not ask for more threads than the cores have.
