@@ -161,7 +161,7 @@ def write_doc_pages(pages: list[DocPage], output_dir: Path) -> list[Path]:
         text = DOC_TEMPLATE.substitute(
             title=html.escape(page.title), nav_css=NAV_CSS, table_css=TABLE_CSS,
             nav_top=nav.format(where="top", label="Pages"), nav_bottom=nav.format(where="bottom", label="Pages (end of page)"),
-            file=html.escape(f"docs/{page.path.name}"), body=render_doc(page.path.read_text(encoding="utf-8"), pages).strip(),
+            file=html.escape(f"{page.path.parent.name}/{page.path.name}"), body=render_doc(page.path.read_text(encoding="utf-8"), pages).strip(),
             script=SCROLL_SCRIPT)
         write_atomically(output_dir / page.href, text)
         written.append(output_dir / page.href)

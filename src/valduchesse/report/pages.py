@@ -89,8 +89,8 @@ SCROLL_SCRIPT = """\
 
 _TABLE_START = re.compile(r"<table\b")
 _TABLE_END = re.compile(r"</table\s*>")
-SCROLL_HINT = ('<p class="vd-scroll-hint" hidden>\u2194 This table is wider than the page: scroll it sideways '
-               '(swipe, or Shift and the mouse wheel) to see every column.</p>')
+SCROLL_HINT = ('<p class="vd-scroll-hint" hidden>\u2194 Wider than the page: scroll the table sideways to see '
+               'every column.</p>')
 
 
 def wrap_tables(body: str) -> str:
