@@ -8,6 +8,7 @@ look at every page at two sizes, a desktop window (1400×900) and a phone
 """
 
 import base64
+from html import escape as html_escape
 import os
 import re
 import shutil
@@ -379,6 +380,99 @@ def test_report_command_on_a_students_output_folder(tmp_path, monkeypatch, capsy
         assert (tmp_path / name / f"{Path(student).stem}.html").is_file()
 
 
+def test_title_and_finding_come_from_the_folders_own_notebooks(tmp_path):
+    """A student's folder: the index's title is its first notebook's, the finding its reading; nothing of this
+    project's is written in (the report's code holds no title, introduction or finding of its own)."""
+    first = write_notebook(tmp_path / "mine", "01_mine.ipynb", [
+        new_markdown_cell("# 01 · My corpus: what my texts say\n\n**Question.** What do my texts say?"),
+        new_code_cell("plot()", outputs=[image_output(png("Counts per text. Bars: counts."))]),
+        new_markdown_cell("**Reading.** My texts say little (see the table above)."),
+    ])
+    index = build_report([first], tmp_path / "site", tmp_path / "no_figures").read_text(encoding="utf-8")
+    assert re.search(r"<title>01 · My corpus: what my texts say</title>", index)
+    assert "<h1>01 · My corpus: what my texts say</h1>" in index
+    finding = re.search(r'<section class="vd-finding".*?</section>', index, flags=re.S).group(0)
+    assert "My texts say little" in finding
+    assert "Val Duchesse" not in index and "Belgian" not in index
+    untitled = write_notebook(tmp_path / "plain", "01_plain.ipynb", [new_code_cell("print(1)")])
+    plain = build_report([untitled], tmp_path / "site2", tmp_path / "no_figures").read_text(encoding="utf-8")
+    assert "<h1>Report of 1 notebook</h1>" in plain and "Val Duchesse" not in plain
+    for source in (ROOT / "src" / "valduchesse" / "report").glob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        assert "Val Duchesse" not in text and "Belgian" not in text, source.name
+
+
+def test_index_of_the_collection_takes_the_first_notebooks_title(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    title = notebook_title(nbformat.read(NOTEBOOKS[0], as_version=4), "")
+    assert title and f"<h1>{html_escape(title)}</h1>" in index
+
+
+def test_the_index_points_to_no_table_above_or_below(site):
+    """A reading quoted on the index that says "the tables above" points to its notebook's page instead."""
+    index = (site / "index.html").read_text(encoding="utf-8")
+    main_part = re.search(r"<main>.*</main>", index, flags=re.S).group(0)
+    # the page's own words: "the figure below" where a figure is below; the rest is quoted from the notebooks
+    quoted = re.sub(r'<p class="vd-source">.*?</p>|<figure\b.*?</figure>', "", main_part, flags=re.S)
+    text = re.sub(r"<[^>]+>", "", quoted)
+    assert not re.search(r"\b(above|below)\b", text), re.findall(r".{60}\b(?:above|below)\b.{20}", text)
+    reading = notebook_reading(nbformat.read(ROOT / "notebooks" / f"{HEADLINE_NOTEBOOK}.ipynb", as_version=4))
+    if "tables above" in reading:  # the committed reading says so: the index links the page instead
+        assert f'the tables of <a href="{HEADLINE_NOTEBOOK}.html">notebook ' in main_part
+
+
+def test_tables_sit_in_boxes_that_scroll(site):
+    pages = sorted(site.glob("0*.html"))
+    tables = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        count = len(re.findall(r"<table\b", text))
+        tables += count
+        assert count == text.count('<div class="vd-scroll" tabindex="0"'), page.name
+        assert count == text.count('<p class="vd-scroll-hint" hidden>'), page.name
+        assert len(re.findall(r'aria-label="Table \(scrolls sideways\)"><table\b', text)) == count, page.name
+    assert tables > 0
+    from valduchesse.report.pages import PAGE_CSS, TABLE_CSS, wrap_tables
+    assert "break-all" not in PAGE_CSS + TABLE_CSS
+    wrapped = wrap_tables("<p>&lt;table&gt;</p><table><tr><td><table></table></td></tr></table>")
+    assert wrapped.count('class="vd-scroll"') == 2 and wrapped.count("</table></div></div>") == 2
+    assert "&lt;table&gt;" in wrapped
+
+
+def test_docs_pages_are_rendered_safely_and_linked_from_the_index(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "b_methods.md").write_text(
+        "# Methods <b>in</b> short\n\nSee [the speed page](a_speed.md#top), [the README](../README.md), "
+        "[a site](https://example.org/) and [bad](javascript:alert(1)).\n\n<script>alert(1)</script>\n\n"
+        "![a pixel](https://example.org/p.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", encoding="utf-8")
+    (docs / "a_speed.md").write_text("Speed, without a heading.\n", encoding="utf-8")
+    (docs / "notes.txt").write_text("not markdown", encoding="utf-8")
+    notebook = write_notebook(tmp_path / "nb", "01_one.ipynb", [new_markdown_cell("# 01 · One")])
+    index = build_report([notebook], tmp_path / "site", tmp_path / "figures", docs_dir=docs).read_text(
+        encoding="utf-8")
+    listing = re.search(r'<ul class="vd-docs">(.*?)</ul>', index, flags=re.S).group(1)
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', listing) == [
+        ("docs-a_speed.html", "a_speed"), ("docs-b_methods.html", "Methods &lt;b&gt;in&lt;/b&gt; short")]
+    page = (tmp_path / "site" / "docs-b_methods.html").read_text(encoding="utf-8")
+    body = re.search(r"<main>.*</main>", page, flags=re.S).group(0)
+    assert "<script>alert" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<b>" not in body and "javascript:" not in body and "p.png" not in body and "a pixel" in body
+    assert '<a href="docs-a_speed.html#top">the speed page</a>' in body
+    assert '<a href="https://example.org/">a site</a>' in body
+    assert "README.md" not in body and "the README" in body
+    assert body.count('class="vd-scroll"') == 1 and "<td>1</td>" in body
+    assert nav_links(page) == [{"vd-index": "index.html"}] * 2
+    assert not (tmp_path / "site" / "docs-notes.html").exists()
+    elements = page_elements(tmp_path / "site" / "docs-b_methods.html")
+    assert all("src" not in attrs for attrs in elements.find("script"))
+    # no docs folder: no section; the command refuses a --docs that is not a folder, naming it
+    plain = build_report([notebook], tmp_path / "site2", tmp_path / "figures", docs_dir=tmp_path / "none")
+    assert "vd-docs" not in plain.read_text(encoding="utf-8")
+    assert main(["report", str(notebook), "--output", str(tmp_path / "site3"), "--docs",
+                 str(tmp_path / "missing_docs")]) == 2
+
+
 def test_titles_and_readings_of_the_notebooks():
     for path in NOTEBOOKS:
         notebook = nbformat.read(path, as_version=4)
@@ -479,15 +573,63 @@ def assert_page_shown(driver, path):
     assert spread > 5, f"{path.name}: nearly uniform (pixel standard deviation {spread:.1f})"
 
 
+BREAK_ALL = """
+return Array.from(document.querySelectorAll('*')).filter(e => getComputedStyle(e).wordBreak === 'break-all')
+    .map(e => e.tagName + '.' + e.className).slice(0, 5);
+"""
+#: Per table of the page: whether its parent is the scrolling box, the box's overflow-x, whether the table is wider
+#: than its box, whether the hint above it is shown, the box's edge classes, and whether the table stays in the page.
+TABLES = """
+return Array.from(document.querySelectorAll('table')).map(table => {
+    const box = table.parentElement, frame = box.parentElement, hint = frame.previousElementSibling;
+    return {inBox: box.classList.contains('vd-scroll') && frame.classList.contains('vd-table'),
+            overflow: getComputedStyle(box).overflowX, wider: box.scrollWidth > box.clientWidth + 1,
+            hint: !!hint && hint.classList.contains('vd-scroll-hint') && hint.checkVisibility(),
+            right: frame.classList.contains('vd-more-right'), left: frame.classList.contains('vd-more-left'),
+            boxRight: box.getBoundingClientRect().right <= window.innerWidth + 1};
+});
+"""
+
+
+def assert_alt_texts_start_with_the_subject(driver, site, stem):
+    """Each figure linked to its full-size PNG has an alt text that starts with the PNG's title (what it shows)."""
+    pairs = driver.execute_script(
+        "return Array.from(document.querySelectorAll('a.vd-figure img, figure.vd-headline img'), img => "
+        "[img.getAttribute('alt'), img.closest('a').getAttribute('href')]);")
+    for alt, href in pairs:
+        if not href.endswith(".png"):
+            continue
+        title = png_description((site / href).read_bytes(), "Title")
+        if title is not None:
+            assert alt.startswith(title), (stem, href, alt[:120])
+    return len(pairs)
+
+
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_every_page_in_browser(driver, server, size, tmp_path):
+def test_every_page_in_browser(driver, server, site, size, tmp_path):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     set_viewport(driver, size)
     order = ["index"] + [path.stem for path in NOTEBOOKS]
+    wide_tables = 0
     for position, stem in enumerate(order):
         open_and_wait(driver, f"{server}/{stem}.html")
         assert_no_horizontal_overflow(driver, size[0])
+        assert driver.execute_script(BREAK_ALL) == [], f"{stem}: words broken anywhere"
+        tables = driver.execute_script(TABLES)
+        for number, table in enumerate(tables):
+            assert table["inBox"] and table["overflow"] in ("auto", "scroll") and table["boxRight"], (stem, table)
+            assert table["hint"] == table["wider"] and table["right"] == table["wider"], (stem, number, table)
+        figures = assert_alt_texts_start_with_the_subject(driver, site, stem)
+        assert figures == 1 if stem == "index" else figures > 0, (stem, figures)
+        wider = [number for number, table in enumerate(tables) if table["wider"]]
+        wide_tables += len(wider)
+        if wider:  # scrolled to its end, the table's left edge shows the shadow and the right one does not
+            driver.execute_script("const box = document.querySelectorAll('table')[arguments[0]].parentElement; "
+                                  "box.scrollLeft = box.scrollWidth;", wider[0])
+            WebDriverWait(driver, WAIT_SECONDS).until(lambda d: (lambda t: t["left"] and not t["right"])(
+                d.execute_script(TABLES)[wider[0]]), message=f"{stem}: edge shadows not updated on scroll")
         if stem in ("index", HEADLINE_NOTEBOOK):
             assert_page_shown(driver, tmp_path / f"{stem}-{size[0]}.png")
         alts = driver.execute_script("return Array.from(document.images, img => img.getAttribute('alt'));")
@@ -510,6 +652,8 @@ def test_every_page_in_browser(driver, server, size, tmp_path):
         assert editors and not any(visible(driver, editor) for editor in editors), f"{stem}: code shown"
         outputs = driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output")
         assert outputs and all(visible(driver, output) for output in outputs[:5]), f"{stem}: outputs hidden"
+    if size == PHONE:
+        assert wide_tables > 0, "no table is wider than a phone: the scrolling boxes went untested"
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -532,11 +676,12 @@ def test_code_toggle_in_browser(driver, server, size):
     # all the code shown, the page is still no wider than the window: long lines scroll inside their box
     assert_no_horizontal_overflow(driver, size[0])
     if size == PHONE:
-        for selector in (".jp-InputArea-editor", ".jp-OutputArea-output"):
+        # code lines and wide tables scroll in their own boxes (a table in the box around it, not in the output's)
+        for selector, some in ((".jp-InputArea-editor", True), (".vd-scroll", True), (".jp-OutputArea-output", False)):
             boxes = driver.execute_script(
                 "return Array.from(document.querySelectorAll(arguments[0]), e => "
                 "[e.scrollWidth > e.clientWidth, getComputedStyle(e).overflowX]).filter(b => b[0]);", selector)
-            assert boxes and all(overflow in ("auto", "scroll") for _, overflow in boxes), selector
+            assert (bool(boxes) or not some) and all(overflow in ("auto", "scroll") for _, overflow in boxes), selector
     button.click()
     assert not any(visible(driver, cell.find_element(By.CSS_SELECTOR, ".jp-InputArea-editor")) for cell in cells)
 

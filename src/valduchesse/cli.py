@@ -3,7 +3,7 @@
     python -m valduchesse run [NOTEBOOK ...] [--folder DIR] [-p NAME VALUE ...] [--output DIR] [--jobs N]
     python -m valduchesse parameters [NOTEBOOK ...] [--folder DIR]
     python -m valduchesse determinism [NOTEBOOK ...] [--folder DIR] [--output DIR] [--jobs N] [--twice]
-    python -m valduchesse report [NOTEBOOK ...] [--folder DIR] [--output DIR] [--figures DIR]
+    python -m valduchesse report [NOTEBOOK ...] [--folder DIR] [--output DIR] [--figures DIR] [--docs DIR]
     python -m valduchesse new-text BODY.txt OUT.txt --meeting-date D --place P --language L --kind K
                                    --title T --source-url U --coverage C [--part N] [--notes TEXT]
     python -m valduchesse fetch [--texts DIR] [--dry-run] [--allow-list FILE] [--timeout S] [--max-bytes N]
@@ -140,6 +140,9 @@ def _main(argv: list[str] | None = None) -> int:
                              "writes it, else the figures/ folder beside FOLDER)")
     report.add_argument("--output", type=Path, default=Path("build/report"),
                         help="folder of the site (default: %(default)s)")
+    report.add_argument("--docs", type=Path, default=None,
+                        help="folder of Markdown pages to add to the site (default: the docs/ folder beside FOLDER, "
+                             "if it exists)")
     fetch = commands.add_parser("fetch", help="replace the excerpts in texts/ by the full official texts (online)")
     fetch.add_argument("--texts", type=Path, default=Path("texts"), help="the texts folder (default: %(default)s)")
     fetch.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
@@ -188,7 +191,11 @@ def _main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             figures = args.figures or next((f for f in (args.folder / "figures", args.folder.parent / "figures")
                                             if f.is_dir()), args.folder.parent / "figures")
-            index = build_report(paths, args.output, figures)
+            if args.docs is not None and not args.docs.is_dir():
+                raise ValueError(f"--docs {args.docs} is not a folder (resolved: {args.docs.resolve()}): give the "
+                                 "folder of Markdown pages, e.g. --docs docs, or leave --docs out")
+            docs = args.docs or args.folder.parent / "docs"
+            index = build_report(paths, args.output, figures, docs_dir=docs)
             print(f"report written: {index} ({len(paths)} notebook pages); open it in a browser")
             return 0
         if args.command == "determinism":

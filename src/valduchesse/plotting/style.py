@@ -28,6 +28,7 @@ from matplotlib.transforms import Bbox, TransformedBbox
 
 from ..figure_paths import COMMITTED_RUN_VARIABLE, figures_folder
 from ..files import write_atomically
+from .captions import figure_description
 
 __all__ = [
     "CAPTION_SIZE", "OKABE_ITO", "STYLE", "SVG_FONT", "empty_figure", "main_kind", "save_figure", "show_saved",
@@ -110,11 +111,14 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
         parts.append(TransformedBbox(extent, fig.dpi_scale_trans.inverted()))
     box = Bbox.union(parts).padded(matplotlib.rcParams["savefig.pad_inches"])
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
-    # the caption is also the PNG's description: the report's alt text for the figure
+    # the figure's title and its caption are the PNG's Title and Description: the report's alt text for the figure,
+    # which says first what the figure shows (plotting.captions.figure_description)
+    title, description = figure_description(fig, caption)
     # Both files are drawn into memory first, then each written atomically (valduchesse.files): a kill or a
     # full disk while saving leaves the old figure or the new one, never a part of one.
     png = io.BytesIO()
-    fig.savefig(png, format="png", bbox_inches=box, metadata={"Software": None, "Description": caption})
+    fig.savefig(png, format="png", bbox_inches=box,
+                metadata={"Software": None, "Title": title, "Description": description})
     svg = io.BytesIO()
     fig.savefig(svg, format="svg", bbox_inches=box, metadata={"Creator": None, "Date": None, "Format": None,
                                                                "Type": None})

@@ -1,6 +1,7 @@
 """A small static HTML site of the executed notebooks, for readers without Jupyter.
 
 Modules: :mod:`~valduchesse.report.site` (the index and :func:`~valduchesse.report.site.build_report`),
+:mod:`~valduchesse.report.docs` (the pages of a ``docs/`` folder),
 :mod:`~valduchesse.report.pages` (one notebook's page), :mod:`~valduchesse.report.figures` (its figures),
 :mod:`~valduchesse.report.notebook` (its title, question and reading), :mod:`~valduchesse.report.png` (a PNG's
 caption and size).
@@ -8,8 +9,12 @@ caption and size).
 :func:`~valduchesse.report.site.build_report` renders every notebook *as saved* (nothing is
 re-executed) to ``<stem>.html`` with nbconvert, and writes an ``index.html``
 that states the finding in words, shows the headline figure large and links
-the pages with each notebook's title and question. It is written for readers
-who do not program:
+the pages with each notebook's title and question. The index's title is the
+first notebook's own title, its finding a notebook's own reading: nothing
+about a corpus is written in this package, so a student's folder gets a site
+that speaks for its own notebooks. The Markdown pages of a ``docs/`` folder, if
+given, become pages of the site too (:mod:`~valduchesse.report.docs`). It is
+written for readers who do not program:
 
 * every page has the same navigation at its top and its bottom: the index,
   the previous and the next page (reading order: index, then the notebooks
@@ -18,16 +23,24 @@ who do not program:
   ("Show code"), so it opens with a click and needs no script; outputs stay
   visible. A few lines of inline script add a "Show all code" button (without
   script the button stays hidden and everything else works);
-* every image has real alternative text: the caption that
+* every image has real alternative text: the description that
   :func:`valduchesse.plotting.style.save_figure` writes into the PNG's ``tEXt``
-  (or ``iTXt``/``zTXt``) chunk with keyword ``Description``
+  (or ``iTXt``/``zTXt``) chunk with keyword ``Description``, which says first
+  what the figure shows (its title), then how it was made (its caption;
+  :func:`valduchesse.plotting.captions.figure_description`)
   (:func:`~valduchesse.report.png.png_description`), or else "Figure for “<nearest heading above>”";
   never nbconvert's "No description has been provided for this image";
 * every figure is a link to its full-size file (``figures/<stem>-<n>.png``,
   written next to the pages; a link to a ``data:`` URL would be blocked by
   browsers), so it can be enlarged and zoomed, on a phone too;
 * on a phone the page body never scrolls sideways: code and wide tables
-  scroll inside their own box, prompts are dropped.
+  scroll inside their own box, prompts are dropped. A table wider than its
+  box says so: a hint line above it and a shadow on the edge that hides
+  columns (:func:`~valduchesse.report.pages.wrap_tables`). Words are never
+  broken mid-word (nbconvert's ``break-all`` is undone); only code and links
+  (long paths, URLs) may wrap anywhere;
+* words of a reading that point to a place on the notebook's page ("the
+  tables above") point, on the index, to that page instead.
 
 The site is self-contained and works offline:
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,8 +17,8 @@ from nbconvert import HTMLExporter
 from .figures import FIGURE_METADATA, Figure, NBCONVERT_PLACEHOLDER_ALT, _display_priority, notebook_figures
 
 __all__ = [
-    "NAV_CSS", "OFFLINE_TEMPLATE", "PAGE_CSS", "PAGE_SCRIPT", "Page", "navigation", "render_markdown",
-    "render_notebook",
+    "NAV_CSS", "OFFLINE_TEMPLATE", "PAGE_CSS", "PAGE_SCRIPT", "SCROLL_SCRIPT", "TABLE_CSS", "Page", "navigation",
+    "render_markdown", "render_notebook", "wrap_tables",
 ]
 
 
@@ -40,6 +41,81 @@ nav.vd-nav button + .vd-next { margin-left: 0; }
     nav.vd-nav .vd-next { order: 3; flex-basis: 100%; }
 }
 """
+
+#: Styles shared by every page for wide tables: each table sits in a box of its own that scrolls sideways
+#: (:func:`wrap_tables`), with shadows at the edges that hide more columns. The shadows are drawn by the box's
+#: background (``background-attachment: local`` for the covers), so they show without a script; where the
+#: page has :data:`SCROLL_SCRIPT`, a hint line above a table that does not fit says that it scrolls, and an
+#: edge shadow is drawn above the table's own row colours. Words are never broken inside: long paths and URLs
+#: (``code`` and links) may wrap anywhere, nothing else.
+TABLE_CSS = """\
+.vd-table { position: relative; max-width: 100%; margin: 0.4rem 0; }
+.vd-scroll { display: block; max-width: 100%; overflow-x: auto; -webkit-overflow-scrolling: touch;
+    background: linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left / 2.5rem 100% no-repeat local,
+                linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right / 2.5rem 100% no-repeat local,
+                radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, 0.25), rgba(0, 0, 0, 0)) left / 0.9rem 100% no-repeat scroll,
+                radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, 0.25), rgba(0, 0, 0, 0)) right / 0.9rem 100% no-repeat scroll; }
+.vd-scroll:focus-visible { outline: 2px solid #0b57d0; outline-offset: 2px; }
+.vd-scroll > table { margin: 0; }
+.vd-table::before, .vd-table::after { content: ""; position: absolute; top: 0; bottom: 0; width: 1.1rem;
+    pointer-events: none; opacity: 0; transition: opacity 0.2s; z-index: 1; }
+.vd-table::before { left: 0; background: linear-gradient(to right, rgba(0, 0, 0, 0.22), rgba(0, 0, 0, 0)); }
+.vd-table::after { right: 0; background: linear-gradient(to left, rgba(0, 0, 0, 0.22), rgba(0, 0, 0, 0)); }
+.vd-table.vd-more-left::before, .vd-table.vd-more-right::after { opacity: 1; }
+.vd-scroll-hint { margin: 0.3rem 0 0.1rem; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+    font-size: 0.85rem; color: #555; }
+.vd-scroll-hint[hidden] { display: none; }
+code, a { overflow-wrap: anywhere; }
+"""
+
+#: The inline script that marks tables wider than their box: a hint line above each ("scroll sideways"), and the
+#: shadow on each edge that hides columns, updated as the table scrolls and as the window changes size.
+SCROLL_SCRIPT = """\
+(function () {
+  document.querySelectorAll(".vd-table").forEach(function (table) {
+    var box = table.querySelector(".vd-scroll");
+    var hint = table.previousElementSibling;
+    function update() {
+      var wider = box.scrollWidth > box.clientWidth + 1;
+      table.classList.toggle("vd-more-left", wider && box.scrollLeft > 1);
+      table.classList.toggle("vd-more-right", wider && box.scrollLeft + box.clientWidth < box.scrollWidth - 1);
+      if (hint && hint.classList.contains("vd-scroll-hint")) { hint.hidden = !wider; }
+    }
+    box.addEventListener("scroll", update, {passive: true});
+    window.addEventListener("resize", update);
+    update();
+  });
+})();"""
+
+_TABLE_START = re.compile(r"<table\b")
+_TABLE_END = re.compile(r"</table\s*>")
+SCROLL_HINT = ('<p class="vd-scroll-hint" hidden>\u2194 Wider than the page: scroll the table sideways to see '
+               'every column.</p>')
+
+
+def wrap_tables(body: str) -> str:
+    """Put every ``<table>`` of an HTML page in a box that scrolls sideways, with its (hidden) hint line above.
+
+    Each table becomes ``<p class="vd-scroll-hint" hidden>…</p><div class="vd-table"><div class="vd-scroll"
+    tabindex="0" role="region" aria-label="Table (scrolls sideways)">…</div></div>``; the box can be scrolled
+    from the keyboard too. Only real tags are matched: a table shown as code is escaped (``&lt;table``).
+    Nested tables get nested boxes.
+
+    Parameters
+    ----------
+    body : str
+        An HTML page or fragment.
+
+    Returns
+    -------
+    str
+        The same HTML with every table wrapped (see :data:`TABLE_CSS` and :data:`SCROLL_SCRIPT`).
+    """
+    opened = (SCROLL_HINT + '<div class="vd-table"><div class="vd-scroll" tabindex="0" role="region" '
+              'aria-label="Table (scrolls sideways)"><table')
+    body = _TABLE_START.sub(lambda _: opened, body)
+    return _TABLE_END.sub(lambda match: match.group(0) + "</div></div>", body)
+
 
 #: The template of the notebook pages: nbconvert's "lab" template without its head scripts
 #: (require.js and MathJax from a CDN, Mermaid, Jupyter widgets), so that pages display offline,
@@ -107,7 +183,7 @@ OFFLINE_TEMPLATE = """\
 """
 
 #: Styles added to nbconvert's on the notebook pages (after them, so that they win).
-PAGE_CSS = NAV_CSS + """\
+PAGE_CSS = NAV_CSS + TABLE_CSS + """\
 body.jp-Notebook { padding: 0 1rem; }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem 0; }
 /* Prompts beside the cells, as in Jupyter, but as flex items that may shrink, so that a wide
@@ -118,7 +194,10 @@ main { max-width: 72rem; margin: 0 auto; padding: 1rem 0; }
     display: block; flex: 1 1 auto; min-width: 0; }
 .jp-InputArea-editor, .jp-OutputArea-child .jp-OutputArea-output { overflow-x: auto; }
 .jp-InputArea-editor .highlight pre { white-space: pre; }
-.jp-RenderedMarkdown { overflow-wrap: break-word; }
+/* Words are not broken mid-word (nbconvert's style breaks printed outputs between any two letters): they wrap at
+   spaces and a longer line scrolls in its box. */
+.jp-OutputArea-output pre { word-break: normal; overflow-wrap: normal; }
+.jp-RenderedMarkdown { overflow-wrap: normal; word-break: normal; }
 /* Code is hidden in a details element; its summary is a small button-like line. */
 details.vd-code > summary { cursor: pointer; width: max-content; margin: 0.2rem 0 0.2rem var(--jp-cell-prompt-width);
     padding: 0.1rem 0.6rem; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
@@ -151,7 +230,8 @@ PAGE_SCRIPT = """\
     button.hidden = false;
     button.addEventListener("click", function () { setAll(button.getAttribute("aria-pressed") !== "true"); });
   });
-})();"""
+})();
+""" + SCROLL_SCRIPT
 
 
 @dataclass(frozen=True)
@@ -267,10 +347,17 @@ def render_notebook(notebook: nbformat.NotebookNode, title: str, folder: Path, *
     # Images of markdown cells take their alt text from the markdown; one written without gets nbconvert's
     # placeholder, replaced by the notebook's title.
     fallback = html.escape(f"Image in “{title}”", quote=True)
-    return body.replace(f'alt="{NBCONVERT_PLACEHOLDER_ALT}"', f'alt="{fallback}"')
+    return wrap_tables(body.replace(f'alt="{NBCONVERT_PLACEHOLDER_ALT}"', f'alt="{fallback}"'))
 
 
 # --- the index --------------------------------------------------------------------------------------------------
+
+
+#: Words of a notebook's markdown that point to a place on its own page ("the tables above", "see below"):
+#: quoted on the index, where nothing is above or below, they are made to point to the notebook's page.
+POSITIONAL = re.compile(
+    r"\b((?:the|these|those|this|that) (?:\w+ )?(?:tables?|figures?|plots?|charts?|graphs?|outputs?|results|"
+    r"numbers|lines|rates|shares|counts|lists?|cells?|rows|columns|bars)) (?:above|below)\b|\b(see|as) (?:above|below)\b", re.IGNORECASE)
 
 
 class _SafeRenderer(mistune.HTMLRenderer):
@@ -285,6 +372,14 @@ class _SafeRenderer(mistune.HTMLRenderer):
     def heading(self, text: str, level: int, **attrs) -> str:
         level = min(level + 2, 6)  # below the index's own h1 and h2
         return f"<h{level}>{text}</h{level}>\n"
+
+    def text(self, text: str) -> str:
+        """Escaped text, where "the tables above" (which are on the notebook's page, not on the index) becomes
+        "the tables of notebook <link>" (:data:`POSITIONAL`)."""
+        escaped = super().text(text)
+        link = (f'<a href="{html.escape(self.source.href)}">notebook {html.escape(self.source.short_title)}</a>')
+        return POSITIONAL.sub(lambda match: f"{match.group(1)} of {link}" if match.group(1)
+                              else f"{match.group(2)} {link}", escaped)
 
     def image(self, text: str, url: str, title: str | None = None) -> str:
         return f"<span>{striptags(text)}</span>"  # alt text is already escaped

@@ -12,25 +12,18 @@ import nbformat
 
 from ..files import write_atomically
 from ..run.guard import WriteRefused, write_refusal
+from .docs import DocPage, doc_pages, write_doc_pages
 from .figures import FIGURES_SUBDIR, Figure, _display_priority, notebook_figures
 from .notebook import _code_names, notebook_question, notebook_reading, notebook_title
 from .pages import NAV_CSS, Page, _exporter, navigation, render_markdown, render_notebook
 from .png import png_description, png_size
 
 __all__ = [
-    "DEFAULT_HEADLINE", "Headline", "INDEX_TEMPLATE", "ITEM_TEMPLATE", "SUMMARY", "TITLE", "build_report",
-    "check_output_folder", "choose_headline", "write_index",
+    "DEFAULT_HEADLINE", "Headline", "INDEX_TEMPLATE", "ITEM_TEMPLATE", "build_report", "check_output_folder",
+    "choose_headline", "site_summary", "site_title", "write_index",
 ]
 
 
-TITLE = "Val Duchesse: what the Belgian–French security declarations speak of, meeting by meeting"
-SUMMARY = (
-    "A reproducible notebook collection comparing the official texts of the Belgian–French "
-    "“Val Duchesse” meetings held after the terrorist attacks of 2015–2016 (Brussels 2016, "
-    "Paris 2018, Brussels 2021, and the prime ministers’ communiqué of 2017). Each notebook has a page "
-    "below, with the tables and figures it was saved with; the code that made them is hidden until you "
-    "ask for it."
-)
 DEFAULT_HEADLINE = "themes_by_meeting_hand_coded.png"
 
 INDEX_TEMPLATE = Template("""\
@@ -75,6 +68,7 @@ $finding
 <ol class="vd-notebooks">
 $items
 </ol>
+$docs
 </main>
 $nav_bottom
 </body>
@@ -82,6 +76,41 @@ $nav_bottom
 """)
 
 ITEM_TEMPLATE = Template('<li><a href="$href">$title</a>$question</li>')
+
+
+def site_title(pages: list[Page], titled: bool) -> str:
+    """The site's title: the first notebook's own title (its first level-1 heading), else a plain label.
+
+    Nothing of a particular corpus is written here: the title is what the notebooks given say of themselves,
+    so a student's folder gets its own notebooks' title, never this project's.
+
+    Parameters
+    ----------
+    pages : list of Page
+        The notebook pages, in reading order.
+    titled : bool
+        Whether the first notebook has a level-1 heading (else its page title is its file name).
+    """
+    if pages and titled:
+        return pages[0].title
+    return f"Report of {len(pages)} notebook{'s' if len(pages) != 1 else ''}"
+
+
+def site_summary(pages: list[Page], docs: list[DocPage]) -> str:
+    """The sentence under the index's title: what the site holds, in counts only (no claim about a corpus)."""
+    notebooks = f"{len(pages)} notebook{'s' if len(pages) != 1 else ''}"
+    extra = (f", and {len(docs)} page{'s' if len(docs) != 1 else ''} of documentation" if docs else "")
+    return (f"The executed notebooks of this collection as web pages: {notebooks}{extra}. Each notebook listed on "
+            "this page has a page of its own, with the tables and figures it was saved with (nothing was run again "
+            "to make these pages); the code that made them is hidden until you ask for it.")
+
+
+def _docs_html(docs: list[DocPage]) -> str:
+    """The index's list of documentation pages, or nothing."""
+    if not docs:
+        return ""
+    items = "\n".join(f'<li><a href="{html.escape(page.href)}">{html.escape(page.title)}</a></li>' for page in docs)
+    return f'<h2 id="documentation">Documentation</h2>\n<ul class="vd-docs">\n{items}\n</ul>'
 
 
 def _index_item(page: Page, question: str | None, pages: list[Page]) -> str:
@@ -145,7 +174,8 @@ def _finding_html(headline: Headline, readings: dict[str, tuple[str | None, str 
 
 
 def write_index(items: list[str], output_dir: Path, headline: Headline, pages: list[Page],
-                readings: dict[str, tuple[str | None, str | None]]) -> Path:
+                readings: dict[str, tuple[str | None, str | None]], title: str | None = None,
+                docs: list[DocPage] | None = None) -> Path:
     """Write ``index.html``: the summary, the finding with the headline figure, and ``items``.
 
     Parameters
@@ -160,6 +190,10 @@ def write_index(items: list[str], output_dir: Path, headline: Headline, pages: l
         The notebook pages, in reading order.
     readings : dict
         Per notebook stem, its reading's markdown (:func:`.notebook.notebook_reading`) and its question (or None).
+    title : str, optional
+        The site's title (:func:`site_title`; default: that of ``pages``, as if the first notebook had one).
+    docs : list of DocPage, optional
+        Documentation pages to list after the notebooks (:func:`.docs.doc_pages`).
 
     Returns
     -------
@@ -167,9 +201,11 @@ def write_index(items: list[str], output_dir: Path, headline: Headline, pages: l
         The index's path.
     """
     finding_heading, finding = _finding_html(headline, readings, pages)
+    docs = docs or []
     page = INDEX_TEMPLATE.substitute(
-        title=html.escape(TITLE),
-        summary=html.escape(SUMMARY),
+        title=html.escape(title or site_title(pages, True)),
+        summary=html.escape(site_summary(pages, docs)),
+        docs=_docs_html(docs),
         nav_css=NAV_CSS,
         nav_top=navigation(pages, None, "top"),
         nav_bottom=navigation(pages, None, "bottom"),
@@ -240,7 +276,7 @@ def check_output_folder(output_dir: Path) -> None:
 
 
 def build_report(notebooks: list[Path], output_dir: Path, figures_dir: Path,
-                 headline: str = DEFAULT_HEADLINE) -> Path:
+                 headline: str = DEFAULT_HEADLINE, docs_dir: Path | None = None) -> Path:
     """Render ``notebooks`` to a static HTML site in ``output_dir`` and return its index.
 
     Each notebook becomes ``output_dir/<stem>.html``, rendered from its
@@ -265,6 +301,9 @@ def build_report(notebooks: list[Path], output_dir: Path, figures_dir: Path,
         The folder that may hold the headline figure; it need not exist.
     headline : str, optional
         The headline figure's file name in ``figures_dir``.
+    docs_dir : Path, optional
+        A folder of Markdown pages (e.g. the repository's ``docs/``): each is rendered to a page of the site
+        and listed on the index (:mod:`.docs`). None, or a folder that does not exist: no such pages.
 
     Returns
     -------
@@ -291,6 +330,7 @@ def build_report(notebooks: list[Path], output_dir: Path, figures_dir: Path,
     priority = _display_priority(exporter)
     read = {path.stem: nbformat.read(path, as_version=4) for path in notebooks}
     pages = [Page(path.stem, notebook_title(read[path.stem], default=path.stem)) for path in notebooks]
+    title = site_title(pages, notebook_title(read[pages[0].stem], default="") != "")
     figures = {page.stem: notebook_figures(read[page.stem], page.stem, page.title, priority) for page in pages}
     for position, (path, page) in enumerate(zip(notebooks, pages)):
         for figure in figures[page.stem]:
@@ -306,4 +346,6 @@ def build_report(notebooks: list[Path], output_dir: Path, figures_dir: Path,
         print(f"note: {chosen.note}", file=sys.stderr)
     readings = {page.stem: (notebook_reading(read[page.stem]), notebook_question(read[page.stem])) for page in pages}
     items = [_index_item(page, readings[page.stem][1], pages) for page in pages]
-    return write_index(items, output_dir, chosen, pages, readings)
+    docs = doc_pages(docs_dir)
+    write_doc_pages(docs, output_dir)
+    return write_index(items, output_dir, chosen, pages, readings, title=title, docs=docs)
