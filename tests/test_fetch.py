@@ -16,7 +16,11 @@ import gzip
 import hashlib
 import html
 import re
+import selectors
 import shutil
+import socket
+import ssl
+import subprocess
 import threading
 import time
 import tracemalloc
@@ -370,6 +374,86 @@ def test_http_errors_fail_clearly_and_4xx_is_not_retried(tmp_path, server):
     assert "HTTP 404" in report.loc[FR_2017[:-4], "reason"]
     assert server.hits["/always-500"] == 3 and server.hits["/missing"] == 1
     assert snapshot(folder) == before
+
+
+class _TunnelHandler(BaseHTTPRequestHandler):
+    """An http:// proxy on 127.0.0.1 that answers CONNECT, relays both ways for at most 5 s, and logs each tunnel."""
+
+    def do_CONNECT(self):  # noqa: N802 (the name http.server calls)
+        host, _, port = self.path.rpartition(":")
+        self.server.tunnels.append((self.path, self.headers.get("Proxy-Authorization")))
+        with socket.create_connection((host, int(port)), timeout=5) as upstream:
+            self.send_response(200, "Connection established")
+            self.end_headers()
+            with selectors.DefaultSelector() as selector:
+                selector.register(self.connection, selectors.EVENT_READ, upstream)
+                selector.register(upstream, selectors.EVENT_READ, self.connection)
+                ends = time.monotonic() + 5
+                while time.monotonic() < ends:
+                    for key, _ in selector.select(timeout=0.5):
+                        data = key.fileobj.recv(65536)
+                        if not data:
+                            return
+                        key.data.sendall(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_proxy_set_in_the_environment_is_used_unless_no_proxy_names_the_host(tmp_path, server, monkeypatch):
+    proxy = _Server(("127.0.0.1", 0), _TunnelHandler)
+    proxy.tunnels = []
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        server.routes["/via-proxy"] = lambda h, n: send(h, good_page(FR_2016))
+        allowed = load_allow_list(allow_loopback_http=True)
+        monkeypatch.setenv("http_proxy", f"http://me:se%40cret@127.0.0.1:{proxy.server_address[1]}")
+        page = client_module.download(f"{server.base}/via-proxy", allowed, timeout=5.0, retries=0)
+        assert page.content == good_page(FR_2016).encode()  # the fixture's NO_PROXY=127.0.0.1 is honoured:
+        assert proxy.tunnels == []                           # the page came straight from the server
+        monkeypatch.delenv("NO_PROXY")
+        page = client_module.download(f"{server.base}/via-proxy", allowed, timeout=5.0, retries=0)
+        assert page.content == good_page(FR_2016).encode() and server.hits["/via-proxy"] == 2
+        assert proxy.tunnels == [(server.base.removeprefix("http://"), "Basic bWU6c2VAY3JldA==")]  # me:se@cret
+        monkeypatch.setenv("http_proxy", "socks5://127.0.0.1:1")
+        with pytest.raises(errors_module.Refused, match=r"'socks5://127.0.0.1:1' set in the environment is not an "
+                                                        r"http:// proxy; set http_proxy to"):
+            client_module.download(f"{server.base}/via-proxy", allowed, timeout=5.0, retries=0)
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+        thread.join(5)
+
+
+def test_https_pages_are_read_only_from_a_trusted_certificate(tmp_path, server, monkeypatch):
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl command to make a test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    tls = _Server(("127.0.0.1", 0), _Handler)
+    tls.routes, tls.hits, tls.lock, tls.stop = server.routes, collections.Counter(), threading.Lock(), server.stop
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    tls.socket = context.wrap_socket(tls.socket, server_side=True)
+    thread = threading.Thread(target=tls.serve_forever, daemon=True)
+    thread.start()
+    try:
+        server.routes["/tls"] = lambda h, n: send(h, good_page(FR_2016))
+        url, allowed = f"https://127.0.0.1:{tls.server_address[1]}/tls", load_allow_list(allow_loopback_http=True)
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-file.pem"))  # the test certificate not trusted
+        with pytest.raises(errors_module.Failed, match=r"connection failed \(SSLCertVerificationError\)"):
+            client_module.download(url, allowed, timeout=5.0, retries=0)
+        assert tls.hits["/tls"] == 0
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the test certificate trusted
+        assert client_module.download(url, allowed, timeout=5.0, retries=0).content == good_page(FR_2016).encode()
+        assert tls.hits["/tls"] == 1
+    finally:
+        tls.shutdown()
+        tls.server_close()
+        thread.join(5)
 
 
 def test_loopback_is_refused_by_default(tmp_path, server):

@@ -18,13 +18,15 @@ import socket
 import ssl
 import threading
 import time
+import urllib.request
 import zlib
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.response import HTTPResponse
+from urllib3.util import make_headers
 
 from .allowlist import AllowList
 from .errors import Failed, Refused
@@ -148,9 +150,8 @@ def _attempt(url: str, timeout: float, max_bytes: int):
     """
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    connection = _connection(parts, timeout)
     deadline = _Deadline(timeout)
-    kind = HTTPSConnection if parts.scheme == "https" else HTTPConnection
-    connection = kind(parts.hostname, parts.port, timeout=timeout)
     response = None
     try:
         try:
@@ -188,6 +189,28 @@ def _attempt(url: str, timeout: float, max_bytes: int):
         if response is not None:
             response.close()
         connection.close()
+
+
+def _connection(parts, timeout: float) -> HTTPConnection:
+    """A connection to the address's host, or a tunnel to it through the proxy the environment names, if any.
+
+    The proxy is taken as the standard library takes it (``https_proxy``,
+    ``http_proxy``, ``no_proxy``; :func:`urllib.request.getproxies`); it must
+    be an ``http://`` proxy that answers ``CONNECT``.
+    """
+    kind = HTTPSConnection if parts.scheme == "https" else HTTPConnection
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    if not proxy or urllib.request.proxy_bypass(parts.hostname):
+        return kind(parts.hostname, parts.port, timeout=timeout)
+    via = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    if via.scheme != "http" or not via.hostname:
+        raise Refused(f"the proxy {proxy!r} set in the environment is not an http:// proxy; "
+                      f"set {parts.scheme}_proxy to http://host:port, or unset it")
+    connection = kind(via.hostname, via.port or 80, timeout=timeout)
+    credentials = f"{unquote(via.username)}:{unquote(via.password or '')}" if via.username else None
+    connection.set_tunnel(parts.hostname, parts.port or kind.default_port,
+                          headers=make_headers(proxy_basic_auth=credentials) if credentials else None)
+    return connection
 
 
 def _check_encodings(url: str, encodings: list[str]) -> None:
