@@ -426,6 +426,16 @@ def test_a_proxy_set_in_the_environment_is_used_unless_no_proxy_names_the_host(t
         thread.join(5)
 
 
+def slow_headers(handler, count):
+    """A status line, then a header one byte every 0.05 s for up to 8 s."""
+    handler.connection.settimeout(8)
+    handler.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nX-Slow: ")
+    for _ in range(160):
+        if handler.server.stop.wait(0.05):
+            return
+        handler.wfile.write(b"a")
+
+
 def test_https_pages_are_read_only_from_a_trusted_certificate(tmp_path, server, monkeypatch):
     if shutil.which("openssl") is None:
         pytest.skip("no openssl command to make a test certificate")
@@ -442,6 +452,7 @@ def test_https_pages_are_read_only_from_a_trusted_certificate(tmp_path, server, 
     thread.start()
     try:
         server.routes["/tls"] = lambda h, n: send(h, good_page(FR_2016))
+        server.routes["/tls-trickle"] = slow_headers
         url, allowed = f"https://127.0.0.1:{tls.server_address[1]}/tls", load_allow_list(allow_loopback_http=True)
         monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-file.pem"))  # the test certificate not trusted
         with pytest.raises(errors_module.Failed, match=r"connection failed \(SSLCertVerificationError\)"):
@@ -450,6 +461,10 @@ def test_https_pages_are_read_only_from_a_trusted_certificate(tmp_path, server, 
         monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the test certificate trusted
         assert client_module.download(url, allowed, timeout=5.0, retries=0).content == good_page(FR_2016).encode()
         assert tls.hits["/tls"] == 1
+        started = time.monotonic()  # headers sent a byte at a time end at the deadline over TLS too
+        with pytest.raises(errors_module.Failed, match=r"no complete answer within the timeout of 1 s"):
+            client_module.download(url.replace("/tls", "/tls-trickle"), allowed, timeout=1.0, retries=0)
+        assert time.monotonic() - started < 1.0 + 0.8
     finally:
         tls.shutdown()
         tls.server_close()

@@ -73,18 +73,20 @@ class Page:
 
 
 class _Deadline:
-    """The wall-clock limit of one attempt: the time left, and a timer that shuts the socket when it passes.
+    """The wall-clock limit of one attempt: the time left, and a timer that shuts the connection when it passes.
 
-    Shutting the socket down (as urllib3's ``HTTPResponse.shutdown`` does)
-    makes whatever is blocked on it return at once, however slowly the server
-    sends; the reading code then sees :attr:`expired` and reports a timeout.
+    The timer shuts the connection down through a duplicate of the socket's
+    descriptor (so that a TLS socket's own state is never touched from the
+    timer's thread): whatever is blocked on it returns at once, however slowly
+    the server sends, and the reading code then sees :attr:`expired` and
+    reports a timeout.
     """
 
     def __init__(self, seconds: float):
         self.seconds = seconds
         self.at = time.monotonic() + seconds
         self.expired = False
-        self._sock: socket.socket | None = None
+        self._duplicate: socket.socket | None = None
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
@@ -98,28 +100,30 @@ class _Deadline:
         return self.expired or time.monotonic() >= self.at
 
     def watch(self, sock: socket.socket) -> None:
-        """Shut ``sock`` down when the deadline passes (at once if it has)."""
+        """Shut ``sock``'s connection down when the deadline passes (at once if it has)."""
         with self._lock:
-            self._sock = sock
+            self._duplicate = socket.fromfd(sock.fileno(), sock.family, sock.type)
             if self.expired:
-                _shut(sock)
+                _shut(self._duplicate)
 
     def _expire(self) -> None:
         with self._lock:
             self.expired = True
-            if self._sock is not None:
-                _shut(self._sock)
+            if self._duplicate is not None:
+                _shut(self._duplicate)
 
     def close(self) -> None:
         self._timer.cancel()
         with self._lock:
-            self._sock = None
+            if self._duplicate is not None:
+                self._duplicate.close()
+                self._duplicate = None
 
 
 def _shut(sock: socket.socket) -> None:
     try:
         sock.shutdown(socket.SHUT_RDWR)
-    except (OSError, ValueError):
+    except OSError:
         pass
 
 
