@@ -471,6 +471,38 @@ def test_https_pages_are_read_only_from_a_trusted_certificate(tmp_path, server, 
         thread.join(5)
 
 
+def test_a_tls_handshake_trickled_ends_at_the_deadline():
+    # A server that announces a 16 kB TLS handshake record, then sends it one byte every 0.05 s, for 8 s: the
+    # handshake must end at the attempt's deadline all the same (the README's "connection, TLS handshake, ...").
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle():
+        connection, _ = listener.accept()
+        with connection:
+            connection.sendall(b"\x16\x03\x03\x40\x00")
+            for _ in range(160):
+                if stop.wait(0.05):
+                    return
+                try:
+                    connection.sendall(b"\x00")
+                except OSError:  # the client cut the connection
+                    return
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        url = f"https://127.0.0.1:{listener.getsockname()[1]}/"
+        started = time.monotonic()
+        with pytest.raises(errors_module.Failed, match=r"no complete answer within the timeout of 1 s"):
+            client_module.download(url, load_allow_list(allow_loopback_http=True), timeout=1.0, retries=0)
+        assert time.monotonic() - started < 1.0 + 0.8
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
 def test_loopback_is_refused_by_default(tmp_path, server):
     server.routes["/default"] = lambda h, n: send(h, good_page(FR_2016))
     folder = make_texts(tmp_path, server, {FR_2016: "/default"})

@@ -1,7 +1,8 @@
 """The HTTP client: one page, within a deadline, a size cap and the allow-list, redirects checked by hand.
 
-Built on urllib3's public API: one :class:`urllib3.connection.HTTPConnection` (or ``HTTPSConnection``) per
-attempt, the response read with ``preload_content=False``. Each attempt must be over (connection, headers,
+Built on urllib3's public API: one :class:`urllib3.connection.HTTPConnection` per attempt (TLS from the
+standard library's default context, certificates and host name checked), the response read with
+``preload_content=False``. Each attempt must be over (connection, headers,
 body) within the timeout: every socket operation waits at most the time left, the time is checked between
 reads, and a timer shuts the socket down when the time is up, so that headers sent one byte at a time end
 too. The body is capped both as sent and decompressed (``gzip`` and ``deflate`` only, at most
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
 
 import urllib3
-from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connection import HTTPConnection
 from urllib3.response import HTTPResponse
 from urllib3.util import make_headers
 
@@ -159,11 +160,16 @@ def _attempt(url: str, timeout: float, max_bytes: int):
     response = None
     try:
         try:
-            connection.connect()
+            connection.connect()  # TCP, and the proxy's CONNECT if any
+            deadline.watch(connection.sock)
+            if parts.scheme == "https":  # the TLS handshake under the deadline too
+                connection.sock.settimeout(deadline.left())
+                connection.sock = ssl.create_default_context().wrap_socket(connection.sock,
+                                                                           server_hostname=parts.hostname)
             sock = connection.sock
-            deadline.watch(sock)
             connection.timeout = deadline.left()
-            connection.request("GET", target, headers=_HEADERS, preload_content=False, decode_content=False)
+            connection.request("GET", target, headers={**_HEADERS, "Host": parts.netloc}, preload_content=False,
+                               decode_content=False)
             response = connection.getresponse()
             code = response.status
             if code in REDIRECT_STATUS:
@@ -196,23 +202,24 @@ def _attempt(url: str, timeout: float, max_bytes: int):
 
 
 def _connection(parts, timeout: float) -> HTTPConnection:
-    """A connection to the address's host, or a tunnel to it through the proxy the environment names, if any.
+    """A connection (not yet open) to the address's host, or a tunnel to it through the environment's proxy, if any.
 
     The proxy is taken as the standard library takes it (``https_proxy``,
     ``http_proxy``, ``no_proxy``; :func:`urllib.request.getproxies`); it must
-    be an ``http://`` proxy that answers ``CONNECT``.
+    be an ``http://`` proxy that answers ``CONNECT``. TLS, for ``https``, is
+    added by :func:`_attempt` once the connection is open.
     """
-    kind = HTTPSConnection if parts.scheme == "https" else HTTPConnection
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     proxy = urllib.request.getproxies().get(parts.scheme)
     if not proxy or urllib.request.proxy_bypass(parts.hostname):
-        return kind(parts.hostname, parts.port, timeout=timeout)
+        return HTTPConnection(parts.hostname, port, timeout=timeout)
     via = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
     if via.scheme != "http" or not via.hostname:
         raise Refused(f"the proxy {proxy!r} set in the environment is not an http:// proxy; "
                       f"set {parts.scheme}_proxy to http://host:port, or unset it")
-    connection = kind(via.hostname, via.port or 80, timeout=timeout)
+    connection = HTTPConnection(via.hostname, via.port or 80, timeout=timeout)
     credentials = f"{unquote(via.username)}:{unquote(via.password or '')}" if via.username else None
-    connection.set_tunnel(parts.hostname, parts.port or kind.default_port,
+    connection.set_tunnel(parts.hostname, port,
                           headers=make_headers(proxy_basic_auth=credentials) if credentials else None)
     return connection
 
