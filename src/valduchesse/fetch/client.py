@@ -1,26 +1,33 @@
 """The HTTP client: one page, within a deadline, a size cap and the allow-list, redirects checked by hand.
 
-Each attempt must be over (connection, headers, body) within the timeout: a timer cuts the connection
-when it passes. The body is capped both as sent and decompressed (``gzip`` and ``deflate`` only, at most
-:data:`MAX_ENCODINGS` one inside the other); connection errors, timeouts and 429/5xx answers are retried
-with exponential backoff.
+Built on urllib3's public API: one :class:`urllib3.connection.HTTPConnection` per attempt (TLS from the
+standard library's default context, certificates and host name checked), the response read with
+``preload_content=False``. Each attempt must be over (connection, headers,
+body) within the timeout: every socket operation waits at most the time left, the time is checked between
+reads, and a timer shuts the socket down when the time is up, so that headers sent one byte at a time end
+too. The body is capped both as sent and decompressed (``gzip`` and ``deflate`` only, at most
+:data:`MAX_ENCODINGS` one inside the other, undone by urllib3's bounded decoders: at most :data:`READ_SIZE`
+bytes a read); connection errors, timeouts and 429/5xx answers are retried with exponential backoff.
 """
 
 from __future__ import annotations
 
+import gzip
 import http.client
-import re
+import io
 import socket
+import ssl
 import threading
 import time
+import urllib.request
 import zlib
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
-import requests
-import requests.adapters
-import requests.cookies
 import urllib3
+from urllib3.connection import HTTPConnection
+from urllib3.response import HTTPResponse
+from urllib3.util import make_headers
 
 from .allowlist import AllowList
 from .errors import Failed, Refused
@@ -43,16 +50,17 @@ MAX_REDIRECTS = 5
 MAX_ENCODINGS = 2
 """Most content encodings (gzip, deflate) one inside the other that are undone."""
 READ_SIZE = 16384
-"""Bytes asked for at each read of a body; a read returns whatever has arrived, up to that."""
+"""Bytes asked for at each read of a body, as sent or decoded; a read returns whatever has arrived, up to that."""
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 USER_AGENT = "valduchesse-fetch/0.1 (text-as-data research corpus)"
+_HEADERS = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml", "Accept-Encoding": "gzip, deflate"}
+_GZIP = ("gzip", "x-gzip")
 
 
 class _Transient(Exception):
     """An attempt that may succeed if repeated."""
-
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,61 @@ class Page:
     encoding: str | None
 
 
+class _Deadline:
+    """The wall-clock limit of one attempt: the time left, and a timer that shuts the connection when it passes.
+
+    The timer shuts the connection down through a duplicate of the socket's
+    descriptor (so that a TLS socket's own state is never touched from the
+    timer's thread): whatever is blocked on it returns at once, however slowly
+    the server sends, and the reading code then sees :attr:`expired` and
+    reports a timeout.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._duplicate: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def left(self) -> float:
+        """Seconds left, never below a millisecond (a socket timeout of 0 would mean non-blocking)."""
+        return max(self.at - time.monotonic(), 0.001)
+
+    def passed(self) -> bool:
+        return self.expired or time.monotonic() >= self.at
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock``'s connection down when the deadline passes (at once if it has)."""
+        with self._lock:
+            self._duplicate = socket.fromfd(sock.fileno(), sock.family, sock.type)
+            if self.expired:
+                _shut(self._duplicate)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            if self._duplicate is not None:
+                _shut(self._duplicate)
+
+    def close(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            if self._duplicate is not None:
+                self._duplicate.close()
+                self._duplicate = None
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
 def _content_type(value: str) -> tuple[str, str | None]:
     media, _, params = value.partition(";")
     charset = None
@@ -75,208 +138,40 @@ def _content_type(value: str) -> tuple[str, str | None]:
     return media.strip().lower(), charset
 
 
-class _Deadline:
-    """The wall-clock limit of one attempt: when it passes, the attempt's connection is shut down.
-
-    A timer thread shuts the socket down (on a duplicate of its descriptor),
-    so that whatever is blocked on it (connecting, the TLS handshake, the
-    headers, the body, one byte at a time or not) returns at once; the
-    reading code then sees :attr:`expired` and reports a timeout.
-    """
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-        self.expired = False
-        self._lock = threading.Lock()
-        self._sockets: list[socket.socket] = []
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def passed(self) -> bool:
-        return self.expired or time.monotonic() >= self.at
-
-    def watch(self, sock) -> None:
-        """Shut ``sock`` down when the deadline passes (at once if it has)."""
-        if sock is None:
-            return
-        with self._lock:
-            if self._sockets:  # one attempt, one connection: already watched
-                return
-            try:
-                dup = socket.fromfd(sock.fileno(), sock.family, sock.type)
-            except (OSError, ValueError):
-                return
-            self._sockets.append(dup)
-            if self.expired:
-                _shut(dup)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            for sock in self._sockets:
-                _shut(sock)
-
-    def close(self) -> None:
-        self._timer.cancel()
-        with self._lock:
-            for sock in self._sockets:
-                sock.close()
-            self._sockets.clear()
-
-
-def _shut(sock: socket.socket) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-
-
-_current = threading.local()
-"""``_current.deadline``: the :class:`_Deadline` of the attempt running in this thread, if any."""
-
-
-class _WatchedConnection:
-    """Mixin for urllib3's connection classes: each socket goes to the current attempt's deadline."""
-
-    def _new_conn(self):
-        sock = super()._new_conn()
-        deadline = getattr(_current, "deadline", None)
-        if deadline is not None:
-            deadline.watch(sock)
-        return sock
-
-    def getresponse(self):
-        deadline = getattr(_current, "deadline", None)
-        if deadline is not None:
-            deadline.watch(self.sock)  # a connection made before the attempt, if any
-        return super().getresponse()
-
-
-_WATCHED_CLASSES: dict[type, type] = {}
-
-
-class _WatchedAdapter(requests.adapters.HTTPAdapter):
-    """An HTTP adapter whose connections are watched by :class:`_Deadline` (proxies included)."""
-
-    def get_connection_with_tls_context(self, *args, **kwargs):
-        pool = super().get_connection_with_tls_context(*args, **kwargs)
-        cls = pool.ConnectionCls
-        if not issubclass(cls, _WatchedConnection):
-            if cls not in _WATCHED_CLASSES:
-                _WATCHED_CLASSES[cls] = type(f"Watched{cls.__name__}", (_WatchedConnection, cls), {})
-            pool.ConnectionCls = _WATCHED_CLASSES[cls]
-        return pool
-
-
-class _BodyDecoder:
-    """Undoes the ``Content-Encoding`` of a body as it arrives, never producing more than ``limit`` bytes.
-
-    Each layer (``gzip``, ``deflate``; up to :data:`MAX_ENCODINGS`) is given
-    the output of the one before with a cap on what it may produce, so a small
-    body that decompresses to gigabytes, or a gzip inside a gzip, costs no
-    more than ``limit`` bytes per layer before it is refused.
-    """
-
-    def __init__(self, encodings: list[str], limit: int):
-        self.limit = limit
-        self.layers = [_Inflater(encoding) for encoding in reversed(encodings)]
-        self.sizes = [0] * len(self.layers)
-
-    def feed(self, data: bytes) -> bytes:
-        for number, layer in enumerate(self.layers):
-            data = layer.decompress(data, self.limit - self.sizes[number] + 1)
-            self.sizes[number] += len(data)
-            if self.sizes[number] > self.limit:
-                raise _TooBig()
-        return data
-
-    def complete(self) -> bool:
-        return all(layer.eof for layer in self.layers)
-
-
-class _TooBig(Exception):
-    """A decoded body went past the cap."""
-
-
-class _Inflater:
-    """One ``gzip`` (several members allowed) or ``deflate`` (zlib or raw) layer, fed in pieces of any size."""
-
-    _GZIP_MAGIC = b"\x1f\x8b"
-
-    def __init__(self, encoding: str):
-        self.gzip = encoding in ("gzip", "x-gzip")
-        self.obj = zlib.decompressobj(zlib.MAX_WBITS | 32 if self.gzip else zlib.MAX_WBITS)
-        self.head = b""  # deflate: the input so far, until output shows the zlib wrapping was right
-        self.raw_tried = self.gzip
-        self.ended = False  # the stream is over; anything after it is ignored
-
-    @property
-    def eof(self) -> bool:
-        return self.ended or self.obj.eof
-
-    def decompress(self, data: bytes, max_length: int) -> bytes:
-        out = b""
-        while data and not self.ended and len(out) < max_length:
-            if self.obj.eof:  # after a gzip member, another may follow (its magic maybe cut between reads)
-                if not self.gzip or not self._GZIP_MAGIC.startswith(data[:2]):
-                    self.ended = True
-                    break
-                self.obj = zlib.decompressobj(zlib.MAX_WBITS | 32)
-            if not self.raw_tried:
-                self.head += data
-            try:
-                piece = self.obj.decompress(data, max_length - len(out))
-            except zlib.error:
-                if self.raw_tried:
-                    raise
-                self.raw_tried = True  # "deflate" sent as raw deflate, as some servers do
-                self.obj = zlib.decompressobj(-zlib.MAX_WBITS)
-                data, self.head = self.head, b""
-                continue
-            if piece and not self.raw_tried:
-                self.raw_tried, self.head = True, b""
-            out += piece
-            data = self.obj.unused_data if self.obj.eof else self.obj.unconsumed_tail
-        return out
-
-
 def _encodings(value: str) -> list[str]:
     return [e for e in (part.strip().lower() for part in value.split(",")) if e and e != "identity"]
 
 
-def _send(session: requests.Session, url: str, timeout: float) -> requests.Response:
-    """Send one GET through the session's adapter: no redirect followed, nothing of the body read.
-
-    ``Session.send`` reads the whole body of a redirect (to prepare the next
-    request) even with ``allow_redirects=False``; the adapter does not.
-    """
-    prepared = session.prepare_request(requests.Request("GET", url))
-    settings = session.merge_environment_settings(prepared.url, {}, True, None, None)
-    adapter = session.get_adapter(prepared.url)
-    if not isinstance(adapter, _WatchedAdapter):
-        raise TypeError("download() needs a session made by fetch._new_session()")
-    response = adapter.send(prepared, stream=True, timeout=(timeout, timeout), verify=settings["verify"],
-                            cert=settings["cert"], proxies=settings["proxies"])
-    requests.cookies.extract_cookies_to_jar(session.cookies, prepared, response.raw)
-    return response
+def _timed_out(deadline: _Deadline, how: str) -> _Transient:
+    return _Transient(f"no complete answer within the timeout of {deadline.seconds:g} s; {how}")
 
 
-def _attempt(session: requests.Session, url: str, timeout: float, max_bytes: int):
+def _attempt(url: str, timeout: float, max_bytes: int):
     """One request: ``("redirect", location)``, ``("status", code, reason)`` or ``("page", bytes, charset)``.
 
     Everything (connection, headers, body) must be over within ``timeout``
     seconds: see :class:`_Deadline`. The body of a redirect or an error is
-    never read.
+    never read: the connection is closed, not drained.
     """
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    connection = _connection(parts, timeout)
     deadline = _Deadline(timeout)
-    _current.deadline = deadline
     response = None
     try:
         try:
-            response = _send(session, url, timeout)
-            code = response.status_code
+            connection.connect()  # TCP, and the proxy's CONNECT if any
+            deadline.watch(connection.sock)
+            if parts.scheme == "https":  # the TLS handshake under the deadline too
+                connection.sock.settimeout(deadline.left())
+                connection.sock = ssl.create_default_context().wrap_socket(connection.sock,
+                                                                           server_hostname=parts.hostname)
+            sock = connection.sock
+            connection.timeout = deadline.left()
+            connection.request("GET", target, headers={**_HEADERS, "Host": parts.netloc}, preload_content=False,
+                               decode_content=False)
+            response = connection.getresponse()
+            code = response.status
             if code in REDIRECT_STATUS:
                 return ("redirect", response.headers.get("Location"))
             if code in RETRY_STATUS:
@@ -289,64 +184,128 @@ def _attempt(session: requests.Session, url: str, timeout: float, max_bytes: int
             declared = response.headers.get("Content-Length", "").strip()
             if declared.isdigit() and int(declared) > max_bytes:
                 raise Refused(f"{url} announces {int(declared):,} bytes, over the cap of {max_bytes:,}")
-            content = _read_body(response, url, deadline, max_bytes)
-        except (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError):
-            if deadline.expired:
-                raise _Transient(f"no complete answer within the timeout of {timeout:g} s; "
-                                 "the connection was cut") from None
+            encodings = _encodings(response.headers.get("Content-Encoding", ""))
+            _check_encodings(url, encodings)
+            raw = _read_raw(response, sock, url, deadline, max_bytes)
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as err:
+            if deadline.expired or (response is not None and _is_timeout(err)):
+                raise _timed_out(deadline, "the connection was cut") from None
             raise
         if deadline.expired:  # the cut may look like the end of a body sent without a length
-            raise _Transient(f"no complete answer within the timeout of {timeout:g} s; the connection was cut")
-        return ("page", content, charset)
+            raise _timed_out(deadline, "the connection was cut")
+        return ("page", _decoded(raw, encodings, url, max_bytes), charset)
     finally:
-        _current.deadline = None
-        if response is not None:
-            response.close()  # never drains what is left: the connection is closed, not reused
         deadline.close()
+        if response is not None:
+            response.close()
+        connection.close()
 
 
-def _read_body(response: requests.Response, url: str, deadline: _Deadline, max_bytes: int) -> bytes:
-    """The body, decoded, read in small pieces, each as soon as it arrives (not waiting for a full chunk)."""
-    encodings = _encodings(response.headers.get("Content-Encoding", ""))
-    unknown = [e for e in encodings if e not in ("gzip", "x-gzip", "deflate")]
+def _connection(parts, timeout: float) -> HTTPConnection:
+    """A connection (not yet open) to the address's host, or a tunnel to it through the environment's proxy, if any.
+
+    The proxy is taken as the standard library takes it (``https_proxy``,
+    ``http_proxy``, ``no_proxy``; :func:`urllib.request.getproxies`); it must
+    be an ``http://`` proxy that answers ``CONNECT``. TLS, for ``https``, is
+    added by :func:`_attempt` once the connection is open.
+    """
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    if not proxy or urllib.request.proxy_bypass(parts.hostname):
+        return HTTPConnection(parts.hostname, port, timeout=timeout)
+    via = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    if via.scheme != "http" or not via.hostname:
+        raise Refused(f"the proxy {proxy!r} set in the environment is not an http:// proxy; "
+                      f"set {parts.scheme}_proxy to http://host:port, or unset it")
+    connection = HTTPConnection(via.hostname, via.port or 80, timeout=timeout)
+    credentials = f"{unquote(via.username)}:{unquote(via.password or '')}" if via.username else None
+    connection.set_tunnel(parts.hostname, port,
+                          headers=make_headers(proxy_basic_auth=credentials) if credentials else None)
+    return connection
+
+
+def _check_encodings(url: str, encodings: list[str]) -> None:
+    unknown = [e for e in encodings if e not in (*_GZIP, "deflate")]
     if unknown:
         raise Refused(f"{url} answered with content encoding {unknown[0]!r}; only gzip and deflate are read")
     if len(encodings) > MAX_ENCODINGS:
         raise Refused(f"{url} answered with {len(encodings)} content encodings, one inside the other; "
                       f"at most {MAX_ENCODINGS} are undone")
-    decoder = _BodyDecoder(encodings, max_bytes) if encodings else None
-    raw = response.raw
-    chunks, size, raw_size = [], 0, 0
-    while True:
+
+
+def _read_raw(response: HTTPResponse, sock: socket.socket, url: str, deadline: _Deadline, max_bytes: int) -> bytes:
+    """The body as sent, read in small pieces, each as soon as it arrives, each read waiting at most the time left."""
+    raw = bytearray()
+    while not response.isclosed():  # urllib3 closes it once a body of known length is read
         if deadline.passed():
-            raise _Transient(f"no complete answer within the timeout of {deadline.seconds:g} s; reading stopped")
-        data = raw.read1(READ_SIZE, decode_content=False) or b""
+            raise _timed_out(deadline, "reading stopped")
+        sock.settimeout(deadline.left())
+        data = response.read1(READ_SIZE, decode_content=False)
         if not data:
             break
-        raw_size += len(data)
-        if raw_size > max_bytes:
+        raw += data
+        if len(raw) > max_bytes:
             raise Refused(f"{url} sent more than the cap of {max_bytes:,} bytes; reading stopped")
-        if decoder is not None:
-            try:
-                data = decoder.feed(data)
-            except _TooBig:
+    return bytes(raw)
+
+
+def _decoded(raw: bytes, encodings: list[str], url: str, max_bytes: int) -> bytes:
+    """Undo the content encodings with urllib3's decoders, :data:`READ_SIZE` bytes at a time, up to the cap."""
+    if not encodings:
+        return raw
+    named = ", ".join(encodings)
+    body = HTTPResponse(body=io.BytesIO(raw), headers={"Content-Encoding": named}, preload_content=False)
+    out = bytearray()
+    try:
+        while piece := body.read(READ_SIZE):
+            out += piece
+            if len(out) > max_bytes:
                 raise Refused(f"{url} sent a body that decompresses to more than the cap of {max_bytes:,} bytes "
-                              f"({', '.join(encodings)}); reading stopped") from None
-            except zlib.error as err:
-                raise Failed(f"{url} sent a body that is not valid {', '.join(encodings)} ({err})") from None
-        size += len(data)
-        if size > max_bytes:
-            raise Refused(f"{url} sent more than the cap of {max_bytes:,} bytes; reading stopped")
-        chunks.append(data)
-    if decoder is not None and not decoder.complete() and not deadline.expired:
-        raise Failed(f"{url} sent a {', '.join(encodings)} body that stops before its end (truncated)")
-    return b"".join(chunks)
+                              f"({named}); reading stopped")
+        complete = _complete(raw, encodings[-1])
+    except (urllib3.exceptions.DecodeError, zlib.error, gzip.BadGzipFile) as err:
+        cause = err.args[-1] if isinstance(err, urllib3.exceptions.DecodeError) else err
+        raise Failed(f"{url} sent a body that is not valid {named} ({cause})") from None
+    if not complete:
+        raise Failed(f"{url} sent a {named} body that stops before its end (truncated)")
+    return bytes(out)
+
+
+def _complete(raw: bytes, encoding: str) -> bool:
+    """Whether the outer layer of ``raw`` reaches its end-of-stream mark (a body cut short in transit does not).
+
+    Read again with the standard library, :data:`READ_SIZE` bytes at a time
+    and thrown away; called only once the whole decoded body is under the cap.
+    """
+    if encoding in _GZIP:
+        reader = gzip.GzipFile(fileobj=io.BytesIO(raw))
+        try:
+            while reader.read(READ_SIZE):
+                pass
+        except EOFError:
+            return False
+        except gzip.BadGzipFile:  # bytes after a complete member: ignored, as urllib3 ignores them
+            return True
+        return True
+    for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):  # "deflate" as zlib data, else raw (as some servers send)
+        inflater, data = zlib.decompressobj(wbits), raw
+        try:
+            while not inflater.eof and (inflater.decompress(data, READ_SIZE) or inflater.unconsumed_tail):
+                data = inflater.unconsumed_tail
+        except zlib.error:
+            continue
+        return inflater.eof
+    return False
+
+
+def _is_timeout(err: Exception) -> bool:
+    return isinstance(err, (TimeoutError, urllib3.exceptions.TimeoutError)) or "timed out" in str(err).lower()
 
 
 def download(url: str, allowed: AllowList, *, timeout: float = DEFAULT_TIMEOUT,
              max_bytes: int = DEFAULT_MAX_BYTES, retries: int = DEFAULT_RETRIES,
-             backoff: float = DEFAULT_BACKOFF, session: requests.Session | None = None) -> Page:
-    """Download one HTML page from an allowed address; raise :class:`.errors.Refused` or :class:`.errors.Failed`.
+             backoff: float = DEFAULT_BACKOFF) -> Page:
+    """Download one HTML page from an allowed address.
 
     Redirects are followed by hand (at most :data:`MAX_REDIRECTS`), each target
     checked against ``allowed`` before it is requested; their bodies are never
@@ -354,71 +313,69 @@ def download(url: str, allowed: AllowList, *, timeout: float = DEFAULT_TIMEOUT,
     ``timeout`` seconds, and the body may not exceed ``max_bytes``, neither as
     sent nor decompressed. Connection errors, timeouts and 429/5xx answers are
     tried again ``retries`` times, after ``backoff``, ``2 * backoff``, …
-    seconds; other HTTP errors are not. ``session``, if given, must come from
-    ``_new_session()``.
+    seconds; other HTTP errors are not.
+
+    Parameters
+    ----------
+    url : str
+        The page's address; it must pass ``allowed``.
+    allowed : AllowList
+        The hosts that may be requested, redirect targets included.
+    timeout, max_bytes, retries, backoff
+        The limits above.
+
+    Returns
+    -------
+    Page
+        The page's bytes (decoded from any content encoding) and the charset its headers name.
+
+    Raises
+    ------
+    valduchesse.fetch.errors.Refused
+        A check said no (address, redirect target, content type or encoding, size).
+    valduchesse.fetch.errors.Failed
+        The page could not be had (network, timeout, HTTP error, broken compressed body).
     """
     problem = allowed.problem(url)
     if problem:
         raise Refused(f"not requested: {problem}")
-    own_session = session is None
-    session = session or _new_session()
-    try:
-        current = url
-        for _hop in range(MAX_REDIRECTS + 1):
-            for attempt in range(retries + 1):
-                try:
-                    result = _attempt(session, current, timeout, max_bytes)
-                    break
-                except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                        requests.exceptions.InvalidSchema) as err:
-                    raise Refused(f"{current} is not a valid address ({_describe(err, timeout)})") from None
-                except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
-                        urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, _Transient) as err:
-                    if attempt == retries:
-                        raise Failed(f"{current}: {_describe(err, timeout)} (gave up after {retries + 1} "
-                                     f"attempt{'s' if retries else ''})") from None
-                    time.sleep(backoff * 2 ** attempt)
-                except requests.RequestException as err:
-                    raise Failed(f"{current}: {_describe(err, timeout)}") from None
-            if result[0] == "page":
-                return Page(url, current, result[1], result[2])
-            if result[0] == "status":
-                raise Failed(f"{current} answered HTTP {result[1]} {result[2]}; not retried")
-            if not result[1]:
-                raise Failed(f"{current} answered with a redirect but no address to go to")
+    current = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        for attempt in range(retries + 1):
             try:
-                target = urljoin(current, result[1].strip())
-            except ValueError as err:
-                raise Refused(f"redirect from {current} to {result[1]!r} not followed: "
-                              f"not a valid address ({err})") from None
-            problem = allowed.problem(target)
-            if problem:
-                raise Refused(f"redirect from {current} to {target} not followed: {problem}")
-            current = target
-        raise Refused(f"{url}: more than {MAX_REDIRECTS} redirects; not followed further")
-    finally:
-        if own_session:
-            session.close()
+                result = _attempt(current, timeout, max_bytes)
+                break
+            except http.client.InvalidURL as err:
+                raise Refused(f"{current} is not a valid address ({err})") from None
+            except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, _Transient) as err:
+                if attempt == retries:
+                    raise Failed(f"{current}: {_describe(err, timeout)} (gave up after {retries + 1} "
+                                 f"attempt{'s' if retries else ''})") from None
+                time.sleep(backoff * 2 ** attempt)
+        if result[0] == "page":
+            return Page(url, current, result[1], result[2])
+        if result[0] == "status":
+            raise Failed(f"{current} answered HTTP {result[1]} {result[2]}; not retried")
+        if not result[1]:
+            raise Failed(f"{current} answered with a redirect but no address to go to")
+        try:
+            target = urljoin(current, result[1].strip())
+        except ValueError as err:
+            raise Refused(f"redirect from {current} to {result[1]!r} not followed: "
+                          f"not a valid address ({err})") from None
+        problem = allowed.problem(target)
+        if problem:
+            raise Refused(f"redirect from {current} to {target} not followed: {problem}")
+        current = target
+    raise Refused(f"{url}: more than {MAX_REDIRECTS} redirects; not followed further")
 
 
 def _describe(err: Exception, timeout: float) -> str:
     if isinstance(err, _Transient):
         return str(err)
-    if isinstance(err, (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)) \
-            or "timed out" in str(err).lower():
+    if isinstance(err, (urllib3.exceptions.NewConnectionError, ssl.SSLError, ssl.CertificateError,
+                        ConnectionRefusedError)):
+        return f"connection failed ({type(err).__name__})"
+    if _is_timeout(err):
         return f"no answer within the timeout of {timeout:g} s"
-    if isinstance(err, requests.ConnectionError):
-        cause = re.search(r"Caused by (\w+)", str(err))
-        return f"connection failed ({cause.group(1) if cause else type(err).__name__})"
-    if isinstance(err, (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)):
-        return f"the connection broke while the page was read ({type(err).__name__})"
-    return str(err) or type(err).__name__
-
-
-def _new_session() -> requests.Session:
-    session = requests.Session()
-    session.headers.update({"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml",
-                            "Accept-Encoding": "gzip, deflate"})
-    for prefix in ("http://", "https://"):
-        session.mount(prefix, _WatchedAdapter())
-    return session
+    return f"the connection broke while the page was read ({type(err).__name__})"

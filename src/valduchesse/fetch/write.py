@@ -8,7 +8,6 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-import requests
 import yaml
 
 from ..files import WriteError, write_atomically
@@ -16,7 +15,7 @@ from ..run.guard import WriteRefused
 from ..corpus import load_corpus, read_text_file
 from ..corpus_header import CorpusError, validate_header
 from .allowlist import AllowList, load_allow_list
-from .client import DEFAULT_BACKOFF, DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, Page, _new_session, download
+from .client import DEFAULT_BACKOFF, DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, Page, download
 from .errors import Failed, FetchProblem, Refused
 from .extract import extract_texts
 from .match import full_text_for, normalise
@@ -47,34 +46,33 @@ def fetch_corpus(texts_dir: str | Path, *, dry_run: bool = False, allowed: Allow
     today = today or dt.date.today()
     options = dict(timeout=timeout, max_bytes=max_bytes, retries=retries, backoff=backoff)
     rows = []
-    with _new_session() as session:
-        for _, group in documents.groupby(["meeting_date", "language", "kind"], sort=True):
-            group = group.sort_values(["part", "doc_id"])
-            row = {"doc_ids": ", ".join(group["doc_id"]), "meeting_date": f"{group['meeting_date'].iloc[0]:%Y-%m-%d}",
-                   "language": group["language"].iloc[0], "url": "", "old_chars": int(group["chars"].sum()),
-                   "new_chars": None, "file": ""}
-            try:
-                row.update(_fetch_document(texts_dir, group, allowed, session, options, dry_run, today))
-            except FetchProblem as err:
-                row.update(outcome=err.outcome, reason=str(err))
-            except WriteRefused as err:
-                row.update(outcome="refused", reason=str(err))
-            except WriteError as err:  # a full or read-only disk: one line, the old file kept
-                row.update(outcome="failed", reason=str(err))
-            except (OSError, CorpusError, yaml.YAMLError) as err:
-                row.update(outcome="failed", reason=f"{type(err).__name__}: {err}")
-            except Exception as err:  # noqa: BLE001 (one document's surprise must not stop the others)
-                row.update(outcome="refused", reason=f"unexpected error, nothing written for this document "
-                                                     f"({type(err).__name__}: {err})")
-            row.update(reason=printable(row["reason"]), url=printable(row["url"]))
-            rows.append(row)
+    for _, group in documents.groupby(["meeting_date", "language", "kind"], sort=True):
+        group = group.sort_values(["part", "doc_id"])
+        row = {"doc_ids": ", ".join(group["doc_id"]), "meeting_date": f"{group['meeting_date'].iloc[0]:%Y-%m-%d}",
+               "language": group["language"].iloc[0], "url": "", "old_chars": int(group["chars"].sum()),
+               "new_chars": None, "file": ""}
+        try:
+            row.update(_fetch_document(texts_dir, group, allowed, options, dry_run, today))
+        except FetchProblem as err:
+            row.update(outcome=err.outcome, reason=str(err))
+        except WriteRefused as err:
+            row.update(outcome="refused", reason=str(err))
+        except WriteError as err:  # a full or read-only disk: one line, the old file kept
+            row.update(outcome="failed", reason=str(err))
+        except (OSError, CorpusError, yaml.YAMLError) as err:
+            row.update(outcome="failed", reason=f"{type(err).__name__}: {err}")
+        except Exception as err:  # noqa: BLE001 (one document's surprise must not stop the others)
+            row.update(outcome="refused", reason=f"unexpected error, nothing written for this document "
+                                                 f"({type(err).__name__}: {err})")
+        row.update(reason=printable(row["reason"]), url=printable(row["url"]))
+        rows.append(row)
     report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     report["new_chars"] = report["new_chars"].astype("Int64")
     return report
 
 
-def _fetch_document(texts_dir: Path, group: pd.DataFrame, allowed: AllowList, session: requests.Session,
-                    options: dict, dry_run: bool, today: dt.date) -> dict:
+def _fetch_document(texts_dir: Path, group: pd.DataFrame, allowed: AllowList, options: dict,
+                    dry_run: bool, today: dt.date) -> dict:
     coverages = list(group["coverage"])
     urls = list(dict.fromkeys(group["source_url"]))
     if "full text" in coverages:
@@ -89,7 +87,7 @@ def _fetch_document(texts_dir: Path, group: pd.DataFrame, allowed: AllowList, se
     problems: list[FetchProblem] = []
     for url in urls:
         try:
-            page = download(url, allowed, session=session, **options)
+            page = download(url, allowed, **options)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # bs4's guesses about odd markup
                 candidates = extract_texts(page.content, page.encoding)
