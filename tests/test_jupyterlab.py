@@ -20,7 +20,7 @@ from pathlib import Path
 from secrets import token_hex
 
 import pytest
-from conftest import ROOT, is_scratch_notebook
+from conftest import ROOT
 
 from valduchesse.run.notebooks import notebook_paths
 
@@ -46,8 +46,7 @@ def untracked_state() -> tuple[str, list[Path]]:
         ["git", "status", "--porcelain", "--untracked-files=all", "--", "notebooks"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout
-    untracked = "".join(line + "\n" for line in status.splitlines()
-                        if line.startswith("??") and not is_scratch_notebook(Path(line[3:]).name))
+    untracked = "".join(line + "\n" for line in status.splitlines() if line.startswith("??"))
     # git ignores checkpoint folders, so look for them where the server would write them
     checkpoints = [folder / ".ipynb_checkpoints" for folder in (ROOT, ROOT / "notebooks")
                    if (folder / ".ipynb_checkpoints").exists()]
