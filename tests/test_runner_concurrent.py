@@ -3,9 +3,10 @@
 Issue 19 saw two ``make run`` at once leave a committed notebook different (a printed line split into two
 stream outputs). Here two runner processes execute, at the same time and competing for the cores, a small
 notebook whose prints the kernel always sends as several stream messages (each print is flushed, then
-waits past the kernel's flush interval) and which saves a figure; each run writes into its own output
-folder, and their notebooks and figures must be the same bytes (but for the output folder's name, which
-the injected ``FIGURES_DIR`` holds). The merging itself is tested without a kernel in test_runner.py, and
+waits past the kernel's flush interval); each run writes into its own output folder, and their notebooks
+must be the same bytes (but for the output folder's name, which the injected ``FIGURES_DIR`` holds). The
+merging itself is tested without a kernel in test_runner.py; that a figure is saved with the same bytes on
+every run, in test_plotting.py; two processes filling the lemma cache at once, in test_lemma_cache.py; and
 strict nbval checks the collection's own notebooks against their committed outputs and figures.
 """
 
@@ -24,16 +25,6 @@ for word in ("one", "two", "three"):
     time.sleep(0.3)  # past the kernel's flush interval (0.2 s): a stream message of its own
 print("four")"""
 
-DRAW = """\
-import matplotlib.pyplot as plt
-from valduchesse.plotting.style import save_figure
-fig, ax = plt.subplots(figsize=(2, 2))
-ax.plot([0, 1], [1, 0])
-ax.set_xlabel("x")
-ax.set_ylabel("y")
-paths = save_figure(fig, "line", FIGURES_DIR, "A line, drawn twice at once.")
-print("saved")"""
-
 
 def outputs(folder):
     """Every file the run wrote, by path under ``folder``, with the folder's own name replaced."""
@@ -45,7 +36,7 @@ def test_two_runs_at_once_write_the_same_bytes(tmp_path):
     notebook = tmp_path / "01_prints.ipynb"
     nbformat.write(new_notebook(cells=[
         new_code_cell('FIGURES_DIR = "figures"', metadata={"tags": ["parameters"]}),
-        new_code_cell(PRINTS), new_code_cell(DRAW)]), notebook)
+        new_code_cell(PRINTS)]), notebook)
     folders = [tmp_path / "first", tmp_path / "second"]
     runs = [subprocess.Popen([sys.executable, "-m", "valduchesse", "run", str(notebook), "--output", str(folder),
                               "--jobs", "1"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -54,8 +45,8 @@ def test_two_runs_at_once_write_the_same_bytes(tmp_path):
     for run, (log, _) in zip(runs, results):
         assert run.returncode == 0, log
     first, second = (outputs(folder) for folder in folders)
-    assert sorted(first) == ["01_prints.ipynb", "figures/line.png", "figures/line.svg"]
+    assert sorted(first) == ["01_prints.ipynb"]
     assert [name for name in sorted(first.keys() | second.keys()) if first.get(name) != second.get(name)] == []
     cells = nbformat.read(folders[0] / "01_prints.ipynb", as_version=4).cells
-    printed = [(o.output_type, o.get("text")) for o in cells[-2].outputs]
+    printed = [(o.output_type, o.get("text")) for o in cells[-1].outputs]
     assert printed == [("stream", "one\ntwo\nthree\nfour\n")]  # several messages, one output
