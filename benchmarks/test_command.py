@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> None:
     runs, output = [], ""
     for rep in range(args.repeat):
         result, run = timed_run(shlex.split(args.command), env)
-        if result.returncode:
-            raise SystemExit(f"{args.command} failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
+        run["exit_status"] = result.returncode  # a failed run is recorded too, with its failures
+        run["failed"] = [line.split(" - ")[0] for line in result.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
         output = result.stdout
         runs.append(run)
         print(f"run {rep + 1}/{args.repeat}: {json.dumps(run)}", flush=True)
@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> None:
         f"# machine: {json.dumps(started)}",
         f"# load average at the end: {[round(value, 2) for value in os.getloadavg()]}",
         *(f"# run {i + 1}: {run['wall_s']} s wall, {run['cpu_s']} s cpu (user {run['user_s']}, sys {run['sys_s']}); "
-          f"load average before: {run['load_before']}" for i, run in enumerate(runs)),
+          f"load average before: {run['load_before']}; exit {run['exit_status']}" + "".join(f"; {test}" for test in run["failed"])
+          for i, run in enumerate(runs)),
         f"# median of {len(runs)}: {median['wall_s']} s wall, {median['cpu_s']} s cpu "
         f"(user {median['user_s']}, sys {median['sys_s']})",
         "",
