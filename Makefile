@@ -4,7 +4,9 @@
 #               then the explorer (notebooks/explorer.ipynb, python -m valduchesse.explore)
 #   make test   set up .venv (first time), run the unit tests and strict nbval on every notebook, as many
 #               tests at a time as there are cores (pytest-xdist); the figures nbval's run draws are compared
-#               byte for byte with the committed ones (src/valduchesse/testing/pytest_plugin.py)
+#               byte for byte with the committed ones (src/valduchesse/testing/pytest_plugin.py); the slow suite
+#               of generated corpora (marker corpora) is left out
+#   make test-corpora  the notebooks on generated corpora (pytest -m corpora), slow; CI runs it after make test
 #   make lab    open the notebooks in JupyterLab (as root too, as in containers)
 #   make kernel register this environment's kernel in a JupyterLab you already have ("Val Duchesse (.venv)")
 #   make report render the executed notebooks to a small HTML site in build/report/
@@ -16,7 +18,7 @@ JOBS ?=
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lab kernel report browser lock
+.PHONY: run test test-corpora lab kernel report browser lock
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@echo "[1/4] creating the virtual environment in $(VENV)/ with $(PYTHON)"
@@ -45,7 +47,10 @@ THREADS_PER_LIBRARY := OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREA
 	MKL_NUM_THREADS=$${MKL_NUM_THREADS:-1}
 
 test: $(VENV)/.installed
-	$(THREADS_PER_LIBRARY) $(BIN)/python -m pytest --nbval --nbval-current-env -n logical --dist loadscope tests notebooks
+	$(THREADS_PER_LIBRARY) $(BIN)/python -m pytest --nbval --nbval-current-env -n logical --dist loadscope -m "not corpora" tests notebooks
+
+test-corpora: $(VENV)/.installed
+	$(THREADS_PER_LIBRARY) $(BIN)/python -m pytest -m corpora -n logical tests
 
 # JupyterLab refuses to start as root unless told; containers and CI run as root, so say it when that is the case.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)

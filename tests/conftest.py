@@ -19,26 +19,23 @@ GOOD_HEADER = {
 }
 
 
-SCRATCH_NOTEBOOKS = {"copy": "00_corpus-Copy1.ipynb", "edited": "00_corpus-edited.ipynb", "stale": "00_corpus-stale.ipynb"}
-"""The notebooks test_committed_results.py puts in notebooks/ for a while (and their ``.failed.ipynb``):
-tests that watch notebooks/ from another pytest-xdist worker leave them out."""
-
-
-def is_scratch_notebook(name: str) -> bool:
-    return any(name in (scratch, scratch.replace(".ipynb", ".failed.ipynb")) for scratch in SCRATCH_NOTEBOOKS.values())
-
-
 def committed_results() -> dict[Path, str]:
     """SHA-256 of each committed result: every file in figures/, and the collection's notebooks and list.
 
-    Files other tests put in notebooks/ for a while (test_committed_results.py's scratch notebooks, on
-    another pytest-xdist worker) are not part of it.
+    No test writes into the repository's notebooks/ or figures/, so this is the same before and after any test.
     """
     from valduchesse.run.notebooks import notebook_paths
 
     notebooks = ROOT / "notebooks"
     files = [*notebook_paths(notebooks), notebooks / "collection.txt", *sorted((ROOT / "figures").rglob("*"))]
     return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in files if path.is_file()}
+
+
+def pytest_configure(config):
+    """The markers of this suite: ``corpora``, the slow notebooks on generated corpora (``make test-corpora``;
+    ``make test`` leaves them out with ``-m "not corpora"``)."""
+    config.addinivalue_line("markers", "corpora: the notebooks run on generated corpora; slow, left out of "
+                            "make test, run by make test-corpora")
 
 
 def header_lines(fields: dict) -> str:

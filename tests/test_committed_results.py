@@ -1,81 +1,128 @@
 """Committed notebooks and figures change only through the documented run (`make run`).
 
 Three ways a student changed them before: running a copy of a notebook in JupyterLab, running an edited
-notebook, and a failing strict nbval run. Each is reproduced here, in the repository's own notebooks/
-folder (as JupyterLab would), and must leave notebooks/ and figures/ as they were.
+notebook, and a failing strict nbval run. Where a figure goes is decided on paths and on one environment
+variable (:func:`valduchesse.figure_paths.figures_folder`, which :func:`~valduchesse.plotting.style.save_figure`
+asks), and whether a kernel gets that variable by :func:`~valduchesse.run.execute.kernel_environment`; so the
+policy is tested here on paths, in this process, in a small repository of the collection's layout in the
+test's temporary folder. One strict nbval run of a two-cell notebook shows that a failing check writes
+nothing committed either; the runner's own choice for a copy run explicitly is in test_hostile.py.
 """
 
 import hashlib
+import os
 import subprocess
 import sys
-from contextlib import contextmanager
+from pathlib import Path
 
+import matplotlib
 import nbformat
-from nbformat.v4 import new_code_cell
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from valduchesse.run.execute import execute_notebook
-from valduchesse.run.notebooks import notebook_paths
-from valduchesse.testing.pytest_plugin import pytest_ignore_collect
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
 
-from conftest import ROOT, SCRATCH_NOTEBOOKS
+from valduchesse.figure_paths import CHECKED_FIGURES_VARIABLE, COMMITTED_RUN_VARIABLE, figures_folder  # noqa: E402
+from valduchesse.plotting.style import save_figure  # noqa: E402
+from valduchesse.run.execute import kernel_environment  # noqa: E402
+from valduchesse.run.guard import committed_notebook  # noqa: E402
+from valduchesse.run.notebooks import notebook_paths  # noqa: E402
+from valduchesse.testing.pytest_plugin import pytest_ignore_collect  # noqa: E402
 
-NOTEBOOKS, FIGURES = ROOT / "notebooks", ROOT / "figures"
-SOURCE = NOTEBOOKS / "00_corpus.ipynb"
-FIGURE = "corpus_availability.png"
+DRAW = """\
+from pathlib import Path
+from valduchesse.figure_paths import figures_folder
+folder = figures_folder(FIGURES_DIR)
+folder.mkdir(parents=True, exist_ok=True)
+(folder / "mini.svg").write_text("new")"""
 
 
-def fingerprint():
-    """Bytes and modification time of every file: a rewrite with the same bytes counts as a change too."""
+@pytest.fixture
+def repo(tmp_path):
+    """A repository of the collection's layout: one listed notebook drawing ``mini.svg`` into ``../figures``,
+    a JupyterLab copy of it and an edited copy, and the committed figure."""
+    root = tmp_path / "repo"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "figures").mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname = 'mini'\n", encoding="utf-8")
+    (root / "notebooks" / "collection.txt").write_text("00_mini.ipynb\n", encoding="utf-8")
+    (root / "figures" / "mini.svg").write_text("old", encoding="utf-8")
+    notebook = new_notebook(cells=[new_code_cell('FIGURES_DIR = "../figures"', metadata={"tags": ["parameters"]}),
+                                   new_code_cell(DRAW)])
+    for name in ("00_mini.ipynb", "00_mini-Copy1.ipynb", "00_mini-edited.ipynb"):
+        nbformat.write(notebook, root / "notebooks" / name)
+    return root
+
+
+@pytest.fixture
+def no_permission(monkeypatch):
+    """Neither the documented run's permission nor the test command's scratch folder in this process."""
+    monkeypatch.delenv(COMMITTED_RUN_VARIABLE, raising=False)
+    monkeypatch.delenv(CHECKED_FIGURES_VARIABLE, raising=False)
+
+
+def fingerprint(root):
+    """Bytes and modification time of every file in notebooks/ and figures/: a rewrite with the same bytes counts."""
     return {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-            for folder in (NOTEBOOKS, FIGURES) for p in sorted(folder.iterdir()) if p.is_file()}
+            for folder in (root / "notebooks", root / "figures") for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-@contextmanager
-def scratch_notebook(name, notebook):
-    """A notebook written into notebooks/ for the test, always removed afterwards."""
-    path = NOTEBOOKS / name
-    nbformat.write(notebook, path)
-    try:
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
-        (NOTEBOOKS / f"{path.stem}.failed.ipynb").unlink(missing_ok=True)
+def test_only_the_listed_notebooks_are_the_collection_and_the_committed_run(repo):
+    notebooks = repo / "notebooks"
+    listed, copy, edited = (notebooks / name for name in ("00_mini.ipynb", "00_mini-Copy1.ipynb", "00_mini-edited.ipynb"))
+    assert notebook_paths(notebooks) == [listed]
+    assert committed_notebook(listed) and not committed_notebook(copy) and not committed_notebook(edited)
+    # What pytest asks the project's plugin for each file it finds in notebooks/ (strict nbval's collection)
+    assert pytest_ignore_collect(copy, None) is True and pytest_ignore_collect(edited, None) is True
+    assert pytest_ignore_collect(listed, None) is None
 
 
-def test_a_copy_run_as_jupyterlab_would_writes_no_committed_figure_and_is_not_part_of_the_collection():
-    before = fingerprint()
-    scratch = ROOT / "output" / "figures" / FIGURE
-    scratch.unlink(missing_ok=True)
-    with scratch_notebook(SCRATCH_NOTEBOOKS["copy"], nbformat.read(SOURCE, as_version=4)) as copy:
-        assert copy not in notebook_paths(NOTEBOOKS)
-        execute_notebook(copy)  # a kernel in notebooks/, without the documented run's permission
-        # What pytest asks the project's plugin for each file it finds in notebooks/ (strict nbval's collection)
-        assert pytest_ignore_collect(copy, None) is True and pytest_ignore_collect(SOURCE, None) is None
-        fingerprint_with_copy = {p: d for p, d in fingerprint().items() if p != copy}
-    assert fingerprint_with_copy == before
-    assert scratch.is_file()  # the figure went to the ignored output/figures/ instead
+def test_a_kernel_gets_the_permission_only_from_the_documented_run(monkeypatch):
+    # as a user's shell may hold it after an interrupted `make run`: a kernel started from it must not inherit it
+    monkeypatch.setenv(COMMITTED_RUN_VARIABLE, "1")
+    assert COMMITTED_RUN_VARIABLE not in kernel_environment()
+    assert kernel_environment(committed=True)[COMMITTED_RUN_VARIABLE] == "1"
 
 
-def test_an_edited_notebook_run_in_place_writes_no_committed_figure():
-    before = fingerprint()
-    notebook = nbformat.read(SOURCE, as_version=4)
-    notebook.cells.append(new_code_cell("print('an edit')"))
-    with scratch_notebook(SCRATCH_NOTEBOOKS["edited"], notebook) as edited:
-        execute_notebook(edited)
-        assert nbformat.read(edited, as_version=4).cells[-1].outputs[0]["text"] == "an edit\n"
-        after = {p: d for p, d in fingerprint().items() if p != edited}
-    assert after == before
+def test_without_the_permission_committed_figures_go_to_output_figures(repo, no_permission, monkeypatch):
+    monkeypatch.chdir(repo / "notebooks")  # where a kernel of JupyterLab or of the runner works
+    elsewhere = repo / "output" / "figures"
+    for spelling in ("../figures", repo / "figures", repo / "notebooks" / ".." / "figures", "../figures/"):
+        assert figures_folder(spelling) == elsewhere, spelling
+    assert figures_folder("../output/mine") == Path("../output/mine")  # not the committed folder: as given
+    monkeypatch.setenv(COMMITTED_RUN_VARIABLE, "1")
+    assert figures_folder("../figures") == Path("../figures")
+    monkeypatch.delenv(COMMITTED_RUN_VARIABLE)
+    monkeypatch.setenv(CHECKED_FIGURES_VARIABLE, str(repo / "scratch"))
+    assert figures_folder("../figures") == repo / "scratch" / (repo / "figures").relative_to(repo.anchor)
 
 
-def test_a_failing_nbval_run_writes_no_committed_figure():
-    before = fingerprint()
-    notebook = nbformat.read(SOURCE, as_version=4)
-    changed = next(cell for cell in notebook.cells if cell.cell_type == "code" and cell.outputs)
-    changed.outputs = [nbformat.v4.new_output("stream", name="stdout", text="not what the code prints\n")]
-    with scratch_notebook(SCRATCH_NOTEBOOKS["stale"], notebook) as stale:
-        result = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-q",
-                                 "-p", "no:cacheprovider", str(stale)],
-                                cwd=ROOT, capture_output=True, text=True, timeout=300)
-        after = {p: d for p, d in fingerprint().items() if p != stale}
-    assert result.returncode == 1 and "git checkout -- notebooks figures" in result.stdout
-    assert after == before
+def test_a_copy_or_an_edited_notebook_saving_a_figure_changes_no_committed_file(repo, no_permission, monkeypatch):
+    before = fingerprint(repo)
+    monkeypatch.chdir(repo / "notebooks")
+    fig, ax = plt.subplots()
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    paths = save_figure(fig, "mini", "../figures", "A test figure.")
+    assert [path.resolve() for path in paths] == [repo / "output" / "figures" / name for name in ("mini.png", "mini.svg")]
+    assert all(path.stat().st_size > 0 for path in paths)
+    assert fingerprint(repo) == before
+
+
+def test_a_failing_nbval_run_writes_no_committed_figure(repo):
+    notebook = nbformat.read(repo / "notebooks" / "00_mini.ipynb", as_version=4)
+    notebook.cells.append(new_code_cell("print('what the code prints')",
+                                        outputs=[new_output("stream", name="stdout", text="not what it prints\n")]))
+    nbformat.write(notebook, repo / "notebooks" / "00_mini.ipynb")
+    before = fingerprint(repo)
+    (repo / "tmp").mkdir()
+    # The documented run's permission in the environment, as a shell may hold it: nbval's kernel must not get it.
+    environment = {**os.environ, "TMPDIR": str(repo / "tmp"), COMMITTED_RUN_VARIABLE: "1"}
+    result = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-q",
+                             "-p", "valduchesse.testing.pytest_plugin", "notebooks/00_mini.ipynb"],
+                            cwd=repo, env=environment, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stdout
+    assert "1 failed, 2 passed" in result.stdout and "git checkout -- notebooks figures" in result.stdout
+    assert "figures/mini.svg" in result.stdout and "differs from the committed file" in result.stdout
+    assert fingerprint(repo) == before and not (repo / "output").exists()

@@ -64,12 +64,19 @@ def nothing_tracked_changes():
 
 @pytest.fixture
 def scratch(request):
-    """A folder inside the repository (under the ignored output/), removed afterwards."""
+    """A folder inside the repository (under the ignored output/), removed afterwards with the folders above it
+    that it made: the test command leaves nothing in the repository."""
+    made = [folder for folder in (SCRATCH.parent, SCRATCH) if not folder.exists()]
     folder = SCRATCH / request.node.name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
+    for parent in reversed(made):
+        try:
+            parent.rmdir()  # only if empty
+        except OSError:
+            pass
 
 
 def one_line(text: str) -> str:
@@ -321,16 +328,21 @@ def test_only_the_collections_own_notebooks_are_the_committed_run(tmp_path):
 
 
 def mini_collection(root: Path) -> tuple[Path, Path]:
-    """A one-notebook collection drawing one figure into ../figures, and a JupyterLab copy of its notebook."""
+    """A one-notebook collection writing one figure file into ../figures, and a JupyterLab copy of its notebook.
+
+    The notebook writes where :func:`valduchesse.figure_paths.figures_folder` says, as ``save_figure`` does
+    (test_committed_results.py shows that it does), without drawing: what is tested is the permission the
+    runner gives the kernel, not matplotlib.
+    """
     (root / "notebooks").mkdir(parents=True)
     (root / "figures").mkdir()
     (root / "pyproject.toml").write_text("[project]\nname = 'mini'\n", encoding="utf-8")
     (root / "notebooks" / "collection.txt").write_text("00_mini.ipynb\n", encoding="utf-8")
     notebook = new_notebook(cells=[
         new_code_cell('FIGURES_DIR = "../figures"', metadata={"tags": ["parameters"]}),
-        new_code_cell("import matplotlib.pyplot as plt\nfrom valduchesse.plotting.style import save_figure\n"
-                      "fig, ax = plt.subplots()\nax.set_xlabel('x')\nax.set_ylabel('y')\n"
-                      "paths = save_figure(fig, 'mini', FIGURES_DIR, 'A test figure.')")])
+        new_code_cell("from valduchesse.figure_paths import figures_folder\n"
+                      "folder = figures_folder(FIGURES_DIR)\nfolder.mkdir(parents=True, exist_ok=True)\n"
+                      "for name in ('mini.png', 'mini.svg'):\n    (folder / name).write_text(name)")])
     listed = root / "notebooks" / "00_mini.ipynb"
     nbformat.write(notebook, listed)
     copy = root / "notebooks" / "00_mini-Copy1.ipynb"

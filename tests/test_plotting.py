@@ -135,17 +135,17 @@ def test_svg_keeps_text_as_text_in_the_named_font(tmp_path):
 
 def test_a_notebook_shows_each_saved_png_once_after_the_cells_other_outputs(tmp_path):
     notebook = new_notebook(cells=[new_code_cell(
-        "from valduchesse.corpus import load_corpus\n"
-        "from valduchesse.corpus_views import availability\n"
-        "from valduchesse.plotting.corpus import plot_availability\n"
-        "from valduchesse.plotting.style import save_figure\n"
-        f"fig = plot_availability(availability(load_corpus({str(TEXTS)!r})))\n"
-        "paths = save_figure(fig, 'grid', 'figures', 'caption')"), new_code_cell(
+        "import time\n"
         "import matplotlib.pyplot as plt\n"
+        "from valduchesse.plotting.style import save_figure\n"
+        "fig, ax = plt.subplots(figsize=(3, 2))\n"
+        "ax.bar(['a', 'b'], [1, 2])\n"
+        "paths = save_figure(fig, 'grid', 'figures', 'caption')"), new_code_cell(
         "for i in range(2):\n"
-        "    fig, ax = plt.subplots()\n"
+        "    fig, ax = plt.subplots(figsize=(2, 2))\n"
         "    paths = save_figure(fig, f'f{i}', 'figures', 'caption')\n"
-        "    print(i)\n"
+        "    print(i, flush=True)\n"
+        "    time.sleep(0.3)  # past the kernel's flush interval (0.2 s): each print is a stream message of its own\n"
         "'last'"), new_code_cell("1")])
     path = tmp_path / "01_figure.ipynb"
     nbformat.write(notebook, path)
@@ -160,7 +160,7 @@ def test_a_notebook_shows_each_saved_png_once_after_the_cells_other_outputs(tmp_
         shown = outputs[0]["metadata"]["image/png"]
         assert (shown["width"], shown["height"]) == (round(image.size[0] / 1.5), round(image.size[1] / 1.5))
     # As with the inline backend, the figures come when the cell has finished, after its other outputs; the two
-    # prints are one stream output however the kernel's messages split them (the runner merges neighbours).
+    # prints, sent as two stream messages, are one stream output (the runner merges neighbours).
     assert [o["output_type"] for o in cells[1].outputs] == ["stream", "execute_result", "display_data", "display_data"]
     assert cells[1].outputs[0]["text"] == "0\n1\n"
     assert [base64.b64decode(o["data"]["image/png"]) for o in cells[1].outputs[2:]] == [
