@@ -31,7 +31,7 @@ import yaml
 from .corpus_header import (
     OPTIONAL_FIELDS, REQUIRED_FIELDS, CorpusError, HeaderError, _fail, _yaml_problem, load_header, validate_header,
 )
-from .files import not_regular, read_bytes, write_atomically
+from .files import not_regular, read_bytes, resolved_note, write_atomically
 
 __all__ = [
     "DOCUMENTATION_FILES", "MAX_FILE_BYTES", "METADATA_COLUMNS", "load_corpus", "read_text_file", "write_text_file",
@@ -294,8 +294,8 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_FILE_BYTES) -> pd.DataF
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(
-            f"{folder}: the texts folder does not exist. Fix: point the path at the "
-            "folder that holds the .txt files (the project's own is texts/)"
+            f"{folder}: the texts folder does not exist{resolved_note(folder)}. Fix: point the path at the "
+            "folder that holds the .txt files (the project's own is texts/; from a notebook, ../texts)"
         )
     paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     problems = [
