@@ -113,3 +113,12 @@ def test_missing_texts_folder_shows_where_it_was_looked_for(tmp_path, monkeypatc
     monkeypatch.chdir(notebooks)
     with pytest.raises(CorpusError, match="relative to notebooks/"):
         load_corpus("my_texts")
+
+
+def test_segments_of_no_text_are_empty_tables_with_their_columns():
+    from valduchesse.segment import paragraphs, sections, sentences
+
+    none = load_corpus(TEXTS).iloc[0:0]
+    for segment in (paragraphs, sections, sentences):
+        table = segment(none)
+        assert table.empty and {"doc_id", "section_no", "text"} <= set(table.columns), segment.__name__

@@ -68,7 +68,8 @@ def errors(notebook):
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_every_notebook_runs_or_says_what_the_corpus_lacks(shape, tmp_path, monkeypatch):
     corpus = make_corpus(shape, tmp_path / "texts", TEXTS)
-    shown = set(load_corpus(corpus)["doc_id"])
+    documents = load_corpus(corpus)
+    shown = set(documents["doc_id"]) | set(documents["meeting_date"].dt.strftime("%Y-%m-%d"))
     before = committed_results()
     monkeypatch.chdir(tmp_path)
 
@@ -83,7 +84,7 @@ def test_every_notebook_runs_or_says_what_the_corpus_lacks(shape, tmp_path, monk
             if errors(executed):
                 problems.append(f"{name}: saved with an error output")
             if not any(doc_id in text for doc_id in shown):
-                problems.append(f"{name}: ran, but shows none of the test corpus's texts")
+                problems.append(f"{name}: ran, but shows none of the test corpus's texts or meetings")
             if (shape, name) in MUST_SAY and MUST_SAY[shape, name] not in text:
                 problems.append(f"{name}: ran, but does not say {MUST_SAY[shape, name]!r}")
             continue
