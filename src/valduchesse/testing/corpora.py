@@ -20,7 +20,10 @@ from typing import Callable
 
 from ..corpus import write_text_file
 
-__all__ = ["HEADINGS", "SENTENCES", "SHAPES", "TEST_MARK", "copy_texts", "make_corpus", "test_body", "write_test_text"]
+__all__ = [
+    "HEADINGS", "SENTENCES", "SHAPES", "TEST_MARK", "TITLES", "copy_texts", "invented_body", "make_corpus",
+    "write_invented_text",
+]
 
 TEST_MARK = "(test data, not an official text)"
 """Written in the title (and first line) of every text this module writes."""
@@ -83,9 +86,10 @@ HEADINGS = {
 
 TITLES = {"en": "Joint declaration", "fr": "Déclaration conjointe", "de": "Gemeinsame Erklärung",
           "nl": "Gezamenlijke verklaring"}
+"""The first words of an invented text's title, per language (followed by :data:`TEST_MARK`)."""
 
 
-def test_body(language: str, variant: int = 0, sections: int = 3, per_section: int = 2) -> str:
+def invented_body(language: str, variant: int = 0, sections: int = 3, per_section: int = 2) -> str:
     """The body of an invented text: a title line, a preamble and numbered sections (test data).
 
     Parameters
@@ -118,7 +122,7 @@ def test_body(language: str, variant: int = 0, sections: int = 3, per_section: i
     return "\n\n".join(lines)
 
 
-def write_test_text(folder: str | Path, date: str, language: str, body: str, kind: str = "joint declaration",
+def write_invented_text(folder: str | Path, date: str, language: str, body: str, kind: str = "joint declaration",
                     coverage: str = "full text", part: int | None = None) -> Path:
     """Write one invented text (test data, its title says so) into ``folder``; returns its path.
 
@@ -145,7 +149,7 @@ def copy_texts(folder: str | Path, texts: str | Path, patterns: list[str]) -> li
 # --- the shapes -------------------------------------------------------------------------------------
 
 def _one_text(folder, texts):
-    write_test_text(folder, "2023-10-02", "en", test_body("en"))
+    write_invented_text(folder, "2023-10-02", "en", invented_body("en"))
 
 
 def _two_texts(folder, texts):  # issue 20's example: two English openings, a declaration and the communiqué
@@ -154,7 +158,7 @@ def _two_texts(folder, texts):  # issue 20's example: two English openings, a de
 
 def _only_communiques(folder, texts):
     copy_texts(folder, texts, ["2017-10-16_*.txt"])
-    write_test_text(folder, "2019-05-06", "fr", test_body("fr", 1), kind="joint communiqué")
+    write_invented_text(folder, "2019-05-06", "fr", invented_body("fr", 1), kind="joint communiqué")
 
 
 def _no_complete_text(folder, texts):
@@ -168,38 +172,38 @@ def _one_language(folder, texts):
 def _four_languages(folder, texts):
     for variant, date in enumerate(["2023-10-02", "2025-03-10"]):
         for language in SENTENCES:
-            write_test_text(folder, date, language, test_body(language, variant))
+            write_invented_text(folder, date, language, invented_body(language, variant))
 
 
 def _no_hand_codes(folder, texts):
     for variant, date in enumerate(["2022-01-10", "2023-10-02", "2025-03-10"]):
-        write_test_text(folder, date, "fr", test_body("fr", variant, sections=4))
+        write_invented_text(folder, date, "fr", invented_body("fr", variant, sections=4))
 
 
 def _no_sections(folder, texts):
     for variant, date in enumerate(["2023-10-02", "2025-03-10"]):
-        write_test_text(folder, date, "en", test_body("en", variant, sections=0, per_section=3))
+        write_invented_text(folder, date, "en", invented_body("en", variant, sections=0, per_section=3))
 
 
 def _very_short(folder, texts):
     for variant, date in enumerate(["2023-10-02", "2025-03-10"]):
-        write_test_text(folder, date, "en", test_body("en", variant, sections=1, per_section=1))
+        write_invented_text(folder, date, "en", invented_body("en", variant, sections=1, per_section=1))
 
 
 def _one_sentence(folder, texts):
-    write_test_text(folder, "2023-10-02", "de", SENTENCES["de"][0])
+    write_invented_text(folder, "2023-10-02", "de", SENTENCES["de"][0])
 
 
 def _english_with_two_full_texts(folder, texts):  # the corpus of the former tests/test_any_corpus.py
     copy_texts(folder, texts, ["*_en_*.txt"])
-    write_test_text(folder, "2023-10-02", "en", test_body("en", 0, sections=4))
-    write_test_text(folder, "2025-03-10", "en", test_body("en", 1, sections=3))
+    write_invented_text(folder, "2023-10-02", "en", invented_body("en", 0, sections=4))
+    write_invented_text(folder, "2025-03-10", "en", invented_body("en", 1, sections=3))
 
 
 def _openings_and_parts(folder, texts):  # one meeting in two parts, another an opening only, no full text
-    write_test_text(folder, "2023-10-02", "fr", test_body("fr", 0), coverage="opening excerpt", part=1)
-    write_test_text(folder, "2023-10-02", "fr", test_body("fr", 2), coverage="later excerpt", part=2)
-    write_test_text(folder, "2025-03-10", "fr", test_body("fr", 1), coverage="opening excerpt")
+    write_invented_text(folder, "2023-10-02", "fr", invented_body("fr", 0), coverage="opening excerpt", part=1)
+    write_invented_text(folder, "2023-10-02", "fr", invented_body("fr", 2), coverage="later excerpt", part=2)
+    write_invented_text(folder, "2025-03-10", "fr", invented_body("fr", 1), coverage="opening excerpt")
 
 
 SHAPES: dict[str, Callable[[Path, Path], None]] = {
@@ -237,7 +241,7 @@ def make_corpus(shape: str, folder: str | Path, texts: str | Path) -> Path:
         ``folder``.
     """
     if shape not in SHAPES:
-        raise KeyError(f"no corpus shape {shape!r}; the shapes: {', '.join(SHAPES)}")
+        raise ValueError(f"no corpus shape {shape!r}; the shapes: {', '.join(SHAPES)}")
     folder = Path(folder)
     folder.mkdir(parents=True)
     SHAPES[shape](folder, Path(texts))
