@@ -29,9 +29,9 @@ import pandas as pd
 import yaml
 
 from .corpus_header import (
-    OPTIONAL_FIELDS, REQUIRED_FIELDS, CorpusError, HeaderError, corpus_error as _fail, load_header, validate_header,
+    OPTIONAL_FIELDS, REQUIRED_FIELDS, CorpusError, HeaderError, corpus_error, load_header, validate_header,
 )
-from .files import not_regular, read_bytes, write_atomically, yaml_position as _yaml_problem
+from .files import not_regular, read_bytes, resolved_note, write_atomically, yaml_position
 
 __all__ = [
     "DOCUMENTATION_FILES", "MAX_FILE_BYTES", "METADATA_COLUMNS", "load_corpus", "read_text_file", "write_text_file",
@@ -75,12 +75,12 @@ def _not_regular(path: Path, mode: int, link: str = "") -> CorpusError | None:
     kind = not_regular(mode)
     if kind is None:
         return None
-    return _fail(path, None, f"{link}{kind}, not a regular text file",
+    return corpus_error(path, None, f"{link}{kind}, not a regular text file",
                  _DIRECTORY_FIX if stat.S_ISDIR(mode) else _NOT_REGULAR_FIX)
 
 
 def _too_big(path: Path, size: int, max_bytes: int) -> CorpusError:
-    return _fail(path, None, f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes", _TOO_BIG_FIX)
+    return corpus_error(path, None, f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes", _TOO_BIG_FIX)
 
 
 def _entry_problem(folder: Path, path: Path, max_bytes: int) -> CorpusError | None:
@@ -93,7 +93,7 @@ def _entry_problem(folder: Path, path: Path, max_bytes: int) -> CorpusError | No
     try:
         info = os.lstat(path)
     except OSError as err:
-        return _fail(path, None, f"the entry cannot be examined ({err.strerror})",
+        return corpus_error(path, None, f"the entry cannot be examined ({err.strerror})",
                      "check that the file exists and that you may read it")
     link = ""
     if stat.S_ISLNK(info.st_mode):
@@ -101,19 +101,19 @@ def _entry_problem(folder: Path, path: Path, max_bytes: int) -> CorpusError | No
         try:
             resolved = path.resolve(strict=True)
         except FileNotFoundError:
-            return _fail(path, None, f"a symbolic link to {target}, which does not exist",
+            return corpus_error(path, None, f"a symbolic link to {target}, which does not exist",
                          "remove the link, or put the text file itself in the texts folder")
         except (OSError, RuntimeError) as err:  # a loop of links, or a link through a file
-            return _fail(path, None, f"a symbolic link to {target} that cannot be followed ({err})",
+            return corpus_error(path, None, f"a symbolic link to {target} that cannot be followed ({err})",
                          "remove the link, or put the text file itself in the texts folder")
         root = folder.resolve()
         if not resolved.is_relative_to(root):
-            return _fail(path, None, f"a symbolic link to {resolved}, outside the texts folder {root}",
+            return corpus_error(path, None, f"a symbolic link to {resolved}, outside the texts folder {root}",
                          "copy the text file into the texts folder instead of linking to it")
         try:
             info = os.stat(resolved)
         except OSError as err:
-            return _fail(path, None, f"the link's target {resolved} cannot be examined ({err.strerror})",
+            return corpus_error(path, None, f"the link's target {resolved} cannot be examined ({err.strerror})",
                          "check that the file exists and that you may read it")
         link = f"a symbolic link to {resolved}, which is "
     problem = _not_regular(path, info.st_mode, link)
@@ -139,7 +139,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     except CorpusError as err:
         if err.problem and err.problem.endswith(", not a regular file"):  # the texts' own wording
             info_fix = _DIRECTORY_FIX if err.problem.startswith("a directory") else _NOT_REGULAR_FIX
-            raise _fail(path, None, err.problem.replace(", not a regular file", ", not a regular text file"),
+            raise corpus_error(path, None, err.problem.replace(", not a regular file", ", not a regular text file"),
                         info_fix) from None
         raise
 
@@ -158,7 +158,7 @@ def read_text_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[d
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise _fail(
+        raise corpus_error(
             path,
             None,
             f"byte {err.start} is not valid UTF-8 ({raw[err.start:err.start + 1]!r})",
@@ -168,7 +168,7 @@ def read_text_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[d
     handler = frontmatter.YAMLHandler()
     opening = handler.FM_BOUNDARY.match(text)
     if opening is None or not text.startswith("---"):
-        raise _fail(
+        raise corpus_error(
             path,
             None,
             "no YAML header: the file must start with a line '---'",
@@ -178,7 +178,7 @@ def read_text_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[d
     try:
         header_text, body = handler.split(text)
     except ValueError:
-        raise _fail(
+        raise corpus_error(
             path,
             None,
             "the YAML header is not closed",
@@ -188,14 +188,14 @@ def read_text_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[d
     try:
         header = load_header(header_text, line_offset)
     except HeaderError as err:
-        raise _fail(path, err.field, err.problem, err.fix, at=_yaml_problem(err, line_offset)[1]) from None
+        raise corpus_error(path, err.field, err.problem, err.fix, at=yaml_position(err, line_offset)[1]) from None
     except yaml.constructor.ConstructorError as err:
-        problem, at = _yaml_problem(err, line_offset)
-        raise _fail(path, getattr(err, "field", None), f"the YAML header cannot be read: {problem}",
+        problem, at = yaml_position(err, line_offset)
+        raise corpus_error(path, getattr(err, "field", None), f"the YAML header cannot be read: {problem}",
                     "remove the tag ('!…') before the value, or put the value in quotes", at=at) from None
     except yaml.YAMLError as err:
-        problem, at = _yaml_problem(err, line_offset)
-        raise _fail(
+        problem, at = yaml_position(err, line_offset)
+        raise corpus_error(
             path,
             None,
             f"the YAML header cannot be read: {problem}",
@@ -203,7 +203,7 @@ def read_text_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[d
             at=at,
         ) from None
     if not isinstance(header, dict):
-        raise _fail(
+        raise corpus_error(
             path, None, "the YAML header is not a list of 'field: value' lines",
             "write one 'field: value' per line",
         )
@@ -223,16 +223,16 @@ def write_text_file(body: str, path: str | Path, **fields) -> Path:
     """
     path = Path(path)
     if path.exists():
-        raise _fail(path, None, "the file exists already", "choose another name, or remove the old file first")
+        raise corpus_error(path, None, "the file exists already", "choose another name, or remove the old file first")
     if path.suffix != ".txt":
-        raise _fail(path, None, "a text file's name must end in .txt", "name it YYYY-MM-DD_LANG_source.txt")
+        raise corpus_error(path, None, "a text file's name must end in .txt", "name it YYYY-MM-DD_LANG_source.txt")
     body = body.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff").rstrip("\n")
     date = fields.get("meeting_date")
     if isinstance(date, str):
         try:
             fields["meeting_date"] = dt.date.fromisoformat(date)
         except ValueError:
-            raise _fail(path, "meeting_date", f"{date!r} is not a date written YYYY-MM-DD",
+            raise corpus_error(path, "meeting_date", f"{date!r} is not a date written YYYY-MM-DD",
                         "give the meeting's date as e.g. 2021-11-22") from None
     known = REQUIRED_FIELDS + OPTIONAL_FIELDS
     header = {name: fields[name] for name in known if name != "chars" and fields.get(name) is not None}
@@ -250,7 +250,7 @@ def write_text_file(body: str, path: str | Path, **fields) -> Path:
         except CorpusError as problem:
             raise CorpusError(str(problem).replace(str(written), str(path))) from None
         if path.exists():
-            raise _fail(path, None, "the file exists already", "choose another name, or remove the old file first")
+            raise corpus_error(path, None, "the file exists already", "choose another name, or remove the old file first")
 
     write_atomically(path, text, committed=True, verify=verify)
     return path
@@ -294,12 +294,12 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_FILE_BYTES) -> pd.DataF
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(
-            f"{folder}: the texts folder does not exist. Fix: point the path at the "
-            "folder that holds the .txt files (the project's own is texts/)"
+            f"{folder}: the texts folder does not exist{resolved_note(folder)}. Fix: point the path at the "
+            "folder that holds the .txt files (the project's own is texts/; from a notebook, ../texts)"
         )
     paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     problems = [
-        _fail(path, None, "not a text file: the texts folder holds only .txt files and README.md",
+        corpus_error(path, None, "not a text file: the texts folder holds only .txt files and README.md",
               "move the file elsewhere, or give a text file the ending .txt")
         for path in paths if path.suffix != ".txt" and path.name not in DOCUMENTATION_FILES
     ]
@@ -339,7 +339,7 @@ def _check_unique(folder: Path, table: pd.DataFrame) -> None:
         return
     first = clashes.iloc[0]
     same = clashes[(clashes[key] == first[key]).all(axis=1)]["file"].tolist()
-    raise _fail(
+    raise corpus_error(
         folder / same[1],
         "part",
         f"{' and '.join(same)} are both meeting {first['meeting_date']:%Y-%m-%d}, "

@@ -36,6 +36,9 @@ MAX_HEADING_CHARS = 200
 PREAMBLE = "(preamble)"
 
 
+_SEGMENT_COLUMNS = ["doc_id", "section_no", "section_title", "paragraph_no", "is_heading", "start", "end", "text"]
+
+
 def paragraphs(documents: pd.DataFrame) -> pd.DataFrame:
     """One row per paragraph, with its section, in reading order.
 
@@ -73,7 +76,7 @@ def paragraphs(documents: pd.DataFrame) -> pd.DataFrame:
                     "text": line.strip(),
                 }
             )
-    return _with_metadata(documents, pd.DataFrame(rows))
+    return _with_metadata(documents, pd.DataFrame(rows, columns=_SEGMENT_COLUMNS))  # columns: no text, no row
 
 
 def sections(documents: pd.DataFrame) -> pd.DataFrame:
@@ -122,7 +125,7 @@ def sentences(documents: pd.DataFrame) -> pd.DataFrame:
                     "text": piece,
                 }
             )
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=_SEGMENT_COLUMNS)
     table.insert(4, "sentence_no", table.groupby("doc_id").cumcount() + 1)
     return _with_metadata(documents, table)
 
