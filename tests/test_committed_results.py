@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import nbformat
 from nbformat.v4 import new_code_cell
 
+from valduchesse.figure_paths import run_folder
 from valduchesse.run.execute import execute_notebook
 from valduchesse.run.notebooks import notebook_paths
 from valduchesse.testing.pytest_plugin import pytest_ignore_collect
@@ -44,7 +45,7 @@ def scratch_notebook(name, notebook):
 
 def test_a_copy_run_as_jupyterlab_would_writes_no_committed_figure_and_is_not_part_of_the_collection():
     before = fingerprint()
-    scratch = ROOT / "output" / "figures" / FIGURE
+    scratch = run_folder(ROOT, SCRATCH_NOTEBOOKS["copy"]) / FIGURE  # output/figures/00_corpus-Copy1/runner/
     scratch.unlink(missing_ok=True)
     with scratch_notebook(SCRATCH_NOTEBOOKS["copy"], nbformat.read(SOURCE, as_version=4)) as copy:
         assert copy not in notebook_paths(NOTEBOOKS)
@@ -53,7 +54,7 @@ def test_a_copy_run_as_jupyterlab_would_writes_no_committed_figure_and_is_not_pa
         assert pytest_ignore_collect(copy, None) is True and pytest_ignore_collect(SOURCE, None) is None
         fingerprint_with_copy = {p: d for p, d in fingerprint().items() if p != copy}
     assert fingerprint_with_copy == before
-    assert scratch.is_file()  # the figure went to the ignored output/figures/ instead
+    assert scratch.is_file()  # the figure went to the copy's folder in the ignored output/figures/ instead
 
 
 def test_an_edited_notebook_run_in_place_writes_no_committed_figure():
