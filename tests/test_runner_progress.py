@@ -5,7 +5,6 @@ import threading
 from pathlib import Path
 
 import nbformat
-import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from valduchesse.run import progress as progress_module
@@ -150,6 +149,6 @@ def test_a_short_notebook_gets_no_progress_line(tmp_path, monkeypatch):
         "[1/1] 00_wait.ipynb ... done in T s", "1 notebook(s) executed in place in T s"]
 
 
-@pytest.mark.parametrize("after", [progress_module.PROGRESS_AFTER_SECONDS])
-def test_the_defaults_are_a_few_seconds(after):
-    assert 1 <= after <= 10 and after <= progress_module.PROGRESS_EVERY_SECONDS <= 30
+def test_the_defaults_are_a_few_seconds():
+    after, every = progress_module.PROGRESS_AFTER_SECONDS, progress_module.PROGRESS_EVERY_SECONDS
+    assert 1 <= after <= 10 and after <= every <= 30

@@ -115,11 +115,12 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
             else:
                 order = start_order(paths, last_times())
                 for index, outcome in side_by_side(execute, len(paths), jobs, order):
-                    terminal.open(f"[{index + 1}/{len(paths)}] {paths[index].name} ...")
+                    started_line = f"[{index + 1}/{len(paths)}] {paths[index].name} ..."
                     if isinstance(outcome, BaseException):
+                        terminal.open(started_line)
                         raise outcome
                     times[paths[index].name] = outcome
-                    terminal.close(f"done in {outcome:.1f} s")
+                    terminal.line(f"{started_line} done in {outcome:.1f} s")  # one write: no progress line inside
     except BaseException:
         if created:
             _remove_empty_folders(created)  # a run that failed before writing anything leaves no trace
