@@ -96,12 +96,13 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
 
     def execute(index: int) -> float:
         path = paths[index]
-        progress.started(path.name, len(nbformat.read(path, as_version=4).cells))
+        key = str(path)  # two notebooks of one name in two folders are two notebooks; the lines name the stem
+        progress.started(key, len(nbformat.read(path, as_version=4).cells))
         try:
             return execute_notebook(path, values[path], None if in_place else output_dir / path.name,
-                                    committed=committed[path], on_cell=lambda cell, _: progress.cell(path.name, cell))
+                                    committed=committed[path], on_cell=lambda cell, _: progress.cell(key, cell))
         finally:
-            progress.finished(path.name)
+            progress.finished(key)
 
     start, started = time.perf_counter(), time.time()
     times = {}

@@ -28,7 +28,7 @@ def progress_line(name: str, cell: int | None, cells: int, seconds: float) -> st
     Parameters
     ----------
     name : str
-        The notebook's file name; the line names its stem.
+        The notebook's path or file name; the line names its stem.
     cell : int or None
         The cell running, as JupyterLab numbers the user's file (from 1); None while the kernel starts.
     cells : int
@@ -133,7 +133,7 @@ class Progress:
         self._watcher.join()
 
     def started(self, name: str, cells: int) -> None:
-        """The notebook ``name`` (of ``cells`` cells in the user's file) starts: its kernel first."""
+        """The notebook ``name`` (its path or file name; the lines name its stem), of ``cells`` cells in the user's file, starts: its kernel first."""
         with self._lock:
             self._running[name] = _Running(cells, self.clock())
 
