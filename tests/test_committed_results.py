@@ -23,7 +23,9 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from valduchesse.figure_paths import CHECKED_FIGURES_VARIABLE, COMMITTED_RUN_VARIABLE, figures_folder  # noqa: E402
+from valduchesse.figure_paths import (  # noqa: E402
+    CHECKED_FIGURES_VARIABLE, COMMITTED_RUN_VARIABLE, figures_folder, run_folder,
+)
 from valduchesse.plotting.style import save_figure  # noqa: E402
 from valduchesse.run.execute import kernel_environment  # noqa: E402
 from valduchesse.run.guard import committed_notebook  # noqa: E402
@@ -85,9 +87,10 @@ def test_a_kernel_gets_the_permission_only_from_the_documented_run(monkeypatch):
     assert kernel_environment(committed=True)[COMMITTED_RUN_VARIABLE] == "1"
 
 
-def test_without_the_permission_committed_figures_go_to_output_figures(repo, no_permission, monkeypatch):
+def test_without_the_permission_committed_figures_go_to_the_runs_own_folder(repo, no_permission, monkeypatch):
     monkeypatch.chdir(repo / "notebooks")  # where a kernel of JupyterLab or of the runner works
-    elsewhere = repo / "output" / "figures"
+    elsewhere = run_folder(repo)  # output/figures/<notebook>/<run>/
+    assert elsewhere.is_relative_to(repo / "output" / "figures")
     for spelling in ("../figures", repo / "figures", repo / "notebooks" / ".." / "figures", "../figures/"):
         assert figures_folder(spelling) == elsewhere, spelling
     assert figures_folder("../output/mine") == Path("../output/mine")  # not the committed folder: as given
@@ -105,7 +108,7 @@ def test_a_copy_or_an_edited_notebook_saving_a_figure_changes_no_committed_file(
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     paths = save_figure(fig, "mini", "../figures", "A test figure.")
-    assert [path.resolve() for path in paths] == [repo / "output" / "figures" / name for name in ("mini.png", "mini.svg")]
+    assert [path.resolve() for path in paths] == [run_folder(repo) / name for name in ("mini.png", "mini.svg")]
     assert all(path.stat().st_size > 0 for path in paths)
     assert fingerprint(repo) == before
 

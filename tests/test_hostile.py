@@ -353,7 +353,7 @@ def mini_collection(root: Path) -> tuple[Path, Path]:
 def test_a_copy_run_explicitly_is_never_the_committed_run(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("VALDUCHESSE_CACHE_DIR", str(tmp_path / "cache"))
     listed, copy = mini_collection(tmp_path / "repo")
-    figures, elsewhere = tmp_path / "repo" / "figures", tmp_path / "repo" / "output" / "figures"
+    figures, elsewhere = tmp_path / "repo" / "figures", tmp_path / "repo" / "output" / "figures" / copy.stem / "runner"
     code, err = run_cli(capsys, "run", copy, "--jobs", "1")
     assert code == 0, err
     assert not list(figures.iterdir()) and sorted(p.name for p in elsewhere.iterdir()) == ["mini.png", "mini.svg"]

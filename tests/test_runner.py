@@ -9,12 +9,19 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from valduchesse.run import collection as collection_module, execute as execute_module, times as times_module
+from valduchesse.run import collection as collection_module, execute as execute_module, progress as progress_module
+from valduchesse.run import times as times_module
 from valduchesse.cli import main
 from valduchesse.run.collection import run_collection
 from valduchesse.run.execute import NotebookFailed, cell_label, execute_notebook
 from valduchesse.run.notebooks import notebook_paths
 from valduchesse.run.parameters import ParameterError, fit_to_default, parse_value, read_parameters, resolve_paths
+
+
+@pytest.fixture(autouse=True)
+def no_progress_lines(monkeypatch):
+    """The lines these tests compare come without progress lines, however slow the machine (see test_runner_progress.py)."""
+    monkeypatch.setattr(progress_module, "PROGRESS_AFTER_SECONDS", float("inf"))
 
 
 def write_notebook(path, *sources):

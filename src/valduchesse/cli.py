@@ -102,7 +102,14 @@ def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m valduchesse", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="execute notebooks and write their figures")
+    run = commands.add_parser(
+        "run", help="execute notebooks and write their figures",
+        description="Execute notebooks, one line each once done, and a progress line now and then for a notebook "
+                    "running more than a few seconds (e.g. '03_topic_clusters: cell 4/9, 12 s'; on the terminal only). "
+                    "Only the plain run of the notebooks collection.txt names, in place, writes the committed figures/; "
+                    "a notebook outside it (a copy such as 00_corpus-Copy1.ipynb) writes them to "
+                    "output/figures/<notebook>/runner/, a run with -p or --output to the output folder's figures/, "
+                    "and the run says where.")
     run.add_argument("notebooks", nargs="*", type=Path,
                      help="notebooks to run (default: the notebooks named in FOLDER/collection.txt, in its "
                           "order; a numbered notebook it does not name, e.g. 07_mine.ipynb, is not run but named "

@@ -26,12 +26,12 @@ import pandas as pd
 from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import Bbox, TransformedBbox
 
-from ..figure_paths import COMMITTED_RUN_VARIABLE, figures_folder
+from ..figure_paths import COMMITTED_RUN_VARIABLE, RUNNER_NOTEBOOK_VARIABLE, figures_folder, is_redirected
 from ..files import write_atomically
 from .captions import figure_description
 
 __all__ = [
-    "CAPTION_SIZE", "OKABE_ITO", "STYLE", "SVG_FONT", "empty_figure", "main_kind", "save_figure", "show_saved",
+    "CAPTION_SIZE", "OKABE_ITO", "STYLE", "SVG_FONT", "empty_figure", "main_kind", "save_figure", "say_where", "show_saved",
     "use_style", "wrap_lines",
 ]
 
@@ -88,14 +88,17 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     the file's 1.5 times finer pixels), so the figure is not drawn a third
     time for the screen. The figure is closed either way: draw a new one to
     change it. The committed ``figures/`` are written only by the documented
-    run (:func:`~valduchesse.figure_paths.figures_folder`). Each file is
+    run (:func:`~valduchesse.figure_paths.figures_folder`); any other run
+    writes them to a folder of its own under ``output/figures/``, and a run
+    outside the runner (a kernel in JupyterLab) prints that folder once
+    (:func:`say_where`; the runner says it on the terminal). Each file is
     drawn into memory, then written atomically
     (:func:`valduchesse.files.write_atomically`, which also refuses, outside
     the documented run, a path in the committed collection or over a hard
     link). Returns the two paths.
     """
     use_style()
-    folder = figures_folder(folder)
+    asked, folder = folder, figures_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     # Put the caption under everything already drawn (rotated tick labels included).
     renderer = fig.canvas.get_renderer()
@@ -125,9 +128,31 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     committed = os.environ.get(COMMITTED_RUN_VARIABLE) == "1"  # the documented run may write the committed figures
     write_atomically(paths[0], png.getvalue(), committed=committed)
     write_atomically(paths[1], svg.getvalue().replace(*SVG_FONT), committed=committed)
+    say_where(asked, folder)
     show_saved(fig, paths[0])
     plt.close(fig)
     return paths
+
+
+_SAID: set[Path] = set()
+"""The folders :func:`say_where` has named in this process."""
+
+
+def say_where(asked: str | Path, folder: Path) -> None:
+    """Print once per process where the figures asked for in the committed ``asked`` went instead (``folder``).
+
+    Only for a run outside the runner (a kernel in JupyterLab, a script):
+    the runner names the folder on the terminal, and neither the documented
+    run nor the test command's nbval is redirected, so their notebooks'
+    outputs stay as committed.
+    """
+    if not is_redirected(asked) or os.environ.get(RUNNER_NOTEBOOK_VARIABLE) or folder in _SAID:
+        return
+    _SAID.add(folder)
+    root = Path(asked).resolve().parent
+    shown = folder.relative_to(root).as_posix() if root in folder.parents else str(folder)
+    print(f"The figures of this run are saved in {shown}/ ({folder}), not in figures/: only 'make run' writes "
+          "the committed figures. Each kernel (each run) gets a folder of its own.")
 
 
 def wrap_lines(text: str, renderer, font: FontProperties, width: float) -> str:

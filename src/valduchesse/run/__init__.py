@@ -2,8 +2,9 @@
 
 Modules: :mod:`~valduchesse.run.notebooks` (which notebooks), :mod:`~valduchesse.run.parameters`
 (their parameters), :mod:`~valduchesse.run.guard` (the paths a run may write), :mod:`~valduchesse.run.execute`
-(one notebook), :mod:`~valduchesse.run.collection` (many, side by side), :mod:`~valduchesse.run.times` (the
-start order), :mod:`~valduchesse.run.determinism` (the reproduction checks).
+(one notebook), :mod:`~valduchesse.run.collection` (many, side by side), :mod:`~valduchesse.run.progress`
+(progress lines within long notebooks), :mod:`~valduchesse.run.times` (the start order),
+:mod:`~valduchesse.run.determinism` (the reproduction checks).
 
 ``python -m valduchesse run`` executes the notebooks that ``notebooks/collection.txt``
 names, in its order (or the ones named on the command line; a numbered notebook
@@ -35,7 +36,16 @@ created is removed if nothing was written into it.
 The notebooks are independent: ``--jobs N`` (default: the number of cores)
 executes N at a time, each in its own kernel, shut down after its last cell,
 with one thread per numerical library; the progress lines still come one per
-notebook, in the notebooks' order. The longest notebooks start first (their
+notebook, in the notebooks' order. A notebook that runs for more than a few
+seconds also gets a line now and then on the terminal, never in the notebook,
+named by the notebook, e.g. ``03_topic_clusters: cell 4/9, 12 s``
+(:mod:`~valduchesse.run.progress`).
+
+Only the run in place of the notebooks ``collection.txt`` names writes the
+committed ``figures/``; a notebook executed in place outside it (a copy made in
+JupyterLab, an edited notebook under another name) writes the figures meant for
+them to ``output/figures/<notebook>/runner/``, and the run says where
+(:mod:`valduchesse.figure_paths`). The longest notebooks start first (their
 times in the last run in place on this machine, kept in the per-machine
 cache folder as ``notebook-times.json``; a notebook never timed counts as the
 shortest),

@@ -7,12 +7,18 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
+import nbformat
+
+from ..figure_paths import run_folder
 from .execute import execute_notebook
 from .guard import check_written_paths, committed_notebook
+from .notebooks import collection_root
 from .parameters import FIGURES_PARAMETER, INPUT_PATH_PARAMETERS, ParameterError, check_parameters, read_parameters, resolve_paths
+from . import progress as progress_module
+from .progress import Progress, Terminal
 from .times import keep_times, last_times, start_order
 
-__all__ = ["default_jobs", "run_collection", "side_by_side"]
+__all__ = ["default_jobs", "figures_written", "run_collection", "side_by_side"]
 
 
 def default_jobs() -> int:
@@ -25,7 +31,8 @@ def default_jobs() -> int:
 
 def run_collection(paths: list[Path], overrides: dict[str, object] | None = None,
                    output_dir: str | Path | None = None, log=print, roots: list[Path] | None = None,
-                   jobs: int | None = None) -> None:
+                   jobs: int | None = None, progress_after: float | None = None,
+                   progress_every: float | None = None) -> None:
     """Execute ``paths``, ``jobs`` at a time, logging one line per notebook, in their order, with its time.
 
     Without ``overrides`` and ``output_dir`` the notebooks are executed in
@@ -49,6 +56,19 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     it in the order starts; those already running finish (and keep their
     outputs), and the error raised is that of the first failing notebook in
     the order, as a run one at a time would raise it.
+
+    A notebook that runs for more than ``progress_after`` seconds (default
+    :data:`.progress.PROGRESS_AFTER_SECONDS`) also gets a line now and then,
+    at most one in ``progress_every`` seconds (default
+    :data:`.progress.PROGRESS_EVERY_SECONDS`), named by
+    the notebook, with its cell and time so far (:class:`.progress.Progress`;
+    on the log only, never in a notebook). Where the figures went is said
+    at the end, for every run but the documented one: a notebook executed in
+    place that is not part of the collection (a copy, an edited notebook
+    under another name) writes the figures it draws for the committed
+    ``figures/`` to ``output/figures/<notebook>/runner/``
+    (:func:`~valduchesse.figure_paths.run_folder`), a run with parameters or
+    ``--output`` to the output folder's ``figures/``.
     """
     overrides = overrides or {}
     in_place = not overrides and output_dir is None
@@ -69,27 +89,39 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
         output_dir.mkdir(parents=True)
     jobs = max(1, min(jobs or default_jobs(), len(paths)))
 
+    committed = {path: in_place and committed_notebook(path) for path in paths}
+    terminal = Terminal(log)
+    progress = Progress(terminal, progress_module.PROGRESS_AFTER_SECONDS if progress_after is None else progress_after,
+                        progress_module.PROGRESS_EVERY_SECONDS if progress_every is None else progress_every)
+
     def execute(index: int) -> float:
         path = paths[index]
-        return execute_notebook(path, values[path], None if in_place else output_dir / path.name,
-                                committed=in_place and committed_notebook(path))
+        key = str(path)  # two notebooks of one name in two folders are two notebooks; the lines name the stem
+        progress.started(key, len(nbformat.read(path, as_version=4).cells))
+        try:
+            return execute_notebook(path, values[path], None if in_place else output_dir / path.name,
+                                    committed=committed[path], on_cell=lambda cell, _: progress.cell(key, cell))
+        finally:
+            progress.finished(key)
 
-    start = time.perf_counter()
+    start, started = time.perf_counter(), time.time()
     times = {}
     try:
-        if jobs == 1:
-            for i, path in enumerate(paths, 1):
-                log(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
-                times[path.name] = execute(i - 1)
-                log(f"done in {times[path.name]:.1f} s")
-        else:
-            order = start_order(paths, last_times())
-            for index, outcome in side_by_side(execute, len(paths), jobs, order):
-                log(f"[{index + 1}/{len(paths)}] {paths[index].name} ...", end=" ", flush=True)
-                if isinstance(outcome, BaseException):
-                    raise outcome
-                times[paths[index].name] = outcome
-                log(f"done in {outcome:.1f} s")
+        with progress:
+            if jobs == 1:
+                for i, path in enumerate(paths, 1):
+                    terminal.open(f"[{i}/{len(paths)}] {path.name} ...")
+                    times[path.name] = execute(i - 1)
+                    terminal.close(f"done in {times[path.name]:.1f} s")
+            else:
+                order = start_order(paths, last_times())
+                for index, outcome in side_by_side(execute, len(paths), jobs, order):
+                    started_line = f"[{index + 1}/{len(paths)}] {paths[index].name} ..."
+                    if isinstance(outcome, BaseException):
+                        terminal.open(started_line)
+                        raise outcome
+                    times[paths[index].name] = outcome
+                    terminal.line(f"{started_line} done in {outcome:.1f} s")  # one write: no progress line inside
     except BaseException:
         if created:
             _remove_empty_folders(created)  # a run that failed before writing anything leaves no trace
@@ -100,6 +132,57 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     where = "in place" if in_place else f"into {output_dir}"
     at_a_time = f", {jobs} at a time" if jobs > 1 else ""
     log(f"{len(paths)} notebook(s) executed {where} in {time.perf_counter() - start:.1f} s{at_a_time}")
+    for line in figures_written(paths, committed, None if in_place else output_dir, started):
+        log(line)
+
+
+def figures_written(paths: list[Path], committed: dict[Path, bool], output_dir: Path | None,
+                    since: float) -> list[str]:
+    """Where the figures of a run went, one line per folder written since ``since`` (a :func:`time.time`).
+
+    Nothing for the documented run (``committed``, in place: the committed
+    ``figures/``); for a notebook executed in place outside the collection,
+    its folder ``output/figures/<notebook>/runner/`` (:func:`~valduchesse.figure_paths.run_folder`);
+    for a run into ``output_dir``, its ``figures/``. A folder nothing was
+    written into during the run is not named.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The notebooks run.
+    committed : dict of Path to bool
+        Whether each was the documented run's.
+    output_dir : Path or None
+        The output folder of a run with parameters or ``--output``; None for a run in place.
+    since : float
+        When the run started (seconds since the epoch).
+
+    Returns
+    -------
+    list of str
+        E.g. ``figures of 00_corpus-Copy1.ipynb: output/figures/00_corpus-Copy1/runner/ (not figures/:
+        only 'make run' of the collection writes them)``.
+    """
+    def written(folder: Path) -> bool:
+        try:
+            return folder.is_dir() and any(file.stat().st_mtime >= since - 1 for file in folder.iterdir())
+        except OSError:
+            return False
+
+    if output_dir is not None:
+        folder = output_dir / "figures"
+        return [f"figures: {folder}/"] if written(folder) else []
+    lines = []
+    for path in paths:
+        root = collection_root(path)
+        if committed.get(path) or root is None:
+            continue
+        folder = run_folder(root, path.name)
+        if written(folder):
+            shown = folder.relative_to(Path.cwd()) if Path.cwd() in folder.parents else folder
+            lines.append(f"figures of {path.name}: {shown.as_posix()}/ (not figures/: only the run of the notebooks "
+                         "collection.txt names, in place, writes the committed figures)")
+    return lines
 
 
 def side_by_side(work, count: int, jobs: int, order: list[int]):

@@ -14,7 +14,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from ..figure_paths import COMMITTED_RUN_VARIABLE
+from ..figure_paths import COMMITTED_RUN_VARIABLE, RUNNER_NOTEBOOK_VARIABLE, SESSION_VARIABLE
 from ..files import write_notebook
 from .notebooks import failed_copy_path
 from .parameters import INJECTED_TAG, PARAMETERS_TAG
@@ -54,14 +54,21 @@ class _ThisEnvironmentKernels(KernelSpecManager):
         )
 
 
-def kernel_environment(committed: bool = False) -> dict[str, str]:
+def kernel_environment(committed: bool = False, notebook: str | Path | None = None) -> dict[str, str]:
     """The environment of a kernel: this process's, with one thread per numerical library unless set.
 
     With ``committed`` (the documented run of the collection in place), the kernel may write the
-    committed figures (:func:`valduchesse.figure_paths.figures_folder`); otherwise it may not.
+    committed figures (:func:`valduchesse.figure_paths.figures_folder`); otherwise it may not, and
+    the figures it draws for them go to ``output/figures/<notebook>/runner/``
+    (:func:`valduchesse.figure_paths.run_folder`; ``notebook`` is the notebook's path, of which
+    the file name is passed in :data:`~valduchesse.figure_paths.RUNNER_NOTEBOOK_VARIABLE`).
+    A notebook name JupyterLab left in this process's environment is not passed on.
     """
     environment = {**{name: "1" for name in KERNEL_THREAD_VARIABLES}, **os.environ}
-    environment.pop(COMMITTED_RUN_VARIABLE, None)
+    for name in (COMMITTED_RUN_VARIABLE, RUNNER_NOTEBOOK_VARIABLE, SESSION_VARIABLE):
+        environment.pop(name, None)
+    if notebook is not None:
+        environment[RUNNER_NOTEBOOK_VARIABLE] = Path(notebook).name
     return {**environment, COMMITTED_RUN_VARIABLE: "1"} if committed else environment
 
 
@@ -157,7 +164,7 @@ def coalesce_streams(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
                      output: str | Path | None = None, failed_output: str | Path | None = None,
-                     committed: bool = False) -> float:
+                     committed: bool = False, on_cell=None) -> float:
     """Execute the notebook at ``path`` in its own folder and save it.
 
     ``values`` are injected after its parameters cell; the executed notebook
@@ -169,12 +176,25 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
     the cell as the user's file numbers it. A success removes a failed copy
     left by an earlier run. Consecutive stream outputs of a cell are merged
     (:func:`coalesce_streams`), so that what a cell printed does not depend on timing.
+    ``on_cell(cell, cells)``, if given, is called as each code cell starts,
+    with the cell's number and the number of cells as JupyterLab numbers
+    the user's file (the injected cell counts as the parameters cell), e.g.
+    for :class:`~valduchesse.run.progress.Progress`. Outside the documented
+    run (``committed`` False), the kernel's figures for the committed
+    ``figures/`` go to ``output/figures/<notebook>/runner/`` (:func:`kernel_environment`).
     """
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
     injected = inject_parameters(notebook, values) if values else None
     failed = Path(failed_output) if failed_output else failed_copy_path(path, output)
     running: dict[str, int] = {}
+    cells = len(notebook.cells) - (injected is not None)
+
+    def cell_started(cell, cell_index: int) -> None:
+        running.update(index=cell_index)
+        if on_cell is not None:
+            on_cell(cell_index + 1 - (injected is not None and cell_index >= injected), cells)
+
     # nbclient waits for a cell's reply and its outputs side by side; with a blocking (non-async) kernel
     # manager the wait for outputs holds everything up, and the cell timeout never fires.
     # The kernel talks over Unix sockets in a folder of its own, not TCP ports: a port picked free can be taken
@@ -188,13 +208,13 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
         timeout=CELL_TIMEOUT_SECONDS,
         record_timing=False,
         resources={"metadata": {"path": str(path.parent.resolve())}},
-        on_cell_execute=lambda cell, cell_index: running.update(index=cell_index),
+        on_cell_execute=cell_started,
     )
     start = time.perf_counter()
     try:
         # The kernel manager is ours, so nbclient would leave the kernel running: shut it down after the last
         # cell (or the failure), so that no idle kernel is left behind while the next notebooks run.
-        client.execute(cleanup_kc=True, env=kernel_environment(committed))
+        client.execute(cleanup_kc=True, env=kernel_environment(committed, path))
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
         coalesce_streams(notebook)
         index = running.get("index")

@@ -163,7 +163,8 @@ def committed_notebook(path: str | Path) -> bool:
 
     True only for a notebook named in the ``collection.txt`` of its folder, a folder called ``notebooks``
     of a repository: a copy (``00_corpus-Copy1.ipynb``), or a notebook in another folder, is never the
-    committed run, and writes its figures to ``output/figures/``.
+    committed run, and writes its figures to a folder of its own under ``output/figures/``
+    (:func:`valduchesse.figure_paths.run_folder`).
     """
     path = Path(path).resolve()
     if collection_root(path) is None or not (path.parent / COLLECTION_LIST).is_file():
