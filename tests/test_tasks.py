@@ -155,11 +155,17 @@ def test_a_fresh_venv_s_setup_installs_the_lock_then_the_package(tmp_path):
     assert not venv.exists()
 
 
+MAKE_VARIABLES = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+"""What a make passes to the commands it runs (the test command is one): a make started here must not inherit it."""
+
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="no make here: tasks.py is the path without it")
 
 
 def make_dry_run(*arguments) -> list[str]:
-    done = subprocess.run(["make", "-n", *arguments], cwd=ROOT, capture_output=True, text=True, check=True)
+    """The commands ``make -n`` prints, as a make of its own (not a sub-make of the test command's)."""
+    environment = {name: value for name, value in os.environ.items() if name not in MAKE_VARIABLES}
+    done = subprocess.run(["make", "--no-print-directory", "-n", *arguments], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, check=True)
     return [line.rstrip() for line in done.stdout.splitlines()]
 
 
