@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["ROOT", "Step", "venv_python", "lock_file", "setup_steps", "verb_command", "verb_environment",
-           "is_up_to_date", "main"]
+           "is_up_to_date", "setup", "main"]
 
 ROOT = Path(__file__).resolve().parent
 """The project's folder: every command runs there."""
