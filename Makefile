@@ -11,7 +11,7 @@
 #   make setup  only set up .venv
 #   make lock   re-resolve requirements.txt from pyproject.toml, extras test and lab included, then the universal lock
 #               requirements-universal.txt (the same pins, with macOS's and Windows's own packages) and Binder's copy
-#               binder/requirements.txt (needs the package registry)
+#               binder/requirements.txt, and repin environment.yml (needs the package registry)
 #
 # Each verb but browser and lock runs tasks.py, the same verbs without make (Windows, macOS): one source of truth.
 #   make run NO_VENV=1 PYTHON=python   use the environment PYTHON belongs to (conda: environment.yml) instead of .venv
@@ -65,9 +65,16 @@ lock:
 	{ echo "$(UNIVERSAL_HEADER_1)"; echo "$(UNIVERSAL_HEADER_2)"; cat requirements-universal.new; } > requirements-universal.txt
 	rm requirements-universal.new
 	{ echo "$(BINDER_HEADER)"; tail -n +3 requirements.txt; } > binder/requirements.txt
+	# environment.yml's pins (conda) follow the lock too.
+	.lock-venv/bin/python -c '$(REPIN_ENVIRONMENT)'
 	rm -rf .lock-venv
 
 UV_VERSION := 0.13.9
 UNIVERSAL_HEADER_1 := \# The universal lock: the pins of requirements.txt for Linux, macOS and Windows, with the packages only macOS or Windows need
 UNIVERSAL_HEADER_2 := \# (marked), from 'make lock' (uv pip compile --universal, constrained by requirements.txt; Python 3.11.5 or later). tasks.py installs it on macOS and Windows.
 BINDER_HEADER := \# Binder's copy of requirements.txt, written by 'make lock' (repo2docker reads no file outside binder/); tests/test_binder.py checks they agree.
+REPIN_ENVIRONMENT := import re, pathlib; key = lambda name: re.sub(r"[-_.]+", "-", name).lower(); \
+	pins = dict((key(name), version) for name, version in (line.split("==") for line in \
+	pathlib.Path("requirements.txt").read_text().splitlines() if line and not line.startswith("\#"))); \
+	path = pathlib.Path("environment.yml"); path.write_text(re.sub(r"^( +- )([A-Za-z0-9_.-]+)==(\S+)$$", \
+	lambda m: m[1] + m[2] + "==" + pins[key(m[2])], path.read_text(), flags=re.M))
