@@ -1,68 +1,56 @@
 # The verbs of the collection. See README.md.
 #   make run    set up .venv (first time), execute every notebook in place, write every figure
-#               (as many notebooks at a time as there are cores: make run JOBS=1 for one at a time),
-#               then the explorer (notebooks/explorer.ipynb, python -m valduchesse.explore)
+#               (as many notebooks at a time as there are cores: make run JOBS=1 for one at a time), then the
+#               explorer notebook (python -m valduchesse.explore: in place, its widget views left out)
 #   make test   set up .venv (first time), run the unit tests and strict nbval on every notebook, as many
 #               tests at a time as there are cores (pytest-xdist); the figures nbval's run draws are compared
-#               byte for byte with the committed ones (src/valduchesse/testing/pytest_plugin.py); the slow suite
-#               of generated corpora (marker corpora) is left out
-#   make test-corpora  the notebooks on generated corpora (pytest -m corpora), slow; CI runs it after make test
+#               byte for byte with the committed ones (src/valduchesse/testing/pytest_plugin.py)
+#   make test-corpora  the collection run on generated corpora of many shapes (slow; CI runs it too)
 #   make lab    open the notebooks in JupyterLab (as root too, as in containers)
 #   make kernel register this environment's kernel in a JupyterLab you already have ("Val Duchesse (.venv)")
 #   make report render the executed notebooks to a small HTML site in build/report/
 #   make browser install Debian's Chromium and its driver, for the report's browser test (root)
-#   make lock   re-resolve requirements.txt from pyproject.toml, extras test and lab included (needs the package registry)
+#   make setup  only set up .venv
+#   make lock   re-resolve requirements.txt from pyproject.toml, extras test and lab included, then the universal lock
+#               requirements-universal.txt (the same pins, with macOS's and Windows's own packages) and Binder's copy
+#               binder/requirements.txt, and repin environment.yml (needs the package registry)
+#
+# Each verb but browser and lock runs tasks.py, the same verbs without make (Windows, macOS): one source of truth.
+#   make run NO_VENV=1 PYTHON=python   use the environment PYTHON belongs to (conda: environment.yml) instead of .venv
 
 PYTHON ?= python3.11
 JOBS ?=
-VENV := .venv
-BIN := $(VENV)/bin
+VENV ?= .venv
+NO_VENV ?=
+TASKS := $(PYTHON) tasks.py $(if $(NO_VENV),--no-venv,--venv $(VENV))
 
-.PHONY: run test test-corpora lab kernel report browser lock
+.PHONY: setup run test test-corpora lab kernel report browser lock
 
-$(VENV)/.installed: requirements.txt pyproject.toml
-	@echo "[1/4] creating the virtual environment in $(VENV)/ with $(PYTHON)"
-	$(PYTHON) -m venv $(VENV)
-	@echo "[2/4] installing the pinned packages of requirements.txt (about 150 MB the first time; pip shows each)"
-	$(BIN)/python -m pip install --progress-bar off --requirement requirements.txt
-	@echo "[3/4] installing this project's package (src/valduchesse, editable, with its extras test and lab)"
-	# --no-deps: every dependency, the extras' included, is already installed at its locked version.
-	$(BIN)/python -m pip install --quiet --no-deps --editable ".[test,lab]"
-	@echo "[4/4] building matplotlib's font cache and the lemmatiser's language tries, once"
-	# Build matplotlib's font cache now, so that no notebook prints that it is building it.
-	$(BIN)/python -c "import matplotlib.pyplot"
-	# Build simplemma's language data as tries once for this machine (see src/valduchesse/lemma_cache.py), so
-	# that the first run's notebooks, executed side by side, do not each build them.
-	$(BIN)/python -m valduchesse.lemma_cache > /dev/null
-	touch $@
+# tasks.py sets up the environment first when needed: .venv/ from the lock (or NO_VENV's environment as it is),
+# this project's package editable with its extras test and lab, matplotlib's font cache, the lemmatiser's tries.
+setup:
+	$(TASKS) setup
 
-run: $(VENV)/.installed
-	$(BIN)/python -m valduchesse run $(if $(JOBS),--jobs $(JOBS))
-	# The explorer (not one of the collection's notebooks): executed in place, its widget views left out.
-	$(BIN)/python -m valduchesse.explore
+run:
+	$(TASKS) run $(if $(JOBS),--jobs $(JOBS))
 
-# One thread per library (OpenMP, OpenBLAS, MKL; unless set), as the runner does for its kernels: the tests and the kernels
-# nbval starts (which inherit it) then do not ask for more threads than the cores have.
-THREADS_PER_LIBRARY := OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} \
-	MKL_NUM_THREADS=$${MKL_NUM_THREADS:-1}
+# One thread per library (OpenMP, OpenBLAS, MKL; unless set): tasks.py sets it for the tests and nbval's kernels.
+test:
+	$(TASKS) test
 
-test: $(VENV)/.installed
-	$(THREADS_PER_LIBRARY) $(BIN)/python -m pytest --nbval --nbval-current-env -n logical --dist loadscope -m "not corpora" tests notebooks
+# The collection run on generated corpora of many shapes (slow; CI runs it after the test command).
+test-corpora:
+	$(TASKS) test-corpora
 
-test-corpora: $(VENV)/.installed
-	$(THREADS_PER_LIBRARY) $(BIN)/python -m pytest -m corpora -n logical tests
+# JupyterLab refuses to start as root unless told; tasks.py adds --allow-root when run as root (containers, CI).
+lab:
+	$(TASKS) lab
 
-# JupyterLab refuses to start as root unless told; containers and CI run as root, so say it when that is the case.
-ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+kernel:
+	$(TASKS) kernel
 
-lab: $(VENV)/.installed
-	$(BIN)/jupyter lab notebooks $(ALLOW_ROOT)
-
-kernel: $(VENV)/.installed
-	$(BIN)/python -m ipykernel install --user --name valduchesse --display-name "Val Duchesse (.venv)"
-
-report: $(VENV)/.installed
-	$(BIN)/python -m valduchesse report
+report:
+	$(TASKS) report
 
 browser:
 	apt-get update -qq
@@ -75,4 +63,24 @@ lock:
 	# --all keeps setuptools (the build's and the metadata test's); pip itself is left out.
 	{ head -n 2 requirements.txt; .lock-venv/bin/python -m pip freeze --all --exclude pip --exclude valduchesse; } > requirements.new
 	mv requirements.new requirements.txt
+	# The universal lock: requirements.txt's pins (as constraints) resolved for every platform by uv, installed in the
+	# throwaway .lock-venv after the freeze (not a dependency of the project). Python >= 3.11.5: soupsieve needs it.
+	.lock-venv/bin/python -m pip install --quiet uv==$(UV_VERSION)
+	.lock-venv/bin/uv pip compile --quiet --universal --python-version 3.11.5 --no-header --annotation-style line \
+		pyproject.toml --extra test --extra lab --constraint requirements.txt --output-file requirements-universal.new
+	{ echo "$(UNIVERSAL_HEADER_1)"; echo "$(UNIVERSAL_HEADER_2)"; cat requirements-universal.new; } > requirements-universal.txt
+	rm requirements-universal.new
+	{ echo "$(BINDER_HEADER)"; tail -n +3 requirements.txt; } > binder/requirements.txt
+	# environment.yml's pins (conda) follow the lock too.
+	.lock-venv/bin/python -c '$(REPIN_ENVIRONMENT)'
 	rm -rf .lock-venv
+
+UV_VERSION := 0.13.9
+UNIVERSAL_HEADER_1 := \# The universal lock: the pins of requirements.txt for Linux, macOS and Windows, with the packages only macOS or Windows need
+UNIVERSAL_HEADER_2 := \# (marked), from 'make lock' (uv pip compile --universal, constrained by requirements.txt; Python 3.11.5 or later). tasks.py installs it on macOS and Windows.
+BINDER_HEADER := \# Binder's copy of requirements.txt, written by 'make lock' (repo2docker reads no file outside binder/); tests/test_binder.py checks they agree.
+REPIN_ENVIRONMENT := import re, pathlib; key = lambda name: re.sub(r"[-_.]+", "-", name).lower(); \
+	pins = dict((key(name), version) for name, version in (line.split("==") for line in \
+	pathlib.Path("requirements.txt").read_text().splitlines() if line and not line.startswith("\#"))); \
+	path = pathlib.Path("environment.yml"); path.write_text(re.sub(r"^( +- )([A-Za-z0-9_.-]+)==(\S+)$$", \
+	lambda m: m[1] + m[2] + "==" + pins[key(m[2])], path.read_text(), flags=re.M))

@@ -558,10 +558,10 @@ def test_the_counts_the_readmes_give_of_the_recoding_are_the_data_s(coded):
     differ = int((coded["coder_a"].map(split_codes) != coded["coder_b"].map(split_codes)).sum())
     changed = int((coded["final"].map(split_codes) != coded["final_v1_1"].map(split_codes)).sum())
     undecidable = coded[coded["final"] == UNDECIDABLE]
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    methods = " ".join((ROOT / "docs" / "methods.md").read_text(encoding="utf-8").split())  # moved from README.md
     coding_readme = " ".join((ROOT / "coding" / "README.md").read_text(encoding="utf-8").split())
-    assert f"On the {differ} sentences where they differed" in readme
-    assert f"({changed} sentences have other final codes now)" in readme
+    assert f"On the {differ} sentences where they differed" in methods
+    assert f"({changed} sentences have other final codes now)" in methods
     assert f"Where the two code lists differ ({differ} of {len(coded)} sentences)" in coding_readme
     assert f"{changed} sentences have other final codes than under codebook 1.1" in coding_readme
     assert "Both coders coded exactly the five sentences above `undecidable`" in coding_readme
@@ -626,7 +626,7 @@ def test_the_codebook_no_longer_says_a_coder_is_never_told_a_code_and_names_the_
 
 
 def test_without_the_rule_decided_passages_drugs_cyber_sahel_and_financing_have_no_coded_passage(coded, documents):
-    """What README.md and coding/README.md say of agreement without the passages a rule decides."""
+    """What docs/methods.md and coding/README.md say of agreement without the passages a rule decides."""
     from valduchesse.coding import current_codes as current_of
     current = current_of(coded, coding_units(documents))
     passages = read_passages(PASSAGES, current)
@@ -636,7 +636,7 @@ def test_without_the_rule_decided_passages_drugs_cyber_sahel_and_financing_have_
     assert unused == {"drugs_and_organised_crime", "cyber", "sahel_and_coalition", "terrorism_financing"}
     every = table[table["count"] == "per passage, all"].set_index("theme")
     assert (every.loc[sorted(unused), "kappa"] == 1.0).all()  # agreement told by the rules
-    for path in (ROOT / "README.md", ROOT / "coding" / "README.md"):
+    for path in (ROOT / "docs" / "methods.md", ROOT / "coding" / "README.md"):
         text = " ".join(path.read_text(encoding="utf-8").split())
         assert "drugs, cyber, the Sahel and terrorism financing have no coded passage left" in text, path
 

@@ -94,11 +94,12 @@ def test_environment_yml_and_lock_use_python_311():
     assert "python=3.11" in environment["dependencies"]
 
 
-def test_readme_says_why_each_dependency_is_there():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8").lower()
-    section = readme.split("## dependencies", 1)[1].split("\n## ", 1)[0]
+def test_docs_say_why_each_dependency_is_there():
+    page = (ROOT / "docs" / "dependencies.md").read_text(encoding="utf-8").lower()
+    tables = [line for line in page.splitlines() if line.startswith("| `")]
     for requirement in direct_dependencies():
-        assert f"`{requirement.name.lower()}`" in section, f"README does not explain {requirement.name}"
+        assert any(line.startswith(f"| `{requirement.name.lower()}` |") for line in tables), \
+            f"docs/dependencies.md does not explain {requirement.name}"
 
 
 TEST_TOOLS = {"pytest", "pytest-xdist", "nbval", "selenium", "jsonschema", "packaging", "setuptools"}
@@ -225,13 +226,73 @@ def test_the_old_license_table_draws_the_deprecation_warning(tmp_path):
     assert any("SetuptoolsDeprecationWarning" in line and "license" in line for line in warnings), warnings
 
 
-def test_make_lab_starts_jupyterlab_as_root_too_and_make_kernel_registers_the_kernel():
-    """`make lab` adds --allow-root exactly when run as root (JupyterLab refuses root otherwise)."""
+def test_make_lab_and_make_kernel_call_tasks_py_which_allows_root_and_registers_the_kernel():
+    """`make lab` runs `tasks.py lab`, which adds --allow-root exactly when run as root (JupyterLab refuses root
+    otherwise); `make kernel` runs `tasks.py kernel`, which registers the kernel (tests/test_tasks.py has the rest)."""
     import os
     if shutil.which("make") is None:
         pytest.skip("no make on this machine: the README's commands without make apply")
-    lab = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    command = [line for line in lab.splitlines() if "jupyter lab" in line][-1]
-    assert command.endswith("--allow-root") == (os.geteuid() == 0), command
-    kernel = subprocess.run(["make", "-n", "kernel"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}}  # not a sub-make of make test
+    lab = subprocess.run(["make", "--no-print-directory", "-n", "lab"], cwd=ROOT, env=environment,
+                         capture_output=True, text=True, check=True).stdout
+    assert lab.splitlines() == ["python3.11 tasks.py --venv .venv lab"], lab
+    command = subprocess.run([sys.executable, "tasks.py", "--dry-run", "lab"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.splitlines()[-1]
+    assert "-m jupyter lab notebooks" in command and command.endswith("--allow-root") == (os.geteuid() == 0), command
+    kernel = subprocess.run([sys.executable, "tasks.py", "--dry-run", "kernel"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout
     assert "-m ipykernel install --user --name valduchesse" in kernel
+
+
+def universal_pins() -> list[tuple[str, str, str]]:
+    """(name, version, marker) of each pin of requirements-universal.txt; the marker is "" when there is none."""
+    pins = []
+    for line in (ROOT / "requirements-universal.txt").read_text(encoding="utf-8").splitlines():
+        requirement = line.split("#", 1)[0].strip()
+        if requirement:
+            spec, _, marker = requirement.partition(";")
+            name, version = spec.strip().split("==")
+            pins.append((canonicalize_name(name), version, marker.strip()))
+    return pins
+
+
+def universal_pins_for(platform: str, python: str = "3.11.7") -> dict[str, str]:
+    """The pins of the universal lock that pip installs on ``platform`` (a sys.platform value), with Python 3.11."""
+    from packaging.markers import Marker
+    os_name = "nt" if platform == "win32" else "posix"
+    environment = {"sys_platform": platform, "os_name": os_name, "platform_system": {"win32": "Windows",
+                   "darwin": "Darwin", "linux": "Linux"}[platform], "python_version": python.rsplit(".", 1)[0],
+                   "python_full_version": python, "implementation_name": "cpython",
+                   "platform_python_implementation": "CPython"}
+    return {name: version for name, version, marker in universal_pins()
+            if not marker or Marker(marker).evaluate(environment)}
+
+
+def test_the_universal_lock_pins_linux_exactly_as_the_lock():
+    assert universal_pins_for("linux") == lock_pins()
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_the_universal_lock_pins_the_lock_s_versions_and_the_platform_s_own_packages(platform):
+    lock, pins = lock_pins(), universal_pins_for(platform)
+    for name, version in pins.items():
+        assert lock.get(name, version) == version, f"{name}: universal {version}, requirements.txt {lock[name]}"
+    extra = set(pins) - set(lock)
+    assert extra, f"the universal lock holds no package for {platform} only"
+    assert all(name in (ROOT / "requirements-universal.txt").read_text(encoding="utf-8") for name in extra)
+    for requirement in direct_dependencies():
+        assert canonicalize_name(requirement.name) in pins, f"{requirement.name} is not pinned for {platform}"
+
+
+def test_the_universal_lock_has_windows_and_macos_packages_and_exact_pins_only():
+    marked = {name: marker for name, _, marker in universal_pins() if marker}
+    assert any("win32" in marker or "'nt'" in marker for marker in marked.values()), marked
+    assert any("darwin" in marker for marker in marked.values()), marked
+    assert len({name for name, _, _ in universal_pins()}) == len(universal_pins())  # one pin per package
+
+
+def test_the_marker_evaluation_above_can_fail():
+    # a Linux-only pin would be missing on Windows: the comparison sees a platform's set, not the file's lines
+    assert "colorama" in universal_pins_for("win32") and "colorama" not in universal_pins_for("linux")
+    assert "appnope" in universal_pins_for("darwin") and "appnope" not in universal_pins_for("win32")
