@@ -85,8 +85,10 @@ def test_the_verbs_run_what_the_readme_documents(platform):
     assert tasks.verb_command("run", python, platform, False, ("--jobs", "1")) == \
         (python, "-m", "valduchesse", "run", "--jobs", "1")
     assert tasks.verb_command("test", python, platform, False) == \
-        (python, "-m", "pytest", "--nbval", "--nbval-current-env", "-n", "logical", "--dist", "loadscope", "tests",
-         "notebooks")
+        (python, "-m", "pytest", "--nbval", "--nbval-current-env", "-n", "logical", "--dist", "loadscope",
+         "-m", "not corpora", "tests", "notebooks")
+    assert tasks.verb_command("test-corpora", python, platform, False) == \
+        (python, "-m", "pytest", "-m", "corpora", "-n", "logical", "tests")
     assert tasks.verb_command("report", python, platform, False) == (python, "-m", "valduchesse", "report")
     assert tasks.verb_command("kernel", python, platform, False) == \
         (python, "-m", "ipykernel", "install", "--user", "--name", "valduchesse", "--display-name",
@@ -181,3 +183,11 @@ def test_make_with_a_given_interpreter_and_no_venv_uses_that_environment():
     assert make_dry_run("run", "NO_VENV=1", "PYTHON=/opt/conda/bin/python", "JOBS=1") == \
         ["/opt/conda/bin/python tasks.py --no-venv run --jobs 1"]
     assert make_dry_run("test", "VENV=/tmp/elsewhere") == ["python3.11 tasks.py --venv /tmp/elsewhere test"]
+
+
+def test_run_of_the_whole_collection_then_executes_the_explorer_but_a_run_of_named_notebooks_does_not(capsys):
+    assert tasks.main(["--no-venv", "--dry-run", "run", "--jobs", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2].endswith(" -m valduchesse run --jobs 1") and lines[-1].endswith(" -m valduchesse.explore")
+    assert tasks.main(["--no-venv", "--dry-run", "run", "notebooks/01_distinctive_terms.ipynb"]) == 0
+    assert not capsys.readouterr().out.rstrip().endswith("valduchesse.explore")

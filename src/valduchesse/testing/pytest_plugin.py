@@ -37,7 +37,7 @@ Notebook outputs or figures differ from the committed ones (strict nbval). Eithe
   - restore the committed results:  git checkout -- notebooks figures   (and the file you edited);
   - accept the change on purpose:   make run   then commit the notebooks and figures with it;
   - or try it without touching them: python -m valduchesse run -p NAME VALUE --output output/try
-See README.md, "When a test fails"."""
+See docs/troubleshooting.md, "When a test fails"."""
 
 WORKER_KEY = "valduchesse_checked_figures"
 """Under pytest-xdist: the key of the scratch folder in each worker's ``workerinput``."""
