@@ -18,7 +18,7 @@ from valduchesse.corpus import load_corpus, write_text_file
 from valduchesse.explore import _main as explore_main
 from valduchesse.explore import (
     ALL, EXPLORER_NOTEBOOK, WIDGET_TAG, WIDGET_VIEW, ExploreError, coded_sentences, concordance_lines, controls,
-    counts_by_meeting, coverage_note, execute_explorer, explore, load_explorer, meeting_choices, show,
+    counts_by_meeting, coverage_note, execute_explorer, explore, load_explorer, meeting_choices, panel, show,
     strip_widget_views,
 )
 from valduchesse.files import write_notebook
@@ -199,6 +199,15 @@ def test_the_widgets_start_from_the_parameters_or_from_a_choice_they_offer(small
     assert (fallback["theme"].value, fallback["language"].value, fallback["meeting"].value) == (
         small.themes.themes[0], ALL, ALL)
     assert controls(small, "terrorisme", "term")["term"].value == "terrorisme"
+
+
+def test_the_panel_shows_nothing_until_its_button_is_clicked_then_the_selection(small, capsys):
+    box = panel(small, "cyber", "theme", "fr", "2023-10-02", 4)
+    *_, button, area = box.children
+    assert area.outputs == () and capsys.readouterr().out == ""  # nothing written while the cell runs
+    button.click()  # outside a kernel the output area lets show()'s displays through to standard output
+    shown = capsys.readouterr().out
+    assert "cyber" in shown.lower() and "2023-10-02" in shown
 
 
 def test_strip_widget_views_drops_only_widget_outputs_of_tagged_cells():

@@ -48,7 +48,7 @@ from .tokens import Tokens, tokens
 
 __all__ = [
     "ALL", "EXPLORER_NOTEBOOK", "KINDS", "WIDGET_TAG", "WIDGET_VIEW", "Exploration", "ExploreError", "Explorer", "coded_sentences",
-    "concordance_lines", "controls", "counts_by_meeting", "coverage_note", "execute_explorer", "explore", "load_explorer",
+    "concordance_lines", "controls", "counts_by_meeting", "panel", "coverage_note", "execute_explorer", "explore", "load_explorer",
     "meeting_choices", "language_choices", "queries", "select_texts", "show", "strip_widget_views",
 ]
 
@@ -473,8 +473,8 @@ def controls(explorer: Explorer, query: str, kind: str = "theme", language: str 
     dict
         ``kind`` (toggle: term or theme), ``term`` (text, read when Enter is pressed or the box is
         left), ``theme`` (menu of the dictionary's themes), ``language`` and ``meeting`` (menus of
-        :func:`language_choices` and :func:`meeting_choices`) and ``window`` (slider), ready for
-        ``ipywidgets.interact``.
+        :func:`language_choices` and :func:`meeting_choices`) and ``window`` (slider), as
+        :func:`panel` shows them.
     """
     import ipywidgets as widgets
 
@@ -493,6 +493,44 @@ def controls(explorer: Explorer, query: str, kind: str = "theme", language: str 
         "meeting": widgets.Dropdown(options=meetings, value=valid(meeting, meetings), description="meeting"),
         "window": widgets.IntSlider(value=min(max(int(window), 1), 20), min=1, max=20, description="window"),
     }
+
+
+def panel(explorer: Explorer, query: str, kind: str = "theme", language: str = ALL, meeting: str = ALL,
+          window: int = 6):
+    """The explorer's controls, a "show" button and the area where a click shows :func:`show`'s tables.
+
+    Nothing is written into the area until the button is clicked. ``ipywidgets.interact`` would write
+    into it at once, while the cell runs; executed without a front end (``make run``, the tests),
+    such writes into an output widget can leave the notebook's execution waiting for ever
+    (nbclient issue 312), so the first selection is shown by the cell before the widgets instead.
+
+    Parameters
+    ----------
+    explorer : Explorer
+    query, kind, language, meeting, window
+        The starting selection, as for :func:`controls`.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls, the button and the output area, to display.
+    """
+    import ipywidgets as widgets
+
+    chosen = controls(explorer, query, kind, language, meeting, window)
+    button = widgets.Button(description="show", button_style="primary",
+                            tooltip="show the concordance, the counts and the coded sentences of this selection")
+    area = widgets.Output()
+
+    def on_click(_button) -> None:
+        values = {name: widget.value for name, widget in chosen.items()}
+        picked = values["term"] if values["kind"] == "term" else values["theme"]
+        with area:
+            area.clear_output()
+            show(explorer, picked, values["kind"], values["language"], values["meeting"], values["window"])
+
+    button.on_click(on_click)
+    return widgets.VBox([*chosen.values(), button, area])
 
 
 def strip_widget_views(notebook) -> int:
