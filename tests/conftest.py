@@ -69,3 +69,25 @@ def notebook_times(tmp_path_factory, monkeypatch):
     path = tmp_path_factory.mktemp("cache") / "notebook-times.json"
     monkeypatch.setattr(times_module, "times_file", lambda: path)
     return path
+
+
+def mini_collection(root: Path, draw: str, copies: tuple[str, ...] = ("00_mini-Copy1.ipynb",)) -> Path:
+    """A repository of the collection's layout in ``root``: ``pyproject.toml``, an empty ``figures/`` and one listed
+    notebook ``notebooks/00_mini.ipynb`` (a parameters cell ``FIGURES_DIR = "../figures"``, then ``draw``), with
+    copies of it named ``copies`` (as JupyterLab names them) that ``collection.txt`` does not list.
+
+    Returns the listed notebook's path.
+    """
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    (root / "notebooks").mkdir(parents=True)
+    (root / "figures").mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname = 'mini'\n", encoding="utf-8")
+    (root / "notebooks" / "collection.txt").write_text("00_mini.ipynb\n", encoding="utf-8")
+    notebook = new_notebook(cells=[new_code_cell('FIGURES_DIR = "../figures"', metadata={"tags": ["parameters"]}),
+                                   new_code_cell(draw)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for name in ("00_mini.ipynb", *copies):
+        nbformat.write(notebook, root / "notebooks" / name)
+    return root / "notebooks" / "00_mini.ipynb"

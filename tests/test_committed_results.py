@@ -18,7 +18,7 @@ from pathlib import Path
 import matplotlib
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook, new_output
+from nbformat.v4 import new_code_cell, new_output
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -31,6 +31,8 @@ from valduchesse.run.execute import kernel_environment  # noqa: E402
 from valduchesse.run.guard import committed_notebook  # noqa: E402
 from valduchesse.run.notebooks import notebook_paths  # noqa: E402
 from valduchesse.testing.pytest_plugin import pytest_ignore_collect  # noqa: E402
+
+from conftest import mini_collection  # noqa: E402
 
 DRAW = """\
 from pathlib import Path
@@ -45,15 +47,8 @@ def repo(tmp_path):
     """A repository of the collection's layout: one listed notebook drawing ``mini.svg`` into ``../figures``,
     a JupyterLab copy of it and an edited copy, and the committed figure."""
     root = tmp_path / "repo"
-    (root / "notebooks").mkdir(parents=True)
-    (root / "figures").mkdir()
-    (root / "pyproject.toml").write_text("[project]\nname = 'mini'\n", encoding="utf-8")
-    (root / "notebooks" / "collection.txt").write_text("00_mini.ipynb\n", encoding="utf-8")
+    mini_collection(root, DRAW, copies=("00_mini-Copy1.ipynb", "00_mini-edited.ipynb"))
     (root / "figures" / "mini.svg").write_text("old", encoding="utf-8")
-    notebook = new_notebook(cells=[new_code_cell('FIGURES_DIR = "../figures"', metadata={"tags": ["parameters"]}),
-                                   new_code_cell(DRAW)])
-    for name in ("00_mini.ipynb", "00_mini-Copy1.ipynb", "00_mini-edited.ipynb"):
-        nbformat.write(notebook, root / "notebooks" / name)
     return root
 
 

@@ -7,14 +7,12 @@ so that no run overwrites another's figures, and says where. Only `make run` wri
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell, new_notebook
 
 from valduchesse import cli
 from valduchesse.figure_paths import (
@@ -23,6 +21,8 @@ from valduchesse.figure_paths import (
 )
 from valduchesse.run import progress as progress_module
 from valduchesse.run.execute import _ThisEnvironmentKernels, kernel_environment
+
+from conftest import mini_collection
 
 LAB_RUN = re.compile(r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d_pid\d+")
 SAID = "The figures of this run are saved in "
@@ -35,19 +35,10 @@ def repo(tmp_path, monkeypatch):
     for name in (COMMITTED_RUN_VARIABLE, CHECKED_FIGURES_VARIABLE, RUNNER_NOTEBOOK_VARIABLE, SESSION_VARIABLE):
         monkeypatch.delenv(name, raising=False)
     root = tmp_path / "repo"
-    (root / "notebooks").mkdir(parents=True)
-    (root / "figures").mkdir()
-    (root / "pyproject.toml").write_text("[project]\nname = 'mini'\n", encoding="utf-8")
-    (root / "notebooks" / "collection.txt").write_text("00_mini.ipynb\n", encoding="utf-8")
-    notebook = new_notebook(cells=[
-        new_code_cell('FIGURES_DIR = "../figures"', metadata={"tags": ["parameters"]}),
-        new_code_cell("import matplotlib.pyplot as plt\nfrom valduchesse.plotting.style import save_figure\n"
-                      "fig, ax = plt.subplots()\nax.set_xlabel('x')\nax.set_ylabel('y')\n"
-                      "paths = save_figure(fig, 'mini', FIGURES_DIR, 'A test figure.')")])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, root / "notebooks" / "00_mini.ipynb")
-    for copy in ("00_mini-Copy1.ipynb", "00_mini-Copy2.ipynb"):
-        shutil.copy(root / "notebooks" / "00_mini.ipynb", root / "notebooks" / copy)
+    mini_collection(root, "import matplotlib.pyplot as plt\nfrom valduchesse.plotting.style import save_figure\n"
+                          "fig, ax = plt.subplots()\nax.set_xlabel('x')\nax.set_ylabel('y')\n"
+                          "paths = save_figure(fig, 'mini', FIGURES_DIR, 'A test figure.')",
+                    copies=("00_mini-Copy1.ipynb", "00_mini-Copy2.ipynb"))
     monkeypatch.chdir(root)
     return root
 

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
 
 from valduchesse import cli, files
 from valduchesse.coding import CodingError, read_coding
@@ -36,7 +35,7 @@ from valduchesse.run.notebooks import notebook_paths
 from valduchesse.run.parameters import ParameterError
 from valduchesse.themes import ThemeError, load_themes
 
-from conftest import ROOT
+from conftest import ROOT, mini_collection
 
 NOTEBOOKS = ROOT / "notebooks"
 SENTENCES = ROOT / "coding" / "sentences.csv"
@@ -327,32 +326,18 @@ def test_only_the_collections_own_notebooks_are_the_committed_run(tmp_path):
     assert not committed_notebook(copy) and not committed_notebook(tmp_path / "00_corpus.ipynb")
 
 
-def mini_collection(root: Path) -> tuple[Path, Path]:
-    """A one-notebook collection writing one figure file into ../figures, and a JupyterLab copy of its notebook.
-
-    The notebook writes where :func:`valduchesse.figure_paths.figures_folder` says, as ``save_figure`` does
-    (test_committed_results.py shows that it does), without drawing: what is tested is the permission the
-    runner gives the kernel, not matplotlib.
-    """
-    (root / "notebooks").mkdir(parents=True)
-    (root / "figures").mkdir()
-    (root / "pyproject.toml").write_text("[project]\nname = 'mini'\n", encoding="utf-8")
-    (root / "notebooks" / "collection.txt").write_text("00_mini.ipynb\n", encoding="utf-8")
-    notebook = new_notebook(cells=[
-        new_code_cell('FIGURES_DIR = "../figures"', metadata={"tags": ["parameters"]}),
-        new_code_cell("from valduchesse.figure_paths import figures_folder\n"
-                      "folder = figures_folder(FIGURES_DIR)\nfolder.mkdir(parents=True, exist_ok=True)\n"
-                      "for name in ('mini.png', 'mini.svg'):\n    (folder / name).write_text(name)")])
-    listed = root / "notebooks" / "00_mini.ipynb"
-    nbformat.write(notebook, listed)
-    copy = root / "notebooks" / "00_mini-Copy1.ipynb"
-    shutil.copy(listed, copy)
-    return listed, copy
+COPY_RUN_DRAW = ("from valduchesse.figure_paths import figures_folder\n"
+                 "folder = figures_folder(FIGURES_DIR)\nfolder.mkdir(parents=True, exist_ok=True)\n"
+                 "for name in ('mini.png', 'mini.svg'):\n    (folder / name).write_text(name)")
+"""Writes one figure's two files where :func:`valduchesse.figure_paths.figures_folder` says, as ``save_figure``
+does (test_committed_results.py shows that it does), without drawing: what is tested is the permission the runner
+gives the kernel, not matplotlib."""
 
 
 def test_a_copy_run_explicitly_is_never_the_committed_run(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("VALDUCHESSE_CACHE_DIR", str(tmp_path / "cache"))
-    listed, copy = mini_collection(tmp_path / "repo")
+    listed = mini_collection(tmp_path / "repo", COPY_RUN_DRAW)
+    copy = listed.with_name("00_mini-Copy1.ipynb")
     figures, elsewhere = tmp_path / "repo" / "figures", tmp_path / "repo" / "output" / "figures" / copy.stem / "runner"
     code, err = run_cli(capsys, "run", copy, "--jobs", "1")
     assert code == 0, err
