@@ -21,7 +21,7 @@ import mistune
 from mistune.util import striptags
 
 from ..files import write_atomically
-from .pages import NAV_CSS, SCROLL_SCRIPT, TABLE_CSS, wrap_tables
+from .pages import BODY_CSS, NAV_CSS, SCROLL_SCRIPT, TABLE_CSS, wrap_tables
 
 __all__ = ["DOC_TEMPLATE", "DocPage", "doc_pages", "render_doc", "write_doc_pages"]
 
@@ -46,8 +46,7 @@ DOC_TEMPLATE = Template("""\
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>$title</title>
 <style>
-body { margin: 0 auto; padding: 0 1rem; line-height: 1.5; max-width: 72rem;
-       font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; background: #fff; }
+$body_css
 $nav_css
 $table_css
 main { padding: 1rem 0; }
@@ -159,7 +158,7 @@ def write_doc_pages(pages: list[DocPage], output_dir: Path) -> list[Path]:
         nav = ('<nav class="vd-nav vd-nav-{where}" aria-label="{label}">\n'
                '<a class="vd-index" href="index.html">Index</a>\n</nav>')
         text = DOC_TEMPLATE.substitute(
-            title=html.escape(page.title), nav_css=NAV_CSS, table_css=TABLE_CSS,
+            title=html.escape(page.title), body_css=BODY_CSS, nav_css=NAV_CSS, table_css=TABLE_CSS,
             nav_top=nav.format(where="top", label="Pages"), nav_bottom=nav.format(where="bottom", label="Pages (end of page)"),
             file=html.escape(f"{page.path.parent.name}/{page.path.name}"), body=render_doc(page.path.read_text(encoding="utf-8"), pages).strip(),
             script=SCROLL_SCRIPT)

@@ -17,12 +17,17 @@ from nbconvert import HTMLExporter
 from .figures import FIGURE_METADATA, Figure, NBCONVERT_PLACEHOLDER_ALT, _display_priority, notebook_figures
 
 __all__ = [
-    "NAV_CSS", "OFFLINE_TEMPLATE", "PAGE_CSS", "PAGE_SCRIPT", "SCROLL_SCRIPT", "TABLE_CSS", "Page", "navigation",
+    "BODY_CSS", "NAV_CSS", "OFFLINE_TEMPLATE", "PAGE_CSS", "PAGE_SCRIPT", "SCROLL_SCRIPT", "TABLE_CSS", "Page", "navigation",
     "render_markdown", "render_notebook", "wrap_tables",
 ]
 
 
 #: Styles shared by the index and the notebook pages: the navigation bars.
+BODY_CSS = """\
+body { margin: 0 auto; padding: 0 1rem; line-height: 1.5; max-width: 72rem;
+       font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; background: #fff; }"""
+"""The page body of the index and the docs pages: centred, readable line length, the system font."""
+
 NAV_CSS = """\
 nav.vd-nav { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.4rem 1.2rem; margin: 0 auto;
              max-width: 72rem; padding: 0.6rem 0; border-bottom: 1px solid #d0d0d0; line-height: 1.4;

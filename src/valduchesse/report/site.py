@@ -15,7 +15,7 @@ from ..run.guard import WriteRefused, write_refusal
 from .docs import DocPage, doc_pages, write_doc_pages
 from .figures import FIGURES_SUBDIR, Figure, _display_priority, notebook_figures
 from .notebook import _code_names, notebook_question, notebook_reading, notebook_title
-from .pages import NAV_CSS, Page, _exporter, navigation, render_markdown, render_notebook
+from .pages import BODY_CSS, NAV_CSS, Page, _exporter, navigation, render_markdown, render_notebook
 from .png import png_description, png_size
 
 __all__ = [
@@ -34,8 +34,7 @@ INDEX_TEMPLATE = Template("""\
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>$title</title>
 <style>
-body { margin: 0 auto; padding: 0 1rem; line-height: 1.5; max-width: 72rem;
-       font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; background: #fff; }
+$body_css
 $nav_css
 main { padding: 1rem 0; }
 main > h1, main > h2, main > p, main > ol, .vd-finding > :not(figure) { max-width: 46rem; }
@@ -206,7 +205,7 @@ def write_index(items: list[str], output_dir: Path, headline: Headline, pages: l
         title=html.escape(title or site_title(pages, True)),
         summary=html.escape(site_summary(pages, docs)),
         docs=_docs_html(docs),
-        nav_css=NAV_CSS,
+        body_css=BODY_CSS, nav_css=NAV_CSS,
         nav_top=navigation(pages, None, "top"),
         nav_bottom=navigation(pages, None, "bottom"),
         finding_heading=finding_heading,
