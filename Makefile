@@ -5,7 +5,8 @@
 #   make test   set up .venv (first time), run the unit tests and strict nbval on every notebook, as many
 #               tests at a time as there are cores (pytest-xdist); the figures nbval's run draws are compared
 #               byte for byte with the committed ones (src/valduchesse/testing/pytest_plugin.py)
-#   make test-corpora  the collection run on generated corpora of many shapes (slow; CI runs it too)
+#   make test-slow  the end-to-end tests (kernels, JupyterLab, the report in Chromium, the collection on generated
+#               corpora of many shapes; slow, CI runs them too); a test that starts a process must be marked slow
 #   make lab    open the notebooks in JupyterLab (as root too, as in containers)
 #   make kernel register this environment's kernel in a JupyterLab you already have ("Val Duchesse (.venv)")
 #   make report render the executed notebooks to a small HTML site in build/report/
@@ -24,7 +25,7 @@ VENV ?= .venv
 NO_VENV ?=
 TASKS := $(PYTHON) tasks.py $(if $(NO_VENV),--no-venv,--venv $(VENV))
 
-.PHONY: setup run test test-corpora lab kernel report browser lock
+.PHONY: setup run test test-slow lab kernel report browser lock
 
 # tasks.py sets up the environment first when needed: .venv/ from the lock (or NO_VENV's environment as it is),
 # this project's package editable with its extras test and lab, matplotlib's font cache, the lemmatiser's tries.
@@ -38,9 +39,10 @@ run:
 test:
 	$(TASKS) test
 
-# The collection run on generated corpora of many shapes (slow; CI runs it after the test command).
-test-corpora:
-	$(TASKS) test-corpora
+# The end-to-end tests, marked slow: kernels, JupyterLab, the report in Chromium, the collection on generated
+# corpora of many shapes (CI runs them after the test command).
+test-slow:
+	$(TASKS) test-slow
 
 # JupyterLab refuses to start as root unless told; tasks.py adds --allow-root when run as root (containers, CI).
 lab:

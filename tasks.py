@@ -5,6 +5,7 @@ Run it with Python 3.11 from the project's folder::
     python tasks.py setup     create .venv/ and install the pinned packages and this project (once)
     python tasks.py run       set up if needed, execute every notebook in place, write every figure
     python tasks.py test      set up if needed, run the unit tests and strict nbval on every notebook
+    python tasks.py test-slow the end-to-end tests (kernels, JupyterLab, the browser, generated corpora)
     python tasks.py lab       open the notebooks in JupyterLab (as root too, as in containers)
     python tasks.py kernel    register this environment's kernel in a JupyterLab you already have
     python tasks.py report    render the executed notebooks to a small HTML site in build/report/
@@ -51,15 +52,17 @@ UNIVERSAL_LOCK = "requirements-universal.txt"
 MARKER = ".installed"
 """The file in the environment that says setup is done; older than a lock or pyproject.toml, setup runs again."""
 
-VERBS = ("setup", "run", "test", "test-corpora", "lab", "kernel", "report")
+VERBS = ("setup", "run", "test", "test-slow", "lab", "kernel", "report")
 
 TEST_ARGUMENTS = ("-m", "pytest", "--nbval", "--nbval-current-env", "-n", "logical", "--dist", "loadscope",
-                  "-m", "not corpora", "tests", "notebooks")
-"""The README's test command after ``python``: unit tests and strict nbval, on every core (the slow runs of the
-collection on generated corpora, marked ``corpora``, are left to ``test-corpora``)."""
+                  "-m", "not slow", "tests", "notebooks")
+"""The README's test command after ``python``: unit tests and strict nbval, on every core (the end-to-end tests,
+marked ``slow``, are left to ``test-slow``)."""
 
-CORPORA_TEST_ARGUMENTS = ("-m", "pytest", "-m", "corpora", "-n", "logical", "tests")
-"""The collection run on generated corpora of many shapes (``tests/test_generated_corpora.py``), after ``python``."""
+SLOW_TEST_ARGUMENTS = ("-m", "pytest", "-n", "logical", "--dist", "loadscope", "-m", "slow", "tests")
+"""The end-to-end tests after ``python``: those that start a kernel, a Jupyter server, a browser or another Python
+(the runner, JupyterLab, the report in Chromium, the collection on generated corpora of many shapes), or wait out
+a deadline."""
 
 FOLLOW_UPS = {"run": (("-m", "valduchesse.explore"),)}
 """Commands a verb runs after its own when it is given no notebook, with the environment's Python: after the
@@ -187,8 +190,8 @@ def verb_command(verb: str, python: str, platform: str, root_user: bool, argumen
         return (python, "-m", "valduchesse", "run", *arguments)
     if verb == "test":
         return (python, *TEST_ARGUMENTS, *arguments)
-    if verb == "test-corpora":
-        return (python, *CORPORA_TEST_ARGUMENTS, *arguments)
+    if verb == "test-slow":
+        return (python, *SLOW_TEST_ARGUMENTS, *arguments)
     if verb == "lab":
         allow_root = ("--allow-root",) if root_user and platform != "win32" else ()
         return (python, "-m", "jupyter", "lab", "notebooks", *allow_root, *arguments)
@@ -215,7 +218,7 @@ def verb_environment(verb: str, environ: dict[str, str]) -> dict[str, str]:
     dict
         The variables to add (the current values win).
     """
-    if verb not in ("test", "test-corpora"):
+    if verb not in ("test", "test-slow"):
         return {}
     return {name: "1" for name in THREAD_VARIABLES if name not in environ}
 

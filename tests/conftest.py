@@ -1,6 +1,8 @@
 """Shared fixtures: the project's folders, a writer of small test texts, a fingerprint of the committed results."""
 
 import hashlib
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -31,11 +33,51 @@ def committed_results() -> dict[Path, str]:
     return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in files if path.is_file()}
 
 
+SLOW = "slow"
+"""The marker of the end-to-end tests: ``make test`` leaves them out (``-m "not slow"``), ``make test-slow`` runs them."""
+
+
 def pytest_configure(config):
-    """The markers of this suite: ``corpora``, the slow notebooks on generated corpora (``make test-corpora``;
-    ``make test`` leaves them out with ``-m "not corpora"``)."""
-    config.addinivalue_line("markers", "corpora: the notebooks run on generated corpora; slow, left out of "
-                            "make test, run by make test-corpora")
+    """The marker of this suite: ``slow``, a test that starts another process (a kernel, a Jupyter server, a browser,
+    a Python interpreter, a notebook run on generated corpora) or waits out a deadline."""
+    config.addinivalue_line("markers", f"{SLOW}: an end-to-end test (it starts another process or waits out a "
+                            "deadline); left out of make test, run by make test-slow")
+
+
+LIGHT_PROGRAMS = frozenset({"git", "make"})
+"""Programs a fast test may start: they start no Python, kernel, server or browser and end in milliseconds."""
+
+
+class StartedAProcess(AssertionError):
+    """A test that is not marked ``slow`` tried to start another process."""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """A test of tests/ not marked ``slow`` that starts a process (in the test or in any fixture it sets up, of any
+    scope) fails and says to mark it: ``make test`` stays fast because its tests start no kernel, server, browser or
+    interpreter. ``git`` and ``make`` (:data:`LIGHT_PROGRAMS`) are allowed."""
+    if item.get_closest_marker(SLOW) or Path(__file__).parent not in Path(item.path).parents:
+        yield
+        return
+
+    def refuse(*args, **kwargs):
+        raise StartedAProcess(f"{item.nodeid} starts another process: mark it @pytest.mark.{SLOW} "
+                              "(make test-slow runs it), or test the same policy without a process")
+
+    start = subprocess.Popen.__init__
+
+    def light_only(self, args, *rest, **kwargs):
+        program = args if isinstance(args, (str, bytes, os.PathLike)) else args[0]
+        if Path(os.fsdecode(program)).name not in LIGHT_PROGRAMS:
+            refuse()
+        start(self, args, *rest, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(subprocess.Popen, "__init__", light_only)
+        for name in ("fork", "posix_spawn", "posix_spawnp"):
+            patch.setattr(os, name, refuse)
+        yield
 
 
 def header_lines(fields: dict) -> str:

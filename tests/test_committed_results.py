@@ -108,6 +108,7 @@ def test_a_copy_or_an_edited_notebook_saving_a_figure_changes_no_committed_file(
     assert fingerprint(repo) == before
 
 
+@pytest.mark.slow
 def test_a_failing_nbval_run_writes_no_committed_figure(repo):
     notebook = nbformat.read(repo / "notebooks" / "00_mini.ipynb", as_version=4)
     notebook.cells.append(new_code_cell("print('what the code prints')",

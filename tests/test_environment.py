@@ -203,6 +203,7 @@ def copy_project(target):
     shutil.copytree(ROOT / "src", target / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
 
 
+@pytest.mark.slow
 def test_building_the_metadata_draws_no_deprecation_warning(tmp_path):
     copy_project(tmp_path)
     warnings, metadata = build_metadata(tmp_path, tmp_path / "metadata")
@@ -214,6 +215,7 @@ def test_building_the_metadata_draws_no_deprecation_warning(tmp_path):
     assert 'Requires-Dist: jupyterlab>=4.6; extra == "lab"' in fields
 
 
+@pytest.mark.slow
 def test_the_old_license_table_draws_the_deprecation_warning(tmp_path):
     # the build check above can fail: with the license as a TOML table, setuptools says it is deprecated
     copy_project(tmp_path)
@@ -226,6 +228,7 @@ def test_the_old_license_table_draws_the_deprecation_warning(tmp_path):
     assert any("SetuptoolsDeprecationWarning" in line and "license" in line for line in warnings), warnings
 
 
+@pytest.mark.slow
 def test_make_lab_and_make_kernel_call_tasks_py_which_allows_root_and_registers_the_kernel():
     """`make lab` runs `tasks.py lab`, which adds --allow-root exactly when run as root (JupyterLab refuses root
     otherwise); `make kernel` runs `tasks.py kernel`, which registers the kernel (tests/test_tasks.py has the rest)."""

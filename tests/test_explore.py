@@ -220,6 +220,7 @@ def test_strip_widget_views_drops_only_widget_outputs_of_tagged_cells():
     assert tagged.outputs == [text] and len(plain.outputs) == 1 and "widgets" not in notebook.metadata
 
 
+@pytest.mark.slow
 def test_the_committed_explorer_is_executed_and_comes_back_byte_for_byte(tmp_path):
     notebook = nbformat.read(EXPLORER_NOTEBOOK, as_version=4)
     widget_cells = [c for c in notebook.cells if WIDGET_TAG in c.metadata.get("tags", [])]
@@ -240,6 +241,7 @@ def test_the_committed_explorer_is_executed_and_comes_back_byte_for_byte(tmp_pat
     assert committed_results() == before
 
 
+@pytest.mark.slow
 def test_the_explorer_runs_on_a_generated_corpus_given_by_its_texts_dir(tmp_path):
     corpus = small_corpus(tmp_path / "texts")
     saved = execute_explorer(output=tmp_path / "out" / "explorer.ipynb", values={"TEXTS_DIR": str(corpus)})
@@ -263,6 +265,7 @@ def test_parameters_are_refused_for_the_run_in_place_and_an_output_inside_the_co
     assert committed_results() == before
 
 
+@pytest.mark.slow
 def test_jupyterlab_opens_the_explorer_with_the_project_kernel_and_the_widgets_extension(lab):  # noqa: F811
     model = lab.request("GET", "/api/contents/notebooks/explorer.ipynb")
     assert model["type"] == "notebook" and model["content"]["cells"]

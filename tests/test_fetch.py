@@ -436,6 +436,7 @@ def slow_headers(handler, count):
         handler.wfile.write(b"a")
 
 
+@pytest.mark.slow
 def test_https_pages_are_read_only_from_a_trusted_certificate(tmp_path, server, monkeypatch):
     if shutil.which("openssl") is None:
         pytest.skip("no openssl command to make a test certificate")
@@ -471,6 +472,7 @@ def test_https_pages_are_read_only_from_a_trusted_certificate(tmp_path, server, 
         thread.join(5)
 
 
+@pytest.mark.slow
 def test_a_tls_handshake_trickled_ends_at_the_deadline():
     # A server that announces a 16 kB TLS handshake record, then sends it one byte every 0.05 s, for 8 s: the
     # handshake must end at the attempt's deadline all the same (the README's "connection, TLS handshake, ...").
@@ -681,6 +683,7 @@ def test_compressed_bodies_cut_anywhere_are_read(server):
         get("/cut-three", gzip.compress(gzip.compress(gzip.compress(text))), "gzip, gzip, gzip", 1000)
 
 
+@pytest.mark.slow
 def test_trickled_answers_end_at_the_deadline(tmp_path, server):
     text = good_page(FR_2016).encode()
     head = text[:-400]

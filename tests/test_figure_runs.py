@@ -55,6 +55,7 @@ def run(capsys, *argv):
     return out
 
 
+@pytest.mark.slow
 def test_copies_run_by_the_runner_get_a_folder_each_and_the_run_says_where(repo, capsys):
     out = run(capsys, "run", "notebooks/00_mini-Copy1.ipynb", "--jobs", "1")
     first = repo / "output" / "figures" / "00_mini-Copy1" / "runner"
@@ -68,12 +69,14 @@ def test_copies_run_by_the_runner_get_a_folder_each_and_the_run_says_where(repo,
     assert SAID not in (repo / "notebooks" / "00_mini-Copy1.ipynb").read_text(encoding="utf-8")  # said on the terminal
 
 
+@pytest.mark.slow
 def test_the_documented_run_writes_figures_and_says_nothing_of_other_folders(repo, capsys):
     out = run(capsys, "run", "--jobs", "1")
     assert sorted(files(repo / "figures")) == ["mini.png", "mini.svg"] and not (repo / "output" / "figures").exists()
     assert "figures of" not in out and "figures:" not in out
 
 
+@pytest.mark.slow
 def test_a_run_with_an_output_folder_names_its_figures_folder(repo, capsys):
     out = run(capsys, "run", "notebooks/00_mini.ipynb", "--output", "output/try", "--jobs", "1")
     assert sorted(files(repo / "output" / "try" / "figures")) == ["mini.png", "mini.svg"]
@@ -92,6 +95,7 @@ def lab_kernel_run(notebook: Path) -> nbformat.NotebookNode:
     return executed
 
 
+@pytest.mark.slow
 def test_each_kernel_of_jupyterlab_gets_a_folder_of_its_own_and_says_it(repo):
     copy = repo / "notebooks" / "00_mini-Copy1.ipynb"
     said = []

@@ -10,7 +10,7 @@ or another :class:`~valduchesse.files.InputError`), whose message says what to f
 A ``ValueError``, ``IndexError``, ``KeyError`` … from library code fails the test. The committed
 notebooks and figures stay untouched.
 
-Slow (every notebook once per shape): marked ``corpora``, run by ``make test-corpora``.
+Slow (every notebook once per shape): marked ``slow``, run by ``make test-slow``.
 """
 
 import re
@@ -25,7 +25,7 @@ from valduchesse.testing.corpora import SHAPES, make_corpus
 
 from conftest import ROOT, TEXTS, committed_results
 
-pytestmark = pytest.mark.corpora
+pytestmark = pytest.mark.slow
 
 NOTEBOOKS = collection_list(ROOT / "notebooks")
 CLEAR_ERRORS = {"CorpusLacks", "CorpusError", "CodingError", "ThemeError", "SplitError", "AgendaError"}

@@ -108,6 +108,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_the_atomic_write_killed_at_any_moment_leaves_the_old_or_the_new_file_whole(tmp_path):
     target = tmp_path / "result.json"
     versions = {json.dumps({"version": v, "data": [v] * 400_000}).encode() for v in ("old", "new")}
@@ -140,6 +141,7 @@ DISK_FULL_WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_a_file_too_big_for_the_disk_keeps_the_old_file_and_says_so_in_one_line(tmp_path):
     target = tmp_path / "figure.png"
     target.write_bytes(b"the old figure")
@@ -334,6 +336,7 @@ does (test_committed_results.py shows that it does), without drawing: what is te
 gives the kernel, not matplotlib."""
 
 
+@pytest.mark.slow
 def test_a_copy_run_explicitly_is_never_the_committed_run(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("VALDUCHESSE_CACHE_DIR", str(tmp_path / "cache"))
     listed = mini_collection(tmp_path / "repo", COPY_RUN_DRAW)

@@ -24,6 +24,8 @@ from conftest import ROOT
 
 from valduchesse.run.notebooks import notebook_paths
 
+pytestmark = pytest.mark.slow
+
 NOTEBOOK = "notebooks/04_themes_hand_coded.ipynb"
 # Deadlines, not waits: each step polls for readiness and goes on as soon as it holds; the deadline only says
 # when to give up, generous for a machine under load (a kernel can take tens of seconds to start there).

@@ -87,6 +87,7 @@ def test_an_unwritable_cache_folder_only_costs_time(tmp_path, monkeypatch):
     assert lemma_cache.CachedTries().get_dictionary("en").get("services") == "service"
 
 
+@pytest.mark.slow
 def test_processes_filling_the_cache_at_once_leave_one_whole_file(folder):
     env = {**os.environ, cache.ENV_FOLDER: str(folder)}
     command = [sys.executable, "-m", "valduchesse.lemma_cache", "en"]

@@ -133,6 +133,7 @@ def test_svg_keeps_text_as_text_in_the_named_font(tmp_path):
     assert 'id="DejaVuSans-' not in text  # no glyphs drawn as paths
 
 
+@pytest.mark.slow
 def test_a_notebook_shows_each_saved_png_once_after_the_cells_other_outputs(tmp_path):
     notebook = new_notebook(cells=[new_code_cell(
         "import time\n"
@@ -168,6 +169,7 @@ def test_a_notebook_shows_each_saved_png_once_after_the_cells_other_outputs(tmp_
     assert [o["output_type"] for o in cells[2].outputs] == ["execute_result"]  # nothing left over for the next cell
 
 
+@pytest.mark.slow
 def test_chromium_draws_the_svg_text_in_dejavu_sans(tmp_path):
     from test_report import CHROMEDRIVER, CHROMIUM, CHROMIUM_ARGUMENTS
 

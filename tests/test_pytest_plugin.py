@@ -47,6 +47,7 @@ def nbval(folder, *options):
                           cwd=folder, env=environment, capture_output=True, text=True, timeout=180)
 
 
+@pytest.mark.slow
 def test_figures_nbval_draws_are_compared_with_the_committed_ones_and_failures_say_what_to_do(collection):
     result = nbval(collection, "-n", "1", "--dist", "loadscope")  # through a pytest-xdist worker, as the test command
     assert result.returncode == 1, result.stdout  # the cell passed: the figures alone fail the run
@@ -61,6 +62,7 @@ def test_figures_nbval_draws_are_compared_with_the_committed_ones_and_failures_s
     assert (figures / "changed.svg").read_text() == "old" and not (collection / "output").exists()
 
 
+@pytest.mark.slow
 def test_nbval_with_another_distribution_of_the_tests_is_refused(collection):
     result = nbval(collection, "-n", "1", "--dist", "load")
     assert result.returncode == 4  # a usage error, before any notebook runs

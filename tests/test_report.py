@@ -605,6 +605,7 @@ def assert_alt_texts_start_with_the_subject(driver, site, stem):
     return len(pairs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_every_page_in_browser(driver, server, site, size, tmp_path):
     from selenium.webdriver.common.by import By
@@ -656,6 +657,7 @@ def test_every_page_in_browser(driver, server, site, size, tmp_path):
         assert wide_tables > 0, "no table is wider than a phone: the scrolling boxes went untested"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_code_toggle_in_browser(driver, server, size):
     from selenium.webdriver.common.by import By
@@ -686,6 +688,7 @@ def test_code_toggle_in_browser(driver, server, size):
     assert not any(visible(driver, cell.find_element(By.CSS_SELECTOR, ".jp-InputArea-editor")) for cell in cells)
 
 
+@pytest.mark.slow
 def test_navigation_and_figure_links_work(driver, server):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions

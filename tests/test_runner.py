@@ -31,6 +31,7 @@ def write_notebook(path, *sources):
     return path
 
 
+@pytest.mark.slow
 def test_notebook_is_executed_in_its_folder_and_saved(tmp_path):
     path = write_notebook(tmp_path / "01_ok.ipynb", "import os; print(os.getcwd())", "6 * 7")
     execute_notebook(path)
@@ -40,6 +41,7 @@ def test_notebook_is_executed_in_its_folder_and_saved(tmp_path):
     assert "execution" not in cells[1].metadata  # no timings: an unchanged result leaves the file unchanged
 
 
+@pytest.mark.slow
 def test_rerun_gives_identical_bytes(tmp_path):
     path = write_notebook(tmp_path / "01_ok.ipynb", "sorted({'b': 2, 'a': 1}.items())")
     execute_notebook(path)
@@ -48,12 +50,14 @@ def test_rerun_gives_identical_bytes(tmp_path):
     assert path.read_bytes() == first
 
 
+@pytest.mark.slow
 def test_failing_cell_names_notebook_and_cell(tmp_path):
     path = write_notebook(tmp_path / "02_broken.ipynb", "x = 1", "1 / 0")
     with pytest.raises(NotebookFailed, match=r"02_broken.ipynb, cell 2: ZeroDivisionError: division by zero"):
         execute_notebook(path)
 
 
+@pytest.mark.slow
 def test_command_line_exit_status(tmp_path, capsys):
     write_notebook(tmp_path / "01_ok.ipynb", "1")
     write_notebook(tmp_path / "02_broken.ipynb", "raise ValueError('bad parameter')")
@@ -121,6 +125,7 @@ def test_broken_parameter_stops_before_any_notebook_runs(tmp_path, capsys):
     assert not (tmp_path / "out").exists() and first.read_bytes() == before and second.exists()
 
 
+@pytest.mark.slow
 def test_overrides_run_copies_into_the_output_folder(tmp_path, capsys):
     path = write_parameter_notebook(tmp_path / "01_p.ipynb")
     before = path.read_bytes()
@@ -140,6 +145,7 @@ def test_relative_paths_are_taken_from_the_current_folder(tmp_path, monkeypatch)
         "TEXTS_DIR": str(tmp_path / "mine"), "THEMES_FILE": str(tmp_path / "t.yml"), "LANGUAGE": "fr"}
 
 
+@pytest.mark.slow
 def test_figures_of_a_run_with_parameters_go_to_the_output_folder(tmp_path):
     path = write_parameter_notebook(tmp_path / "01_f.ipynb", "FIGURES_DIR = '../figures'\nLANGUAGE = 'fr'\n"
                                     "TOP_N = 8\nRATE = 0.5\nRANGE = (1, 2)\nDOC = None\nLEMMAS = True")
@@ -188,6 +194,7 @@ def write_failing_notebook(path):
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("arguments", [[], ["-p", "N", "2"], ["--output", "out"]])
 def test_a_failure_names_the_cell_as_the_users_file_numbers_it_and_keeps_the_executed_copy(
         tmp_path, capsys, monkeypatch, arguments):
@@ -216,6 +223,7 @@ def test_cell_labels(index, injected, label):
     assert cell_label(index, injected) == label
 
 
+@pytest.mark.slow
 def test_a_success_removes_the_failed_copy_of_an_earlier_run(tmp_path):
     path = write_notebook(tmp_path / "01_ok.ipynb", "1")
     (tmp_path / "01_ok.failed.ipynb").write_text("{}")
@@ -224,6 +232,7 @@ def test_a_success_removes_the_failed_copy_of_an_earlier_run(tmp_path):
     assert not (tmp_path / "01_ok.failed.ipynb").exists()
 
 
+@pytest.mark.slow
 def test_a_cell_that_runs_too_long_is_stopped(tmp_path, monkeypatch):
     monkeypatch.setattr(execute_module, "CELL_TIMEOUT_SECONDS", 1)
     path = write_notebook(tmp_path / "01_slow.ipynb", "import time", "time.sleep(30)")
@@ -258,6 +267,7 @@ def test_the_output_folder_must_be_a_folder(tmp_path, capsys):
     assert f"--output {tmp_path / 'out'} is a file; give a folder" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_kernels_are_shut_down_and_get_one_thread_per_numerical_library_unless_set(tmp_path, monkeypatch):
     psutil = pytest.importorskip("psutil")
     for name in execute_module.KERNEL_THREAD_VARIABLES:
@@ -287,6 +297,7 @@ def test_kernels_are_shut_down_and_get_one_thread_per_numerical_library_unless_s
     assert [pid for pid in pids if running(pid)] == []  # no kernel left behind, after a success or a failure
 
 
+@pytest.mark.slow
 def test_notebooks_run_side_by_side_are_logged_one_line_each_in_their_order(tmp_path):
     paths = [write_notebook(tmp_path / "01_slow.ipynb", "import time; time.sleep(1)"),
              write_notebook(tmp_path / "02_fast.ipynb", "1"),
@@ -301,6 +312,7 @@ def test_notebooks_run_side_by_side_are_logged_one_line_each_in_their_order(tmp_
     assert times["01_slow.ipynb"] >= 1 and {"02_fast.ipynb", "03_fast.ipynb"} <= set(times)
 
 
+@pytest.mark.slow
 def test_a_failure_among_notebooks_run_side_by_side_is_reported_as_one_at_a_time(tmp_path, capsys):
     # 01 ends only once 02 has failed (its failed copy is written), so 03 could start only if a failure did not stop it
     write_notebook(tmp_path / "01_slow.ipynb", "import pathlib, time\nstart = time.time()\n"
@@ -316,6 +328,7 @@ def test_a_failure_among_notebooks_run_side_by_side_is_reported_as_one_at_a_time
     assert nbformat.read(later, as_version=4).cells[0].outputs == []  # not started after the failure
 
 
+@pytest.mark.slow
 def test_the_same_bytes_whatever_the_number_of_notebooks_at_a_time(tmp_path):
     sources = ["import os, sys\nprint(sorted(k for k in os.environ if k.endswith('_NUM_THREADS')))\n"
                "from pathlib import Path\nPath(FIGURES_DIR).mkdir(exist_ok=True)\n"
@@ -445,6 +458,7 @@ def test_consecutive_stream_outputs_are_merged_and_nothing_else_moves():
         ("stream", "stdout", "c\r\n"), ("execute_result", None, None)]
 
 
+@pytest.mark.slow
 def test_prints_split_by_timing_come_back_as_one_stream_output(tmp_path):
     # Two threads print, each flushing, with the kernel's output buffer flushed in between: the kernel sends
     # several stream messages, which the saved notebook holds as one output.

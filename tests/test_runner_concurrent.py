@@ -14,7 +14,10 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
+
+pytestmark = pytest.mark.slow
 
 DEADLINE_SECONDS = 300  # generous: only says when to give up on a run that hangs
 

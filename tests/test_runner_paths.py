@@ -98,6 +98,7 @@ def test_runs_that_would_write_into_the_collection_are_refused(repo, capsys, arg
     assert snapshot(repo) == before  # nothing written, no output folder created
 
 
+@pytest.mark.slow
 def test_reading_parameters_may_point_into_the_collection(repo):
     before = snapshot(repo)
     assert main(["run", NOTEBOOK, "-p", "TEXTS_DIR", "texts", "-p", "THEMES_FILE", "themes.yml", "-p", "N", "2",
@@ -109,12 +110,14 @@ def test_reading_parameters_may_point_into_the_collection(repo):
     assert not [name for name in after if name not in before and not name.startswith(("out", "output"))]
 
 
+@pytest.mark.slow
 def test_a_plain_run_still_rewrites_the_collection_in_place(repo):
     assert main(["run"]) == 0
     assert (repo / "figures" / "mine_shift.png").read_text() == "N = 1"
     assert nbformat.read(repo / NOTEBOOK, as_version=4).cells[1].execution_count == 2
 
 
+@pytest.mark.slow
 def test_a_notebook_of_the_collection_that_fails_in_place_leaves_its_copy_in_output(repo, capsys):
     (repo / "texts" / "a.txt").unlink()  # the notebook's assertion on its input fails
     before = snapshot(repo)
@@ -210,6 +213,7 @@ def test_determinism_runs_are_checked_too(repo, capsys):
     assert snapshot(repo) == before
 
 
+@pytest.mark.slow
 def test_the_determinism_check_runs_a_copy_of_the_collection_and_names_what_differs(repo, tmp_path, capsys):
     path = repo / NOTEBOOK
     assert main(["run", NOTEBOOK]) == 0  # in place: the committed notebook and figure now come from a run

@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from valduchesse.run import progress as progress_module
@@ -99,6 +100,7 @@ def run_in_background(*args, **kwargs):
     return thread, errors
 
 
+@pytest.mark.slow
 def test_a_long_notebook_shows_its_cell_on_the_terminal_and_not_in_the_notebook(tmp_path):
     path = waiting_notebook(tmp_path / "00_wait.ipynb", "release")
     log = Log()
@@ -120,6 +122,7 @@ def test_a_long_notebook_shows_its_cell_on_the_terminal_and_not_in_the_notebook(
     assert nbformat.read(path, as_version=4).cells[3].outputs[0]["text"] == "done\n"
 
 
+@pytest.mark.slow
 def test_notebooks_side_by_side_have_their_progress_lines_named_and_never_mixed(tmp_path):
     paths = [waiting_notebook(tmp_path / f"0{i}_wait.ipynb", f"release{i}") for i in range(2)]
     log = Log()
@@ -139,6 +142,7 @@ def test_notebooks_side_by_side_have_their_progress_lines_named_and_never_mixed(
     assert {PROGRESS.fullmatch(line)["name"] for line in others} == {"00_wait", "01_wait"}
 
 
+@pytest.mark.slow
 def test_a_short_notebook_gets_no_progress_line(tmp_path, monkeypatch):
     monkeypatch.setattr(progress_module, "PROGRESS_AFTER_SECONDS", float("inf"))  # whatever the machine's load
     path = waiting_notebook(tmp_path / "00_wait.ipynb", "release")

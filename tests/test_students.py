@@ -44,6 +44,7 @@ def test_every_committed_parameter_offering_none_accepts_it():
             assert check_parameters([path], {name: None})[path][name] is None
 
 
+@pytest.mark.slow
 def test_none_for_validation_file_is_accepted_on_the_command_line(tmp_path, capsys, monkeypatch):
     write_parameter_notebook(tmp_path / "05_p.ipynb", "VALIDATION_FILE = 'x.csv'   # None to skip\n",
                              "print('validation:', VALIDATION_FILE)")
@@ -98,6 +99,7 @@ def test_run_help_says_only_the_notebooks_of_collection_txt_run_by_default(capsy
     assert "every numbered notebook in --folder)" not in help_text
 
 
+@pytest.mark.slow
 def test_a_numbered_notebook_outside_collection_txt_is_named_in_the_run(tmp_path, capsys):
     write_parameter_notebook(tmp_path / "01_a.ipynb", "N = 1")
     write_parameter_notebook(tmp_path / "07_mine.ipynb", "N = 1", "print('mine ran')")
@@ -113,6 +115,7 @@ def test_a_numbered_notebook_outside_collection_txt_is_named_in_the_run(tmp_path
 
 # item 7: make run names the texts no hand code covers
 
+@pytest.mark.slow
 def test_a_run_in_place_names_the_texts_whose_sentences_are_not_hand_coded(tmp_path, capsys):
     import shutil
     shutil.copytree(ROOT / "texts", tmp_path / "texts")

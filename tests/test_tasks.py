@@ -86,9 +86,9 @@ def test_the_verbs_run_what_the_readme_documents(platform):
         (python, "-m", "valduchesse", "run", "--jobs", "1")
     assert tasks.verb_command("test", python, platform, False) == \
         (python, "-m", "pytest", "--nbval", "--nbval-current-env", "-n", "logical", "--dist", "loadscope",
-         "-m", "not corpora", "tests", "notebooks")
-    assert tasks.verb_command("test-corpora", python, platform, False) == \
-        (python, "-m", "pytest", "-m", "corpora", "-n", "logical", "tests")
+         "-m", "not slow", "tests", "notebooks")
+    assert tasks.verb_command("test-slow", python, platform, False) == \
+        (python, "-m", "pytest", "-n", "logical", "--dist", "loadscope", "-m", "slow", "tests")
     assert tasks.verb_command("report", python, platform, False) == (python, "-m", "valduchesse", "report")
     assert tasks.verb_command("kernel", python, platform, False) == \
         (python, "-m", "ipykernel", "install", "--user", "--name", "valduchesse", "--display-name",
@@ -130,6 +130,7 @@ def run_tasks(*arguments, cwd=ROOT):
                           timeout=120)
 
 
+@pytest.mark.slow
 def test_no_venv_uses_the_running_python_and_creates_no_environment(tmp_path):
     # this test's Python imports valduchesse from src/ (installed editable): nothing to install, nothing created
     venv = tmp_path / "venv"
@@ -145,6 +146,7 @@ def test_no_venv_uses_the_running_python_and_creates_no_environment(tmp_path):
     assert run_tasks("--no-venv", "--venv", str(venv), "setup").returncode == 2  # one or the other
 
 
+@pytest.mark.slow
 def test_a_fresh_venv_s_setup_installs_the_lock_then_the_package(tmp_path):
     venv = tmp_path / "fresh"
     done = run_tasks("--venv", str(venv), "--dry-run", "test", "-k", "corpus")
@@ -185,6 +187,7 @@ def test_make_with_a_given_interpreter_and_no_venv_uses_that_environment():
     assert make_dry_run("test", "VENV=/tmp/elsewhere") == ["python3.11 tasks.py --venv /tmp/elsewhere test"]
 
 
+@pytest.mark.slow
 def test_run_of_the_whole_collection_then_executes_the_explorer_but_a_run_of_named_notebooks_does_not(capsys):
     assert tasks.main(["--no-venv", "--dry-run", "run", "--jobs", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()

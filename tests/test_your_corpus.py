@@ -1,7 +1,7 @@
 """Notebook 05 runs, through the runner, on a second corpus and names only its texts.
 
-A run of a whole notebook on another corpus, as the generated-corpora suite's: marked ``corpora``, so it runs in
-``make test-corpora`` (CI runs it after ``make test``), not in ``make test``.
+A run of a whole notebook on another corpus, as the generated-corpora suite's: marked ``slow``, so it runs in
+``make test-slow`` (CI runs it after ``make test``), not in ``make test``.
 """
 
 import shutil
@@ -13,7 +13,7 @@ from valduchesse.cli import main
 
 from conftest import ROOT, TEXTS, committed_results
 
-pytestmark = pytest.mark.corpora
+pytestmark = pytest.mark.slow
 
 NOTEBOOK = ROOT / "notebooks" / "05_your_own_corpus.ipynb"
 
