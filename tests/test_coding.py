@@ -9,12 +9,18 @@ import pytest
 from scipy.stats import binomtest
 
 from valduchesse.coding import (
-    BLIND_COLUMNS, CODES, FURNITURE, THEMES, UNDECIDABLE, CodingError, agreement, blind_sheet, check_coding,
-    check_quotes, coding_sheet, coding_units, commitments, hand_shares, indicators, like_for_like, most_complete_text,
-    read_coding, split_codes, substantive, read_passages, chosen_versions, reliability, what_disagreement_means, version_profiles,
-    crosslingual_consistency, consistency_summary, passage_codes, read_blind, adjudicate, third_reader_sheet,
-    read_rule_decided, reliability_without,
+    CODES, FURNITURE, THEMES, UNDECIDABLE, CodingError, check_coding, check_quotes, coding_sheet, coding_units,
+    commitments, hand_shares, indicators, like_for_like, most_complete_text, read_coding, split_codes, substantive,
+    union_codes,
 )
+from valduchesse.coding_reliability import (
+    BLIND_COLUMNS, adjudicate, agreement, blind_sheet, chosen_versions, passage_codes, read_blind, read_passages,
+    read_rule_decided, reliability, reliability_without, third_reader_sheet,
+)
+from valduchesse.crosslingual import (
+    KINDS, MEASURES, consistency_summary, crosslingual_consistency, disagreement, version_profiles,
+)
+from valduchesse.prose.coding import consistency_readings, disagreement_reading
 from valduchesse.validation import (
     dictionary_validation, sample_validation, split_half,
 )
@@ -438,6 +444,7 @@ def test_a_version_split_in_several_sentences_counts_once_with_all_its_codes():
     chosen = pd.DataFrame({"passage_id": ["p1", "p1"], "coder_a": ["justice", "cyber"], "coder_b": ["justice", "none"]})
     assert passage_codes(chosen).to_dict("records") == [{"passage_id": "p1", "coder_a": "cyber;justice",
                                                          "coder_b": "justice;none"}]
+    assert union_codes(["justice", " cyber ; justice", float("nan")]) == "cyber;justice" and union_codes([]) == ""
 
 
 def test_a_bad_passages_file_names_the_file_the_field_and_the_fix(tmp_path, coded):
@@ -457,22 +464,33 @@ def test_a_bad_passages_file_names_the_file_the_field_and_the_fix(tmp_path, code
         read_passages(path, coded)
 
 
-@pytest.mark.parametrize("themes, cut, reading", [
-    ({"de": ("justice",), "fr": ("justice",)}, [], "agree"),
-    ({"de": ("undecidable",), "fr": ()}, ["de"], "agree"),
-    ({"de": (), "fr": ("justice",)}, ["de"], "truncation: de cut off"),
-    ({"de": ("undecidable",), "fr": ("justice",)}, ["de"], "truncation: de cut off"),
-    ({"de": ("migration_and_smuggling",), "fr": ()}, ["de", "fr"], "truncation: every version (de, fr) cut off"),
-    ({"de": ("cyber",), "fr": ("justice",)}, ["de"], "translation"),
-    ({"de": (), "fr": ("justice",)}, [], "translation"),
+@pytest.mark.parametrize("themes, cut, kind, reading", [
+    ({"de": ("justice",), "fr": ("justice",)}, [], "agree", "agree"),
+    ({"de": ("undecidable",), "fr": ()}, ["de"], "agree", "agree"),
+    ({"de": (), "fr": ("justice",)}, ["de"], "truncation", "truncation: de cut off before the words that carry what fr has"),
+    ({"de": ("undecidable",), "fr": ("justice",)}, ["de"], "truncation", "truncation: de cut off"),
+    ({"de": (), "fr": ("justice",), "nl": ("justice",)}, ["de"], "truncation", "truncation: de cut off before the words "
+     "that carry what fr, nl have"),
+    ({"de": ("migration_and_smuggling",), "fr": ()}, ["de", "fr"], "truncation",
+     "truncation: every version (de, fr) cut off, at different points"),
+    ({"de": ("cyber",), "fr": ("justice",)}, ["de"], "translation", "translation: the same passage, in other words, coded"),
+    ({"de": (), "fr": ("justice",)}, [], "translation", "translation"),
+    ({"de": ("justice",), "fr": (), "nl": ("justice",)}, ["nl"], "translation", "translation"),
 ])
-def test_what_a_disagreement_between_versions_means(themes, cut, reading):
-    assert what_disagreement_means("hand", themes, cut).startswith(reading)
+def test_what_a_disagreement_between_versions_means(themes, cut, kind, reading):
+    assert disagreement(themes, cut) == kind and kind in KINDS
+    assert disagreement_reading("hand", kind, list(themes), cut).startswith(reading)
 
 
-def test_what_disagreement_means_refuses_an_unknown_measure():
+def test_each_measure_says_what_was_done_differently_and_an_unknown_one_is_refused():
+    said = {measure: disagreement_reading(measure, "translation", ["de", "fr"], []) for measure in MEASURES}
+    assert said == {"hand": "translation: the same passage, in other words, coded differently",
+                    "dictionary": "translation: the same passage, in other words, matched by the dictionary differently",
+                    "term_themes": "translation: the same passage, in other words, weighted differently"}
     with pytest.raises(ValueError, match="use one of"):
-        what_disagreement_means("votes", {}, [])
+        disagreement_reading("votes", "agree", [], [])
+    with pytest.raises(ValueError, match="use one of"):
+        disagreement_reading("hand", "cut", [], [])
 
 
 def test_the_2016_schengen_fragment_was_a_truncation_disagreement_and_is_now_undecidable(coded, documents):
@@ -481,9 +499,14 @@ def test_the_2016_schengen_fragment_was_a_truncation_disagreement_and_is_now_und
     before = crosslingual_consistency(version_profiles(coded, passages, dictionary, column="final_v1_1"))
     now = crosslingual_consistency(version_profiles(coded, passages, dictionary))
     schengen = passages.loc[passages["unit_id"] == "2016-02-01_de_archive-premier-be#9", "passage_id"].iloc[0]
-    assert before.set_index("passage_id").loc[schengen, "hand_reading"].startswith("truncation: every version")
+    assert before.set_index("passage_id").loc[schengen, ["cut", "hand_status"]].tolist() == ["de, fr", "truncation"]
+    assert consistency_readings(before).set_index("passage_id").loc[schengen, "hand_reading"].startswith(
+        "truncation: every version")
     assert now.set_index("passage_id").loc[schengen, "hand"] == "de: undecidable | fr: undecidable"
-    assert now.set_index("passage_id").loc[schengen, "hand_reading"] == "agree"
+    assert now.set_index("passage_id").loc[schengen, "hand_status"] == "agree"
+    readings = consistency_readings(now)
+    assert list(readings.columns) == [c.replace("_status", "_reading") for c in now.columns if c != "cut"]
+    assert ((readings["hand_reading"].str.split(":").str[0] == now["hand_status"])).all()
     summary = consistency_summary(now)
     assert (summary[[c for c in summary.columns if c.endswith(": agree") or ": " in c]].sum(axis=1) ==
             3 * summary["passages"]).all()
@@ -550,7 +573,7 @@ def test_no_current_sentence_gives_empty_tables_not_errors(coded):
     decided = read_rule_decided(RULE_DECIDED, coded)
     assert (reliability_without(none, passages, decided)["units"] == 0).all()
     table = crosslingual_consistency(version_profiles(none, passages, load_themes(ROOT / "themes.yml")))
-    assert table.empty and "hand_reading" in table.columns
+    assert table.empty and "hand_status" in table.columns and "hand_reading" in consistency_readings(table).columns
     assert consistency_summary(table).empty
 
 

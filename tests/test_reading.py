@@ -22,7 +22,7 @@ from valduchesse.corpus import load_corpus
 from valduchesse.run.parameters import read_parameters
 from valduchesse.segment import sections
 from valduchesse.themes import load_themes
-from valduchesse.coding import read_passages, read_rule_decided, reliability_without
+from valduchesse.coding_reliability import read_passages, read_rule_decided, reliability_without
 from valduchesse.validation import (
     assign_split, dictionary_verdicts, positive_groups, read_split, split_summary, validate_dictionary,
 )
@@ -236,7 +236,6 @@ def test_the_passages_held_in_several_versions_are_those_notebook_04_names(data)
     says(data, "For every passage held in two or more versions (2016 in two languages, 2017 and 2018 in four, the "
                "2018 French title block in two files, the 2021 French opening against the same passages of the Dutch "
                "full text)")
-    from valduchesse.coding import read_passages
     coded = data["coded"]
     linked = read_passages(ROOT / "coding" / "passages.csv", coded).merge(coded, on="unit_id")
     languages = linked.groupby("meeting_date")["language"].nunique().to_dict()
@@ -251,7 +250,7 @@ def test_between_language_versions_the_hand_codes_differ_only_by_truncation(data
     says(data, "On the final hand codes, every disagreement between the versions of a passage is a truncation: no two "
                "complete versions of a passage were coded differently. The dictionary and the top terms also differ "
                "between complete translations (translation), the top terms more often")
-    from valduchesse.coding import consistency_summary, crosslingual_consistency, read_passages, version_profiles
+    from valduchesse.crosslingual import consistency_summary, crosslingual_consistency, version_profiles
     coded = data["coded"]
     passages = read_passages(ROOT / "coding" / "passages.csv", coded)
     summary = consistency_summary(crosslingual_consistency(version_profiles(

@@ -13,8 +13,8 @@ from valduchesse.validation import (
     MIN_POSITIVES, PARTS, SPLIT_COLUMNS, SplitError, assign_split, dictionary_errors, dictionary_verdicts,
     judge_dictionary, positive_groups, read_split, split_half, split_summary, validate_dictionary,
 )
-from valduchesse.prose.validation import verdict_lines
-from valduchesse.coding import read_passages
+from valduchesse.coding_reliability import read_passages
+from valduchesse.prose.validation import verdict_lines, with_verdicts
 
 from conftest import ROOT, TEXTS
 
@@ -156,7 +156,12 @@ def test_a_verdict_needs_min_positives_coded_sentences_in_the_part_judged():
     verdicts = dictionary_verdicts(scores, ["a", "b", "c"]).set_index("theme")
     assert MIN_POSITIVES == 10
     assert verdicts["status"].tolist() == ["cannot be judged", "measured", "not measured well"]
-    assert "9 test sentence(s) coded with it, fewer than 10" in verdicts.loc["a", "verdict"]
+    assert "verdict" not in verdicts.columns  # the words are the prose layer's
+    said = with_verdicts(dictionary_verdicts(scores, ["a", "b", "c"])).set_index("theme")["verdict"]
+    assert said["a"] == ("cannot be judged: 9 test sentence(s) coded with it, fewer than 10; the dictionary's count "
+                         "of it is unvalidated")
+    assert said["b"] == "measured: test F1 0.90 ≥ 0.85 (1 of 10 coded sentences missed, 1 false positive(s))"
+    assert said["c"] == "not measured well: test F1 0.50 < 0.85 (15 of 30 coded sentences missed, 15 false positive(s))"
     lower = dictionary_verdicts(scores, ["a", "b", "c"], min_positives=9).set_index("theme")
     assert lower.loc["a", "status"] == "measured"
     higher = dictionary_verdicts(scores, ["a", "b", "c"], min_positives=31)
@@ -314,6 +319,8 @@ def test_the_readme_s_sentences_on_the_dictionary_s_validation_hold(coded):
     verdicts = dictionary_verdicts(validate_dictionary(coded, themes, passages=passages), list(themes.themes),
                                    groups=positive_groups(coded, list(themes.themes), passages)).set_index("theme")
     assert verdicts.loc["sahel_and_coalition", "source"] == "2021-11-22 complete text §8"
+    assert with_verdicts(verdicts).loc["sahel_and_coalition", "verdict"].endswith(
+        "; every coded sentence of the test part is in the one group 2021-11-22 complete text §8")
     verdicts = verdicts["status"]
     assert not (verdicts == "measured").any()
     assert set(verdicts[verdicts == "not measured well"].index) == {"justice", "sahel_and_coalition"}

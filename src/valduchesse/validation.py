@@ -15,7 +15,7 @@ about. This module scores the one against the other:
 * :func:`validate_dictionary` gives precision, recall and F1 per theme on
   each part and overall (:func:`dictionary_validation` on 0/1 tables), per
   sentence or, with the passages, per passage (one version each, chosen as
-  :func:`valduchesse.coding.chosen_versions` chooses it for reliability);
+  :func:`valduchesse.coding_reliability.chosen_versions` chooses it for reliability);
   :func:`positive_groups` says which groups of the split hold a theme's
   coded passages;
 * :func:`dictionary_errors` lists every sentence where the two disagree;
@@ -34,9 +34,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .coding import (
-    FURNITURE, NONE, chosen_versions, coding_units, current_codes, indicators, read_coding, read_passages, substantive,
-)
+from .coding import FURNITURE, NONE, coding_units, current_codes, indicators, read_coding, substantive
+from .coding_reliability import chosen_versions, read_passages
+from .corpus_header import COVERAGES
 from .files import InputError, read_table
 from .themes import ThemeDictionary, theme_matches
 
@@ -44,19 +44,18 @@ __all__ = [
     "MIN_POSITIVES", "PARTS", "SPLIT_COLUMNS", "SplitError", "F1_TARGET", "assign_split", "dictionary_errors",
     "dictionary_flags", "dictionary_validation", "dictionary_verdicts", "judge_dictionary", "passage_flags",
     "positive_groups", "read_split",
-    "sample_validation", "split_half", "split_summary", "validate_dictionary", 
+    "sample_validation", "split_half", "split_summary", "validate_dictionary",
 ]
 
 PARTS = ("development", "test")
 """The two parts of the validation split, in this order."""
 SPLIT_COLUMNS = ("group", "order", "part", "meeting_date", "coverage", "sections", "rule")
 """The columns of ``coding/validation_split.csv``."""
-COVERAGES = ("opening excerpt", "later excerpt", "full text")
 MIN_POSITIVES = 10
 """Coded units (passages, when the passages are given) of a theme needed in the part judged before a verdict is given."""
 F1_TARGET = 0.85
 """F1 on the part judged from which a theme counts as measured."""
-UNASSIGNED = "unassigned"
+_UNASSIGNED = "unassigned"
 
 
 class SplitError(InputError):
@@ -66,12 +65,18 @@ class SplitError(InputError):
 def dictionary_validation(truth: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
     """Precision, recall and F1 per theme of an automated measure against hand codes.
 
-    ``truth`` and ``predicted`` are 0/1 tables with the same index and a
-    column per theme (e.g. :func:`valduchesse.coding.indicators` of the final codes, and the
-    dictionary's matches). Columns: ``theme``, ``coded`` (sentences the coders
-    gave the theme), ``matched`` (sentences the measure gave it), ``hits``,
-    ``precision``, ``recall``, ``f1`` (NaN where undefined: nothing matched or
-    nothing coded).
+    Parameters
+    ----------
+    truth, predicted : pandas.DataFrame
+        0/1 tables with the same index and a column per theme (e.g.
+        :func:`valduchesse.coding.indicators` of the final codes, and the dictionary's matches).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``theme``, ``coded`` (units the coders gave the theme), ``matched``
+        (units the measure gave it), ``hits``, ``precision``, ``recall``, ``f1``
+        (NaN where undefined: nothing matched or nothing coded).
     """
     rows = []
     for theme in truth.columns:
@@ -181,7 +186,7 @@ def assign_split(coded: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
     """
     dates = coded["meeting_date"].astype(str).str[:10]
     groups = pd.Series("", index=coded.index, dtype=object)
-    parts = pd.Series(UNASSIGNED, index=coded.index, dtype=object)
+    parts = pd.Series(_UNASSIGNED, index=coded.index, dtype=object)
     for row in split.itertuples(index=False):
         covered = (dates == row.meeting_date) & (coded["coverage"] == row.coverage)
         if row.last is not None and not pd.isna(row.last):
@@ -234,8 +239,19 @@ def split_half(unit_ids: pd.Series, seed: int = 0) -> pd.Series:
     made from its errors on the ``development`` half of this split. It splits
     sentences, not passages, so the translations of one passage fall in both
     halves; the collection now uses :func:`read_split`, and keeps this only to
-    say which sentences guided that revision. A sentence's half depends only
-    on its id and the seed (SHA-256).
+    say which sentences guided that revision.
+
+    Parameters
+    ----------
+    unit_ids : pandas.Series
+        Sentence ids.
+    seed : int
+        Hashed with each id (SHA-256): a sentence's half depends only on the two.
+
+    Returns
+    -------
+    pandas.Series
+        ``development`` or ``held-out`` per id, named ``split``.
     """
     def half(unit_id: str) -> str:
         digest = hashlib.sha256(f"{seed}:{unit_id}".encode("utf-8")).digest()
@@ -247,8 +263,17 @@ def split_half(unit_ids: pd.Series, seed: int = 0) -> pd.Series:
 def dictionary_flags(units: pd.DataFrame, dictionary: ThemeDictionary) -> pd.DataFrame:
     """0/1 per sentence and theme: does the sentence hold an entry of the theme?
 
-    ``units`` needs ``doc_id``, ``language`` and ``text``; the result has the
-    units' index and one column per theme of the dictionary.
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        Sentences with ``doc_id``, ``language`` and ``text``.
+    dictionary : ThemeDictionary
+        The dictionary matched (:func:`valduchesse.themes.theme_matches`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The units' index, one column per theme of the dictionary.
     """
     if units.empty:
         return pd.DataFrame(0, index=units.index, columns=list(dictionary.themes))
@@ -286,9 +311,9 @@ def passage_flags(coded: pd.DataFrame, dictionary: ThemeDictionary, passages: pd
     """The units the dictionary is scored on: 0/1 hand codes and dictionary flags per unit and theme.
 
     Without ``passages`` a unit is a substantive sentence. With ``passages``
-    (:func:`valduchesse.coding.read_passages`), a unit is a passage, counted
+    (:func:`valduchesse.coding_reliability.read_passages`), a unit is a passage, counted
     once in one version chosen by the rule reliability uses
-    (:func:`valduchesse.coding.chosen_versions`, ``preferred`` language first);
+    (:func:`valduchesse.coding_reliability.chosen_versions`, ``preferred`` language first);
     a passage is coded (flagged) with a theme if any substantive sentence of
     its chosen version is. A passage whose chosen version has no substantive
     sentence is left out.
@@ -328,15 +353,34 @@ def validate_dictionary(coded: pd.DataFrame, dictionary: ThemeDictionary, column
     the dictionary is scored. Without ``passages`` each sentence of each
     language version is a unit; with ``passages`` each passage is one unit,
     in one version (:func:`passage_flags`), so a passage held in four
-    languages counts once. Columns: ``part`` (``development`` and ``test``,
-    even where no unit is in one of them, or each value of another
-    ``split`` column in sorted order; ``unassigned`` left out; then ``all``; only
-    ``all`` when ``split`` is None, e.g. for a student's sample coded after
-    the dictionary was written), then those of :func:`dictionary_validation`
-    (``coded``, ``matched`` and ``hits`` count units).
+    languages counts once.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        Coded sentences (with the ``split`` column of :func:`assign_split` if parts are wanted).
+    dictionary : ThemeDictionary
+        The dictionary scored.
+    column : str
+        The hand codes used.
+    split : str or None
+        The column of the part; None for one part ``all`` only (e.g. a
+        student's sample coded after the dictionary was written).
+    passages : pandas.DataFrame, optional
+        :func:`valduchesse.coding_reliability.read_passages`' table.
+    preferred : str
+        The language chosen first among complete versions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``part`` (``development`` and ``test``, even where no unit is in one of
+        them, or each value of another ``split`` column in sorted order;
+        ``unassigned`` left out; then ``all``), then the columns of
+        :func:`dictionary_validation` (``coded``, ``matched`` and ``hits`` count units).
     """
     units, truth, predicted = passage_flags(coded, dictionary, passages, column, split, preferred)
-    values = set(units[split]) - {UNASSIGNED} if split else set()
+    values = set(units[split]) - {_UNASSIGNED} if split else set()
     names = list(PARTS) if split and values <= set(PARTS) else sorted(values)  # both parts, even if one is empty
     parts = {name: units[split] == name for name in names}
     parts["all"] = pd.Series(True, index=units.index)
@@ -374,12 +418,24 @@ def dictionary_errors(coded: pd.DataFrame, dictionary: ThemeDictionary, column: 
                       part: str | None = None) -> pd.DataFrame:
     """Every disagreement of the dictionary with the hand codes, for reading.
 
-    One row per sentence and theme where they disagree: ``error`` is
-    ``false positive`` (the dictionary matched, the coders did not code the
-    theme) or ``miss`` (coded, not matched), with the sentence's id, part
-    (``split``) and text. Furniture is left out. With ``part`` (e.g.
-    ``"development"``), only the sentences of that part of the ``split``
-    column are read: revise the dictionary from these, never from the test part.
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        Coded sentences (with ``split`` when ``part`` is given).
+    dictionary : ThemeDictionary
+        The dictionary scored.
+    column : str
+        The hand codes used; furniture is left out.
+    part : str, optional
+        Read only the sentences of this part (e.g. ``"development"``): revise
+        the dictionary from these, never from the test part.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence and theme where they disagree: ``theme``,
+        ``error`` (``false positive``: matched, not coded; ``miss``: coded, not
+        matched), ``unit_id``, ``split`` and ``text``.
     """
     kept = substantive(coded, column)
     if part is not None:
@@ -434,9 +490,11 @@ def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_po
     DataFrame
         ``theme``, ``coded``, ``hits``, ``matched``, ``precision``, ``recall``,
         ``f1`` (in ``part``), ``status`` (``measured``, ``not measured well``
-        or ``cannot be judged``), ``source`` (the one group holding every
-        coded unit, else empty) and ``verdict`` (in words); ``attrs`` hold
-        ``part``, ``min_positives``, ``target``, ``unit`` and ``guided``.
+        or ``cannot be judged``) and ``source`` (the one group holding every
+        coded unit, else empty); ``attrs`` hold ``part``, ``min_positives``,
+        ``target``, ``unit`` and ``guided``. The verdicts in words are
+        :func:`valduchesse.prose.validation.with_verdicts` (one per theme) and
+        :func:`~valduchesse.prose.validation.verdict_lines` (the three lines).
     """
     if part not in set(scores["part"]):
         raise ValueError(f"the scores have no part {part!r} (they have {', '.join(dict.fromkeys(scores['part']))}): "
@@ -457,22 +515,14 @@ def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_po
         source = found if found and ";" not in found else ""
         if coded < min_positives:
             status = "cannot be judged"
-            verdict = (f"cannot be judged: {coded} {part} {unit}(s) coded with it, fewer than {min_positives}; "
-                       "the dictionary's count of it is unvalidated")
         elif f1 >= target:
             status = "measured"
-            verdict = f"measured: {part} F1 {f1:.2f} ≥ {target} ({coded - hits} of {coded} coded {unit}s missed, " \
-                      f"{matched - hits} false positive(s))"
         else:
             status = "not measured well"
-            verdict = (f"not measured well: {part} F1 {f1:.2f} < {target} ({coded - hits} of {coded} coded {unit}s "
-                       f"missed, {matched - hits} false positive(s))")
-        if source and coded:
-            verdict += f"; every coded {unit} of the {part} part is in the one group {source}"
         rows.append({"theme": theme, "coded": coded, "hits": hits, "matched": matched, "precision": precision,
-                     "recall": recall, "f1": f1, "status": status, "source": source, "verdict": verdict})
+                     "recall": recall, "f1": f1, "status": status, "source": source})
     table = pd.DataFrame(rows, columns=["theme", "coded", "hits", "matched", "precision", "recall", "f1", "status",
-                                        "source", "verdict"])
+                                        "source"])
     table.attrs.update(part=part, min_positives=min_positives, target=target, unit=unit, guided=guided)
     return table
 
@@ -486,14 +536,33 @@ def judge_dictionary(coding_file: str | Path, split_file: str | Path, dictionary
     Reads ``coding_file`` (:func:`valduchesse.coding.read_coding`), keeps the
     sentences still in ``documents`` as coded, assigns them their part
     (:func:`read_split`, :func:`assign_split`), scores ``dictionary`` per
-    passage, one version each (:func:`validate_dictionary` with the passages
-    of ``passages_file``, by default ``passages.csv`` beside ``coding_file``;
-    per sentence if there is none) and judges it on ``part``
-    (:func:`dictionary_verdicts`), saying which sentences of ``part`` guided
-    revision 1 (``revision_seed``, :func:`split_summary`; None to leave it
-    unsaid) and which group holds a theme's coded passages when one holds
-    them all. With texts the coding does not hold, every theme comes out
-    ``cannot be judged``.
+    passage, one version each (:func:`validate_dictionary`; per sentence if
+    there is no passages file) and judges it on ``part``
+    (:func:`dictionary_verdicts`). With texts the coding does not hold, every
+    theme comes out ``cannot be judged``.
+
+    Parameters
+    ----------
+    coding_file, split_file : str or Path
+        The coded sentences and the validation split.
+    dictionary : ThemeDictionary
+        The dictionary judged.
+    documents : pandas.DataFrame
+        The texts as they are now.
+    part, min_positives, target
+        As :func:`dictionary_verdicts`.
+    passages_file : str or Path, optional
+        By default ``passages.csv`` beside ``coding_file``.
+    preferred : str
+        The language chosen first among complete versions.
+    revision_seed : int or None
+        The seed of :func:`split_half` that revision 1 used, to say which
+        sentences of ``part`` guided it (:func:`split_summary`); None to leave it unsaid.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`dictionary_verdicts`' table, with the groups of :func:`positive_groups`.
     """
     coded = current_codes(read_coding(coding_file), coding_units(documents))
     split = read_split(split_file)
@@ -518,11 +587,27 @@ def sample_validation(path: str | Path, column: str, units: pd.DataFrame,
                       dictionary: ThemeDictionary) -> tuple[str, pd.DataFrame]:
     """Score a dictionary on a hand-coded sheet of one's own sentences.
 
-    ``path`` is a sheet written by :func:`valduchesse.coding.coding_sheet` and coded by hand in
-    ``column`` with the dictionary's themes (or ``none``, ``furniture``), or
-    the project's ``coding/sentences.csv``. Only coded sentences that are still
-    in ``units`` as coded are scored. Returns a sentence saying what was
-    scored, and :func:`validate_dictionary`'s table (empty if nothing could be).
+    Only coded sentences that are still in ``units`` as coded are scored.
+
+    Parameters
+    ----------
+    path : str or Path
+        A sheet written by :func:`valduchesse.coding.coding_sheet` and coded by
+        hand with the dictionary's themes (or ``none``, ``furniture``), or the
+        project's ``coding/sentences.csv``.
+    column : str
+        The column of the codes.
+    units : pandas.DataFrame
+        :func:`valduchesse.coding.coding_units` of the texts.
+    dictionary : ThemeDictionary
+        The dictionary scored.
+
+    Returns
+    -------
+    said : str
+        A sentence saying what was scored (or, if nothing could be, how to code a sheet).
+    scores : pandas.DataFrame
+        :func:`validate_dictionary`'s table, empty if nothing could be scored.
     """
     codes = tuple(dictionary.themes) + (FURNITURE, NONE)
     coded = current_codes(read_coding(path, columns=(column,), codes=codes), units)

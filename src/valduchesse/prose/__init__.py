@@ -14,8 +14,9 @@ computed from the tables passed in, never typed by hand.
 - :mod:`valduchesse.prose.keyness_power`: what a keyness test can detect (:mod:`valduchesse.keyness_power`);
 - :mod:`valduchesse.prose.topics`: the clustering's results (:mod:`valduchesse.topics`,
   :mod:`valduchesse.topic_stability`, :mod:`valduchesse.topic_agreement`);
-- :mod:`valduchesse.prose.coding`: texts not hand-coded (:mod:`valduchesse.coding`);
-- :mod:`valduchesse.prose.validation`: the dictionary's verdicts (:mod:`valduchesse.validation`);
+- :mod:`valduchesse.prose.coding`: texts not hand-coded (:mod:`valduchesse.coding`) and what a disagreement
+  between the language versions of a passage means (:mod:`valduchesse.crosslingual`);
+- :mod:`valduchesse.prose.validation`: the dictionary's verdicts, per theme and in three lines (:mod:`valduchesse.validation`);
 - :mod:`valduchesse.prose.power`: what the openings could show (:mod:`valduchesse.power`);
 - :mod:`valduchesse.prose.agenda`: the agenda's headline and what stays unknowable (:mod:`valduchesse.agenda`);
 - :mod:`valduchesse.prose.like_with_like`: what a comparison's cut keeps (:mod:`valduchesse.like_with_like`).
