@@ -15,7 +15,7 @@ from valduchesse.run import determinism as determinism_module, guard as guard_mo
 from valduchesse.run import parameters as parameters_module
 from valduchesse.cli import main
 from valduchesse.run.collection import run_collection
-from valduchesse.run.guard import check_written_paths
+from valduchesse.run.paths import check_written_paths
 from valduchesse.run.parameters import ParameterError
 
 PARAMETERS = ("TEXTS_DIR = '../texts'\nFIGURES_DIR = '../figures'\nTHEMES_FILE = '../themes.yml'\n"

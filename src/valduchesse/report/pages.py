@@ -14,11 +14,11 @@ from mistune.util import striptags
 import nbformat
 from nbconvert import HTMLExporter
 
-from .figures import FIGURE_METADATA, Figure, NBCONVERT_PLACEHOLDER_ALT, _display_priority, notebook_figures
+from .figures import FIGURE_METADATA, Figure, NBCONVERT_PLACEHOLDER_ALT, display_priority, notebook_figures
 
 __all__ = [
-    "BODY_CSS", "NAV_CSS", "OFFLINE_TEMPLATE", "PAGE_CSS", "PAGE_SCRIPT", "SCROLL_SCRIPT", "TABLE_CSS", "Page", "navigation",
-    "render_markdown", "render_notebook", "wrap_tables",
+    "BODY_CSS", "NAV_CSS", "OFFLINE_TEMPLATE", "PAGE_CSS", "PAGE_SCRIPT", "SCROLL_SCRIPT", "TABLE_CSS", "Page",
+    "html_exporter", "navigation", "render_markdown", "render_notebook", "wrap_tables",
 ]
 
 
@@ -259,8 +259,14 @@ class Page:
 # --- pages ------------------------------------------------------------------------------------------------------
 
 
-def _exporter() -> HTMLExporter:
-    """nbconvert's HTML exporter with the offline template, looking for templates in nbconvert's folders only."""
+def html_exporter() -> HTMLExporter:
+    """nbconvert's HTML exporter with the offline template, looking for templates in nbconvert's folders only.
+
+    Returns
+    -------
+    nbconvert.HTMLExporter
+        A new exporter of notebook pages (:data:`OFFLINE_TEMPLATE`), to reuse across pages.
+    """
     return HTMLExporter(
         template_name="lab",
         raw_template=OFFLINE_TEMPLATE,
@@ -329,16 +335,16 @@ def render_notebook(notebook: nbformat.NotebookNode, title: str, folder: Path, *
     nav_top, nav_bottom : str, optional
         The navigation bars (:func:`navigation`) put above and below the cells.
     exporter : HTMLExporter, optional
-        An exporter made by this module, to reuse across pages.
+        An exporter made by :func:`html_exporter`, to reuse across pages.
 
     Returns
     -------
     str
         The page's HTML, without external scripts (see :data:`OFFLINE_TEMPLATE`).
     """
-    exporter = exporter or _exporter()
+    exporter = exporter or html_exporter()
     if figures is None:
-        figures = notebook_figures(notebook, "notebook", title, _display_priority(exporter))
+        figures = notebook_figures(notebook, "notebook", title, display_priority(exporter))
     notebook = copy.deepcopy(notebook)
     for figure in figures:
         output = notebook.cells[figure.cell].outputs[figure.output]

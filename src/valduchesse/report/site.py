@@ -13,9 +13,9 @@ import nbformat
 from ..files import write_atomically
 from ..run.guard import WriteRefused, write_refusal
 from .docs import DocPage, doc_pages, write_doc_pages
-from .figures import FIGURES_SUBDIR, Figure, _display_priority, notebook_figures
-from .notebook import _code_names, notebook_question, notebook_reading, notebook_title
-from .pages import BODY_CSS, NAV_CSS, Page, _exporter, navigation, render_markdown, render_notebook
+from .figures import FIGURES_SUBDIR, Figure, display_priority, notebook_figures
+from .notebook import code_cell_naming, notebook_question, notebook_reading, notebook_title
+from .pages import BODY_CSS, NAV_CSS, Page, html_exporter, navigation, render_markdown, render_notebook
 from .png import png_description, png_size
 
 __all__ = [
@@ -231,11 +231,11 @@ def choose_headline(figures_dir: Path, headline: str, notebooks: dict[str, nbfor
     run from the repository's root, where ``--figures`` defaults to ``figures/``.)
     """
     stem = Path(headline).stem
-    maker = next((page for page in pages if _code_names(notebooks[page.stem], stem) is not None), None)
+    maker = next((page for page in pages if code_cell_naming(notebooks[page.stem], stem) is not None), None)
     path = Path(figures_dir) / headline
     if path.is_file() and maker:
         data = path.read_bytes()
-        cell = _code_names(notebooks[maker.stem], stem)
+        cell = code_cell_naming(notebooks[maker.stem], stem)
         alt = png_description(data) or next((figure.alt for figure in figures[maker.stem] if figure.cell >= cell), None)
         return Headline(f"{FIGURES_SUBDIR}/{path.name}", alt or f"The headline figure, {path.name}",
                         maker, None, png_size(data)), path
@@ -325,8 +325,8 @@ def build_report(notebooks: list[Path], output_dir: Path, figures_dir: Path,
     output_dir = Path(output_dir)
     check_output_folder(output_dir)
     (output_dir / FIGURES_SUBDIR).mkdir(parents=True, exist_ok=True)
-    exporter = _exporter()
-    priority = _display_priority(exporter)
+    exporter = html_exporter()
+    priority = display_priority(exporter)
     read = {path.stem: nbformat.read(path, as_version=4) for path in notebooks}
     pages = [Page(path.stem, notebook_title(read[path.stem], default=path.stem)) for path in notebooks]
     title = site_title(pages, notebook_title(read[pages[0].stem], default="") != "")
