@@ -260,3 +260,9 @@ def test_a_difference_between_two_runs_is_named(tmp_path):
     first = determinism_module.output_digests(tmp_path / "run-1")
     second = determinism_module.output_digests(tmp_path / "run-2")
     assert determinism_module.differing(first, second) == ["figures/a.svg", "figures/c.svg"]
+
+
+def test_the_package_checkout_is_this_repository():
+    assert (guard_module.PACKAGE_CHECKOUT / "pyproject.toml").is_file()
+    assert (guard_module.PACKAGE_CHECKOUT / "notebooks" / "collection.txt").is_file()
+    assert guard_module.PACKAGE_CHECKOUT in guard_module.protected_roots()
