@@ -61,7 +61,7 @@ collection on generated corpora, marked ``corpora``, are left to ``test-corpora`
 CORPORA_TEST_ARGUMENTS = ("-m", "pytest", "-m", "corpora", "-n", "logical", "tests")
 """The collection run on generated corpora of many shapes (``tests/test_generated_corpora.py``), after ``python``."""
 
-FOLLOW_UPS = {"run": (("-m", "valduchesse.explore"),)}
+FOLLOW_UPS = {"run": (("-m", "valduchesse.run.explorer"),)}
 """Commands a verb runs after its own when it is given no notebook, with the environment's Python: after the
 collection, the explorer notebook (not one of the collection's) is executed in place, its widget views left out."""
 
