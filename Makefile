@@ -1,7 +1,7 @@
 # The verbs of the collection. See README.md.
 #   make run    set up .venv (first time), execute every notebook in place, write every figure
 #               (as many notebooks at a time as there are cores: make run JOBS=1 for one at a time), then the
-#               explorer notebook (python -m valduchesse.explore: in place, its widget views left out)
+#               explorer notebook (python -m valduchesse.run.explorer: in place, its widget views left out)
 #   make test   set up .venv (first time), run the unit tests and strict nbval on every notebook, as many
 #               tests at a time as there are cores (pytest-xdist); the figures nbval's run draws are compared
 #               byte for byte with the committed ones (src/valduchesse/testing/pytest_plugin.py)

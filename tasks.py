@@ -64,7 +64,7 @@ SLOW_TEST_ARGUMENTS = ("-m", "pytest", "-n", "logical", "--dist", "loadscope", "
 (the runner, JupyterLab, the report in Chromium, the collection on generated corpora of many shapes), or wait out
 a deadline."""
 
-FOLLOW_UPS = {"run": (("-m", "valduchesse.explore"),)}
+FOLLOW_UPS = {"run": (("-m", "valduchesse.run.explorer"),)}
 """Commands a verb runs after its own when it is given no notebook, with the environment's Python: after the
 collection, the explorer notebook (not one of the collection's) is executed in place, its widget views left out."""
 

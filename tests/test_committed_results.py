@@ -28,8 +28,7 @@ from valduchesse.figure_paths import (  # noqa: E402
 )
 from valduchesse.plotting.style import save_figure  # noqa: E402
 from valduchesse.run.execute import kernel_environment  # noqa: E402
-from valduchesse.run.guard import committed_notebook  # noqa: E402
-from valduchesse.run.notebooks import notebook_paths  # noqa: E402
+from valduchesse.run.notebooks import committed_notebook, notebook_paths  # noqa: E402
 from valduchesse.testing.pytest_plugin import pytest_ignore_collect  # noqa: E402
 
 from conftest import mini_collection  # noqa: E402

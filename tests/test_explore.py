@@ -1,4 +1,4 @@
-"""The explorer (valduchesse.explore and notebooks/explorer.ipynb): one term or theme, three views.
+"""The explorer (valduchesse.explore, valduchesse.run.explorer and notebooks/explorer.ipynb): one term or theme, three views.
 
 The functions are checked on a small corpus written for the test (test data, not official texts) and on
 the project's own texts; the notebook is executed twice: as committed (its outputs, widget cells aside,
@@ -15,14 +15,15 @@ import pytest
 
 from valduchesse.coding import coding_units
 from valduchesse.corpus import load_corpus, write_text_file
-from valduchesse.explore import _main as explore_main
 from valduchesse.explore import (
-    ALL, EXPLORER_NOTEBOOK, WIDGET_TAG, WIDGET_VIEW, ExploreError, coded_sentences, concordance_lines, controls,
-    counts_by_meeting, coverage_note, execute_explorer, explore, load_explorer, meeting_choices, panel, show,
-    strip_widget_views,
+    ALL, ExploreError, coded_sentences, concordance_lines, controls, counts_by_meeting, coverage_note, explore,
+    load_explorer, meeting_choices, panel, show,
 )
 from valduchesse.files import write_notebook
 from valduchesse.run.execute import execute_notebook
+from valduchesse.run.explorer import EXPLORER_NOTEBOOK, WIDGET_TAG, WIDGET_VIEW, execute_explorer, strip_widget_views
+from valduchesse.run.explorer import main as explorer_main
+from valduchesse.run.parameters import ParameterError
 
 from conftest import ROOT, TEXTS, committed_results
 from test_jupyterlab import lab  # noqa: F401 (the fixture: a headless JupyterLab serving the repository)
@@ -236,7 +237,7 @@ def test_the_committed_explorer_is_executed_and_comes_back_byte_for_byte(tmp_pat
     strip_widget_views(executed)
     write_notebook(executed, tmp_path / "stripped.ipynb")
     assert (tmp_path / "stripped.ipynb").read_bytes() == EXPLORER_NOTEBOOK.read_bytes(), (
-        "the explorer's outputs differ from the committed ones: run make run (python -m valduchesse.explore) "
+        "the explorer's outputs differ from the committed ones: run make run (python -m valduchesse.run.explorer) "
         "and commit notebooks/explorer.ipynb")
     assert committed_results() == before
 
@@ -255,12 +256,12 @@ def test_the_explorer_runs_on_a_generated_corpus_given_by_its_texts_dir(tmp_path
 
 
 def test_parameters_are_refused_for_the_run_in_place_and_an_output_inside_the_collection_before_any_run(capsys):
-    with pytest.raises(ExploreError, match="parameters given without an output"):
+    with pytest.raises(ParameterError, match="parameters given without an output"):
         execute_explorer(values={"TEXTS_DIR": "elsewhere"})
     before = committed_results()
-    assert explore_main(["-p", "TEXTS_DIR", str(TEXTS), "--output", str(ROOT / "notebooks" / "mine.ipynb")]) == 2
+    assert explorer_main(["-p", "TEXTS_DIR", str(TEXTS), "--output", str(ROOT / "notebooks" / "mine.ipynb")]) == 2
     assert "refused to write" in capsys.readouterr().out and not (ROOT / "notebooks" / "mine.ipynb").exists()
-    assert explore_main(["-p", "TEXT_DIR", "texts", "--output", "x.ipynb"]) == 2
+    assert explorer_main(["-p", "TEXT_DIR", "texts", "--output", "x.ipynb"]) == 2
     assert "has no parameter TEXT_DIR. Fix: use one of TEXTS_DIR" in capsys.readouterr().out
     assert committed_results() == before
 

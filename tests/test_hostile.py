@@ -30,8 +30,8 @@ from valduchesse.coding import CodingError, read_coding
 from valduchesse.fetch.allowlist import AllowListError, load_allow_list
 from valduchesse.files import InputError, WriteError, write_atomically, write_notebook
 from valduchesse.run.determinism import MARKER, check_reproduction, prepare_folder
-from valduchesse.run.guard import WriteRefused, committed_notebook
-from valduchesse.run.notebooks import notebook_paths
+from valduchesse.run.guard import WriteRefused
+from valduchesse.run.notebooks import committed_notebook, notebook_paths
 from valduchesse.run.parameters import ParameterError
 from valduchesse.themes import ThemeError, load_themes
 

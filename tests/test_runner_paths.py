@@ -15,7 +15,7 @@ from valduchesse.run import determinism as determinism_module, guard as guard_mo
 from valduchesse.run import parameters as parameters_module
 from valduchesse.cli import main
 from valduchesse.run.collection import run_collection
-from valduchesse.run.guard import check_written_paths
+from valduchesse.run.paths import check_written_paths
 from valduchesse.run.parameters import ParameterError
 
 PARAMETERS = ("TEXTS_DIR = '../texts'\nFIGURES_DIR = '../figures'\nTHEMES_FILE = '../themes.yml'\n"
@@ -264,3 +264,9 @@ def test_a_difference_between_two_runs_is_named(tmp_path):
     first = determinism_module.output_digests(tmp_path / "run-1")
     second = determinism_module.output_digests(tmp_path / "run-2")
     assert determinism_module.differing(first, second) == ["figures/a.svg", "figures/c.svg"]
+
+
+def test_the_package_checkout_is_this_repository():
+    assert (guard_module.PACKAGE_CHECKOUT / "pyproject.toml").is_file()
+    assert (guard_module.PACKAGE_CHECKOUT / "notebooks" / "collection.txt").is_file()
+    assert guard_module.PACKAGE_CHECKOUT in guard_module.protected_roots()

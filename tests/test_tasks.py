@@ -191,6 +191,6 @@ def test_make_with_a_given_interpreter_and_no_venv_uses_that_environment():
 def test_run_of_the_whole_collection_then_executes_the_explorer_but_a_run_of_named_notebooks_does_not(capsys):
     assert tasks.main(["--no-venv", "--dry-run", "run", "--jobs", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-2].endswith(" -m valduchesse run --jobs 1") and lines[-1].endswith(" -m valduchesse.explore")
+    assert lines[-2].endswith(" -m valduchesse run --jobs 1") and lines[-1].endswith(" -m valduchesse.run.explorer")
     assert tasks.main(["--no-venv", "--dry-run", "run", "notebooks/01_distinctive_terms.ipynb"]) == 0
-    assert not capsys.readouterr().out.rstrip().endswith("valduchesse.explore")
+    assert not capsys.readouterr().out.rstrip().endswith("valduchesse.run.explorer")

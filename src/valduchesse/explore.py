@@ -20,8 +20,8 @@ The data are those of the collection, read by its loaders: :func:`load_explorer`
 (:func:`valduchesse.corpus.load_corpus`), the theme dictionary (:func:`valduchesse.themes.load_themes`)
 and the coded sheet (:func:`valduchesse.coding.read_coding`). The notebook ``notebooks/explorer.ipynb``
 only wires widgets to :func:`show`. It is not one of the collection's notebooks (not in
-``notebooks/collection.txt``); :func:`execute_explorer` (``python -m valduchesse.explore``, which
-``make run`` calls) executes it in place.
+``notebooks/collection.txt``); :func:`valduchesse.run.explorer.execute_explorer`
+(``python -m valduchesse.run.explorer``, which ``make run`` calls) executes it in place.
 
 Matches and tokens are counted as in notebook 02: over the words that no context step of the tokens
 stage removed (page furniture, person names, offices; hand codes decide which sentences are furniture).
@@ -47,21 +47,15 @@ from .themes import ThemeDictionary, load_themes
 from .tokens import Tokens, tokens
 
 __all__ = [
-    "ALL", "EXPLORER_NOTEBOOK", "KINDS", "WIDGET_TAG", "WIDGET_VIEW", "Exploration", "ExploreError", "Explorer", "coded_sentences",
-    "concordance_lines", "controls", "counts_by_meeting", "panel", "coverage_note", "execute_explorer", "explore", "load_explorer",
-    "meeting_choices", "language_choices", "queries", "select_texts", "show", "strip_widget_views",
+    "ALL", "KINDS", "Exploration", "ExploreError", "Explorer", "coded_sentences", "concordance_lines", "controls",
+    "counts_by_meeting", "coverage_note", "explore", "language_choices", "load_explorer", "meeting_choices", "panel",
+    "queries", "select_texts", "show",
 ]
 
 ALL = "all"
 """The choice of every language, or every meeting."""
 KINDS = ("term", "theme")
 """What a student looks for: a term (free text) or a theme of the dictionary."""
-EXPLORER_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "explorer.ipynb"
-"""The explorer notebook of this checkout."""
-WIDGET_TAG = "nbval-ignore-output"
-"""The tag of the notebook's widget cells: their output (a widget with a random model id) is not kept."""
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-"""The MIME type of a widget view in a notebook output."""
 
 
 class ExploreError(InputError):
@@ -531,103 +525,3 @@ def panel(explorer: Explorer, query: str, kind: str = "theme", language: str = A
 
     button.on_click(on_click)
     return widgets.VBox([*chosen.values(), button, area])
-
-
-def strip_widget_views(notebook) -> int:
-    """Drop the widget views (random model ids) from the outputs of the cells tagged :data:`WIDGET_TAG`.
-
-    A widget needs a running kernel: saved without one, its output would show only a plain-text form
-    and a model id drawn at random, different on every run. Returns the number of outputs dropped. ``notebook`` (an nbformat node) is changed in place; its
-    saved widget state, if any, is dropped too.
-    """
-    changed = 0
-    for cell in notebook.cells:
-        if cell.cell_type != "code" or WIDGET_TAG not in cell.metadata.get("tags", []):
-            continue
-        kept = []
-        for output in cell.outputs:
-            if WIDGET_VIEW in output.get("data", {}):
-                changed += 1
-                continue
-            kept.append(output)
-        cell.outputs = kept
-    notebook.metadata.pop("widgets", None)
-    return changed
-
-
-def execute_explorer(path: str | Path = EXPLORER_NOTEBOOK, output: str | Path | None = None,
-                     values: dict | None = None) -> Path:
-    """Execute the explorer notebook in its folder and save it without its widget views.
-
-    Parameters
-    ----------
-    path : str or Path
-        The notebook (default: this checkout's ``notebooks/explorer.ipynb``).
-    output : str or Path, optional
-        Where to save the executed notebook; default ``path`` itself (the documented run in place, as
-        ``make run`` does).
-    values : dict, optional
-        Parameters to inject (e.g. ``{"TEXTS_DIR": "/path/to/texts"}``); only with ``output``, so that the
-        committed notebook always shows the project's own texts.
-
-    Returns
-    -------
-    Path
-        Where the notebook was saved.
-    """
-    import tempfile
-
-    import nbformat
-
-    from .files import write_notebook
-    from .run.execute import execute_notebook
-    from .run.notebooks import failed_copy_path
-
-    path = Path(path)
-    if values and output is None:
-        raise ExploreError(f"{path}: parameters given without an output. Fix: give an output path (--output) "
-                           "outside notebooks/, e.g. output/explorer.ipynb")
-    target = Path(output) if output else path
-    if output is not None:
-        from .run.guard import check_write
-
-        check_write(target)  # before the run: an output inside the committed collection is refused
-    with tempfile.TemporaryDirectory(prefix="valduchesse-explorer-") as scratch:
-        executed = Path(scratch) / path.name
-        # A failure is saved where the runner saves one (output/ of the repository, or next to ``output``).
-        execute_notebook(path, values, output=executed, failed_output=failed_copy_path(path, output))
-        notebook = nbformat.read(executed, as_version=4)
-    strip_widget_views(notebook)
-    return write_notebook(notebook, target, committed=output is None)
-
-
-def _main(argv=None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m valduchesse.explore",
-                                     description="Execute the explorer notebook (notebooks/explorer.ipynb) in place, "
-                                                 "or into --output with parameters.")
-    parser.add_argument("--output", help="save the executed notebook here instead of in place")
-    parser.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
-                        help="a parameter of the notebook, e.g. -p TEXTS_DIR my_texts (needs --output)")
-    args = parser.parse_args(argv)
-    from .run.parameters import ParameterError, parse_value, read_parameters, resolve_paths
-
-    known = read_parameters(EXPLORER_NOTEBOOK)
-    unknown = [name for name, _ in args.p if name not in known]
-    if unknown:
-        print(f"error: {EXPLORER_NOTEBOOK.name} has no parameter {unknown[0]}. Fix: use one of {', '.join(known)}")
-        return 2
-    # Values as Python (None, numbers); relative paths from the current folder, since the kernel runs in notebooks/.
-    values = resolve_paths({name: parse_value(value) for name, value in args.p})
-    try:
-        saved = execute_explorer(output=args.output, values=values or None)
-    except (InputError, ParameterError, RuntimeError) as problem:
-        print(f"error: {problem}")
-        return 2
-    print(f"executed {EXPLORER_NOTEBOOK.name}, saved as {saved}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main())

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import yaml
 
+from .run.guard import check_write
+
 __all__ = [
     "InputError", "MAX_INPUT_BYTES", "MAX_YAML_DEPTH", "StrictLoader", "WriteError", "YAMLRefused", "load_yaml",
     "not_regular", "parse_yaml", "resolved_note", "read_bytes", "read_table", "read_text", "replace_atomically", "write_atomically",
@@ -482,8 +484,6 @@ def replace_atomically(path: str | Path, write: Callable[[Path], None], *, commi
     """
     path = Path(path)
     if guard:
-        from .run.guard import check_write  # here: the guard imports the runner's modules, which read files
-
         check_write(path, committed=committed)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,30 +12,15 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from string import Template
-from urllib.parse import urlsplit
 
 import mistune
-from mistune.util import striptags
 
 from ..files import write_atomically
-from .pages import BODY_CSS, NAV_CSS, SCROLL_SCRIPT, TABLE_CSS, wrap_tables
+from .pages import BODY_CSS, NAV_CSS, SCROLL_SCRIPT, TABLE_CSS, Page, SafeRenderer, wrap_tables
 
-__all__ = ["DOC_TEMPLATE", "DocPage", "doc_pages", "render_doc", "write_doc_pages"]
-
-
-@dataclass(frozen=True)
-class DocPage:
-    """One Markdown file of the docs folder: its path, its page's file name in the site and its title."""
-
-    path: Path
-    title: str
-
-    @property
-    def href(self) -> str:
-        return f"docs-{self.path.stem}.html"
+__all__ = ["DOC_TEMPLATE", "doc_pages", "render_doc", "write_doc_pages"]
 
 
 DOC_TEMPLATE = Template("""\
@@ -77,29 +62,6 @@ $script
 """)
 
 
-class _DocRenderer(mistune.HTMLRenderer):
-    """Markdown of a docs page: raw HTML escaped, no image loaded, links kept where they lead somewhere."""
-
-    def __init__(self, pages: dict[str, str]):
-        super().__init__(escape=True)
-        self.pages = pages  # file name → page href
-
-    def image(self, text: str, url: str, title: str | None = None) -> str:
-        return f"<span>{striptags(text)}</span>"  # alt text is already escaped
-
-    def link(self, text: str, url: str, title: str | None = None) -> str:
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https", "mailto") and self.sanitize_url(url) == url:
-            href = url
-        elif url.startswith("#"):
-            href = url
-        elif not parts.scheme and not parts.netloc and Path(parts.path).name in self.pages:
-            href = self.pages[Path(parts.path).name] + (f"#{parts.fragment}" if parts.fragment else "")
-        else:  # a file of the repository, which the site does not hold: the text without the link
-            return text
-        return "<a" + self.render_attrs({"href": href, "title": title}) + ">" + text + "</a>"
-
-
 def _title(source: str, default: str) -> str:
     """The text of the first ``# `` heading outside fenced code, without marks, or ``default``."""
     fence = False
@@ -112,7 +74,7 @@ def _title(source: str, default: str) -> str:
     return default
 
 
-def doc_pages(folder: Path | None) -> list[DocPage]:
+def doc_pages(folder: Path | None) -> list[Page]:
     """The Markdown files directly in ``folder``, sorted by name, with their titles; none if it is no folder.
 
     Parameters
@@ -122,28 +84,28 @@ def doc_pages(folder: Path | None) -> list[DocPage]:
 
     Returns
     -------
-    list of DocPage
+    list of Page
+        Each file's page, ``docs-<stem>.html``.
     """
     if folder is None or not Path(folder).is_dir():
         return []
     files = sorted((path for path in Path(folder).iterdir() if path.suffix.lower() == ".md" and path.is_file()),
                    key=lambda path: path.name)
-    return [DocPage(path, _title(path.read_text(encoding="utf-8"), path.stem)) for path in files]
+    return [Page(path, _title(path.read_text(encoding="utf-8"), path.stem), f"docs-{path.stem}.html") for path in files]
 
 
-def render_doc(source: str, pages: list[DocPage]) -> str:
-    """A docs page's Markdown as safe HTML (see :class:`_DocRenderer`), its tables in scrolling boxes."""
-    links = {page.path.name: page.href for page in pages}
-    markdown = mistune.create_markdown(renderer=_DocRenderer(links), plugins=["table", "strikethrough"])
+def render_doc(source: str, pages: list[Page]) -> str:
+    """A docs page's Markdown as safe HTML (:class:`~valduchesse.report.pages.SafeRenderer`), its tables in scrolling boxes."""
+    markdown = mistune.create_markdown(renderer=SafeRenderer(pages), plugins=["table", "strikethrough"])
     return wrap_tables(markdown(source))
 
 
-def write_doc_pages(pages: list[DocPage], output_dir: Path) -> list[Path]:
+def write_doc_pages(pages: list[Page], output_dir: Path) -> list[Path]:
     """Write each docs page to ``output_dir/<href>``, with a link to the index above and below it.
 
     Parameters
     ----------
-    pages : list of DocPage
+    pages : list of Page
         :func:`doc_pages`.
     output_dir : Path
         The site's folder.

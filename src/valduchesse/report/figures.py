@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import nbformat
 from nbconvert import HTMLExporter
 
-from .notebook import _heading_text, _lines_outside_fences
+from .notebook import markdown_headings
 from .png import png_description
 
 __all__ = [
-    "FIGURES_SUBDIR", "FIGURE_METADATA", "Figure", "IMAGE_TYPES", "NBCONVERT_PLACEHOLDER_ALT", "figure_alt",
-    "notebook_figures",
+    "FIGURES_SUBDIR", "FIGURE_METADATA", "Figure", "IMAGE_TYPES", "NBCONVERT_PLACEHOLDER_ALT", "display_priority",
+    "figure_alt", "notebook_figures",
 ]
 
 
@@ -107,15 +107,13 @@ def notebook_figures(notebook: nbformat.NotebookNode, stem: str, title: str,
     -------
     list of Figure
     """
-    priority = priority or _display_priority(HTMLExporter())
+    priority = priority or display_priority(HTMLExporter())
     found = []  # (cell, output, mimetype, data, description, heading, heading's rank)
     heading, section = title, 0
     for cell_index, cell in enumerate(notebook.cells):
         if cell.cell_type == "markdown":
-            for line in _lines_outside_fences(cell.source):
-                text = _heading_text(line)
-                if text:
-                    heading, section = text, section + 1
+            for text in markdown_headings(cell.source):
+                heading, section = text, section + 1
             continue
         for output_index, output in enumerate(cell.get("outputs", [])):
             mimetype = _shown_mimetype(output, priority)
@@ -140,6 +138,17 @@ def notebook_figures(notebook: nbformat.NotebookNode, stem: str, title: str,
     return figures
 
 
-def _display_priority(exporter: HTMLExporter) -> list[str]:
-    """The order in which ``exporter`` picks the type of an output to show."""
+def display_priority(exporter: HTMLExporter) -> list[str]:
+    """The order in which ``exporter`` picks the type of an output to show.
+
+    Parameters
+    ----------
+    exporter : nbconvert.HTMLExporter
+        The exporter the pages are rendered with.
+
+    Returns
+    -------
+    list of str
+        MIME types, the one shown first first: an output is a figure when the type shown is an image.
+    """
     return list(exporter.default_config["NbConvertBase"]["display_data_priority"])

@@ -6,7 +6,10 @@ import re
 
 import nbformat
 
-__all__ = ["QUESTION_MARK", "READING_MARK", "notebook_question", "notebook_reading", "notebook_title"]
+__all__ = [
+    "QUESTION_MARK", "READING_MARK", "code_cell_naming", "markdown_headings", "notebook_question", "notebook_reading",
+    "notebook_title",
+]
 
 
 QUESTION_MARK = "**Question.**"
@@ -107,6 +110,38 @@ def _lines_outside_fences(source: str):
             yield line
 
 
-def _code_names(notebook: nbformat.NotebookNode, name: str) -> int | None:
-    """The index of the first code cell whose source contains ``name``, or None."""
+def markdown_headings(source: str):
+    """The texts of the ATX headings (``## 2. Trends``) of a markdown text, outside fenced code blocks.
+
+    Parameters
+    ----------
+    source : str
+        A markdown cell's source.
+
+    Yields
+    ------
+    str
+        Each heading's text, in order, without its ``#`` marks, emphasis, code marks or link targets.
+    """
+    for line in _lines_outside_fences(source):
+        text = _heading_text(line)
+        if text:
+            yield text
+
+
+def code_cell_naming(notebook: nbformat.NotebookNode, name: str) -> int | None:
+    """The first code cell whose source contains ``name`` (e.g. the figure file a cell saves).
+
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode
+        A notebook read with :func:`nbformat.read`.
+    name : str
+        The text to look for.
+
+    Returns
+    -------
+    int or None
+        The cell's index in ``notebook.cells``, or None when no code cell names it.
+    """
     return next((i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code" and name in cell.source), None)

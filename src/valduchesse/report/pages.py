@@ -1,4 +1,4 @@
-"""One notebook's page: nbconvert's "lab" HTML with an offline template, the navigation, safe markdown."""
+"""One notebook's page: nbconvert's "lab" HTML with an offline template, the navigation, safe markdown; the site's page type."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from mistune.util import striptags
 import nbformat
 from nbconvert import HTMLExporter
 
-from .figures import FIGURE_METADATA, Figure, NBCONVERT_PLACEHOLDER_ALT, _display_priority, notebook_figures
+from .figures import FIGURE_METADATA, Figure, NBCONVERT_PLACEHOLDER_ALT, display_priority, notebook_figures
 
 __all__ = [
-    "BODY_CSS", "NAV_CSS", "OFFLINE_TEMPLATE", "PAGE_CSS", "PAGE_SCRIPT", "SCROLL_SCRIPT", "TABLE_CSS", "Page", "navigation",
-    "render_markdown", "render_notebook", "wrap_tables",
+    "BODY_CSS", "NAV_CSS", "OFFLINE_TEMPLATE", "PAGE_CSS", "PAGE_SCRIPT", "SCROLL_SCRIPT", "TABLE_CSS", "Page",
+    "SafeRenderer", "html_exporter", "navigation", "render_markdown", "render_notebook", "wrap_tables",
 ]
 
 
@@ -241,14 +241,26 @@ PAGE_SCRIPT = """\
 
 @dataclass(frozen=True)
 class Page:
-    """One notebook of the site: its page's file name (``<stem>.html``) and titles."""
+    """One page of the site and the file it is made from: a notebook, or a Markdown file of the docs folder.
 
-    stem: str
+    Attributes
+    ----------
+    path : Path
+        The notebook or Markdown file.
+    title : str
+        Its title (its first level-1 heading, else its file name).
+    href : str
+        The page's file name in the site: ``<stem>.html`` for a notebook, ``docs-<stem>.html`` for a docs page.
+    """
+
+    path: Path
     title: str
+    href: str
 
     @property
-    def href(self) -> str:
-        return f"{self.stem}.html"
+    def stem(self) -> str:
+        """The file's name without its suffix, which names the notebook's figures (``figures/<stem>-<n>.png``)."""
+        return self.path.stem
 
     @property
     def short_title(self) -> str:
@@ -259,8 +271,14 @@ class Page:
 # --- pages ------------------------------------------------------------------------------------------------------
 
 
-def _exporter() -> HTMLExporter:
-    """nbconvert's HTML exporter with the offline template, looking for templates in nbconvert's folders only."""
+def html_exporter() -> HTMLExporter:
+    """nbconvert's HTML exporter with the offline template, looking for templates in nbconvert's folders only.
+
+    Returns
+    -------
+    nbconvert.HTMLExporter
+        A new exporter of notebook pages (:data:`OFFLINE_TEMPLATE`), to reuse across pages.
+    """
     return HTMLExporter(
         template_name="lab",
         raw_template=OFFLINE_TEMPLATE,
@@ -329,16 +347,16 @@ def render_notebook(notebook: nbformat.NotebookNode, title: str, folder: Path, *
     nav_top, nav_bottom : str, optional
         The navigation bars (:func:`navigation`) put above and below the cells.
     exporter : HTMLExporter, optional
-        An exporter made by this module, to reuse across pages.
+        An exporter made by :func:`html_exporter`, to reuse across pages.
 
     Returns
     -------
     str
         The page's HTML, without external scripts (see :data:`OFFLINE_TEMPLATE`).
     """
-    exporter = exporter or _exporter()
+    exporter = exporter or html_exporter()
     if figures is None:
-        figures = notebook_figures(notebook, "notebook", title, _display_priority(exporter))
+        figures = notebook_figures(notebook, "notebook", title, display_priority(exporter))
     notebook = copy.deepcopy(notebook)
     for figure in figures:
         output = notebook.cells[figure.cell].outputs[figure.output]
@@ -365,14 +383,49 @@ POSITIONAL = re.compile(
     r"numbers|lines|rates|shares|counts|lists?|cells?|rows|columns|bars)) (?:above|below)\b|\b(see|as) (?:above|below)\b", re.IGNORECASE)
 
 
-class _SafeRenderer(mistune.HTMLRenderer):
-    """Markdown of a notebook rendered for the index: raw HTML escaped, no image loaded, links kept only where
-    they still lead somewhere (web links, other notebooks' pages, anchors of the source page)."""
+class SafeRenderer(mistune.HTMLRenderer):
+    """Markdown as safe HTML for the site: raw HTML escaped, no image loaded, links kept where they lead somewhere.
+
+    An image shows its alt text. A web link is kept; a link to a file the site has a page of (found by the
+    file's name) points at that page; an anchor (``#section``) points into ``anchor_page``; a link to any
+    other file of the repository, which the site does not hold, is reduced to its text.
+
+    Parameters
+    ----------
+    pages : list of Page
+        The pages a link may lead to.
+    anchor_page : str
+        The page an anchor is on ("": the page being rendered).
+    """
+
+    def __init__(self, pages: list[Page], anchor_page: str = ""):
+        super().__init__(escape=True)
+        self.pages = {page.path.name: page.href for page in pages}
+        self.anchor_page = anchor_page
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        return f"<span>{striptags(text)}</span>"  # alt text is already escaped
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https", "mailto") and self.sanitize_url(url) == url:
+            href = url
+        elif url.startswith("#"):
+            href = self.anchor_page + url
+        elif not parts.scheme and not parts.netloc and Path(parts.path).name in self.pages:
+            href = self.pages[Path(parts.path).name] + (f"#{parts.fragment}" if parts.fragment else "")
+        else:  # a file of the repository, which the site does not hold: the text without the link
+            return text
+        return "<a" + self.render_attrs({"href": href, "title": title}) + ">" + text + "</a>"
+
+
+class _IndexRenderer(SafeRenderer):
+    """Markdown of a notebook rendered for the index: its headings below the index's own, its anchors and its
+    words "above" and "below" pointing at the notebook's page."""
 
     def __init__(self, source: Page, pages: list[Page]):
-        super().__init__(escape=True)
+        super().__init__(pages, source.href)
         self.source = source
-        self.stems = {page.stem for page in pages}
 
     def heading(self, text: str, level: int, **attrs) -> str:
         level = min(level + 2, 6)  # below the index's own h1 and h2
@@ -386,23 +439,7 @@ class _SafeRenderer(mistune.HTMLRenderer):
         return POSITIONAL.sub(lambda match: f"{match.group(1)} of {link}" if match.group(1)
                               else f"{match.group(2)} {link}", escaped)
 
-    def image(self, text: str, url: str, title: str | None = None) -> str:
-        return f"<span>{striptags(text)}</span>"  # alt text is already escaped
-
-    def link(self, text: str, url: str, title: str | None = None) -> str:
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https", "mailto") and self.sanitize_url(url) == url:
-            href = url
-        elif url.startswith("#"):
-            href = self.source.href + url
-        elif not parts.scheme and not parts.netloc and parts.path.endswith(".ipynb") \
-                and Path(parts.path).stem in self.stems:
-            href = f"{Path(parts.path).stem}.html" + (f"#{parts.fragment}" if parts.fragment else "")
-        else:  # a file of the repository, which the site does not hold: the text without the link
-            return text
-        return "<a" + self.render_attrs({"href": href, "title": title}) + ">" + text + "</a>"
-
 
 def render_markdown(source: str, page: Page, pages: list[Page]) -> str:
-    """Markdown from notebook ``page`` as HTML for the index, safely (see :class:`_SafeRenderer`)."""
-    return mistune.create_markdown(renderer=_SafeRenderer(page, pages))(source)
+    """Markdown from notebook ``page`` as HTML for the index, safely (see :class:`SafeRenderer`)."""
+    return mistune.create_markdown(renderer=_IndexRenderer(page, pages))(source)

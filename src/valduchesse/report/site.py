@@ -12,10 +12,10 @@ import nbformat
 
 from ..files import write_atomically
 from ..run.guard import WriteRefused, write_refusal
-from .docs import DocPage, doc_pages, write_doc_pages
-from .figures import FIGURES_SUBDIR, Figure, _display_priority, notebook_figures
-from .notebook import _code_names, notebook_question, notebook_reading, notebook_title
-from .pages import BODY_CSS, NAV_CSS, Page, _exporter, navigation, render_markdown, render_notebook
+from .docs import doc_pages, write_doc_pages
+from .figures import FIGURES_SUBDIR, Figure, display_priority, notebook_figures
+from .notebook import code_cell_naming, notebook_question, notebook_reading, notebook_title
+from .pages import BODY_CSS, NAV_CSS, Page, html_exporter, navigation, render_markdown, render_notebook
 from .png import png_description, png_size
 
 __all__ = [
@@ -95,7 +95,7 @@ def site_title(pages: list[Page], titled: bool) -> str:
     return f"Report of {len(pages)} notebook{'s' if len(pages) != 1 else ''}"
 
 
-def site_summary(pages: list[Page], docs: list[DocPage]) -> str:
+def site_summary(pages: list[Page], docs: list[Page]) -> str:
     """The sentence under the index's title: what the site holds, in counts only (no claim about a corpus)."""
     notebooks = f"{len(pages)} notebook{'s' if len(pages) != 1 else ''}"
     extra = (f", and {len(docs)} page{'s' if len(docs) != 1 else ''} of documentation" if docs else "")
@@ -104,7 +104,7 @@ def site_summary(pages: list[Page], docs: list[DocPage]) -> str:
             "to make these pages); the code that made them is hidden until you ask for it.")
 
 
-def _docs_html(docs: list[DocPage]) -> str:
+def _docs_html(docs: list[Page]) -> str:
     """The index's list of documentation pages, or nothing."""
     if not docs:
         return ""
@@ -174,7 +174,7 @@ def _finding_html(headline: Headline, readings: dict[str, tuple[str | None, str 
 
 def write_index(items: list[str], output_dir: Path, headline: Headline, pages: list[Page],
                 readings: dict[str, tuple[str | None, str | None]], title: str | None = None,
-                docs: list[DocPage] | None = None) -> Path:
+                docs: list[Page] | None = None) -> Path:
     """Write ``index.html``: the summary, the finding with the headline figure, and ``items``.
 
     Parameters
@@ -191,7 +191,7 @@ def write_index(items: list[str], output_dir: Path, headline: Headline, pages: l
         Per notebook stem, its reading's markdown (:func:`.notebook.notebook_reading`) and its question (or None).
     title : str, optional
         The site's title (:func:`site_title`; default: that of ``pages``, as if the first notebook had one).
-    docs : list of DocPage, optional
+    docs : list of Page, optional
         Documentation pages to list after the notebooks (:func:`.docs.doc_pages`).
 
     Returns
@@ -231,11 +231,11 @@ def choose_headline(figures_dir: Path, headline: str, notebooks: dict[str, nbfor
     run from the repository's root, where ``--figures`` defaults to ``figures/``.)
     """
     stem = Path(headline).stem
-    maker = next((page for page in pages if _code_names(notebooks[page.stem], stem) is not None), None)
+    maker = next((page for page in pages if code_cell_naming(notebooks[page.stem], stem) is not None), None)
     path = Path(figures_dir) / headline
     if path.is_file() and maker:
         data = path.read_bytes()
-        cell = _code_names(notebooks[maker.stem], stem)
+        cell = code_cell_naming(notebooks[maker.stem], stem)
         alt = png_description(data) or next((figure.alt for figure in figures[maker.stem] if figure.cell >= cell), None)
         return Headline(f"{FIGURES_SUBDIR}/{path.name}", alt or f"The headline figure, {path.name}",
                         maker, None, png_size(data)), path
@@ -325,10 +325,10 @@ def build_report(notebooks: list[Path], output_dir: Path, figures_dir: Path,
     output_dir = Path(output_dir)
     check_output_folder(output_dir)
     (output_dir / FIGURES_SUBDIR).mkdir(parents=True, exist_ok=True)
-    exporter = _exporter()
-    priority = _display_priority(exporter)
+    exporter = html_exporter()
+    priority = display_priority(exporter)
     read = {path.stem: nbformat.read(path, as_version=4) for path in notebooks}
-    pages = [Page(path.stem, notebook_title(read[path.stem], default=path.stem)) for path in notebooks]
+    pages = [Page(path, notebook_title(read[path.stem], default=path.stem), f"{path.stem}.html") for path in notebooks]
     title = site_title(pages, notebook_title(read[pages[0].stem], default="") != "")
     figures = {page.stem: notebook_figures(read[page.stem], page.stem, page.title, priority) for page in pages}
     for position, (path, page) in enumerate(zip(notebooks, pages)):

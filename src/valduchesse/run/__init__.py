@@ -1,10 +1,12 @@
 """Run the collection: execute notebooks in a kernel of this environment, with parameters.
 
 Modules: :mod:`~valduchesse.run.notebooks` (which notebooks), :mod:`~valduchesse.run.parameters`
-(their parameters), :mod:`~valduchesse.run.guard` (the paths a run may write), :mod:`~valduchesse.run.execute`
+(their parameters), :mod:`~valduchesse.run.guard` (the one write guard: what may be written where),
+:mod:`~valduchesse.run.paths` (a run's paths, checked before it starts), :mod:`~valduchesse.run.execute`
 (one notebook), :mod:`~valduchesse.run.collection` (many, side by side), :mod:`~valduchesse.run.progress`
 (progress lines within long notebooks), :mod:`~valduchesse.run.times` (the start order),
-:mod:`~valduchesse.run.determinism` (the reproduction checks).
+:mod:`~valduchesse.run.determinism` (the reproduction checks), :mod:`~valduchesse.run.explorer` (the
+explorer notebook, executed after the collection: ``python -m valduchesse.run.explorer``).
 
 ``python -m valduchesse run`` executes the notebooks that ``notebooks/collection.txt``
 names, in its order (or the ones named on the command line; a numbered notebook

@@ -11,8 +11,8 @@ import nbformat
 
 from ..figure_paths import run_folder
 from .execute import execute_notebook
-from .guard import check_written_paths, committed_notebook
-from .notebooks import collection_root
+from .notebooks import collection_root, committed_notebook
+from .paths import check_written_paths
 from .parameters import FIGURES_PARAMETER, INPUT_PATH_PARAMETERS, ParameterError, check_parameters, read_parameters, resolve_paths
 from . import progress as progress_module
 from .progress import Progress, Terminal
@@ -41,7 +41,7 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     figures to its ``figures/`` subfolder. Parameters are checked first;
     relative paths given for ``*_DIR`` and ``*_FILE`` parameters are taken
     from the current folder. Then every path the run would write is checked
-    (:func:`~valduchesse.run.guard.check_written_paths`, against the repositories ``roots``,
+    (:func:`~valduchesse.run.paths.check_written_paths`, against the repositories ``roots``,
     default :func:`~valduchesse.run.guard.protected_roots`): such a run never writes into the
     committed collection.
 

@@ -148,7 +148,7 @@ def check_reproduction(paths: list[Path], workdir: str | Path, log=print, jobs: 
     """
     workdir = Path(workdir).resolve()
     target = workdir / "collection"
-    roots = protected_roots(paths)
+    roots = protected_roots(collection_root(path) for path in paths)
     reason = refusal(target, roots, {root: tracked_paths(root) for root in roots})
     if reason:
         raise ParameterError(f"refused: the output folder {target} {reason}. The check never writes into the "

@@ -1,4 +1,5 @@
-"""The collection's notebooks: which ones, in what order, which repository they belong to, where a failed copy goes."""
+"""The collection's notebooks: which ones, in what order, which repository they belong to, which run writes
+committed results, where a failed copy goes."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from pathlib import Path
 from .parameters import ParameterError
 
 __all__ = [
-    "COLLECTION_LIST", "FAILED_SUFFIX", "collection_list", "collection_root", "failed_copy_path", "notebook_paths",
-    "outside_collection", "where_to_run",
+    "COLLECTION_LIST", "FAILED_SUFFIX", "collection_list", "collection_root", "committed_notebook", "failed_copy_path",
+    "notebook_paths", "outside_collection", "where_to_run",
 ]
 
 
@@ -54,6 +55,24 @@ def collection_root(notebook: str | Path) -> Path | None:
     """
     folder = Path(notebook).resolve().parent
     return folder.parent if folder.name == "notebooks" else None
+
+
+def committed_notebook(path: str | Path) -> bool:
+    """Whether running ``path`` in place is the documented run that writes committed results.
+
+    True only for a notebook named in the ``collection.txt`` of its folder, a folder called ``notebooks``
+    of a repository: a copy (``00_corpus-Copy1.ipynb``), or a notebook in another folder, is never the
+    committed run, and writes its figures to a folder of its own under ``output/figures/``
+    (:func:`valduchesse.figure_paths.run_folder`).
+    """
+    path = Path(path).resolve()
+    if collection_root(path) is None or not (path.parent / COLLECTION_LIST).is_file():
+        return False
+    try:
+        names = collection_list(path.parent) or []
+    except (OSError, UnicodeDecodeError):
+        return False
+    return path.name in names
 
 
 def failed_copy_path(path: str | Path, output: str | Path | None = None) -> Path:

@@ -27,7 +27,7 @@ INJECTED_TAG = "injected-parameters"
 FIGURES_PARAMETER = "FIGURES_DIR"
 
 # Which parameters are paths, and which of those the notebooks write to. Every path the runner or a
-# notebook writes is checked before anything runs (:func:`.guard.check_written_paths`); a path that is only
+# notebook writes is checked before anything runs (:func:`.paths.check_written_paths`); a path that is only
 # read may point anywhere, the committed texts/ and themes.yml included. The lists go by name:
 INPUT_PATH_PARAMETERS = ("TEXTS_DIR", "THEMES_FILE", "CODING_FILE", "PASSAGES_FILE", "VALIDATION_FILE",
                          "THEMES_BEFORE_FILE", "THEMES_REVISION_1_FILE", "SPLIT_FILE",
