@@ -14,8 +14,8 @@ from conftest import ROOT  # noqa: E402
 from valduchesse.corpus import load_corpus  # noqa: E402
 from valduchesse.corpus_views import comparable_openings  # noqa: E402
 from valduchesse.plotting.captions import (  # noqa: E402
-    agenda_caption, availability_caption, coverage_phrase, figure_description, figure_subject, folder_label,
-    hand_shares_caption,
+    agenda_caption, availability_caption, coverage_phrase, detection_caption, figure_description, figure_subject,
+    folder_label, hand_shares_caption,
 )
 from valduchesse.plotting.style import empty_figure, save_figure  # noqa: E402
 from valduchesse.report.png import png_description  # noqa: E402
@@ -130,3 +130,17 @@ def test_committed_figures_describe_their_subject_first_without_paths_or_repeate
         assert not re.search(r"(^|[\s(])(/\w|\.\./|~/|[A-Z]:\\)", description), (path.name, description)
         for coverage in COVERAGES:
             assert len(re.findall(rf"{coverage}s?\b,? (?:cut|whole)", description)) <= 1, (path.name, description)
+
+
+def test_detection_caption_names_its_complete_texts_and_counts_the_openings_held():
+    themed = pd.DataFrame({"doc_id": ["a_nl", "a_nl"]})
+    openings = pd.DataFrame({"meeting_date": ["2020-01-01", "2021-01-01"], "language": ["fr", "fr"], "chars": [900, 1800]})
+    caption = detection_caption(themed, openings)
+    assert caption.startswith("Complete text held: a_nl. One mark per sentence about a theme")
+    assert "the lengths of the 2 openings held" in caption
+    assert caption.endswith("the complete text stands in for the texts held only as openings.")
+    two = detection_caption(pd.DataFrame({"doc_id": ["b", "a"]}), openings.iloc[:1])
+    assert two.startswith("Complete texts held: a, b.") and "the 1 opening held" in two and "texts stand in" in two
+    assert detection_caption(themed, openings.iloc[:0]).endswith("No opening is held: no dashed line.")
+    assert detection_caption(themed.iloc[:0], openings).startswith("No complete text is held")
+    assert not any("declaration" in text for text in (caption, two))  # nothing of this project's genre

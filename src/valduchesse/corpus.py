@@ -32,6 +32,7 @@ from .corpus_header import (
     OPTIONAL_FIELDS, REQUIRED_FIELDS, CorpusError, HeaderError, corpus_error, load_header, validate_header,
 )
 from .files import not_regular, read_bytes, resolved_note, write_atomically, yaml_position
+from .run.guard import check_write
 
 __all__ = [
     "DOCUMENTATION_FILES", "MAX_FILE_BYTES", "METADATA_COLUMNS", "load_corpus", "read_text_file", "write_text_file",
@@ -239,8 +240,6 @@ def write_text_file(body: str, path: str | Path, **fields) -> Path:
     header = {**{k: header[k] for k in known if k in header and k not in ("part", "notes")}, "chars": len(body),
               **{k: header[k] for k in ("part", "notes") if k in header}}
     text = "---\n" + yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=1000) + "---\n" + body + "\n"
-    from .run.guard import check_write  # here: the runner's modules import this one
-
     check_write(path, allow=("texts",))  # a new text may go into texts/; never over a tracked or linked file
 
     def verify(written: Path) -> None:

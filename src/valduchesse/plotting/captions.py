@@ -18,8 +18,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 __all__ = [
-    "agenda_caption", "availability_caption", "coverage_phrase", "figure_description", "figure_subject",
-    "folder_label", "hand_shares_caption",
+    "agenda_caption", "availability_caption", "coverage_phrase", "detection_caption", "figure_description",
+    "figure_subject", "folder_label", "hand_shares_caption",
 ]
 
 
@@ -226,3 +226,30 @@ def agenda_caption(units: pd.DataFrame, documents: pd.DataFrame, kinds: list[str
         complete = f"units from a complete text are only in the {', '.join(full)} column{'s' if len(full) > 1 else ''}"
     sentence = "; ".join(others + [complete])
     return f"{caption} {sentence[0].upper()}{sentence[1:]}."
+
+
+def detection_caption(themed: pd.DataFrame, openings: pd.DataFrame) -> str:
+    """The caption of the detection-power figure (notebook 06): which complete texts it reads, what its marks and
+    dashed lines are, and what an opening could show, for the texts it was drawn from.
+
+    Parameters
+    ----------
+    themed : DataFrame
+        :func:`valduchesse.power.theme_sentences` (``doc_id``); empty when no complete text is held.
+    openings : DataFrame
+        :func:`valduchesse.power.openings_held`: one row per opening held (its dashed line).
+    """
+    if themed.empty:
+        return ("No complete text is held: where a theme is first spoken of is known only in a complete text, so "
+                "what an opening of a given length could show cannot be read here.")
+    docs = sorted(set(themed["doc_id"]))
+    caption = (f"Complete {_plural('text', len(docs))} held: {', '.join(docs)}. One mark per sentence about a theme "
+               "(blue: hand-coded, orange: dictionary, for headings and uncoded sentences); large mark: the theme's "
+               "first sentence.")
+    if openings.empty:
+        return f"{caption} No opening is held: no dashed line."
+    stand = "stands" if len(docs) == 1 else "stand"
+    return (f"{caption} Dashed lines: the lengths of the {len(openings)} {_plural('opening', len(openings))} held "
+            "(listed with their meeting and language). An opening can show a theme only if the theme's first sentence "
+            f"starts to the left of its line; the complete {_plural('text', len(docs))} {stand} in for the texts held "
+            "only as openings.")
