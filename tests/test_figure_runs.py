@@ -20,7 +20,7 @@ from valduchesse.figure_paths import (
     run_folder,
 )
 from valduchesse.run import progress as progress_module
-from valduchesse.run.execute import _ThisEnvironmentKernels, kernel_environment
+from valduchesse.run.execute import _ThisEnvironmentKernels, coalesce_streams, kernel_environment
 
 from conftest import mini_collection
 
@@ -92,7 +92,7 @@ def lab_kernel_run(notebook: Path) -> nbformat.NotebookNode:
     client = NotebookClient(executed, km=manager, timeout=300,
                             resources={"metadata": {"path": str(notebook.parent)}})
     client.execute(cleanup_kc=True, env=environment)
-    return executed
+    return coalesce_streams(executed)  # what a cell printed is one output, however the kernel's flushes split it
 
 
 @pytest.mark.slow
