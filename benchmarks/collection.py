@@ -52,6 +52,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from valduchesse.files import write_atomically
 from valduchesse.run.collection import default_jobs
 from valduchesse.run.notebooks import notebook_paths  # the collection's notebooks (collection.txt)
 
@@ -228,7 +229,7 @@ def write(table: pd.DataFrame, name: str, record: dict) -> None:
     record["load_average_at_end"] = list(os.getloadavg())
     RESULTS.mkdir(parents=True, exist_ok=True)
     table.to_csv(RESULTS / f"{name}.csv", index=False)
-    (RESULTS / f"{name}.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    write_atomically(RESULTS / f"{name}.json", json.dumps(record, indent=1) + "\n", guard=False)
     print(table.to_string(index=False))
     print(f"machine: {json.dumps(record['machine'])}; load average at the end: {record['load_average_at_end']}")
 

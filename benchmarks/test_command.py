@@ -32,6 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from collection import ROOT, RESULTS, machine  # noqa: E402  (the same description of the machine)
 
+from valduchesse.files import write_atomically  # noqa: E402
+
 COMMAND = "make test"
 
 
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
         *summary,
     ]
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_atomically(args.output, "\n".join(lines) + "\n", guard=False)  # a tracked result: only this script writes it
     print("\n".join(lines))
 
 

@@ -32,6 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from collection import RESULTS, ROOT, machine  # noqa: E402  (the same description of the machine)
 
+from valduchesse.files import write_atomically  # noqa: E402
+
 COMMAND = "make test"
 OUTPUT = RESULTS / "test_under_load.txt"
 
@@ -135,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     existing = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
     # Each invocation is one block; earlier blocks are kept, newest last, so a series of invocations is recorded.
-    args.output.write_text(existing + ("\n" if existing else "") + "\n".join(lines) + "\n", encoding="utf-8")
+    write_atomically(args.output, existing + ("\n" if existing else "") + "\n".join(lines) + "\n", guard=False)
     print("\n".join(lines))
     return 0 if passed == len(runs) else 1
 
