@@ -299,3 +299,82 @@ def test_the_marker_evaluation_above_can_fail():
     # a Linux-only pin would be missing on Windows: the comparison sees a platform's set, not the file's lines
     assert "colorama" in universal_pins_for("win32") and "colorama" not in universal_pins_for("linux")
     assert "appnope" in universal_pins_for("darwin") and "appnope" not in universal_pins_for("win32")
+
+
+ONLY_RUNTIME = """\
+import ast, importlib, importlib.abc, importlib.metadata as metadata, json, sys
+from pathlib import Path
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+root, runtime = Path(sys.argv[1]), json.loads(sys.argv[2])
+closure, done, todo = {"valduchesse"}, set(), [Requirement(spec) for spec in runtime]  # and the package itself
+while todo:  # every distribution the runtime dependencies need (with the extras they ask for; other platforms' left out)
+    wanted = todo.pop()
+    name, extras = canonicalize_name(wanted.name), ("", *sorted(wanted.extras))
+    if (name, extras) in done:
+        continue
+    done.add((name, extras))
+    closure.add(name)
+    for spec in metadata.requires(name) or []:
+        requirement = Requirement(spec)
+        if requirement.marker is None or any(requirement.marker.evaluate({"extra": extra}) for extra in extras):
+            todo.append(requirement)
+provided = {top: {canonicalize_name(d) for d in dists} for top, dists in metadata.packages_distributions().items()}
+
+
+class OnlyRuntime(importlib.abc.MetaPathFinder):
+    # a module of an installed distribution outside the closure is missing, as after `pip install .`
+    def find_spec(self, name, path=None, target=None):
+        dists = provided.get(name.split(".")[0], set())
+        if dists and not dists & closure:
+            raise ModuleNotFoundError(f"No module named {name!r} ({', '.join(sorted(dists))} is no runtime dependency)")
+        return None
+
+
+sys.meta_path.insert(0, OnlyRuntime())
+package = root / "src" / "valduchesse"
+modules = sorted(".".join(["valduchesse", *p.relative_to(package).with_suffix("").parts]).removesuffix(".__init__")
+                 for p in package.rglob("*.py") if p.name != "__main__.py" and "testing" not in p.parts)
+imports = []
+for notebook in sorted((root / "notebooks").glob("*.ipynb")):
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "code":
+            tree = ast.parse("".join(cell["source"]))
+            imports += [ast.unparse(node) for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
+failed = []
+for module in modules:
+    try:
+        importlib.import_module(module)
+    except ImportError as error:
+        failed.append(f"{module}: {error}")
+for statement in sorted(set(imports)):
+    try:
+        exec(statement, {})
+    except ImportError as error:
+        failed.append(f"{statement}: {error}")
+print(json.dumps({"modules": len(modules), "statements": len(set(imports)), "failed": failed,
+                  "blocked": sorted({d for dists in provided.values() for d in dists if d not in closure})}))
+"""
+
+
+def only_runtime(root, runtime: list[str]) -> dict:
+    """Import every module of the package and every import statement of the notebooks with only the distributions
+    ``runtime`` needs available (the others raise ModuleNotFoundError, as after ``pip install .``)."""
+    done = subprocess.run([sys.executable, "-c", ONLY_RUNTIME, str(root), json.dumps(runtime)], capture_output=True,
+                          text=True, check=True, cwd=root)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.slow
+def test_with_only_the_runtime_dependencies_every_module_and_every_notebook_import_works():
+    found = only_runtime(ROOT, [str(requirement) for requirement in runtime_dependencies()])
+    assert found["failed"] == [], found["failed"]
+    assert found["modules"] > 60 and found["statements"] > 20
+    assert {"pytest", "nbval", "selenium", "jupyterlab"} <= set(found["blocked"])  # the extras are truly missing
+
+
+@pytest.mark.slow
+def test_a_module_that_needs_more_than_the_runtime_dependencies_is_found():
+    found = only_runtime(ROOT, [str(r) for r in runtime_dependencies() if canonicalize_name(r.name) != "scikit-learn"])
+    assert any(line.startswith("valduchesse.terms: No module named 'sklearn'") for line in found["failed"])
