@@ -15,7 +15,8 @@ from ..run.guard import WriteRefused
 from ..corpus import load_corpus, read_text_file
 from ..corpus_header import CorpusError, validate_header
 from .allowlist import AllowList, load_allow_list
-from .client import DEFAULT_BACKOFF, DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, Page, download
+from .client import (DEFAULT_BACKOFF, DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, FetchedPage,
+                     download)
 from .errors import Failed, FetchProblem, Refused
 from .extract import extract_texts
 from .match import full_text_for, normalise
@@ -103,7 +104,7 @@ def _fetch_document(texts_dir: Path, group: pd.DataFrame, allowed: AllowList, op
     return {"outcome": outcome, "url": " ".join(urls), "reason": "; ".join(str(p) for p in problems)}
 
 
-def _use_full_text(texts_dir, group, paths, originals, page: Page, full: str, urls, dry_run, today) -> dict:
+def _use_full_text(texts_dir, group, paths, originals, page: FetchedPage, full: str, urls, dry_run, today) -> dict:
     old_chars = int(group["chars"].sum())
     result = {"url": page.url, "new_chars": len(full)}
     if len(full) < old_chars:  # several parts: all of them together, overlaps counted twice (conservative)
@@ -128,7 +129,8 @@ def _use_full_text(texts_dir, group, paths, originals, page: Page, full: str, ur
     return {**result, "outcome": "fetched", "reason": what, "file": paths[0].name}
 
 
-def _file_text(header: dict, group: pd.DataFrame, full: str, page: Page, urls: list[str], today: dt.date) -> str:
+def _file_text(header: dict, group: pd.DataFrame, full: str, page: FetchedPage, urls: list[str],
+               today: dt.date) -> str:
     fields = dict(header)
     fields.pop("part", None)
     fields["source_url"] = page.url
