@@ -32,14 +32,36 @@ def fetch_corpus(texts_dir: str | Path, *, dry_run: bool = False, allowed: Allow
                  today: dt.date | None = None) -> pd.DataFrame:
     """Replace each document held only as excerpts in ``texts_dir`` by its full official text.
 
-    Returns the report, one row per document (columns :data:`~valduchesse.fetch.terminal.REPORT_COLUMNS`;
-    ``outcome`` one of :data:`~valduchesse.fetch.terminal.OUTCOMES`, ``reason`` why). ``dry_run`` fetches
-    and checks but writes nothing. ``allowed`` defaults to
-    :func:`~valduchesse.fetch.allowlist.load_allow_list` (the packaged list, https only). A problem with one
-    document never stops the others: an error nobody foresaw makes that
-    document ``refused``, with the error in the reason. Raises
-    :class:`~valduchesse.corpus_header.CorpusError` if the folder does not load, and
-    :class:`~valduchesse.fetch.allowlist.AllowListError` if the allow-list is broken.
+    A problem with one document never stops the others: an error nobody foresaw makes that document
+    ``refused``, with the error in the reason.
+
+    Parameters
+    ----------
+    texts_dir : str or Path
+        The texts folder (loaded with :func:`~valduchesse.corpus.load_corpus`).
+    dry_run : bool, optional
+        Fetch and check, but write nothing (outcome ``would fetch``).
+    allowed : AllowList, optional
+        The hosts that may be requested; default :func:`~valduchesse.fetch.allowlist.load_allow_list` (the
+        packaged list, https only).
+    timeout, max_bytes, retries, backoff : optional
+        The limits of each download (:func:`~valduchesse.fetch.client.download`): seconds per attempt, bytes
+        of the body, attempts after the first, seconds before the first retry.
+    today : datetime.date, optional
+        The ``retrieved`` date written into fetched files (default: today).
+
+    Returns
+    -------
+    DataFrame
+        The report, one row per document (columns :data:`~valduchesse.fetch.terminal.REPORT_COLUMNS`;
+        ``outcome`` one of :data:`~valduchesse.fetch.terminal.OUTCOMES`, ``reason`` why).
+
+    Raises
+    ------
+    valduchesse.corpus_header.CorpusError
+        If the folder does not load.
+    valduchesse.fetch.allowlist.AllowListError
+        If the allow-list is broken.
     """
     texts_dir = Path(texts_dir)
     documents = load_corpus(texts_dir)
