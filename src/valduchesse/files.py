@@ -97,7 +97,27 @@ class InputError(ValueError):
     @classmethod
     def at(cls, path, problem: str, fix: str, *, field: str | None = None, line: int | None = None,
            column: int | None = None, row: int | None = None, field_kind: str = "field") -> "InputError":
-        """The error for ``path`` with its place spelled out; ``field_kind`` names what ``field`` is (``column``)."""
+        """The error for ``path`` with its place spelled out: ``FILE[, row R][, field 'F'][, line L, column C]``.
+
+        Parameters
+        ----------
+        path : str or Path
+            The input file.
+        problem : str
+            What is wrong.
+        fix : str
+            What to do about it.
+        field, line, column, row : optional
+            Where in the file (None: not said).
+        field_kind : str, optional
+            What ``field`` is, in the message (``field``, or ``column`` for a table).
+
+        Returns
+        -------
+        InputError
+            An instance of the class it is called on, its message ``WHERE: PROBLEM. Fix: FIX`` and every part an
+            attribute.
+        """
         where = str(path)
         if row is not None:
             where += f", row {row}"
@@ -334,11 +354,37 @@ class StrictLoader(yaml.SafeLoader):
         self._depth = 0
 
     def position(self, mark) -> tuple[int, int]:
-        """(line, column) of ``mark`` in the file, both from 1."""
+        """(line, column) of ``mark`` in the file, both from 1.
+
+        Parameters
+        ----------
+        mark : yaml.Mark
+            A position in the YAML text.
+
+        Returns
+        -------
+        tuple of (int, int)
+            The line (:attr:`line_offset` added) and the column.
+        """
         return mark.line + self.line_offset + 1, mark.column + 1
 
     def refuse(self, problem: str, mark, fix: str) -> YAMLRefused:
-        """The error for ``problem`` at ``mark``."""
+        """The error for ``problem`` at ``mark``, naming the top-level key being read.
+
+        Parameters
+        ----------
+        problem : str
+            What is refused.
+        mark : yaml.Mark
+            Where.
+        fix : str
+            What to do about it.
+
+        Returns
+        -------
+        YAMLRefused
+            The error, to be raised.
+        """
         return YAMLRefused(problem, mark, fix, self.field)
 
     def compose_node(self, parent, index):
@@ -374,7 +420,23 @@ class StrictLoader(yaml.SafeLoader):
                               "remove the tag ('!!…') before the value, or correct the value") from None
 
     def key_problem(self, key, top: bool) -> tuple[str, str] | None:
-        """(problem, fix) if ``key`` may not be a key (of the top-level mapping if ``top``), else None."""
+        """(problem, fix) if ``key`` may not be a key (of the top-level mapping if ``top``), else None.
+
+        Here only text is a key; a subclass may word its own problems (the header loader of
+        :mod:`valduchesse.corpus_header` does, for its field names).
+
+        Parameters
+        ----------
+        key : object
+            The key as constructed.
+        top : bool
+            Whether it is a key of the top-level mapping (not used here; for subclasses).
+
+        Returns
+        -------
+        tuple of (str, str) or None
+            The problem and its fix, or None if ``key`` is text.
+        """
         if isinstance(key, str):
             return None
         if isinstance(key, (list, dict, tuple, set)):
@@ -383,7 +445,22 @@ class StrictLoader(yaml.SafeLoader):
                 "write keys as words; quote a key that YAML reads as a number, a date or true/false")
 
     def duplicate_problem(self, key, top: bool, where: str) -> str:
-        """The problem of ``key`` written twice (``where``: the lines or columns)."""
+        """The problem of ``key`` written twice (``where``: the lines or columns).
+
+        Parameters
+        ----------
+        key : object
+            The key written twice.
+        top : bool
+            Whether it is a key of the top-level mapping (not used here; for subclasses).
+        where : str
+            Where the two are, e.g. ``lines 2 and 5``.
+
+        Returns
+        -------
+        str
+            The problem, in words.
+        """
         return f"the key {key!r} is written twice in one mapping ({where})"
 
     def construct_mapping(self, node, deep=False):

@@ -32,7 +32,20 @@ class AllowList:
     loopback_http: bool = False
 
     def problem(self, url: str) -> str | None:
-        """Why ``url`` may not be requested, or None if it may."""
+        """Why ``url`` may not be requested, or None if it may.
+
+        Parameters
+        ----------
+        url : str
+            The address.
+
+        Returns
+        -------
+        str or None
+            Why not: not a valid address, a user name or password in it, not https, a port other than 443, or
+            a host not on the list (``http`` and ``https`` to :data:`LOOPBACK_HOSTS` pass when
+            :attr:`loopback_http`); None if it may be requested.
+        """
         try:
             parts = urlsplit(url)
             port = parts.port
