@@ -38,8 +38,9 @@ The figures, by family, in :mod:`valduchesse.plotting` (``style``, ``corpus``, `
 where a figure file goes, in :mod:`valduchesse.figure_paths` (no plotting library).
 
 Files, shared by all: :mod:`valduchesse.files`: the one atomic write, the one safe reader, the one strict
-YAML loader and the one input-error type; :mod:`valduchesse.cache`: the per-machine cache folder (which
-writes through :mod:`valduchesse.files`, a file that cannot be written being no error there).
+YAML loader and the one input-error type; :mod:`valduchesse.cache`: the per-machine cache folder, written
+through :mod:`valduchesse.files` (its ``write_atomically`` returns False instead of raising: the cache only
+saves time).
 
 The tooling, in subpackages beside the analysis:
 
