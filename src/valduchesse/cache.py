@@ -19,7 +19,15 @@ ENV_FOLDER = "VALDUCHESSE_CACHE_DIR"
 
 
 def user_cache_folder() -> Path:
-    """The collection's per-machine cache folder: ``$VALDUCHESSE_CACHE_DIR``, else the user cache folder."""
+    """The collection's per-machine cache folder: ``$VALDUCHESSE_CACHE_DIR``, else the user cache folder.
+
+    Returns
+    -------
+    Path
+        The folder (not created here): ``$VALDUCHESSE_CACHE_DIR`` if set and not empty, else platformdirs'
+        user cache folder for ``valduchesse`` (``$XDG_CACHE_HOME/valduchesse`` or ``~/.cache/valduchesse``
+        without platformdirs).
+    """
     base = os.environ.get(ENV_FOLDER)
     if not base:
         try:
@@ -38,6 +46,13 @@ def replace_atomically(path: Path, write) -> None:
     process sees the whole old file or the whole new one, never a part; the temporary file is removed if
     ``write`` fails). Errors are raised: a full or read-only disk as a one-line
     :class:`valduchesse.files.WriteError`.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write.
+    write : callable
+        Called with the temporary file's path; writes the new content there.
     """
     files.replace_atomically(path, write)
 
@@ -47,6 +62,18 @@ def write_atomically(path: Path, data: bytes) -> bool:
 
     The cache only saves time: a cache file that cannot be written (a full disk, a read-only home, a path
     the write guard refuses) is not an error.
+
+    Parameters
+    ----------
+    path : Path
+        The cache file to write.
+    data : bytes
+        Its new content.
+
+    Returns
+    -------
+    bool
+        True if the file was written, False if an ``OSError`` or ``ValueError`` stopped it.
     """
     try:
         files.write_atomically(path, data)

@@ -82,7 +82,21 @@ INTERRUPTED = ("interrupted (Ctrl-C). Kept: every file written before, whole; th
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command of ``argv``; its exit status. Ctrl-C, a full or read-only disk end in one line."""
+    """Run the command of ``argv``; its exit status. Ctrl-C, a full or read-only disk end in one line.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The command line without the program's name (default: ``sys.argv[1:]``, as argparse reads it).
+
+    Returns
+    -------
+    int
+        0 on success; 1 for a failed notebook, a reproduction check that found differences, a fetch that
+        refused or failed a document, or a disk error (after one line on stderr); 2 for input the command
+        refuses (a missing notebook, a parameter, a body, a header, a refused path; one line on stderr);
+        130 after Ctrl-C. argparse exits with 2 itself for a command line it cannot parse.
+    """
     try:
         return _main(argv)
     except KeyboardInterrupt:

@@ -97,7 +97,27 @@ class InputError(ValueError):
     @classmethod
     def at(cls, path, problem: str, fix: str, *, field: str | None = None, line: int | None = None,
            column: int | None = None, row: int | None = None, field_kind: str = "field") -> "InputError":
-        """The error for ``path`` with its place spelled out; ``field_kind`` names what ``field`` is (``column``)."""
+        """The error for ``path`` with its place spelled out: ``FILE[, row R][, field 'F'][, line L, column C]``.
+
+        Parameters
+        ----------
+        path : str or Path
+            The input file.
+        problem : str
+            What is wrong.
+        fix : str
+            What to do about it.
+        field, line, column, row : optional
+            Where in the file (None: not said).
+        field_kind : str, optional
+            What ``field`` is, in the message (``field``, or ``column`` for a table).
+
+        Returns
+        -------
+        InputError
+            An instance of the class it is called on, its message ``WHERE: PROBLEM. Fix: FIX`` and every part an
+            attribute.
+        """
         where = str(path)
         if row is not None:
             where += f", row {row}"
@@ -122,7 +142,19 @@ _READ_FIX = "check that the file exists and that you may read it"
 
 
 def not_regular(mode: int) -> str | None:
-    """What an entry of ``mode`` is, in words, if it is not a regular file (``"a directory"``, …); else None."""
+    """What an entry of ``mode`` is, in words, if it is not a regular file (``"a directory"``, …); else None.
+
+    Parameters
+    ----------
+    mode : int
+        An ``st_mode`` from ``os.stat``.
+
+    Returns
+    -------
+    str or None
+        ``"a directory"``, ``"a named pipe (FIFO)"`` and so on, ``"not a regular file"`` for a kind not named;
+        None for a regular file.
+    """
     if stat.S_ISREG(mode):
         return None
     return next((kind for test, kind in _FILE_KINDS if test(mode)), "not a regular file")
@@ -140,6 +172,29 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_INPUT_BYTES, *, error: typ
     Checks with ``stat`` before opening, so that a FIFO (which would block) or a device such as
     ``/dev/zero`` (which never ends) is never opened; opens without blocking and checks the opened file
     again, in case the entry changed in between; never reads more than ``max_bytes + 1`` bytes.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    max_bytes : int, optional
+        The largest file read (default :data:`MAX_INPUT_BYTES`).
+    error : type of InputError, optional
+        The error raised (through :meth:`InputError.at`, naming ``path``).
+    not_regular_fix : str, optional
+        The fix said when ``path`` is not a regular file.
+    too_big_fix : str, optional
+        The fix said when it is larger than ``max_bytes`` (default: check that this is the file you meant).
+
+    Returns
+    -------
+    bytes
+        The file's bytes.
+
+    Raises
+    ------
+    InputError
+        ``error``, if the file cannot be read, is not a regular file or is too big.
     """
     path = Path(path)
     try:
@@ -176,6 +231,25 @@ def read_text(path: str | Path, max_bytes: int = MAX_INPUT_BYTES, *, error: type
 
     A byte that is not UTF-8 (a file saved as Latin-1, say) is an ``error`` naming the byte's position,
     line and column.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    max_bytes, error, not_regular_fix, too_big_fix
+        As for :func:`read_bytes`.
+    encoding_fix : str, optional
+        The fix said when the file is not UTF-8.
+
+    Returns
+    -------
+    str
+        The text, ``\\r\\n`` and ``\\r`` made ``\\n``.
+
+    Raises
+    ------
+    InputError
+        ``error``, as for :func:`read_bytes`, or for a byte that is not UTF-8.
     """
     raw = read_bytes(path, max_bytes, error=error, not_regular_fix=not_regular_fix, too_big_fix=too_big_fix)
     try:
@@ -280,11 +354,37 @@ class StrictLoader(yaml.SafeLoader):
         self._depth = 0
 
     def position(self, mark) -> tuple[int, int]:
-        """(line, column) of ``mark`` in the file, both from 1."""
+        """(line, column) of ``mark`` in the file, both from 1.
+
+        Parameters
+        ----------
+        mark : yaml.Mark
+            A position in the YAML text.
+
+        Returns
+        -------
+        tuple of (int, int)
+            The line (:attr:`line_offset` added) and the column.
+        """
         return mark.line + self.line_offset + 1, mark.column + 1
 
     def refuse(self, problem: str, mark, fix: str) -> YAMLRefused:
-        """The error for ``problem`` at ``mark``."""
+        """The error for ``problem`` at ``mark``, naming the top-level key being read.
+
+        Parameters
+        ----------
+        problem : str
+            What is refused.
+        mark : yaml.Mark
+            Where.
+        fix : str
+            What to do about it.
+
+        Returns
+        -------
+        YAMLRefused
+            The error, to be raised.
+        """
         return YAMLRefused(problem, mark, fix, self.field)
 
     def compose_node(self, parent, index):
@@ -320,7 +420,23 @@ class StrictLoader(yaml.SafeLoader):
                               "remove the tag ('!!…') before the value, or correct the value") from None
 
     def key_problem(self, key, top: bool) -> tuple[str, str] | None:
-        """(problem, fix) if ``key`` may not be a key (of the top-level mapping if ``top``), else None."""
+        """(problem, fix) if ``key`` may not be a key (of the top-level mapping if ``top``), else None.
+
+        Here only text is a key; a subclass may word its own problems (the header loader of
+        :mod:`valduchesse.corpus_header` does, for its field names).
+
+        Parameters
+        ----------
+        key : object
+            The key as constructed.
+        top : bool
+            Whether it is a key of the top-level mapping (not used here; for subclasses).
+
+        Returns
+        -------
+        tuple of (str, str) or None
+            The problem and its fix, or None if ``key`` is text.
+        """
         if isinstance(key, str):
             return None
         if isinstance(key, (list, dict, tuple, set)):
@@ -329,7 +445,22 @@ class StrictLoader(yaml.SafeLoader):
                 "write keys as words; quote a key that YAML reads as a number, a date or true/false")
 
     def duplicate_problem(self, key, top: bool, where: str) -> str:
-        """The problem of ``key`` written twice (``where``: the lines or columns)."""
+        """The problem of ``key`` written twice (``where``: the lines or columns).
+
+        Parameters
+        ----------
+        key : object
+            The key written twice.
+        top : bool
+            Whether it is a key of the top-level mapping (not used here; for subclasses).
+        where : str
+            Where the two are, e.g. ``lines 2 and 5``.
+
+        Returns
+        -------
+        str
+            The problem, in words.
+        """
         return f"the key {key!r} is written twice in one mapping ({where})"
 
     def construct_mapping(self, node, deep=False):
@@ -365,7 +496,20 @@ class StrictLoader(yaml.SafeLoader):
 
 
 def yaml_position(err: yaml.YAMLError, line_offset: int = 0) -> tuple[str, tuple[int, int] | None]:
-    """PyYAML's whole message (problem, context, note) and the problem's (line, column) in the file."""
+    """PyYAML's whole message (problem, context, note) and the problem's (line, column) in the file.
+
+    Parameters
+    ----------
+    err : yaml.YAMLError
+        The error PyYAML raised.
+    line_offset : int, optional
+        Lines before the YAML text in its file (e.g. a header's opening ``---``), added to the line.
+
+    Returns
+    -------
+    tuple of (str, tuple of (int, int) or None)
+        The message, and the problem's line and column counted from 1; None for an error without a mark.
+    """
     if not isinstance(err, yaml.MarkedYAMLError):
         return str(err), None
 
@@ -383,7 +527,26 @@ def yaml_position(err: yaml.YAMLError, line_offset: int = 0) -> tuple[str, tuple
 def parse_yaml(text: str, loader: type[StrictLoader] = StrictLoader, line_offset: int = 0):
     """What the YAML ``text`` holds, read by ``loader`` (None if nothing).
 
-    Raises :class:`YAMLRefused` for what the loader refuses and :class:`yaml.YAMLError` for a syntax error.
+    Parameters
+    ----------
+    text : str
+        The YAML.
+    loader : type of StrictLoader, optional
+        The loader class (:class:`StrictLoader` or a subclass).
+    line_offset : int, optional
+        Lines before ``text`` in its file, added to the lines the loader names.
+
+    Returns
+    -------
+    object
+        The document's value (dict, list, str, …), or None for an empty document.
+
+    Raises
+    ------
+    YAMLRefused
+        For what the loader refuses.
+    yaml.YAMLError
+        For a syntax error.
     """
     instance = loader(text, line_offset)
     try:
@@ -401,8 +564,29 @@ def load_yaml(path: str | Path, max_bytes: int = MAX_INPUT_BYTES, *, error: type
               loader: type[StrictLoader] = StrictLoader):
     """Read the YAML file ``path`` with :func:`read_text` and :func:`parse_yaml`; ``error`` names line and column.
 
-    Returns what the file holds (None if nothing). A syntax error and what the loader refuses are
-    ``error`` with the problem, the top-level key (``field``), the line and the column.
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    max_bytes : int, optional
+        The largest file read (default :data:`MAX_INPUT_BYTES`).
+    error : type of InputError, optional
+        The error raised.
+    syntax_fix : str, optional
+        The fix said for a syntax error.
+    loader : type of StrictLoader, optional
+        The loader class.
+
+    Returns
+    -------
+    object
+        What the file holds (None if nothing).
+
+    Raises
+    ------
+    InputError
+        ``error``: as for :func:`read_text`, or for a syntax error or what the loader refuses, with the
+        problem, the top-level key (``field``), the line and the column.
     """
     text = read_text(path, max_bytes, error=error)
     try:
@@ -474,13 +658,37 @@ def replace_atomically(path: str | Path, write: Callable[[Path], None], *, commi
 
     The temporary file is flushed to the disk (``fsync``) and renamed over ``path`` (``os.replace``),
     so that any reader, a crash or ``kill -9`` sees the whole old file or the whole new one. It takes
-    ``path``'s permissions if ``path`` exists (else the usual ones of a new file). ``verify(temporary)``,
-    if given, may refuse the new file by raising before it replaces the old one. On any failure the
-    temporary file is removed and ``path`` is left as it was; a full disk, a quota, a read-only file system
-    or a refused permission raise a one-line :class:`WriteError` (``size``, if known, is the space needed).
-    Unless ``guard`` is False, the write guard (:func:`valduchesse.run.guard.check_write`) first refuses a
-    path in a committed folder, over a tracked file or over a hard link (``committed``: the documented run
-    of the collection, which may write its committed folders). Returns ``path``.
+    ``path``'s permissions if ``path`` exists (else the usual ones of a new file). On any failure the
+    temporary file is removed and ``path`` is left as it was.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write; its folder is made if need be.
+    write : callable
+        Called with the temporary file's path; writes the new content there.
+    committed : bool, optional
+        Whether this is the documented run of the collection, which may write its committed folders.
+    guard : bool, optional
+        Unless False, the write guard (:func:`valduchesse.run.guard.check_write`) first refuses a path in a
+        committed folder, over a tracked file or over a hard link.
+    verify : callable, optional
+        Called with the temporary file's path before it replaces the old one; it may refuse the new file by
+        raising.
+    size : int, optional
+        The space needed, said in the error for a full disk.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    WriteError
+        One line, for a full disk, a quota, a read-only file system or a refused permission.
+    valduchesse.run.guard.WriteRefused
+        The guard's refusal.
     """
     path = Path(path)
     if guard:
@@ -526,8 +734,26 @@ def write_atomically(path: str | Path, data: bytes | str, *, committed: bool = F
                      verify: Callable[[Path], None] | None = None) -> Path:
     """Write ``data`` (text is written as UTF-8, lines as given) to ``path`` with :func:`replace_atomically`.
 
-    Returns ``path``; raises :class:`WriteError` (one line, the old file kept) if the disk is full or
-    read-only, and the guard's refusal for a protected path.
+    Parameters
+    ----------
+    path : str or Path
+        The file to write.
+    data : bytes or str
+        Its new content.
+    committed, guard, verify
+        As for :func:`replace_atomically`.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    WriteError
+        One line, the old file kept, if the disk is full or read-only.
+    valduchesse.run.guard.WriteRefused
+        The guard's refusal for a protected path.
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -545,7 +771,22 @@ def write_atomically(path: str | Path, data: bytes | str, *, committed: bool = F
 
 
 def write_notebook(notebook, path: str | Path, *, committed: bool = False) -> Path:
-    """Write ``notebook`` (an nbformat node) to ``path`` atomically, with the bytes ``nbformat.write`` gives."""
+    """Write ``notebook`` to ``path`` atomically, with the text ``nbformat.writes`` gives, ending in a newline.
+
+    Parameters
+    ----------
+    notebook : NotebookNode
+        The notebook.
+    path : str or Path
+        The file to write (with :func:`write_atomically`).
+    committed : bool, optional
+        As for :func:`replace_atomically`.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     import nbformat
 
     text = nbformat.writes(notebook)

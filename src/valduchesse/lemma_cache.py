@@ -60,18 +60,44 @@ if TrieDictionaryFactory is not None:
 
 
 def cache_folder() -> Path:
-    """The folder of this simplemma and marisa-trie version's tries."""
+    """The folder of this simplemma and marisa-trie version's tries.
+
+    Returns
+    -------
+    Path
+        ``lemma-data/simplemma-<version>/marisa-trie-<version>`` in the per-machine cache folder
+        (:func:`valduchesse.cache.user_cache_folder`).
+    """
     return (user_cache_folder() / "lemma-data" / f"simplemma-{SIMPLEMMA_VERSION}"
             / f"marisa-trie-{MARISA_VERSION}")
 
 
 def trie_file(language: str) -> Path:
-    """The cached trie of ``language``."""
+    """The cached trie of ``language``.
+
+    Parameters
+    ----------
+    language : str
+        A language code simplemma knows (e.g. ``fr``).
+
+    Returns
+    -------
+    Path
+        ``<language>.dic`` in :func:`cache_folder` (it may not exist yet).
+    """
     return cache_folder() / f"{language}.dic"
 
 
 def install() -> bool:
-    """Make simplemma's default dictionaries come from the cached tries; False if switched off or not possible."""
+    """Make simplemma's default dictionaries come from the cached tries; False if switched off or not possible.
+
+    Returns
+    -------
+    bool
+        True if simplemma's default dictionary factory now reads the cached tries; False if simplemma's trie
+        factory or marisa-trie is missing, or ``$VALDUCHESSE_LEMMA_CACHE`` (:data:`ENV_SWITCH`) is ``0``,
+        ``off``, ``no`` or ``false``.
+    """
     if TrieDictionaryFactory is None or os.environ.get(ENV_SWITCH, "").strip().lower() in ("0", "off", "no", "false"):
         return False
     DEFAULT_DICTIONARY_FACTORY._get_dictionary = CachedTries().get_dictionary
@@ -79,6 +105,19 @@ def install() -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Build (or load) the cached trie of each language and print where it is: ``python -m valduchesse.lemma_cache``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Language codes; default: the command line's arguments, else every language simplemma supports.
+
+    Returns
+    -------
+    int
+        The exit status: 0, or 1 (with a message on stderr) if simplemma's trie factory or marisa-trie is
+        missing.
+    """
     languages = (argv if argv is not None else sys.argv[1:]) or sorted(SUPPORTED_LANGUAGES)
     if TrieDictionaryFactory is None:
         print("simplemma's trie factory or marisa-trie is missing: the language data is not cached", file=sys.stderr)

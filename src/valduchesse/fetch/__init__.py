@@ -66,3 +66,5 @@ problem never stops the others, and :func:`~valduchesse.fetch.terminal.exit_stat
 refused or failed. Reasons and addresses in the report are passed through
 :func:`~valduchesse.fetch.terminal.printable` (no terminal escape sequences or control characters).
 """
+
+__all__ = []

@@ -32,7 +32,20 @@ class AllowList:
     loopback_http: bool = False
 
     def problem(self, url: str) -> str | None:
-        """Why ``url`` may not be requested, or None if it may."""
+        """Why ``url`` may not be requested, or None if it may.
+
+        Parameters
+        ----------
+        url : str
+            The address.
+
+        Returns
+        -------
+        str or None
+            Why not: not a valid address, a user name or password in it, not https, a port other than 443, or
+            a host not on the list (``http`` and ``https`` to :data:`LOOPBACK_HOSTS` pass when
+            :attr:`loopback_http`); None if it may be requested.
+        """
         try:
             parts = urlsplit(url)
             port = parts.port
@@ -55,11 +68,27 @@ class AllowList:
 def load_allow_list(path: str | Path | None = None, *, extra_hosts=(), allow_loopback_http: bool = False) -> AllowList:
     """Read the allow-list data file (default :data:`ALLOW_LIST_PATH`).
 
-    The file is YAML with a list ``hosts`` of bare host names, matched
-    exactly. ``extra_hosts`` adds host names (checked the same way);
-    ``allow_loopback_http`` also lets ``http://127.0.0.1:PORT`` through, for
-    tests that serve pages themselves. Raises :class:`AllowListError` for an
-    entry with a scheme, path, port, wildcard or upper-case letters.
+    The file is YAML with a list ``hosts`` of bare host names, matched exactly.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The file; default :data:`ALLOW_LIST_PATH`.
+    extra_hosts : iterable of str, optional
+        Host names added to the file's, checked the same way.
+    allow_loopback_http : bool, optional
+        Also let ``http://127.0.0.1:PORT`` through, for tests that serve pages themselves.
+
+    Returns
+    -------
+    AllowList
+        The hosts, the file's name as its source, and whether loopback http is allowed.
+
+    Raises
+    ------
+    AllowListError
+        If the file has no list ``hosts``, or for an entry with a scheme, path, port, wildcard or upper-case
+        letters.
     """
     path = Path(path) if path is not None else ALLOW_LIST_PATH
     data = load_yaml(path, 1024 * 1024, error=AllowListError,

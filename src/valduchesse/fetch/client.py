@@ -33,8 +33,8 @@ from .allowlist import AllowList
 from .errors import Failed, Refused
 
 __all__ = [
-    "DEFAULT_BACKOFF", "DEFAULT_MAX_BYTES", "DEFAULT_RETRIES", "DEFAULT_TIMEOUT", "HTML_TYPES", "MAX_ENCODINGS",
-    "MAX_REDIRECTS", "Page", "READ_SIZE", "REDIRECT_STATUS", "RETRY_STATUS", "USER_AGENT", "download",
+    "DEFAULT_BACKOFF", "DEFAULT_MAX_BYTES", "DEFAULT_RETRIES", "DEFAULT_TIMEOUT", "FetchedPage", "HTML_TYPES",
+    "MAX_ENCODINGS", "MAX_REDIRECTS", "READ_SIZE", "REDIRECT_STATUS", "RETRY_STATUS", "USER_AGENT", "download",
 ]
 
 
@@ -64,7 +64,7 @@ class _Transient(Exception):
 
 
 @dataclass(frozen=True)
-class Page:
+class FetchedPage:
     """One downloaded page: the address asked for, where it ended up, its bytes and charset."""
 
     url: str
@@ -304,7 +304,7 @@ def _is_timeout(err: Exception) -> bool:
 
 def download(url: str, allowed: AllowList, *, timeout: float = DEFAULT_TIMEOUT,
              max_bytes: int = DEFAULT_MAX_BYTES, retries: int = DEFAULT_RETRIES,
-             backoff: float = DEFAULT_BACKOFF) -> Page:
+             backoff: float = DEFAULT_BACKOFF) -> FetchedPage:
     """Download one HTML page from an allowed address.
 
     Redirects are followed by hand (at most :data:`MAX_REDIRECTS`), each target
@@ -326,7 +326,7 @@ def download(url: str, allowed: AllowList, *, timeout: float = DEFAULT_TIMEOUT,
 
     Returns
     -------
-    Page
+    FetchedPage
         The page's bytes (decoded from any content encoding) and the charset its headers name.
 
     Raises
@@ -353,7 +353,7 @@ def download(url: str, allowed: AllowList, *, timeout: float = DEFAULT_TIMEOUT,
                                  f"attempt{'s' if retries else ''})") from None
                 time.sleep(backoff * 2 ** attempt)
         if result[0] == "page":
-            return Page(url, current, result[1], result[2])
+            return FetchedPage(url, current, result[1], result[2])
         if result[0] == "status":
             raise Failed(f"{current} answered HTTP {result[1]} {result[2]}; not retried")
         if not result[1]:

@@ -53,9 +53,27 @@ def extract_texts(html: bytes | str, encoding: str | None = None, *,
     (ruby annotations too), each of :data:`BLOCK_TAGS` and ``br`` ends a
     line, runs of HTML white space in a line become one space (non-breaking
     spaces are kept), empty lines go, and the text is put in Unicode NFC.
-    Duplicates are given once; at most :data:`MAX_CANDIDATES` ``main`` and
-    ``article`` texts are given, in that order, before the body's. Raises
-    :class:`~valduchesse.fetch.errors.Refused` if reading takes longer than ``budget`` seconds.
+
+    Parameters
+    ----------
+    html : bytes or str
+        The page; bytes are decoded, a string is read as it is.
+    encoding : str, optional
+        The charset the response's headers name, tried first.
+    budget : float, optional
+        The most seconds reading may take (default :data:`DEFAULT_PARSE_SECONDS`).
+
+    Returns
+    -------
+    list of str
+        The texts, duplicates given once: at most :data:`MAX_CANDIDATES` ``main`` and ``article`` texts, in
+        that order, then the body's.
+
+    Raises
+    ------
+    valduchesse.fetch.errors.Refused
+        If the bytes cannot be decoded, the HTML is longer than :data:`MAX_HTML_CHARS` characters, or reading
+        takes longer than ``budget`` seconds.
     """
     started = time.monotonic()
     if isinstance(html, bytes):

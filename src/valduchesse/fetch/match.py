@@ -19,7 +19,18 @@ _LIST_MARKER = re.compile(r"^\s*[-\u2010-\u2015\u2022*]\s+")
 
 
 def normalise(text: str) -> str:
-    """``text`` as the integrity check compares it: see :func:`normalise_with_index`."""
+    """``text`` as the integrity check compares it: see :func:`normalise_with_index`.
+
+    Parameters
+    ----------
+    text : str
+        A stored body or a page's text.
+
+    Returns
+    -------
+    str
+        The normalised text.
+    """
     return normalise_with_index(text)[0]
 
 
@@ -30,6 +41,17 @@ def normalise_with_index(text: str) -> tuple[str, list[int]]:
     becomes one space and white space at either end goes; soft hyphens and
     zero-width characters go; ’ ‘ ‚ ‛ ′ become ``'`` and “ ” „ ‟ « » ‹ › become
     ``"``. Nothing else changes (dashes, case and accents count).
+
+    Parameters
+    ----------
+    text : str
+        A stored body or a page's text.
+
+    Returns
+    -------
+    tuple of (str, list of int)
+        The normalised text, and for each of its characters the index in ``text`` of the character it comes
+        from (for a space, the first white-space character of its run).
     """
     chars: list[str] = []
     index: list[int] = []
@@ -69,9 +91,25 @@ def locate_opening(excerpt: str, page_text: str) -> int:
 
     After :func:`normalise` on both sides, the excerpt must occur whole in the
     page's text; the full text is the page's text from there on, so the
-    normalised excerpt is a prefix of it. Otherwise raises :class:`Mismatch`
-    saying at which character of the excerpt (and line) the page diverges,
-    with the words on each side, or that the page's text ends first.
+    normalised excerpt is a prefix of it.
+
+    Parameters
+    ----------
+    excerpt : str
+        The stored opening excerpt.
+    page_text : str
+        The page's text (:func:`~valduchesse.fetch.extract.extract_texts`).
+
+    Returns
+    -------
+    int
+        The index in ``page_text`` (not normalised) where the excerpt starts.
+
+    Raises
+    ------
+    Mismatch
+        If the excerpt is empty or not in the page, saying at which character of the excerpt (and line) the
+        page diverges, with the words on each side, or that the page's text ends first.
     """
     norm_e, index_e = normalise_with_index(excerpt)
     norm_p, index_p = normalise_with_index(page_text)
@@ -105,11 +143,32 @@ def locate_later_part(excerpt: str, full_text: str, not_before_end: int = 0, lab
 
     Each non-empty line of ``excerpt`` (a list marker such as ``- `` at its
     start dropped) must be found in the normalised ``full_text`` after the
-    previous one; the returned end (in normalised characters) must lie after
-    ``not_before_end``, the end of the part before, so that parts come in
-    reading order. Raises :class:`Mismatch` naming the paragraph not found;
-    ``preceding`` (the page's text before the full text starts) only serves
-    to say when a paragraph is on the page, but before part 1.
+    previous one, and the part must end after the part before it, so that parts come in reading order.
+
+    Parameters
+    ----------
+    excerpt : str
+        The later part's stored body.
+    full_text : str
+        The full text (from where the opening excerpt starts).
+    not_before_end : int, optional
+        The end of the part before, in normalised characters of ``full_text``.
+    label : str, optional
+        How the part is named in an error (e.g. ``part 2``).
+    preceding : str, optional
+        The page's text before the full text starts: it only serves to say when a paragraph is on the page,
+        but before part 1.
+
+    Returns
+    -------
+    int
+        Where the part's last paragraph ends, in normalised characters of ``full_text``.
+
+    Raises
+    ------
+    Mismatch
+        Naming the paragraph not found (and whether it is elsewhere on the page), or saying that the part
+        is empty or ends before the part preceding it.
     """
     norm_full = normalise(full_text)
     paragraphs = [normalise(_LIST_MARKER.sub("", line)) for line in excerpt.split("\n")]
@@ -137,9 +196,24 @@ def locate_later_part(excerpt: str, full_text: str, not_before_end: int = 0, lab
 def full_text_for(parts: list[str], candidates: list[str]) -> str:
     """The full text that holds every part, from the first candidate page text that does.
 
-    ``parts`` are the stored bodies in part order, the first an opening
-    excerpt; see :func:`locate_opening` and :func:`locate_later_part`.
-    Raises the :class:`Mismatch` of the candidate that matched furthest.
+    See :func:`locate_opening` and :func:`locate_later_part`.
+
+    Parameters
+    ----------
+    parts : list of str
+        The stored bodies in part order, the first an opening excerpt.
+    candidates : list of str
+        Page texts to try, in order (:func:`~valduchesse.fetch.extract.extract_texts`).
+
+    Returns
+    -------
+    str
+        The first candidate that holds every part, from where the opening excerpt starts to its end.
+
+    Raises
+    ------
+    Mismatch
+        That of the candidate that matched furthest (or "the page has no text" without candidates).
     """
     best: Mismatch | None = None
     for candidate in candidates:

@@ -31,6 +31,17 @@ def printable(text) -> str:
     Reasons quote page text and addresses the server chose; printed as they
     are, an escape sequence could recolour or clear the terminal, retitle
     its window, or hide the lines before it.
+
+    Parameters
+    ----------
+    text : object
+        What to print (made a string with ``str``).
+
+    Returns
+    -------
+    str
+        The text with escape sequences, C0 and C1 control characters (but tab and newline) and the
+        bidirectional overrides and isolates removed.
     """
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", str(text)))
 
@@ -40,6 +51,17 @@ def format_report(report: pd.DataFrame) -> str:
 
     Everything printed goes through :func:`printable`; a reason of several
     lines is indented on each.
+
+    Parameters
+    ----------
+    report : DataFrame
+        :func:`~valduchesse.fetch.write.fetch_corpus`'s report.
+
+    Returns
+    -------
+    str
+        A header line, then per document its outcome, ids and characters (``old -> new`` when fetched) and
+        its reason below, then the count of each outcome on one line.
     """
     def one_line(value) -> str:
         return printable(value).replace("\n", " ")
@@ -57,5 +79,16 @@ def format_report(report: pd.DataFrame) -> str:
 
 
 def exit_status(report: pd.DataFrame) -> int:
-    """0 if every document was fetched, would be, or was skipped; 1 if any was refused or failed."""
+    """0 if every document was fetched, would be, or was skipped; 1 if any was refused or failed.
+
+    Parameters
+    ----------
+    report : DataFrame
+        :func:`~valduchesse.fetch.write.fetch_corpus`'s report.
+
+    Returns
+    -------
+    int
+        The exit status.
+    """
     return int(bool(report["outcome"].isin(["refused", "failed"]).any()))

@@ -15,7 +15,8 @@ from ..run.guard import WriteRefused
 from ..corpus import load_corpus, read_text_file
 from ..corpus_header import CorpusError, validate_header
 from .allowlist import AllowList, load_allow_list
-from .client import DEFAULT_BACKOFF, DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, Page, download
+from .client import (DEFAULT_BACKOFF, DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, FetchedPage,
+                     download)
 from .errors import Failed, FetchProblem, Refused
 from .extract import extract_texts
 from .match import full_text_for, normalise
@@ -31,14 +32,36 @@ def fetch_corpus(texts_dir: str | Path, *, dry_run: bool = False, allowed: Allow
                  today: dt.date | None = None) -> pd.DataFrame:
     """Replace each document held only as excerpts in ``texts_dir`` by its full official text.
 
-    Returns the report, one row per document (columns :data:`~valduchesse.fetch.terminal.REPORT_COLUMNS`;
-    ``outcome`` one of :data:`~valduchesse.fetch.terminal.OUTCOMES`, ``reason`` why). ``dry_run`` fetches
-    and checks but writes nothing. ``allowed`` defaults to
-    :func:`~valduchesse.fetch.allowlist.load_allow_list` (the packaged list, https only). A problem with one
-    document never stops the others: an error nobody foresaw makes that
-    document ``refused``, with the error in the reason. Raises
-    :class:`~valduchesse.corpus_header.CorpusError` if the folder does not load, and
-    :class:`~valduchesse.fetch.allowlist.AllowListError` if the allow-list is broken.
+    A problem with one document never stops the others: an error nobody foresaw makes that document
+    ``refused``, with the error in the reason.
+
+    Parameters
+    ----------
+    texts_dir : str or Path
+        The texts folder (loaded with :func:`~valduchesse.corpus.load_corpus`).
+    dry_run : bool, optional
+        Fetch and check, but write nothing (outcome ``would fetch``).
+    allowed : AllowList, optional
+        The hosts that may be requested; default :func:`~valduchesse.fetch.allowlist.load_allow_list` (the
+        packaged list, https only).
+    timeout, max_bytes, retries, backoff : optional
+        The limits of each download (:func:`~valduchesse.fetch.client.download`): seconds per attempt, bytes
+        of the body, attempts after the first, seconds before the first retry.
+    today : datetime.date, optional
+        The ``retrieved`` date written into fetched files (default: today).
+
+    Returns
+    -------
+    DataFrame
+        The report, one row per document (columns :data:`~valduchesse.fetch.terminal.REPORT_COLUMNS`;
+        ``outcome`` one of :data:`~valduchesse.fetch.terminal.OUTCOMES`, ``reason`` why).
+
+    Raises
+    ------
+    valduchesse.corpus_header.CorpusError
+        If the folder does not load.
+    valduchesse.fetch.allowlist.AllowListError
+        If the allow-list is broken.
     """
     texts_dir = Path(texts_dir)
     documents = load_corpus(texts_dir)
@@ -103,7 +126,7 @@ def _fetch_document(texts_dir: Path, group: pd.DataFrame, allowed: AllowList, op
     return {"outcome": outcome, "url": " ".join(urls), "reason": "; ".join(str(p) for p in problems)}
 
 
-def _use_full_text(texts_dir, group, paths, originals, page: Page, full: str, urls, dry_run, today) -> dict:
+def _use_full_text(texts_dir, group, paths, originals, page: FetchedPage, full: str, urls, dry_run, today) -> dict:
     old_chars = int(group["chars"].sum())
     result = {"url": page.url, "new_chars": len(full)}
     if len(full) < old_chars:  # several parts: all of them together, overlaps counted twice (conservative)
@@ -128,7 +151,8 @@ def _use_full_text(texts_dir, group, paths, originals, page: Page, full: str, ur
     return {**result, "outcome": "fetched", "reason": what, "file": paths[0].name}
 
 
-def _file_text(header: dict, group: pd.DataFrame, full: str, page: Page, urls: list[str], today: dt.date) -> str:
+def _file_text(header: dict, group: pd.DataFrame, full: str, page: FetchedPage, urls: list[str],
+               today: dt.date) -> str:
     fields = dict(header)
     fields.pop("part", None)
     fields["source_url"] = page.url

@@ -10,3 +10,5 @@
 
 Where a figure file goes is decided by :mod:`valduchesse.figure_paths`, which imports no plotting library.
 """
+
+__all__ = []

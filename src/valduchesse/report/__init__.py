@@ -82,3 +82,5 @@ Usage::
     from valduchesse.run.notebooks import notebook_paths
     build_report(notebook_paths("notebooks"), Path("build/report"), Path("figures"))
 """
+
+__all__ = []

@@ -95,7 +95,24 @@ def doc_pages(folder: Path | None) -> list[Page]:
 
 
 def render_doc(source: str, pages: list[Page]) -> str:
-    """A docs page's Markdown as safe HTML (:class:`~valduchesse.report.pages.SafeRenderer`), its tables in scrolling boxes."""
+    """A docs page's Markdown as safe HTML, its tables in scrolling boxes.
+
+    Rendered with mistune (tables and strikethrough on) through
+    :class:`~valduchesse.report.pages.SafeRenderer`; each table wrapped by
+    :func:`~valduchesse.report.pages.wrap_tables`.
+
+    Parameters
+    ----------
+    source : str
+        The page's Markdown.
+    pages : list of Page
+        The site's pages, which a link may lead to.
+
+    Returns
+    -------
+    str
+        The HTML.
+    """
     markdown = mistune.create_markdown(renderer=SafeRenderer(pages), plugins=["table", "strikethrough"])
     return wrap_tables(markdown(source))
 

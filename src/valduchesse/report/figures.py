@@ -58,6 +58,11 @@ def figure_alt(description: str | None, heading: str, number: int = 1, of: int =
     number, of : int, optional
         The figure's rank among the figures under that heading, and their
         number, said when there are several.
+
+    Returns
+    -------
+    str
+        The alt text.
     """
     if description:
         return description

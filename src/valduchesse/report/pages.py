@@ -441,5 +441,23 @@ class _IndexRenderer(SafeRenderer):
 
 
 def render_markdown(source: str, page: Page, pages: list[Page]) -> str:
-    """Markdown from notebook ``page`` as HTML for the index, safely (see :class:`SafeRenderer`)."""
+    """Markdown from notebook ``page`` as HTML for the index, safely (see :class:`SafeRenderer`).
+
+    Its headings go below the index's own (level + 2, at most 6), and its anchors and its words "above"
+    and "below" point at the notebook's page.
+
+    Parameters
+    ----------
+    source : str
+        The Markdown (a reading or a question of the notebook).
+    page : Page
+        The notebook's page.
+    pages : list of Page
+        The site's pages, which a link may lead to.
+
+    Returns
+    -------
+    str
+        The HTML.
+    """
     return mistune.create_markdown(renderer=_IndexRenderer(page, pages))(source)

@@ -89,6 +89,11 @@ def site_title(pages: list[Page], titled: bool) -> str:
         The notebook pages, in reading order.
     titled : bool
         Whether the first notebook has a level-1 heading (else its page title is its file name).
+
+    Returns
+    -------
+    str
+        The first page's title, or ``Report of <n> notebook(s)``.
     """
     if pages and titled:
         return pages[0].title
@@ -96,7 +101,21 @@ def site_title(pages: list[Page], titled: bool) -> str:
 
 
 def site_summary(pages: list[Page], docs: list[Page]) -> str:
-    """The sentence under the index's title: what the site holds, in counts only (no claim about a corpus)."""
+    """The sentence under the index's title: what the site holds, in counts only (no claim about a corpus).
+
+    Parameters
+    ----------
+    pages : list of Page
+        The notebook pages.
+    docs : list of Page
+        The documentation pages (none: not mentioned).
+
+    Returns
+    -------
+    str
+        The sentences: how many notebooks (and pages of documentation) the site holds, and that each page
+        shows the notebook as saved, its code hidden until asked for.
+    """
     notebooks = f"{len(pages)} notebook{'s' if len(pages) != 1 else ''}"
     extra = (f", and {len(docs)} page{'s' if len(docs) != 1 else ''} of documentation" if docs else "")
     return (f"The executed notebooks of this collection as web pages: {notebooks}{extra}. Each notebook listed on "
@@ -229,6 +248,26 @@ def choose_headline(figures_dir: Path, headline: str, notebooks: dict[str, nbfor
     notebook makes is not shown: the repository's headline would otherwise
     stand beside a student's notebooks, as when ``report --folder output`` is
     run from the repository's root, where ``--figures`` defaults to ``figures/``.)
+
+    Parameters
+    ----------
+    figures_dir : Path
+        The folder the headline file is looked for in.
+    headline : str
+        The headline figure's file name.
+    notebooks : dict of str to NotebookNode
+        The notebooks read, by stem.
+    pages : list of Page
+        The notebook pages, in reading order.
+    figures : dict of str to list of Figure
+        Each notebook's figures, by stem (:mod:`~valduchesse.report.figures`).
+
+    Returns
+    -------
+    tuple of (Headline, Path or None)
+        The figure as the index shows it (its file in the site, alt text, page, note, size), and the
+        headline file to copy into the site's ``figures/`` (None when the figure shown is a notebook's own,
+        already written there, or there is none).
     """
     stem = Path(headline).stem
     maker = next((page for page in pages if code_cell_naming(notebooks[page.stem], stem) is not None), None)
@@ -261,9 +300,19 @@ def check_output_folder(output_dir: Path) -> None:
 
     The repository's root, its ``notebooks/``, ``figures/``, ``texts/`` and
     ``.git/``, a folder git tracks, or any spelling of them (``..``, a
-    symbolic link) are refused with :class:`~valduchesse.run.guard.WriteRefused`
-    (every page is then also written through the write guard,
+    symbolic link) are refused (every page is then also written through the write guard,
     :func:`valduchesse.files.write_atomically`).
+
+    Parameters
+    ----------
+    output_dir : Path
+        The site's folder.
+
+    Raises
+    ------
+    WriteRefused
+        If ``output_dir`` is a file or is refused (:func:`~valduchesse.run.guard.write_refusal`), saying
+        what to give instead.
     """
     if output_dir.exists() and not output_dir.is_dir():
         raise WriteRefused(f"refused: --output {output_dir} is a file; give a folder for the site, e.g. build/report")

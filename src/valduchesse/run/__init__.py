@@ -57,3 +57,5 @@ notebook or figure that differs from the committed one;
 :func:`~valduchesse.run.determinism.check_determinism` runs it twice and lists every figure or notebook
 output that differs between the runs.
 """
+
+__all__ = []

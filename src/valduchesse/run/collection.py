@@ -22,7 +22,13 @@ __all__ = ["default_jobs", "figures_written", "run_collection", "side_by_side"]
 
 
 def default_jobs() -> int:
-    """How many notebooks to execute at a time by default: the cores this process may use."""
+    """How many notebooks to execute at a time by default: the cores this process may use.
+
+    Returns
+    -------
+    int
+        The number of cores in this process's CPU affinity (``os.cpu_count()`` where there is none), at least 1.
+    """
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
@@ -36,18 +42,15 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     """Execute ``paths``, ``jobs`` at a time, logging one line per notebook, in their order, with its time.
 
     Without ``overrides`` and ``output_dir`` the notebooks are executed in
-    place. Otherwise the executed copies go to ``output_dir`` (default
-    ``output/``) and, unless ``FIGURES_DIR`` is among the overrides, the
-    figures to its ``figures/`` subfolder. Parameters are checked first;
+    place. Otherwise the executed copies go to ``output_dir`` and, unless ``FIGURES_DIR`` is among the
+    overrides, the figures to its ``figures/`` subfolder. Parameters are checked first;
     relative paths given for ``*_DIR`` and ``*_FILE`` parameters are taken
     from the current folder. Then every path the run would write is checked
-    (:func:`~valduchesse.run.paths.check_written_paths`, against the repositories ``roots``,
-    default :func:`~valduchesse.run.guard.protected_roots`): such a run never writes into the
-    committed collection.
+    (:func:`~valduchesse.run.paths.check_written_paths`, against the repositories ``roots``): such a run
+    never writes into the committed collection.
 
-    The notebooks are independent, each in its own kernel: with ``jobs``
-    above 1 (default :func:`default_jobs`) several run side by side, and
-    each one's line is logged once it and every notebook before it are
+    The notebooks are independent, each in its own kernel: with ``jobs`` above 1 several run side by
+    side, and each one's line is logged once it and every notebook before it are
     done, so the lines keep the notebooks' order. They start longest first
     (:func:`.times.start_order` on :func:`.times.last_times`); each one's time is kept for
     the next run (:func:`~valduchesse.run.times.keep_times`) if the run is in place: runs with
@@ -57,18 +60,41 @@ def run_collection(paths: list[Path], overrides: dict[str, object] | None = None
     outputs), and the error raised is that of the first failing notebook in
     the order, as a run one at a time would raise it.
 
-    A notebook that runs for more than ``progress_after`` seconds (default
-    :data:`.progress.PROGRESS_AFTER_SECONDS`) also gets a line now and then,
-    at most one in ``progress_every`` seconds (default
-    :data:`.progress.PROGRESS_EVERY_SECONDS`), named by
-    the notebook, with its cell and time so far (:class:`.progress.Progress`;
-    on the log only, never in a notebook). Where the figures went is said
+    A notebook that runs for more than ``progress_after`` seconds also gets a line now and then, at most
+    one in ``progress_every`` seconds, named by the notebook, with its cell and time so far
+    (:class:`.progress.Progress`; on the log only, never in a notebook). Where the figures went is said
     at the end, for every run but the documented one: a notebook executed in
     place that is not part of the collection (a copy, an edited notebook
     under another name) writes the figures it draws for the committed
     ``figures/`` to ``output/figures/<notebook>/runner/``
     (:func:`~valduchesse.figure_paths.run_folder`), a run with parameters or
     ``--output`` to the output folder's ``figures/``.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The notebooks, in the collection's order.
+    overrides : dict of str to object, optional
+        Parameter values by name (:func:`~valduchesse.run.parameters.check_parameters`).
+    output_dir : str or Path, optional
+        Where the executed copies go; with ``overrides`` and no ``output_dir``, ``output/``.
+    log : callable, optional
+        Called with each line (default: ``print``).
+    roots : list of Path, optional
+        The repositories to protect (default: :func:`~valduchesse.run.guard.protected_roots` of the
+        notebooks').
+    jobs : int, optional
+        How many notebooks run at a time (default: :func:`default_jobs`; never more than there are notebooks).
+    progress_after, progress_every : float, optional
+        Seconds (defaults :data:`.progress.PROGRESS_AFTER_SECONDS` and
+        :data:`.progress.PROGRESS_EVERY_SECONDS`).
+
+    Raises
+    ------
+    ParameterError
+        If a parameter, an input path or a written path is refused (nothing has run then).
+    NotebookFailed
+        The first failing notebook's error, in the order.
     """
     overrides = overrides or {}
     in_place = not overrides and output_dir is None

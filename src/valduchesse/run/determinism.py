@@ -22,7 +22,19 @@ __all__ = [
 
 
 def output_digests(folder: Path) -> dict[str, str]:
-    """SHA-256 of every figure file and of every notebook's outputs in a run's output folder."""
+    """SHA-256 of every figure file and of every notebook's outputs in a run's output folder.
+
+    Parameters
+    ----------
+    folder : Path
+        A run's output folder: its executed notebooks, its figures in ``figures/``.
+
+    Returns
+    -------
+    dict of str to str
+        Hex digests by name: ``figures/<file>`` for each file of ``figures/`` (its bytes), ``<notebook>.ipynb``
+        for each notebook (its cells' outputs as sorted JSON).
+    """
     digests = {}
     for path in sorted((folder / "figures").glob("*")):
         digests[f"figures/{path.name}"] = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -40,6 +52,22 @@ def check_determinism(paths: list[Path], workdir: str | Path, log=print, jobs: i
     The committed notebooks and figures are not touched. For when the
     committed files are knowingly out of date; otherwise
     :func:`check_reproduction` checks more in one run.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The notebooks to run.
+    workdir : str or Path
+        The folder that receives the two runs' output folders.
+    log : callable, optional
+        Called with each progress line (default: ``print``).
+    jobs : int, optional
+        How many notebooks run at a time (default: the number of cores).
+
+    Returns
+    -------
+    list of str
+        :func:`differing`'s names for the two runs' :func:`output_digests`.
     """
     runs = [Path(workdir) / "run-1", Path(workdir) / "run-2"]
     for run in runs:
@@ -49,7 +77,18 @@ def check_determinism(paths: list[Path], workdir: str | Path, log=print, jobs: i
 
 
 def differing(first: dict[str, str], second: dict[str, str]) -> list[str]:
-    """The names whose digests differ between two :func:`output_digests`, a name in one only included; sorted."""
+    """The names whose digests differ between two :func:`output_digests`, a name in one only included; sorted.
+
+    Parameters
+    ----------
+    first, second : dict of str to str
+        Two :func:`output_digests`.
+
+    Returns
+    -------
+    list of str
+        Those names, sorted.
+    """
     return sorted(name for name in first.keys() | second.keys() if first.get(name) != second.get(name))
 
 
@@ -63,7 +102,23 @@ def copy_collection(paths: list[Path], target: Path) -> list[Path]:
     defaults name (``INPUT_PATH_PARAMETERS``) even if git does not track
     them. Running the copies in place there is then what a run in place in
     the repository does, with everything written inside ``target``.
-    Returns the copied notebooks.
+
+    Parameters
+    ----------
+    paths : list of Path
+        Notebooks of the ``notebooks/`` folder of one collection.
+    target : Path
+        The folder the copy goes into.
+
+    Returns
+    -------
+    list of Path
+        The copied notebooks, in the order of ``paths``.
+
+    Raises
+    ------
+    ParameterError
+        If the notebooks are not all in one collection's ``notebooks/``, or a path default points outside it.
     """
     roots = {collection_root(path) for path in paths}
     if None in roots or len(roots) != 1:
@@ -113,6 +168,16 @@ def prepare_folder(target: Path) -> None:
     A folder the check made earlier (it holds the marker, as a regular file) is deleted and made again; a
     missing or empty folder is made and marked; anything else (a file, a link, a folder holding files the
     check did not make, such as a user's notes) is refused, and nothing is deleted.
+
+    Parameters
+    ----------
+    target : Path
+        The folder.
+
+    Raises
+    ------
+    ParameterError
+        If ``target`` is refused, saying what to give ``--output`` instead.
     """
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise ParameterError(f"refused: {target} exists and is not a folder the reproduction check made; nothing "
@@ -132,7 +197,7 @@ def prepare_folder(target: Path) -> None:
 
 
 def check_reproduction(paths: list[Path], workdir: str | Path, log=print, jobs: int | None = None) -> list[str]:
-    """Run ``paths`` once, on a copy of their collection in ``workdir``, and list what differs from the committed files.
+    """Run ``paths`` once, on a copy of their collection, and list what differs from the committed files.
 
     The notebooks (with the inputs they read) are copied to
     ``workdir``/collection and executed in place there, as ``make run``
@@ -145,6 +210,28 @@ def check_reproduction(paths: list[Path], workdir: str | Path, log=print, jobs: 
     notebooks and figures are not touched. ``workdir``/collection is deleted
     and made again only if an earlier check made it (:func:`prepare_folder`):
     a folder holding anything else is refused, and nothing is deleted.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The notebooks to run, all in one collection's ``notebooks/``.
+    workdir : str or Path
+        The folder that receives the copy, in ``collection/``; refused if that lies in the committed collection.
+    log : callable, optional
+        Called with each progress line (default: ``print``).
+    jobs : int, optional
+        How many notebooks run at a time (default: the number of cores).
+
+    Returns
+    -------
+    list of str
+        ``notebooks/<name>`` for each notebook that differs, then ``<figures folder>/<file>`` for each figure
+        that differs or is not committed.
+
+    Raises
+    ------
+    ParameterError
+        If the folder is refused (:func:`prepare_folder`, the write guard) or the notebooks cannot be copied.
     """
     workdir = Path(workdir).resolve()
     target = workdir / "collection"

@@ -57,12 +57,24 @@ class _ThisEnvironmentKernels(KernelSpecManager):
 def kernel_environment(committed: bool = False, notebook: str | Path | None = None) -> dict[str, str]:
     """The environment of a kernel: this process's, with one thread per numerical library unless set.
 
-    With ``committed`` (the documented run of the collection in place), the kernel may write the
-    committed figures (:func:`valduchesse.figure_paths.figures_folder`); otherwise it may not, and
-    the figures it draws for them go to ``output/figures/<notebook>/runner/``
-    (:func:`valduchesse.figure_paths.run_folder`; ``notebook`` is the notebook's path, of which
-    the file name is passed in :data:`~valduchesse.figure_paths.RUNNER_NOTEBOOK_VARIABLE`).
     A notebook name JupyterLab left in this process's environment is not passed on.
+
+    Parameters
+    ----------
+    committed : bool, optional
+        Whether this is the documented run of the collection in place: then the kernel may write the
+        committed figures (:func:`valduchesse.figure_paths.figures_folder`); otherwise it may not, and the
+        figures it draws for them go to ``output/figures/<notebook>/runner/``
+        (:func:`valduchesse.figure_paths.run_folder`).
+    notebook : str or Path, optional
+        The notebook's path, of which the file name is passed in
+        :data:`~valduchesse.figure_paths.RUNNER_NOTEBOOK_VARIABLE`.
+
+    Returns
+    -------
+    dict of str to str
+        The variables, :data:`~valduchesse.figure_paths.COMMITTED_RUN_VARIABLE` set to ``1`` only with
+        ``committed``.
     """
     environment = {**{name: "1" for name in KERNEL_THREAD_VARIABLES}, **os.environ}
     for name in (COMMITTED_RUN_VARIABLE, RUNNER_NOTEBOOK_VARIABLE, SESSION_VARIABLE):
@@ -75,7 +87,19 @@ def kernel_environment(committed: bool = False, notebook: str | Path | None = No
 def inject_parameters(notebook: nbformat.NotebookNode, values: dict[str, object]) -> int:
     """Insert a cell tagged ``injected-parameters`` assigning ``values``, right after the parameters cell.
 
-    Returns the position of the new cell (from 0).
+    The cell has a fixed id, so that a rerun writes the same bytes.
+
+    Parameters
+    ----------
+    notebook : NotebookNode
+        The notebook; changed in place.
+    values : dict of str to object
+        The values, by parameter name, written as ``NAME = repr(value)``.
+
+    Returns
+    -------
+    int
+        The position of the new cell (from 0; 0 if the notebook has no parameters cell).
     """
     lines = ["# Parameters given on the command line"] + [f"{name} = {value!r}" for name, value in values.items()]
     # A fixed id (nbformat would draw a random one), so that a rerun writes the same bytes.
@@ -92,6 +116,18 @@ def cell_label(index: int | None, injected: int | None) -> str:
     Every cell counts, from 1, as in JupyterLab; the cell of injected
     parameters (at ``injected``) is not in the user's file, so the cells
     after it move back by one.
+
+    Parameters
+    ----------
+    index : int or None
+        The cell's position in the executed notebook (from 0); None if no cell had started.
+    injected : int or None
+        The position of the injected cell, None if there is none.
+
+    Returns
+    -------
+    str
+        ``cell <n>``, ``the cell of parameters given on the command line`` or ``before its first cell``.
     """
     if index is None:
         return "before its first cell"
@@ -167,21 +203,39 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
                      committed: bool = False, on_cell=None) -> float:
     """Execute the notebook at ``path`` in its own folder and save it.
 
-    ``values`` are injected after its parameters cell; the executed notebook
-    is written to ``output`` (default: ``path`` itself). Returns the seconds
-    it took. If a cell fails (an error, a timeout, a dead kernel), the
-    executed notebook, with the error in the failing cell's outputs, is
-    saved to ``failed_output`` (default: :func:`~valduchesse.run.notebooks.failed_copy_path`), ``path``
-    and ``output`` are left as they were, and :class:`NotebookFailed` names
-    the cell as the user's file numbers it. A success removes a failed copy
-    left by an earlier run. Consecutive stream outputs of a cell are merged
+    If a cell fails (an error, a timeout, a dead kernel), the executed notebook, with the error in the
+    failing cell's outputs, is saved to ``failed_output``, ``path`` and ``output`` are left as they were,
+    and :class:`NotebookFailed` names the cell as the user's file numbers it. A success removes a failed
+    copy left by an earlier run. Consecutive stream outputs of a cell are merged
     (:func:`coalesce_streams`), so that what a cell printed does not depend on timing.
-    ``on_cell(cell, cells)``, if given, is called as each code cell starts,
-    with the cell's number and the number of cells as JupyterLab numbers
-    the user's file (the injected cell counts as the parameters cell), e.g.
-    for :class:`~valduchesse.run.progress.Progress`. Outside the documented
-    run (``committed`` False), the kernel's figures for the committed
-    ``figures/`` go to ``output/figures/<notebook>/runner/`` (:func:`kernel_environment`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The notebook.
+    values : dict of str to object, optional
+        Parameter values, injected after its parameters cell (:func:`inject_parameters`).
+    output : str or Path, optional
+        Where the executed notebook is written (default: ``path`` itself).
+    failed_output : str or Path, optional
+        Where it is saved if a cell fails (default: :func:`~valduchesse.run.notebooks.failed_copy_path`).
+    committed : bool, optional
+        Whether this is the documented run of the collection in place; outside it, the kernel's figures for
+        the committed ``figures/`` go to ``output/figures/<notebook>/runner/`` (:func:`kernel_environment`).
+    on_cell : callable, optional
+        Called as ``on_cell(cell, cells)`` as each code cell starts, with the cell's number and the number
+        of cells as JupyterLab numbers the user's file (the injected cell counts as the parameters cell),
+        e.g. for :class:`~valduchesse.run.progress.Progress`.
+
+    Returns
+    -------
+    float
+        The seconds the execution took.
+
+    Raises
+    ------
+    NotebookFailed
+        If a cell fails, naming the notebook, the cell, the error and the saved copy.
     """
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)

@@ -61,7 +61,18 @@ def protected_roots(roots: Iterable[Path | None] = ()) -> list[Path]:
 
 
 def tracked_paths(root: Path) -> set[Path]:
-    """The files git tracks under ``root``, and the folders holding them; empty if git cannot tell."""
+    """The files git tracks under ``root``, and the folders holding them; empty if git cannot tell.
+
+    Parameters
+    ----------
+    root : Path
+        A repository's folder (``git -C root ls-files``).
+
+    Returns
+    -------
+    set of Path
+        Each tracked file as ``root / name``, and every folder from ``root`` down to it.
+    """
     try:
         listing = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=True,
                                  timeout=60).stdout
@@ -79,8 +90,17 @@ def tracked_paths(root: Path) -> set[Path]:
 def collection_roots(path: str | Path) -> list[Path]:
     """The repositories whose committed collection ``path`` may lie in.
 
-    Every folder above ``path`` (resolved) that holds a ``notebooks/`` folder and a ``pyproject.toml``
-    (this collection's layout), and this package's checkout.
+    Parameters
+    ----------
+    path : str or Path
+        A path to write (resolved here).
+
+    Returns
+    -------
+    list of Path
+        Every folder at or above ``path`` that holds a ``notebooks/`` folder and a ``pyproject.toml`` (this
+        collection's layout), nearest first, then :func:`protected_roots` (this package's checkout), without
+        repeats.
     """
     resolved = Path(path).resolve()
     roots = [folder for folder in (resolved, *resolved.parents)
@@ -91,9 +111,23 @@ def collection_roots(path: str | Path) -> list[Path]:
 def link_refusal(path: str | Path, roots: list[Path] = (), tracked: dict[Path, set[Path]] | None = None) -> str | None:
     """Why the existing entry ``path`` may not be written over, whatever folder it is in; None if it may.
 
-    A file with more than one name (a hard link: ``st_nlink`` above 1, e.g. the same inode as a file git
-    tracks in one of ``roots``, which is then named) and an entry that is not a regular file or folder
-    (a FIFO, a device, a socket) are refused.
+    A file with more than one name (a hard link: ``st_nlink`` above 1) and an entry that is not a regular
+    file or folder (a FIFO, a device, a socket) are refused.
+
+    Parameters
+    ----------
+    path : str or Path
+        The entry to write over.
+    roots : list of Path, optional
+        Repositories whose tracked files a hard link may share its inode with (then that file is named).
+    tracked : dict of Path to set of Path, optional
+        :func:`tracked_paths` of each of ``roots``.
+
+    Returns
+    -------
+    str or None
+        The reason, as words following "it" (e.g. ``is a hard link to …``); None if ``path`` does not exist,
+        is a folder, or is a regular file with one name.
     """
     try:
         info = os.stat(path)
@@ -122,9 +156,25 @@ def refusal(path: str | Path, roots: list[Path], tracked: dict[Path, set[Path]],
 
     ``path`` is resolved first (symbolic links and ``..``), so that no
     spelling of a protected place gets through; an existing file with more
-    than one hard link is refused too (:func:`link_refusal`). The protected
-    folders named in ``allow`` (``("texts",)`` for ``new-text``) may hold
-    ``path`` if it is not a tracked file.
+    than one hard link is refused too (:func:`link_refusal`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The path to write.
+    roots : list of Path
+        The repositories to protect.
+    tracked : dict of Path to set of Path
+        :func:`tracked_paths` of each of ``roots``.
+    allow : tuple of str, optional
+        Protected folders (of :data:`PROTECTED_FOLDERS`) that may hold ``path`` if it is not a tracked file
+        (``("texts",)`` for ``new-text``).
+
+    Returns
+    -------
+    str or None
+        The reason, as words following "it": a root folder, a protected folder or inside one, a tracked file
+        or folder of files, or :func:`link_refusal`'s; None if ``path`` may be written.
     """
     linked = link_refusal(path, roots, tracked)
     if linked:
@@ -147,8 +197,23 @@ def refusal(path: str | Path, roots: list[Path], tracked: dict[Path, set[Path]],
 def write_refusal(path: str | Path, committed: bool = False, allow: tuple[str, ...] = ()) -> str | None:
     """Why one file may not be written at ``path``, or None: :func:`refusal` against :func:`collection_roots`.
 
-    With ``committed`` (the documented run of the collection in place, or a command whose purpose is to
-    write there, as ``fetch`` the texts) only :func:`link_refusal` applies.
+    Only the roots that are ``path`` or hold it are checked. With ``committed`` (the documented run of the
+    collection in place, or a command whose purpose is to write there, as ``fetch`` the texts) only
+    :func:`link_refusal` applies.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write.
+    committed : bool, optional
+        Whether the write is one that may go into the committed collection.
+    allow : tuple of str, optional
+        As for :func:`refusal`.
+
+    Returns
+    -------
+    str or None
+        The reason, as words following "it"; None if ``path`` may be written.
     """
     resolved = Path(path).resolve()
     roots = [root for root in collection_roots(path) if resolved == root or root in resolved.parents]
@@ -161,7 +226,20 @@ def write_refusal(path: str | Path, committed: bool = False, allow: tuple[str, .
 
 
 def check_write(path: str | Path, committed: bool = False, allow: tuple[str, ...] = ()) -> None:
-    """Raise :class:`WriteRefused` if :func:`write_refusal` refuses ``path``; nothing is written then."""
+    """Raise :class:`WriteRefused` if :func:`write_refusal` refuses ``path``; nothing is written then.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write.
+    committed, allow
+        As for :func:`write_refusal`.
+
+    Raises
+    ------
+    WriteRefused
+        Naming the path, the reason and where to write instead.
+    """
     reason = write_refusal(path, committed, allow)
     if reason:
         raise WriteRefused(

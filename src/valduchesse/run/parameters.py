@@ -50,7 +50,22 @@ def read_parameters(path: str | Path) -> dict[str, object]:
 
     The cell must hold only assignments of literal values (numbers, strings,
     lists, tuples, dicts, True/False/None), so that the defaults can be read
-    without running anything. A notebook without such a cell has none.
+    without running anything.
+
+    Parameters
+    ----------
+    path : str or Path
+        A notebook.
+
+    Returns
+    -------
+    dict of str to object
+        The default values by name, in the cell's order; empty for a notebook without such a cell.
+
+    Raises
+    ------
+    ParameterError
+        Naming the notebook and the cell's line that is not ``NAME = literal value``.
     """
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
@@ -100,7 +115,18 @@ def optional_parameters(path: str | Path) -> set[str]:
 
 
 def parse_value(text: str) -> object:
-    """A command-line value as Python: ``6`` -> 6, ``[1, 2]`` -> list, ``None``; anything else stays text."""
+    """A command-line value as Python: ``6`` -> 6, ``[1, 2]`` -> list, ``None``; anything else stays text.
+
+    Parameters
+    ----------
+    text : str
+        The value as typed.
+
+    Returns
+    -------
+    object
+        ``ast.literal_eval(text)``, or ``text`` itself if it is not a Python literal.
+    """
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
@@ -108,16 +134,35 @@ def parse_value(text: str) -> object:
 
 
 def is_path_parameter(name: str) -> bool:
-    """Whether the parameter ``name`` holds a path (or, for FIGURE_PREFIX, the start of file names)."""
+    """Whether the parameter ``name`` holds a path (or, for FIGURE_PREFIX, the start of file names).
+
+    Parameters
+    ----------
+    name : str
+        A parameter's name.
+
+    Returns
+    -------
+    bool
+        True for a name ending in ``_DIR`` or ``_FILE`` (:data:`PATH_SUFFIXES`) or in
+        :data:`PREFIX_PARAMETERS`.
+    """
     return name.endswith(PATH_SUFFIXES) or name in PREFIX_PARAMETERS
 
 
 def is_written_parameter(name: str) -> bool:
     """Whether a notebook writes to the path held by ``name``, so that the runner must check it.
 
-    The names in ``OUTPUT_PATH_PARAMETERS`` and ``PREFIX_PARAMETERS``; and,
-    on the safe side, any other ``*_DIR`` or ``*_FILE`` that
-    ``INPUT_PATH_PARAMETERS`` does not list as only read.
+    Parameters
+    ----------
+    name : str
+        A parameter's name.
+
+    Returns
+    -------
+    bool
+        True for the names in ``OUTPUT_PATH_PARAMETERS`` and ``PREFIX_PARAMETERS``; and, on the safe side,
+        any other ``*_DIR`` or ``*_FILE`` that ``INPUT_PATH_PARAMETERS`` does not list as only read.
     """
     if name in INPUT_PATH_PARAMETERS:
         return False
@@ -127,11 +172,25 @@ def is_written_parameter(name: str) -> bool:
 def check_path_value(name: str, value: object, default: object = "", optional: bool = False) -> None:
     """A ParameterError unless ``value``, given for the path parameter ``name``, is a path as text.
 
-    None is accepted where the notebook's default is None or the parameter is
-    ``optional`` (its comment in the parameters cell offers None, see
-    :func:`optional_parameters`). A number is
-    refused rather than turned into a folder name: ``-p TEXTS_DIR 42`` is
-    more likely a slip than a folder called 42 (``./42`` names that one).
+    None is accepted where the notebook's default is None or the parameter is ``optional``. A number is
+    refused rather than turned into a folder name: ``-p TEXTS_DIR 42`` is more likely a slip than a folder
+    called 42 (``./42`` names that one).
+
+    Parameters
+    ----------
+    name : str
+        The path parameter's name.
+    value : object
+        The value given on the command line (:func:`parse_value`'s).
+    default : object, optional
+        The notebook's default for ``name``.
+    optional : bool, optional
+        Whether the parameter's comment in the parameters cell offers None (:func:`optional_parameters`).
+
+    Raises
+    ------
+    ParameterError
+        Saying what ``value`` is (a number, an empty text, no value, …) and giving an example path.
     """
     if (value is None and (default is None or optional)) or (isinstance(value, str) and value.strip()):
         return
@@ -151,8 +210,26 @@ def check_path_value(name: str, value: object, default: object = "", optional: b
 def fit_to_default(name: str, value: object, default: object) -> object:
     """``value`` converted to the type of ``default``, or a ParameterError saying what was expected.
 
-    A default of None accepts any value; an int is accepted for a float, a
-    list for a tuple and a tuple for a list; True/False only for a bool.
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the error.
+    value : object
+        The value given on the command line.
+    default : object
+        The notebook's default value.
+
+    Returns
+    -------
+    object
+        ``value`` unchanged where a default of None accepts any value (or ``value`` is None); an int made a
+        float for a float default; a list made a tuple for a tuple default, or a tuple a list for a list;
+        otherwise ``value`` if it has the default's type (True/False only for a bool).
+
+    Raises
+    ------
+    ParameterError
+        If the types do not fit, naming the parameter, its default and its type.
     """
     if default is None or value is None:
         return value
@@ -181,6 +258,16 @@ def resolve_paths(overrides: dict[str, object]) -> dict[str, object]:
     The notebooks run in ``notebooks/``, so their defaults (``../texts``) are
     relative to it; a path typed on the command line is meant from where it
     was typed.
+
+    Parameters
+    ----------
+    overrides : dict of str to object
+        The values given on the command line, by name.
+
+    Returns
+    -------
+    dict of str to object
+        The same, with each string value of a ``*_DIR`` or ``*_FILE`` parameter resolved to an absolute path.
     """
     return {
         name: str(Path(value).resolve()) if name.endswith(PATH_SUFFIXES) and isinstance(value, str) else value
@@ -193,8 +280,26 @@ def check_parameters(paths: list[Path], overrides: dict[str, object]) -> dict[Pa
 
     A name that no selected notebook has is an error listing the names they
     have; a value of the wrong type is an error naming the parameter and its
-    default, and a path parameter must be given as text. A notebook gets only
-    the overrides it has parameters for.
+    default, a path parameter must be given as text (:func:`check_path_value`) and a language parameter
+    must name a supported language (:func:`check_language_value`).
+
+    Parameters
+    ----------
+    paths : list of Path
+        The notebooks to run.
+    overrides : dict of str to object
+        The values given on the command line, by name.
+
+    Returns
+    -------
+    dict of Path to dict
+        For each notebook, only the overrides it has parameters for, fitted to their defaults' types
+        (:func:`fit_to_default`).
+
+    Raises
+    ------
+    ParameterError
+        At the first name or value that does not fit.
     """
     defaults = {path: read_parameters(path) for path in paths}
     known = sorted({name for parameters in defaults.values() for name in parameters})
@@ -219,12 +324,36 @@ def check_parameters(paths: list[Path], overrides: dict[str, object]) -> dict[Pa
 
 
 def is_language_parameter(name: str) -> bool:
-    """``LANGUAGE`` and ``*_LANGUAGE`` hold one language code, ``*_LANGUAGES`` a list of them."""
+    """Whether ``name`` holds a language: ``LANGUAGE``, ``*_LANGUAGE`` one code, ``*_LANGUAGES`` a list of them.
+
+    Parameters
+    ----------
+    name : str
+        A parameter's name.
+
+    Returns
+    -------
+    bool
+        True for those names.
+    """
     return name == "LANGUAGE" or name.endswith(("_LANGUAGE", "_LANGUAGES"))
 
 
 def check_language_value(name: str, value: object) -> None:
-    """Refuse, before anything runs, a language the package does not support (None means 'from the texts')."""
+    """Refuse, before anything runs, a language the package does not support (None means 'from the texts').
+
+    Parameters
+    ----------
+    name : str
+        The language parameter's name.
+    value : object
+        A language code, None, or a list or tuple of them.
+
+    Raises
+    ------
+    ParameterError
+        Naming the first unsupported code and the supported ones.
+    """
     values = value if isinstance(value, (list, tuple)) else [value]
     wrong = [v for v in values if v is not None and v not in SUPPORTED_LANGUAGES]
     if wrong:

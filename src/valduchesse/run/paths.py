@@ -25,11 +25,25 @@ __all__ = ["check_written_paths", "input_refusal", "written_paths"]
 
 
 def input_refusal(name: str, value) -> str | None:
-    """Why the value of the input parameter ``name`` (:data:`~valduchesse.run.parameters.INPUT_PATH_PARAMETERS`) cannot be read, or None.
+    """Why the value of an input parameter cannot be read, or None.
 
     Checked before any kernel starts, with ``stat`` only (nothing is opened): a ``*_FILE`` must be a
     regular file (not ``/dev/zero``, which never ends, nor a FIFO, which would wait for a writer until the
     cell's timeout, nor a folder), a ``*_DIR`` a folder.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name; only those of :data:`~valduchesse.run.parameters.INPUT_PATH_PARAMETERS` are
+        checked.
+    value : object
+        Its value; only a string is checked.
+
+    Returns
+    -------
+    str or None
+        The refusal, naming the parameter, what its path is and what to give instead; None if the value is
+        fine, is not checked, or does not exist (a missing input is the runner's own error).
     """
     if name not in INPUT_PATH_PARAMETERS or not isinstance(value, str):
         return None
@@ -52,11 +66,23 @@ def written_paths(paths: list[Path], values: dict[Path, dict[str, object]],
                   output_dir: Path) -> list[tuple[str, Path, str]]:
     """Every place a run with parameters or ``--output`` writes: (what, path, what to do instead).
 
-    The output folder and the executed copies in it (failed ones included);
-    for each notebook, every parameter it writes to (:func:`~valduchesse.run.parameters.is_written_parameter`),
-    with its given value or else its default (relative to the notebook's
-    folder); and whatever is already in those folders as a symbolic link,
-    which a notebook would write through.
+    Parameters
+    ----------
+    paths : list of Path
+        The notebooks run.
+    values : dict of Path to dict
+        Each notebook's given parameter values, by name.
+    output_dir : Path
+        The output folder.
+
+    Returns
+    -------
+    list of tuple of (str, Path, str)
+        The output folder and the executed copies in it (failed ones included); for each notebook, every
+        parameter it writes to (:func:`~valduchesse.run.parameters.is_written_parameter`; the prefix
+        parameters left out), with its given value or else its default (relative to the notebook's folder);
+        and whatever is already in those folders as a symbolic link, which a notebook would write through.
+        Each as what it is in words, its path, and the advice a refusal gives.
     """
     elsewhere = "give --output a folder outside the repository's notebooks/, figures/ and texts/, e.g. --output output"
     places = [(f"the output folder {output_dir}", output_dir, elsewhere)]
@@ -87,16 +113,29 @@ def check_written_paths(paths: list[Path], values: dict[Path, dict[str, object]]
                         roots: list[Path] | None = None) -> None:
     """Refuse, before anything runs, a run that would write into the committed collection.
 
-    Every path of :func:`written_paths` is resolved and checked against the
-    repositories ``roots`` (default: :func:`~valduchesse.run.guard.protected_roots` of the notebooks'
-    repositories): nothing may go
-    into their ``notebooks/``, ``figures/`` or ``texts/``, nor be their root
-    folder or a file (or folder of files) that git tracks, nor overwrite a
-    notebook being run. FIGURE_PREFIX must be a plain name, so that the
-    figures stay in FIGURES_DIR. Only a plain ``run`` (no parameters, no
-    output folder) rewrites the committed notebooks and figures. Input
-    parameters that are not a regular file or a folder (``/dev/zero``, a
-    FIFO) are refused too (:func:`input_refusal`).
+    Every path of :func:`written_paths` is resolved and checked against the repositories ``roots``:
+    nothing may go into their ``notebooks/``, ``figures/`` or ``texts/``, nor be their root folder or a
+    file (or folder of files) that git tracks, nor overwrite a notebook being run. FIGURE_PREFIX must be a
+    plain name, so that the figures stay in FIGURES_DIR. Only a plain ``run`` (no parameters, no output
+    folder) rewrites the committed notebooks and figures. Input parameters that are not a regular file or
+    a folder (``/dev/zero``, a FIFO) are refused too (:func:`input_refusal`).
+
+    Parameters
+    ----------
+    paths : list of Path
+        The notebooks run.
+    values : dict of Path to dict
+        Each notebook's given parameter values, by name.
+    output_dir : str or Path
+        The output folder; refused if it is a file.
+    roots : list of Path, optional
+        The repositories to protect; default: :func:`~valduchesse.run.guard.protected_roots` of the
+        notebooks' repositories.
+
+    Raises
+    ------
+    ParameterError
+        At the first refusal, saying what would be written where, why not, and what to do instead.
     """
     roots = (protected_roots(collection_root(path) for path in paths) if roots is None
              else [Path(root).resolve() for root in roots])

@@ -62,13 +62,25 @@ class Terminal:
         self._broken = False
 
     def open(self, text: str) -> None:
-        """Start a line (``text`` and a space), to be finished by :meth:`close`."""
+        """Start a line (``text`` and a space), to be finished by :meth:`close`.
+
+        Parameters
+        ----------
+        text : str
+            The line's start.
+        """
         with self._lock:
             self.log(text, end=" ", flush=True)
             self._open, self._broken = text, False
 
     def close(self, text: str) -> None:
-        """Finish the open line with ``text`` (its start repeated if a progress line came in between)."""
+        """Finish the open line with ``text`` (its start repeated if a progress line came in between).
+
+        Parameters
+        ----------
+        text : str
+            The line's end.
+        """
         with self._lock:
             if self._broken and self._open is not None:
                 self.log(f"{self._open} {text}")
@@ -77,7 +89,13 @@ class Terminal:
             self._open, self._broken = None, False
 
     def line(self, text: str) -> None:
-        """Write ``text`` as a line of its own, ending an open line first."""
+        """Write ``text`` as a line of its own, ending an open line first.
+
+        Parameters
+        ----------
+        text : str
+            The line.
+        """
         with self._lock:
             if self._open is not None and not self._broken:
                 self.log("", flush=True)
@@ -133,12 +151,28 @@ class Progress:
         self._watcher.join()
 
     def started(self, name: str, cells: int) -> None:
-        """The notebook ``name`` (its path or file name; the lines name its stem), of ``cells`` cells in the user's file, starts: its kernel first."""
+        """The notebook ``name`` starts: its kernel first.
+
+        Parameters
+        ----------
+        name : str
+            Its path or file name (the lines name its stem).
+        cells : int
+            Its number of cells in the user's file.
+        """
         with self._lock:
             self._running[name] = _Running(cells, self.clock())
 
     def cell(self, name: str, cell: int) -> None:
-        """The notebook ``name`` starts its cell ``cell`` (as JupyterLab numbers it)."""
+        """The notebook ``name`` starts its cell ``cell``; a line is written if one is due.
+
+        Parameters
+        ----------
+        name : str
+            As given to :meth:`started` (a notebook not started is ignored).
+        cell : int
+            The cell's number, as JupyterLab numbers it.
+        """
         with self._lock:
             state = self._running.get(name)
             if state is None:
@@ -147,7 +181,13 @@ class Progress:
         self._maybe_line(name)
 
     def finished(self, name: str) -> None:
-        """The notebook ``name`` is done (or failed): no more lines for it."""
+        """The notebook ``name`` is done (or failed): no more lines for it.
+
+        Parameters
+        ----------
+        name : str
+            As given to :meth:`started`.
+        """
         with self._lock:
             self._running.pop(name, None)
 

@@ -127,7 +127,29 @@ def write_invented_text(folder: str | Path, date: str, language: str, body: str,
     """Write one invented text (test data, its title says so) into ``folder``; returns its path.
 
     The file is named ``<date>_<language>_test[-<part>].txt`` and checked as
-    :func:`~valduchesse.corpus.load_corpus` would check it.
+    :func:`~valduchesse.corpus.load_corpus` would check it (:func:`~valduchesse.corpus.write_text_file`).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The texts folder.
+    date : str
+        The meeting date, ``YYYY-MM-DD``.
+    language : str
+        Its language code (one of :data:`TITLES`).
+    body : str
+        The text's body (e.g. :func:`invented_body`).
+    kind : str, optional
+        The header's ``kind``.
+    coverage : str, optional
+        The header's ``coverage``.
+    part : int, optional
+        The part number, for a document held in parts.
+
+    Returns
+    -------
+    Path
+        The written file.
     """
     name = f"{date}_{language}_test{f'-{part}' if part else ''}.txt"
     return write_text_file(body, Path(folder) / name, meeting_date=date, place="Brussels", language=language,
@@ -136,7 +158,27 @@ def write_invented_text(folder: str | Path, date: str, language: str, body: str,
 
 
 def copy_texts(folder: str | Path, texts: str | Path, patterns: list[str]) -> list[Path]:
-    """Copy the project's text files matching the glob ``patterns`` from ``texts`` into ``folder`` (unedited)."""
+    """Copy the project's text files matching the glob ``patterns`` from ``texts`` into ``folder`` (unedited).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder copied into.
+    texts : str or Path
+        The project's texts folder.
+    patterns : list of str
+        Glob patterns of file names, copied in this order, each one's matches sorted.
+
+    Returns
+    -------
+    list of Path
+        The copies.
+
+    Raises
+    ------
+    FileNotFoundError
+        If no file matches.
+    """
     copied = []
     for pattern in patterns:
         for path in sorted(Path(texts).glob(pattern)):

@@ -47,7 +47,20 @@ NOTEBOOKS_RUN = pytest.StashKey[dict[Path, bool]]()  # each notebook nbval ran: 
 
 
 def pytest_ignore_collect(collection_path: Path, config):
-    """Leave out a notebook that its folder's collection.txt does not name (None: let pytest decide)."""
+    """Leave out a notebook that its folder's collection.txt does not name (None: let pytest decide).
+
+    Parameters
+    ----------
+    collection_path : Path
+        The path pytest may collect.
+    config : pytest.Config
+        pytest's configuration (unused).
+
+    Returns
+    -------
+    bool or None
+        True for a ``.ipynb`` its folder's collection.txt does not name; None otherwise.
+    """
     if collection_path.suffix != ".ipynb":
         return None
     from ..run.notebooks import collection_list
@@ -57,7 +70,21 @@ def pytest_ignore_collect(collection_path: Path, config):
 
 
 def pytest_configure(config):
-    """With ``--nbval``: the scratch folder for the figures of nbval's kernels (made by the main process)."""
+    """With ``--nbval``: the scratch folder for the figures of nbval's kernels (made by the main process).
+
+    In a pytest-xdist worker the folder is the main process's; in the main process it is made, and the
+    notebooks run are recorded.
+
+    Parameters
+    ----------
+    config : pytest.Config
+        pytest's configuration, whose stash receives the folder.
+
+    Raises
+    ------
+    pytest.UsageError
+        For nbval with pytest-xdist under a ``--dist`` mode that splits a notebook's cells among processes.
+    """
     if not config.getoption("nbval", default=False):
         return
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: the main process's folder
@@ -89,14 +116,35 @@ class _NotebookRuns:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
-    """pytest-xdist, in the main process: hand the scratch folder to a worker."""
+    """pytest-xdist, in the main process: hand the scratch folder to a worker.
+
+    Parameters
+    ----------
+    node : WorkerController
+        The worker about to start; its ``workerinput`` receives the folder.
+    """
     if CHECKED in node.config.stash:
         node.workerinput[WORKER_KEY] = str(node.config.stash[CHECKED])
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item):
-    """Around the setup of a notebook's cell (where nbval starts the notebook's kernel): the variable set."""
+    """Around the setup of a notebook's cell (where nbval starts the notebook's kernel): the variable set.
+
+    The variable :data:`~valduchesse.figure_paths.CHECKED_FIGURES_VARIABLE` names the scratch folder (and
+    :data:`~valduchesse.figure_paths.COMMITTED_RUN_VARIABLE` is unset) during the setup; both are restored
+    after it.
+
+    Parameters
+    ----------
+    item : pytest.Item
+        The test about to be set up; only a notebook's cell, with ``--nbval``, is concerned.
+
+    Yields
+    ------
+    None
+        Control to the setup itself (a hook wrapper); its result is returned unchanged.
+    """
     if item.path.suffix != ".ipynb" or CHECKED not in item.config.stash:
         return (yield)
     from ..figure_paths import CHECKED_FIGURES_VARIABLE, COMMITTED_RUN_VARIABLE
@@ -116,9 +164,19 @@ def pytest_runtest_setup(item):
 def figure_differences(folder: str | Path) -> tuple[int, list[str]]:
     """How many figure files ``folder`` holds, and each one that differs from the committed file it stands for.
 
-    ``folder`` is laid out as :func:`valduchesse.figure_paths.figures_folder`
-    writes it: each file under the absolute path of the committed folder it
-    was drawn for. A file the repository does not hold counts as a difference.
+    A file the repository does not hold counts as a difference.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Laid out as :func:`valduchesse.figure_paths.figures_folder` writes it: each file under the absolute
+        path of the committed folder it was drawn for.
+
+    Returns
+    -------
+    tuple of (int, list of str)
+        The number of files, and a line per difference naming the committed file and whether it differs or
+        is not in the repository.
     """
     folder = Path(folder)
     files = sorted(path for path in folder.rglob("*") if path.is_file())
@@ -136,11 +194,21 @@ def figure_differences(folder: str | Path) -> tuple[int, list[str]]:
 def undrawn_figures(folder: str | Path, notebooks: dict[Path, bool]) -> list[str]:
     """Each committed figure no notebook drew, in a collection whose every notebook ran without a failure.
 
-    ``notebooks`` maps each notebook run to whether one of its cells failed. A
-    collection counts only if all its notebooks (:func:`valduchesse.run.notebooks.notebook_paths`)
+    A collection counts only if all its notebooks (:func:`valduchesse.run.notebooks.notebook_paths`)
     ran and none failed: a run of some notebooks, or one that stopped, cannot
-    tell a figure no longer drawn from one not drawn yet. ``folder`` is laid
-    out as :func:`figure_differences` reads it.
+    tell a figure no longer drawn from one not drawn yet.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The scratch folder, laid out as :func:`figure_differences` reads it.
+    notebooks : dict of Path to bool
+        Each notebook run (resolved) to whether one of its cells failed.
+
+    Returns
+    -------
+    list of str
+        A line per committed figure not drawn, naming it and saying to delete or draw it.
     """
     from ..run.notebooks import notebook_paths
 
@@ -159,7 +227,15 @@ def undrawn_figures(folder: str | Path, notebooks: dict[Path, bool]) -> list[str
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """In the main process, after the last test: compare the figures nbval's kernels drew; a difference fails."""
+    """In the main process, after the last test: compare the figures nbval's kernels drew; a difference fails.
+
+    Parameters
+    ----------
+    session : pytest.Session
+        The session; its exit status becomes "tests failed" if a figure differs or is not drawn.
+    exitstatus : int
+        The exit status so far (unused: the session's own is read).
+    """
     config = session.config
     if hasattr(config, "workerinput") or CHECKED not in config.stash:
         return
@@ -171,7 +247,13 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """After the run: the figure check's result, and the hint if a notebook's check or a figure failed."""
+    """After the run: the figure check's result, and the hint if a notebook's check or a figure failed.
+
+    Parameters
+    ----------
+    terminalreporter : TerminalReporter
+        pytest's terminal reporter, written to.
+    """
     config = terminalreporter.config
     count, differences = config.stash.get(FINDINGS, (0, []))
     if count and not differences:
@@ -193,7 +275,13 @@ def pytest_terminal_summary(terminalreporter):
 
 
 def pytest_unconfigure(config):
-    """In the main process: remove the scratch folder, unless it holds figures that differ."""
+    """In the main process: remove the scratch folder, unless it holds figures that differ.
+
+    Parameters
+    ----------
+    config : pytest.Config
+        pytest's configuration, whose stash holds the folder and the findings.
+    """
     if hasattr(config, "workerinput") or CHECKED not in config.stash:
         return
     if not config.stash.get(FINDINGS, (0, []))[1]:

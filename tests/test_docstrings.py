@@ -1,0 +1,296 @@
+"""The package's public API is documented the numpydoc way, as scikit-learn does (issue 21, item 1).
+
+For every module of ``src/valduchesse`` (subpackages included), read with :mod:`ast` (nothing is imported):
+
+- the module declares its public API in ``__all__`` (``__main__``, a script, excepted);
+- every class named in ``__all__`` has a docstring;
+- every module-level function named in ``__all__`` has a docstring whose first line is a one-line summary
+  (followed by a blank line or nothing);
+- if it takes parameters, a ``Parameters`` section names every one of them by its exact name (``a, b : int``
+  groups allowed; ``*args`` and ``**kwargs`` with or without their stars), each with a description, and
+  names no parameter the function does not take;
+- if its own body returns a value (``return x``; not a bare ``return`` or ``return None``, not a nested
+  function's or lambda's), a ``Returns`` section; a generator (its own body yields) a ``Yields`` section.
+
+A failure names the module, the function and what it lacks, e.g.
+``valduchesse.terms.keyness: no Parameters section; parameters a, b undocumented``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "src" / "valduchesse"
+
+SECTION_RULE = re.compile(r"^-{3,}\s*$")
+ENTRY = re.compile(r"^(\*{0,2}[A-Za-z_]\w*(\s*,\s*\*{0,2}[A-Za-z_]\w*)*)\s*(:.*)?$")
+
+
+def module_name(path: Path) -> str:
+    """``src/valduchesse/run/guard.py`` -> ``valduchesse.run.guard``; a package's ``__init__`` is the package."""
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def sections(doc: str) -> dict[str, list[str]]:
+    """The numpydoc sections of a cleaned docstring: header -> the lines under its dashed rule, up to the next."""
+    lines = doc.splitlines()
+    found: dict[str, list[str]] = {}
+    current = None
+    i = 0
+    while i < len(lines):
+        if i + 1 < len(lines) and lines[i].strip() and not lines[i].startswith(" ") \
+                and SECTION_RULE.match(lines[i + 1]) and len(lines[i + 1].strip()) >= len(lines[i].strip()) - 1:
+            current = lines[i].strip()
+            found[current] = []
+            i += 2
+            continue
+        if current is not None:
+            found[current].append(lines[i])
+        i += 1
+    return found
+
+
+def documented_parameters(body: list[str]) -> tuple[list[str], list[str]]:
+    """The names a Parameters section documents (stars dropped), and the names whose entry has no description.
+
+    An entry is a line that is not indented (``name : type``, ``a, b : type``, ``name``); its description is
+    the indented lines below it.
+    """
+    names, bare = [], []
+    for index, line in enumerate(body):
+        if not line.strip() or line.startswith((" ", "\t")):
+            continue
+        match = ENTRY.match(line.strip())
+        if not match:
+            continue
+        entry = [name.strip().lstrip("*") for name in match.group(1).split(",")]
+        names.extend(entry)
+        following = body[index + 1] if index + 1 < len(body) else ""
+        if not (following.startswith((" ", "\t")) and following.strip()):
+            bare.extend(entry)
+    return names, bare
+
+
+def _own_nodes(function: ast.AST):
+    """The nodes of ``function``'s own body: nested functions, lambdas and classes are not walked into."""
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _returns_value(function: ast.AST) -> bool:
+    return any(isinstance(node, ast.Return) and node.value is not None
+               and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+               for node in _own_nodes(function))
+
+
+def _yields(function: ast.AST) -> bool:
+    return any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _own_nodes(function))
+
+
+def parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The names of ``function``'s parameters, in order, stars dropped."""
+    arguments = function.args
+    names = [arg.arg for arg in arguments.posonlyargs + arguments.args]
+    if arguments.vararg:
+        names.append(arguments.vararg.arg)
+    names.extend(arg.arg for arg in arguments.kwonlyargs)
+    if arguments.kwarg:
+        names.append(arguments.kwarg.arg)
+    return names
+
+
+def function_problems(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """What ``function``'s docstring lacks by the numpydoc rule, in words; empty when nothing."""
+    doc = ast.get_docstring(function)
+    if not doc or not doc.strip():
+        return ["no docstring"]
+    problems = []
+    lines = doc.splitlines()
+    if not lines[0].strip():
+        problems.append("the docstring's first line is empty (it should be a one-line summary)")
+    elif len(lines) > 1 and lines[1].strip():
+        problems.append("the summary is not one line followed by a blank line")
+    found = sections(doc)
+    names = parameters(function)
+    if names:
+        if "Parameters" not in found:
+            problems.append(f"no Parameters section; parameters {', '.join(names)} undocumented")
+        else:
+            documented, bare = documented_parameters(found["Parameters"])
+            missing = [name for name in names if name not in documented]
+            if missing:
+                problems.append(f"parameters {', '.join(missing)} undocumented")
+            extra = sorted(set(documented) - set(names))
+            if extra:
+                problems.append(f"Parameters documents {', '.join(extra)}, which the function does not take")
+            if bare:
+                problems.append(f"parameters {', '.join(bare)} have no description")
+    elif "Parameters" in found:
+        problems.append("a Parameters section, but the function takes no parameter")
+    if _yields(function):
+        if "Yields" not in found:
+            problems.append("a generator without a Yields section")
+    elif _returns_value(function) and "Returns" not in found:
+        problems.append("returns a value but has no Returns section")
+    return problems
+
+
+def docstring_problems(source: str, module: str) -> list[str]:
+    """Every breach of the numpydoc rule in one module's source, as ``module.name: what it lacks``."""
+    tree = ast.parse(source)
+    public = None
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(target, ast.Name) and target.id == "__all__" for target in targets):
+                public = ast.literal_eval(node.value)
+    if public is None:
+        return [] if module.endswith("__main__") else [f"{module}: no __all__ (its public API)"]
+    definitions = {node.name: node for node in tree.body
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    problems = []
+    for name in public:
+        node = definitions.get(name)
+        if node is None:
+            continue  # a name imported to be re-exported is checked in its own module
+        if isinstance(node, ast.ClassDef):
+            if not ast.get_docstring(node):
+                problems.append(f"{module}.{name}: a class without a docstring")
+            continue
+        problems.extend(f"{module}.{name}: {problem}" for problem in function_problems(node))
+    return problems
+
+
+@pytest.mark.parametrize("path", modules(), ids=module_name)
+def test_public_functions_have_numpydoc_docstrings(path):
+    problems = docstring_problems(path.read_text(encoding="utf-8"), module_name(path))
+    assert not problems, "\n".join(problems)
+
+
+BAD_MODULE = textwrap.dedent('''
+    """A made-up module that breaks every part of the rule."""
+
+    __all__ = ["keyness", "undocumented", "Counter", "counts", "terse", "stale", "_private_but_listed", "good"]
+
+
+    def keyness(a, b):
+        """Keyness of a against b."""
+        return a - b
+
+
+    def undocumented(x):
+        return x
+
+
+    class Counter:
+        pass
+
+
+    def counts(texts, *, window=3, **options):
+        """Counts per text.
+
+        Parameters
+        ----------
+        texts : list of str
+            The texts.
+        """
+        for text in texts:
+            yield len(text)
+
+
+    def terse(x, y):
+        """What a two-line
+        summary looks like.
+
+        Parameters
+        ----------
+        x, y : int
+        """
+
+
+    def stale(path):
+        """Read a file.
+
+        Parameters
+        ----------
+        filename : str
+            The file.
+
+        Returns
+        -------
+        str
+            Its text.
+        """
+        def helper():
+            return 1
+        return None
+
+
+    def _private_but_listed():
+        """Listed, so checked: no parameters, nothing returned."""
+
+
+    def good(table, *columns, title=None):
+        """A good example.
+
+        Parameters
+        ----------
+        table : DataFrame
+            The table.
+        *columns : str
+            Its columns, in order.
+        title : str, optional
+            The title.
+
+        Returns
+        -------
+        str
+            What the helper below does not change.
+        """
+        def inner():
+            return 2
+        return title or ""
+''')
+
+
+def test_the_checker_catches_a_bad_module():
+    problems = docstring_problems(BAD_MODULE, "made.up")
+    assert problems == [
+        "made.up.keyness: no Parameters section; parameters a, b undocumented",
+        "made.up.keyness: returns a value but has no Returns section",
+        "made.up.undocumented: no docstring",
+        "made.up.Counter: a class without a docstring",
+        "made.up.counts: parameters window, options undocumented",
+        "made.up.counts: a generator without a Yields section",
+        "made.up.terse: the summary is not one line followed by a blank line",
+        "made.up.terse: parameters x, y have no description",
+        "made.up.stale: parameters path undocumented",
+        "made.up.stale: Parameters documents filename, which the function does not take",
+    ]
+
+
+def test_the_checker_wants_an_all_and_reads_nested_returns_as_not_the_functions_own():
+    assert docstring_problems('"""A module."""\n\ndef f():\n    """F."""\n', "made.up") == [
+        "made.up: no __all__ (its public API)"]
+    assert docstring_problems('"""A script."""\n', "made.__main__") == []
+    nested = '__all__ = ["f"]\n\ndef f():\n    """Only a nested function returns."""\n    g = lambda: 1\n    return\n'
+    assert docstring_problems(nested, "made.up") == []
