@@ -14,7 +14,8 @@ each translation, so agreement is counted on passages first, one version each:
   (:func:`read_rule_decided`, ``coding/rule_decided.csv``);
 * the blind recoding: :func:`blind_sheet` writes the shuffled sheet and its
   key, :func:`read_blind` reads a coder's sheet back, :func:`third_reader_sheet`
-  lists the disagreements for a third reader and :func:`adjudicate` settles them.
+  lists the disagreements for a third reader and :func:`adjudicate` settles them
+  (:func:`valduchesse.prose.coding_reliability.adjudication_note` says how, as the ``note`` column logs it).
 
 The codes themselves are :mod:`valduchesse.coding`.
 """
@@ -22,6 +23,7 @@ The codes themselves are :mod:`valduchesse.coding`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import krippendorff
 import numpy as np
@@ -35,6 +37,7 @@ from .coding import (
 from .files import read_table
 
 __all__ = [
+    "Adjudication",
     "BLIND_COLUMNS",
     "PASSAGE_COLUMNS",
     "RULE_DECIDED_COLUMNS",
@@ -397,7 +400,27 @@ def read_blind(path: str | Path, key: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def adjudicate(first: str, second: str, third: str | None = None) -> tuple[str, str]:
+class Adjudication(NamedTuple):
+    """How one sentence's final codes were settled (:func:`adjudicate`).
+
+    Attributes
+    ----------
+    final : str
+        The final codes, joined by ``;``.
+    rule : {"agreed", "majority", "third reader"}
+        The two coders agreed; the codes two of the three readers gave were kept; or three different
+        readings, the third reader's codes taken.
+    disputed : tuple of (str, bool)
+        With ``majority``: each code that only one of the two coders gave, sorted, and whether it was
+        kept; ``()`` otherwise.
+    """
+
+    final: str
+    rule: str
+    disputed: tuple[tuple[str, bool], ...] = ()
+
+
+def adjudicate(first: str, second: str, third: str | None = None) -> Adjudication:
     """The final codes of one sentence from two coders and, where they differ, a third reader.
 
     The codebook's procedure: where the two code lists are the same, they are
@@ -406,13 +429,27 @@ def adjudicate(first: str, second: str, third: str | None = None) -> tuple[str, 
     votes (three different readings), the third reader's list is final.
     Without a third reader, a disagreement raises :class:`CodingError`.
 
+    Parameters
+    ----------
+    first, second : str
+        The two coders' codes (``;``-separated).
+    third : str, optional
+        The third reader's codes, needed where the two differ.
+
     Returns
     -------
-    final, reason : str
+    Adjudication
+        The final codes, the rule that settled them and the disputed codes kept or dropped
+        (:func:`valduchesse.prose.coding_reliability.adjudication_note` says it in words).
+
+    Raises
+    ------
+    CodingError
+        Where the coders differ and no third reading is given.
     """
     a, b = split_codes(first), split_codes(second)
     if a == b:
-        return SEPARATOR.join(a), "agreed"
+        return Adjudication(SEPARATOR.join(a), "agreed")
     if third is None:
         raise CodingError(f"the coders differ ({SEPARATOR.join(a)} / {SEPARATOR.join(b)}) and no third reading is "
                           f"given. Fix: have a third reader code the sentence")
@@ -420,10 +457,9 @@ def adjudicate(first: str, second: str, third: str | None = None) -> tuple[str, 
     votes = pd.Series([*a, *b, *c], dtype=object).value_counts()
     kept = tuple(sorted(votes[votes >= 2].index))
     if kept and not (len(kept) > 1 and set(kept) & set(MARKERS)):
-        dropped = sorted(set(a) ^ set(b))
-        settled = ", ".join(f"{code} {'kept' if code in kept else 'dropped'}" for code in dropped)
-        return SEPARATOR.join(kept), f"adjudicated by majority with the third reader: {settled}"
-    return SEPARATOR.join(c), "adjudicated: three different readings, the third reader's codes taken"
+        disputed = tuple((code, code in kept) for code in sorted(set(a) ^ set(b)))
+        return Adjudication(SEPARATOR.join(kept), "majority", disputed)
+    return Adjudication(SEPARATOR.join(c), "third reader")
 
 
 def third_reader_sheet(sheet: pd.DataFrame, first: pd.DataFrame, second: pd.DataFrame, seed: int) -> pd.DataFrame:

@@ -23,7 +23,8 @@ about. This module scores the one against the other:
   it, or that it cannot be judged (fewer than ``min_positives`` coded
   units, passages when the passages are given, in the part judged); :func:`valduchesse.prose.validation.verdict_lines` says it in words and
   :func:`judge_dictionary` does it all from the files;
-* :func:`sample_validation` scores it on a student's own coded sample.
+* :func:`sample_validation` scores it on a student's own coded sample
+  (:func:`valduchesse.prose.validation.validated_sample` says what was scored).
 """
 
 from __future__ import annotations
@@ -584,10 +585,11 @@ def judge_dictionary(coding_file: str | Path, split_file: str | Path, dictionary
 
 
 def sample_validation(path: str | Path, column: str, units: pd.DataFrame,
-                      dictionary: ThemeDictionary) -> tuple[str, pd.DataFrame]:
+                      dictionary: ThemeDictionary) -> tuple[int, pd.DataFrame]:
     """Score a dictionary on a hand-coded sheet of one's own sentences.
 
     Only coded sentences that are still in ``units`` as coded are scored.
+    :func:`valduchesse.prose.validation.sample_sentence` says what was scored.
 
     Parameters
     ----------
@@ -604,8 +606,8 @@ def sample_validation(path: str | Path, column: str, units: pd.DataFrame,
 
     Returns
     -------
-    said : str
-        A sentence saying what was scored (or, if nothing could be, how to code a sheet).
+    scored : int
+        The hand-coded substantive sentences of the sheet still in the texts as coded (0: nothing scored).
     scores : pandas.DataFrame
         :func:`validate_dictionary`'s table, empty if nothing could be scored.
     """
@@ -613,7 +615,5 @@ def sample_validation(path: str | Path, column: str, units: pd.DataFrame,
     coded = current_codes(read_coding(path, columns=(column,), codes=codes), units)
     coded_sentences = len(substantive(coded, column))
     if coded_sentences == 0:
-        return (f"none of the hand-coded sentences of {path} is in these texts: set SHEET_FILE to write a sheet "
-                "of your sentences, code it by hand, then set VALIDATION_FILE to it and VALIDATION_COLUMN = \"codes\"", pd.DataFrame())
-    scores = validate_dictionary(coded, dictionary, column=column, split=None)
-    return f"{coded_sentences} hand-coded substantive sentences of {path} match these texts", scores
+        return 0, pd.DataFrame()
+    return coded_sentences, validate_dictionary(coded, dictionary, column=column, split=None)
