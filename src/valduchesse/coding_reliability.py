@@ -116,6 +116,13 @@ def read_passages(path: str | Path, coded: pd.DataFrame | None = None) -> pd.Dat
     coded sentence must have exactly one passage and no passage may span two
     meetings. Raises :class:`CodingError` naming the file, the field and the fix.
 
+    Parameters
+    ----------
+    path : str or Path
+        The passages file (``coding/passages.csv``).
+    coded : pandas.DataFrame, optional
+        The coded sentences (``unit_id``) the file must cover; None to read it unchecked.
+
     Returns
     -------
     pandas.DataFrame
@@ -192,6 +199,15 @@ def chosen_versions(coded: pd.DataFrame, passages: pd.DataFrame, preferred: str)
     language first, then the others in alphabetical order; among cut versions,
     the one holding the most characters (it says the most). Remaining ties go
     to the file id in alphabetical order.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        The coded sentences.
+    passages : pandas.DataFrame
+        :func:`read_passages`' table.
+    preferred : str
+        The language chosen first among complete versions.
 
     Returns
     -------
@@ -283,6 +299,13 @@ def read_rule_decided(path: str | Path, coded: pd.DataFrame | None = None) -> pd
     sentence must be a coded sentence. Raises :class:`CodingError` naming the
     file, the field and the fix.
 
+    Parameters
+    ----------
+    path : str or Path
+        The list (``coding/rule_decided.csv``).
+    coded : pandas.DataFrame, optional
+        The coded sentences (``unit_id``) every listed sentence must be among; None to read it unchecked.
+
     Returns
     -------
     pandas.DataFrame
@@ -315,6 +338,21 @@ def reliability_without(coded: pd.DataFrame, passages: pd.DataFrame, decided: pd
     coders were told its code, so their agreement there is not measured.
     Both lines count one version per passage (:func:`chosen_versions`), as
     :func:`reliability`'s first line does.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        The coded sentences.
+    passages : pandas.DataFrame
+        :func:`read_passages`' table.
+    decided : pandas.DataFrame
+        :func:`read_rule_decided`'s table.
+    first, second : str
+        The two coders' columns.
+    preferred : str
+        The language chosen first among complete versions (:func:`chosen_versions`).
+    themes : sequence of str
+        The codes whose agreement is measured.
 
     Returns
     -------
@@ -353,9 +391,17 @@ def blind_sheet(units: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFr
     its file, for rule 6), ``text``, and empty ``codes`` and ``note`` for the
     coder. The key has ``id`` and ``unit_id``.
 
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        :func:`valduchesse.coding.coding_units` of the texts.
+    seed : int
+        The seed of the shuffle.
+
     Returns
     -------
     sheet, key : pandas.DataFrame
+        The sheet for the coders and the key (``id``, ``unit_id``) kept from them.
     """
     table = units.reset_index(drop=True)
     table = table.assign(previous=table.groupby("doc_id")["text"].shift(fill_value=""))
@@ -373,6 +419,13 @@ def read_blind(path: str | Path, key: pd.DataFrame) -> pd.DataFrame:
     Every id of ``key`` must be in the sheet once, with at least one code,
     every code one of :data:`valduchesse.coding.CODES`, a marker alone. Raises
     :class:`CodingError` naming the file, the id and the field, with the fix.
+
+    Parameters
+    ----------
+    path : str or Path
+        The coder's filled sheet.
+    key : pandas.DataFrame
+        :func:`blind_sheet`'s key (``id``, ``unit_id``), or its rows the sheet was given for.
 
     Returns
     -------

@@ -119,6 +119,7 @@ class Exploration:
     query : str
         The term or the theme's name, stripped.
     kind : {"term", "theme"}
+        Whether ``query`` is a term or a theme.
     label : str or None
         The theme's readable name (``themes.yml``), None for a term.
     language, meeting : str
@@ -282,6 +283,7 @@ def queries(explorer: Explorer, query: str, kind: str, language: str) -> list[st
     query : str
         A term, or a theme's name.
     kind : {"term", "theme"}
+        Whether ``query`` is a term or a theme.
     language : str
         The language code whose entries a theme gives (a term is the same in every language).
 
@@ -507,9 +509,11 @@ def controls(explorer: Explorer, query: str, kind: str = "theme", language: str 
     ----------
     explorer : Explorer
         :func:`load_explorer`.
-    query, kind, language, meeting, window
-        The starting selection, as for :func:`explore` (the notebook's parameters); ``window`` is
-        clipped to the slider's 1 to 20.
+    query, kind, language, meeting : str
+        The starting selection, as for :func:`explore` (the notebook's parameters); a value the menus
+        do not offer starts them at their first choice.
+    window : int
+        Words on each side of a concordance match, clipped to the slider's 1 to 20.
 
     Returns
     -------

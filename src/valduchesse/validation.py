@@ -168,12 +168,17 @@ def read_split(path: str | Path) -> pd.DataFrame:
 def assign_split(coded: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
     """Give each coded sentence its group and part of the validation split.
 
-    ``coded`` needs ``unit_id``, ``meeting_date``, ``coverage`` and
-    ``section_no`` (e.g. :func:`valduchesse.coding.current_codes`); ``split``
-    is :func:`read_split`'s table. A sentence that no row covers (a text added
-    after the split was fixed) gets group ``""`` and part ``unassigned``: it is
-    in neither part, and the split file must say where it goes before it
-    counts.
+    A sentence that no row covers (a text added after the split was fixed)
+    gets group ``""`` and part ``unassigned``: it is in neither part, and the
+    split file must say where it goes before it counts.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        Coded sentences with ``unit_id``, ``meeting_date``, ``coverage`` and ``section_no``
+        (e.g. :func:`valduchesse.coding.current_codes`).
+    split : DataFrame
+        :func:`read_split`'s table.
 
     Returns
     -------
@@ -205,11 +210,18 @@ def split_summary(coded: pd.DataFrame, split: pd.DataFrame, column: str = "final
                   revision_seed: int | None = 0) -> pd.DataFrame:
     """Per group of the split: its part, languages and substantive sentences, in document order.
 
-    ``coded`` is :func:`assign_split`'s output, ``split`` :func:`read_split`'s
-    table. With ``revision_seed`` (the seed of :func:`split_half` that the
-    dictionary's first revision used), ``in_revision_1_development`` counts the
-    group's substantive sentences that sat in that revision's development half:
-    sentences that guided it, whatever part they are in now.
+    Parameters
+    ----------
+    coded : DataFrame
+        :func:`assign_split`'s output.
+    split : DataFrame
+        :func:`read_split`'s table (its ``order`` sorts the groups).
+    column : str
+        The hand codes that say which sentences are substantive (furniture and unsubstantive codes left out).
+    revision_seed : int or None
+        The seed of :func:`split_half` that the dictionary's first revision used: ``in_revision_1_development``
+        then counts the group's substantive sentences that sat in that revision's development half
+        (sentences that guided it, whatever part they are in now); None leaves the column out.
 
     Returns
     -------
@@ -394,14 +406,33 @@ def positive_groups(coded: pd.DataFrame, themes, passages: pd.DataFrame | None =
                     part: str = "test", preferred: str = "fr") -> pd.DataFrame:
     """Per theme, the groups of the split that hold its coded units in ``part``.
 
-    ``coded`` is :func:`assign_split`'s output; units are counted as
-    :func:`passage_flags` counts them (passages when ``passages`` is given).
+    Units are counted as :func:`passage_flags` counts them (passages when ``passages`` is given).
+
+    Parameters
+    ----------
+    coded : DataFrame
+        :func:`assign_split`'s output.
+    themes : iterable of str
+        The themes, in the order of the rows.
+    passages : DataFrame, optional
+        :func:`~valduchesse.coding_reliability.read_passages`' table; None counts sentences.
+    column : str
+        The hand codes counted.
+    part : str
+        The part of the split (``development`` or ``test``).
+    preferred : str
+        The language chosen first among a passage's complete versions.
 
     Returns
     -------
     DataFrame
         ``theme``, ``coded`` (units of ``part`` coded with it) and ``groups``
         (the groups holding them, ``"; "``-joined in sorted order; empty if none).
+
+    Raises
+    ------
+    ValueError
+        If ``coded`` lacks the columns ``group`` and ``split``.
     """
     themes = list(themes)
     if "group" not in coded.columns or "split" not in coded.columns:
@@ -473,8 +504,12 @@ def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_po
         :func:`validate_dictionary`'s table.
     themes : list of str
         The themes judged, in this order.
-    part, min_positives, target
-        The part judged, the least number of coded units, the F1 target.
+    part : str
+        The part judged (``test`` or ``development``).
+    min_positives : int
+        The least number of coded units of a theme in ``part`` for a verdict.
+    target : float
+        The F1 on ``part`` from which a theme counts as measured.
     unit : str
         What a unit of ``scores`` is (``sentence`` or ``passage``), said in the verdicts.
     guided : int, optional
@@ -550,8 +585,12 @@ def judge_dictionary(coding_file: str | Path, split_file: str | Path, dictionary
         The dictionary judged.
     documents : pandas.DataFrame
         The texts as they are now.
-    part, min_positives, target
-        As :func:`dictionary_verdicts`.
+    part : str
+        The part judged, as :func:`dictionary_verdicts`.
+    min_positives : int
+        The least number of coded units for a verdict, as :func:`dictionary_verdicts`.
+    target : float
+        The F1 target, as :func:`dictionary_verdicts`.
     passages_file : str or Path, optional
         By default ``passages.csv`` beside ``coding_file``.
     preferred : str

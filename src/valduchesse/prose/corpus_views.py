@@ -39,8 +39,14 @@ def texts_compared(documents: pd.DataFrame, language: str, include_communique: b
 
     Parameters
     ----------
-    documents, language, include_communique, main_kind
-        As for :func:`valduchesse.corpus_views.compared_texts`.
+    documents : DataFrame
+        :func:`~valduchesse.corpus.load_corpus`.
+    language : str
+        The preferred language of the comparison.
+    include_communique : bool
+        Compare every kind of text.
+    main_kind : str
+        The kind compared by default (as for :func:`valduchesse.corpus_views.compared_texts`).
 
     Returns
     -------

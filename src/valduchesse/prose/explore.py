@@ -171,8 +171,10 @@ def show(explorer: Explorer, query: str, kind: str = "term", language: str = ALL
     ----------
     explorer : Explorer
         :func:`valduchesse.explore.load_explorer`.
-    query, kind, language, meeting, window
+    query, kind, language, meeting : str
         The selection, as for :func:`valduchesse.explore.explore`.
+    window : int
+        Words on each side of a concordance match.
 
     Returns
     -------
@@ -210,8 +212,10 @@ def panel(explorer: Explorer, query: str, kind: str = "theme", language: str = A
     ----------
     explorer : Explorer
         :func:`valduchesse.explore.load_explorer`.
-    query, kind, language, meeting, window
+    query, kind, language, meeting : str
         The starting selection, as for :func:`valduchesse.explore.controls`.
+    window : int
+        Words on each side of a concordance match (the slider's start).
 
     Returns
     -------

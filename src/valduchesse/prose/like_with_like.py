@@ -15,8 +15,10 @@ def openings_compared(documents: pd.DataFrame, language: str) -> tuple[pd.DataFr
 
     Parameters
     ----------
-    documents, language
-        As for :func:`valduchesse.like_with_like.openings_to_compare`.
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus`.
+    language : str
+        The language compared (as for :func:`valduchesse.like_with_like.openings_to_compare`).
 
     Returns
     -------

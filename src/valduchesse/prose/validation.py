@@ -123,8 +123,14 @@ def validated_sample(path: str | Path, column: str, units: pd.DataFrame,
 
     Parameters
     ----------
-    path, column, units, dictionary
-        As for :func:`valduchesse.validation.sample_validation`.
+    path : str or Path
+        The hand-coded sheet (as for :func:`valduchesse.validation.sample_validation`), named as given in the sentence.
+    column : str
+        The column of the codes.
+    units : pandas.DataFrame
+        :func:`valduchesse.coding.coding_units` of the texts.
+    dictionary : ThemeDictionary
+        The dictionary scored.
 
     Returns
     -------
