@@ -21,6 +21,8 @@ from valduchesse.crosslingual import (
     KINDS, MEASURES, consistency_summary, crosslingual_consistency, disagreement, version_profiles,
 )
 from valduchesse.prose.coding import consistency_readings, disagreement_reading
+from valduchesse.prose.coding_reliability import adjudication_note
+from valduchesse.prose.validation import sample_sentence, validated_sample
 from valduchesse.validation import (
     dictionary_validation, sample_validation, split_half,
 )
@@ -78,8 +80,8 @@ def test_the_final_code_is_the_coders_code_where_they_agree_and_a_note_says_why_
     assert (coded.loc[same, "note"] == "agreed").all() and (coded.loc[same, "third"] == "").all()
     assert coded.loc[~same, "note"].str.startswith("adjudicated").all() and (coded.loc[~same, "third"] != "").all()
     for row in coded[~same].itertuples():  # the procedure of coding/README.md: a code two of the three readers gave
-        final, reason = adjudicate(row.coder_a, row.coder_b, row.third)
-        assert row.final == final and row.note.startswith(reason), row.unit_id
+        settled = adjudicate(row.coder_a, row.coder_b, row.third)
+        assert row.final == settled.final and row.note.startswith(adjudication_note(settled)), row.unit_id
 
 
 def test_the_first_coding_is_kept_as_history(coded):
@@ -368,9 +370,11 @@ def test_a_student_validates_the_dictionary_on_a_sheet_of_their_own_sentences(wr
     sheet["codes"] = ["drugs_and_organised_crime", "police_and_intelligence;justice"]  # coded by hand
     sheet.to_csv(tmp_path / "coded.csv", index=False)
 
-    message, scores = sample_validation(tmp_path / "coded.csv", "codes", units, dictionary)
+    scored, scores = sample_validation(tmp_path / "coded.csv", "codes", units, dictionary)
+    message, same = validated_sample(tmp_path / "coded.csv", "codes", units, dictionary)
 
-    assert message.startswith("2 hand-coded substantive sentences")
+    assert scored == 2 and same.equals(scores)
+    assert message == f"2 hand-coded substantive sentences of {tmp_path / 'coded.csv'} match these texts"
     scores = scores.set_index("theme")
     assert set(scores["part"]) == {"all"}
     assert scores.loc["drugs_and_organised_crime", ["coded", "hits"]].tolist() == [1, 1]
@@ -379,8 +383,9 @@ def test_a_student_validates_the_dictionary_on_a_sheet_of_their_own_sentences(wr
 
 def test_a_sheet_that_does_not_match_the_texts_is_said_so_not_scored(write_text, tmp_path):
     folder = write_text(body="Les deux pays luttent contre la drogue.")
-    message, scores = sample_validation(CODING, "final", coding_units(load_corpus(folder)), load_themes(ROOT / "themes.yml"))
-    assert message.startswith("none of the hand-coded sentences") and scores.empty
+    scored, scores = sample_validation(CODING, "final", coding_units(load_corpus(folder)), load_themes(ROOT / "themes.yml"))
+    assert scored == 0 and scores.empty
+    assert sample_sentence(CODING, scored).startswith(f"none of the hand-coded sentences of {CODING} is in these texts")
 
 
 def test_a_students_own_theme_is_a_valid_code_of_their_sheet(write_text, tmp_path):
@@ -538,14 +543,22 @@ def test_a_blind_sheet_comes_back_linked_to_its_sentences_and_a_bad_one_is_named
 
 @pytest.mark.parametrize("a, b, third, final, reason", [
     ("justice", "justice", None, "justice", "agreed"),
-    ("justice;police_and_intelligence", "justice", "justice", "justice", "adjudicated by majority"),
+    ("justice;police_and_intelligence", "justice", "justice", "justice",
+     "adjudicated by majority with the third reader: police_and_intelligence dropped"),
     ("justice;police_and_intelligence", "justice", "police_and_intelligence;justice", "justice;police_and_intelligence",
-     "adjudicated by majority"),
-    ("none", "justice", "none", "none", "adjudicated by majority"),
-    ("furniture", "none", "justice", "justice", "adjudicated: three different readings"),
+     "adjudicated by majority with the third reader: police_and_intelligence kept"),
+    ("none", "justice", "none", "none", "adjudicated by majority with the third reader: justice dropped, none kept"),
+    ("furniture", "none", "justice", "justice", "adjudicated: three different readings, the third reader's codes taken"),
 ])
 def test_adjudication_keeps_a_code_two_of_three_readers_gave(a, b, third, final, reason):
-    assert adjudicate(a, b, third)[0] == final and adjudicate(a, b, third)[1].startswith(reason)
+    settled = adjudicate(a, b, third)
+    assert settled.final == final and adjudication_note(settled) == reason
+
+
+def test_adjudication_returns_the_rule_and_the_disputed_codes_not_words():
+    assert adjudicate("justice", "justice") == ("justice", "agreed", ())
+    assert adjudicate("none", "justice", "none") == ("none", "majority", (("justice", False), ("none", True)))
+    assert adjudicate("furniture", "none", "justice") == ("justice", "third reader", ())
 
 
 def test_a_disagreement_without_a_third_reading_is_not_settled():

@@ -8,6 +8,7 @@ import pytest
 from valduchesse.corpus import load_corpus, read_text_file
 from valduchesse.corpus_header import COVERAGES, CorpusError
 from valduchesse.corpus_views import availability, check_languages, comparable_openings, cut_opening, join_parts
+from valduchesse.prose.corpus_views import with_compared_as
 
 from conftest import TEXTS
 
@@ -195,7 +196,10 @@ def test_comparable_openings_cut_every_text_of_a_language_to_the_shortest():
     assert (dutch["chars"] <= shortest).all() and (dutch["chars"] > shortest - 30).all()
     full = dutch[dutch["coverage"] == "full text"].iloc[0]
     assert full["original_chars"] == 13323
-    assert full["compared_as"] == f"full text, cut at the last word end within {shortest:,} characters"
+    assert dutch.attrs["length"] == shortest and "compared_as" not in dutch.columns
+    said = with_compared_as(dutch)
+    assert said.loc[dutch["coverage"] == "full text", "compared_as"].item() == (
+        f"full text, cut at the last word end within {shortest:,} characters")
     assert full["text"] == full["text"].strip() and documents["text"].str.startswith(full["text"]).any()
 
 
@@ -283,12 +287,15 @@ def test_new_text_refuses_a_bad_field_and_writes_nothing(tmp_path, capsys):
 
 def test_compared_texts_falls_back_to_every_text_and_the_commonest_language_and_says_so():
     from valduchesse.corpus_views import compared_texts
+    from valduchesse.prose.corpus_views import texts_compared
     documents = load_corpus(TEXTS)
-    compared, language, notes = compared_texts(documents, "fr")
+    compared, language, choice = compared_texts(documents, "fr")
+    assert (choice.every_kind, choice.requested, choice.kept_apart) == (False, "fr", ("joint communiqué",))
+    compared, language, notes = texts_compared(documents, "fr")
     assert set(compared["kind"]) == {"joint declaration"} and language == "fr"
     assert notes == ["compared: joint declaration; kept apart: joint communiqué"]
     communiques = documents[documents["kind"] == "joint communiqué"]  # a corpus without a joint declaration
-    compared, language, notes = compared_texts(communiques, "es")
+    compared, language, notes = texts_compared(communiques, "es")
     assert len(compared) == len(communiques) and language == sorted(set(communiques["language"]))[0]
     assert notes[0] == "no text of kind 'joint declaration': every text is compared (joint communiqué)"
     assert notes[1] == f"no text in 'es': the main comparison is in {language!r}" and "nan" not in " ".join(notes)

@@ -1,4 +1,5 @@
-"""The explorer (valduchesse.explore, valduchesse.run.explorer and notebooks/explorer.ipynb): one term or theme, three views.
+"""The explorer (valduchesse.explore, its words valduchesse.prose.explore, valduchesse.run.explorer and
+notebooks/explorer.ipynb): one term or theme, three views.
 
 The functions are checked on a small corpus written for the test (test data, not official texts) and on
 the project's own texts; the notebook is executed twice: as committed (its outputs, widget cells aside,
@@ -16,9 +17,10 @@ import pytest
 from valduchesse.coding import coding_units
 from valduchesse.corpus import load_corpus, write_text_file
 from valduchesse.explore import (
-    ALL, ExploreError, coded_sentences, concordance_lines, controls, counts_by_meeting, coverage_note, explore,
-    load_explorer, meeting_choices, panel, show,
+    ALL, ExploreError, coded_sentences, concordance_lines, controls, counts_by_meeting, explore, load_explorer,
+    meeting_choices,
 )
+from valduchesse.prose.explore import counts_table, coverage_note, held, notes, panel, show, title
 from valduchesse.files import write_notebook
 from valduchesse.run.execute import execute_notebook
 from valduchesse.run.explorer import EXPLORER_NOTEBOOK, WIDGET_TAG, WIDGET_VIEW, execute_explorer, strip_widget_views
@@ -101,11 +103,26 @@ def test_counts_agree_with_the_counted_concordance_lines_and_state_each_texts_co
     counted = lines[lines["removed"] == ""].groupby("doc_id").size()
     assert counts.set_index("doc_id")["matches"].to_dict() == {d: int(counted.get(d, 0)) for d in counts["doc_id"]}
     assert counts.loc[counts["doc_id"] == "2023-10-02_fr_test", "matches"].item() >= 2
-    held = counts.set_index("doc_id")["held"]
-    assert held["2023-10-02_fr_test"].startswith("full text")
-    assert held["2025-03-10_fr_test"].startswith("opening excerpt only") and "not the whole text" in held["2025-03-10_fr_test"]
+    coverage = counts.set_index("doc_id")["coverage"]
+    assert coverage.to_dict() == small.documents.set_index("doc_id").loc[coverage.index, "coverage"].to_dict()
+    assert (counts["chars"] == small.documents.set_index("doc_id").loc[counts["doc_id"], "chars"].to_numpy()).all()
+    said = counts_table(counts).set_index("doc_id")["held"]
+    assert said["2023-10-02_fr_test"].startswith("full text")
+    assert said["2025-03-10_fr_test"].startswith("opening excerpt only") and "not the whole text" in said["2025-03-10_fr_test"]
     rates = (1000 * counts["matches"] / counts["tokens"]).round(2)
     assert counts["per_1000_tokens"].tolist() == rates.tolist()
+
+
+def test_the_counts_as_shown_say_the_coverage_in_the_held_column_where_it_stood():
+    counts = pd.DataFrame({"meeting": ["m1", "m2"], "language": ["fr", "fr"], "doc_id": ["a", "b"],
+                           "coverage": ["full text", "later excerpt"], "chars": [13323, 1779], "matches": [2, 0],
+                           "tokens": [1000, 200], "per_1000_tokens": [2.0, 0.0]})
+    shown = counts_table(counts)
+    assert list(shown.columns) == ["meeting", "language", "doc_id", "held", "matches", "tokens", "per_1000_tokens"]
+    assert shown["held"].tolist() == ["full text (13,323 characters)",
+                                      "later excerpt only: 1,779 characters held, not the whole text"]
+    assert held("opening excerpt", 950) == "opening excerpt only: 950 characters held, not the whole text"
+    assert shown.drop(columns="held").equals(counts.drop(columns=["coverage", "chars"]))
 
 
 def test_the_coverage_note_names_the_excerpts_and_never_calls_them_full_texts(small):
@@ -160,16 +177,32 @@ def test_a_selection_it_cannot_show_is_refused_in_words_and_show_prints_it(small
 def test_an_empty_result_is_said_in_words(small):
     found = explore(small, "Sahel", "term", "fr")
     assert found.concordance.empty and found.coded.empty and (found.counts["matches"] == 0).all()
-    assert "No occurrence of the term 'Sahel' in the texts selected (French, all meetings)." in found.notes
-    assert "No hand-coded sentence holds this term in the texts selected (French, all meetings)." in found.notes
+    assert title(found) == "The term 'Sahel', French, all meetings"
+    assert "No occurrence of the term 'Sahel' in the texts selected (French, all meetings)." in notes(found)
+    assert "No hand-coded sentence holds this term in the texts selected (French, all meetings)." in notes(found)
+
+
+def test_the_notes_say_the_lines_counted_the_coverage_and_the_coded_sentences_in_order(small):
+    found = explore(small, "cyber", "theme")
+    assert found.lacking == [] and found.languages == ["fr", "nl"] and found.label == small.themes.labels["cyber"]
+    assert title(found) == f"The theme 'cyber' ({small.themes.labels['cyber']}), all languages, all meetings"
+    said = notes(found)
+    assert said[0] == coverage_note(found.counts)
+    assert said[1].startswith(f"{len(found.concordance)} concordance line(s) in "
+                              f"{found.concordance['doc_id'].nunique()} text(s)")
+    assert said[2] == (f"{len(found.coded)} hand-coded sentence(s) coded with this theme "
+                       f"(final codes of {small.source['coding']}).") and len(said) == 3
+    term = notes(explore(small, "terrorisme", "term"))
+    assert term[0].startswith("The term is looked for as written in each language (fr, nl)")
 
 
 def test_without_hand_codes_or_with_codes_of_other_texts_the_notes_say_so(tmp_path):
     texts = small_corpus(tmp_path / "texts")
     without = explore(load_explorer(texts, THEMES, None), "cyber", "theme")
-    assert without.coded is None and any("CODING_FILE is None" in note for note in without.notes)
+    assert without.coded is None and any("CODING_FILE is None" in note for note in notes(without))
     other = explore(load_explorer(texts, THEMES, CODING), "cyber", "theme")
-    assert other.coded.empty and any("None of the sentences of these texts is hand-coded" in n for n in other.notes)
+    assert other.coded.empty and other.coded_units == 0
+    assert any("None of the sentences of these texts is hand-coded" in n for n in notes(other))
 
 
 def test_a_theme_without_entries_in_a_language_leaves_its_texts_out_and_says_so(tmp_path):
@@ -177,8 +210,8 @@ def test_a_theme_without_entries_in_a_language_leaves_its_texts_out_and_says_so(
     themes = tmp_path / "themes.yml"
     themes.write_text("themes:\n  cyber:\n    fr: [cyber]\n", encoding="utf-8")
     found = explore(load_explorer(texts, themes), "cyber", "theme")
-    assert set(found.counts["language"]) == {"fr"}
-    assert any(note.startswith(f"The theme has no entries in nl in {themes}") for note in found.notes)
+    assert set(found.counts["language"]) == {"fr"} and found.lacking == ["nl"]
+    assert any(note.startswith(f"The theme has no entries in nl in {themes}") for note in notes(found))
 
 
 def test_on_the_project_texts_a_theme_view_holds_only_its_coded_sentences_and_true_coverages(project):
@@ -186,7 +219,7 @@ def test_on_the_project_texts_a_theme_view_holds_only_its_coded_sentences_and_tr
     has_theme = project.coded["final"].str.split(";").map(lambda codes: "attacks_and_trials" in codes)
     assert len(found.coded) > 0 and sorted(found.coded["unit_id"]) == sorted(project.coded.loc[has_theme, "unit_id"])
     coverage = project.documents.set_index("doc_id")["coverage"]
-    for row in found.counts.itertuples():
+    for row in counts_table(found.counts).itertuples():
         assert row.held.startswith("full text") == (coverage[row.doc_id] == "full text")
     counted = found.concordance[found.concordance["removed"] == ""].groupby("doc_id").size()
     assert found.counts["matches"].sum() == counted.sum()

@@ -55,10 +55,28 @@ def test_none_for_validation_file_is_accepted_on_the_command_line(tmp_path, caps
     assert executed.cells[-1].outputs[0]["text"] == "validation: None\n"
 
 
-def test_hints_name_the_parameter_to_set_not_a_function():
-    for module in ("validation.py", "coding.py"):
-        text = (ROOT / "src" / "valduchesse" / module).read_text(encoding="utf-8")
-        assert "(coding_sheet)" not in text and "as coding_sheet wrote it" not in text
+@pytest.mark.parametrize("header, row", [
+    ("unit_id,start,final", "a#1,0,none"),  # offsets without the text
+    ("unit_id,start,end,text,final", "a#1,zero,5,Texte,none"),  # an offset not in digits
+    ("id,final", "a#1,none"),  # no unit_id
+])
+def test_a_broken_sheet_names_the_parameter_that_writes_one_not_a_function(tmp_path, header, row):
+    from valduchesse.coding import CodingError, read_coding
+    path = tmp_path / "my_sheet.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    with pytest.raises(CodingError) as caught:
+        read_coding(path, columns=("final",))
+    message = str(caught.value)
+    assert "as it was written (SHEET_FILE of notebook 05)" in message and "coding_sheet" not in message
+
+
+def test_a_sheet_of_other_texts_is_answered_with_the_parameters_to_set():
+    from valduchesse.prose.validation import sample_sentence
+    said = sample_sentence("my_sheet.csv", 0)
+    assert said == ("none of the hand-coded sentences of my_sheet.csv is in these texts: set SHEET_FILE to write a "
+                    "sheet of your sentences, code it by hand, then set VALIDATION_FILE to it and "
+                    'VALIDATION_COLUMN = "codes"')
+    assert "coding_sheet" not in said
 
 
 # item 6: paths, subfolders, the help and notebooks outside collection.txt

@@ -14,7 +14,8 @@ each translation, so agreement is counted on passages first, one version each:
   (:func:`read_rule_decided`, ``coding/rule_decided.csv``);
 * the blind recoding: :func:`blind_sheet` writes the shuffled sheet and its
   key, :func:`read_blind` reads a coder's sheet back, :func:`third_reader_sheet`
-  lists the disagreements for a third reader and :func:`adjudicate` settles them.
+  lists the disagreements for a third reader and :func:`adjudicate` settles them
+  (:func:`valduchesse.prose.coding_reliability.adjudication_note` says how, as the ``note`` column logs it).
 
 The codes themselves are :mod:`valduchesse.coding`.
 """
@@ -22,6 +23,7 @@ The codes themselves are :mod:`valduchesse.coding`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import krippendorff
 import numpy as np
@@ -35,6 +37,7 @@ from .coding import (
 from .files import read_table
 
 __all__ = [
+    "Adjudication",
     "BLIND_COLUMNS",
     "PASSAGE_COLUMNS",
     "RULE_DECIDED_COLUMNS",
@@ -113,6 +116,13 @@ def read_passages(path: str | Path, coded: pd.DataFrame | None = None) -> pd.Dat
     coded sentence must have exactly one passage and no passage may span two
     meetings. Raises :class:`CodingError` naming the file, the field and the fix.
 
+    Parameters
+    ----------
+    path : str or Path
+        The passages file (``coding/passages.csv``).
+    coded : pandas.DataFrame, optional
+        The coded sentences (``unit_id``) the file must cover; None to read it unchecked.
+
     Returns
     -------
     pandas.DataFrame
@@ -189,6 +199,15 @@ def chosen_versions(coded: pd.DataFrame, passages: pd.DataFrame, preferred: str)
     language first, then the others in alphabetical order; among cut versions,
     the one holding the most characters (it says the most). Remaining ties go
     to the file id in alphabetical order.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        The coded sentences.
+    passages : pandas.DataFrame
+        :func:`read_passages`' table.
+    preferred : str
+        The language chosen first among complete versions.
 
     Returns
     -------
@@ -280,6 +299,13 @@ def read_rule_decided(path: str | Path, coded: pd.DataFrame | None = None) -> pd
     sentence must be a coded sentence. Raises :class:`CodingError` naming the
     file, the field and the fix.
 
+    Parameters
+    ----------
+    path : str or Path
+        The list (``coding/rule_decided.csv``).
+    coded : pandas.DataFrame, optional
+        The coded sentences (``unit_id``) every listed sentence must be among; None to read it unchecked.
+
     Returns
     -------
     pandas.DataFrame
@@ -312,6 +338,21 @@ def reliability_without(coded: pd.DataFrame, passages: pd.DataFrame, decided: pd
     coders were told its code, so their agreement there is not measured.
     Both lines count one version per passage (:func:`chosen_versions`), as
     :func:`reliability`'s first line does.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        The coded sentences.
+    passages : pandas.DataFrame
+        :func:`read_passages`' table.
+    decided : pandas.DataFrame
+        :func:`read_rule_decided`'s table.
+    first, second : str
+        The two coders' columns.
+    preferred : str
+        The language chosen first among complete versions (:func:`chosen_versions`).
+    themes : sequence of str
+        The codes whose agreement is measured.
 
     Returns
     -------
@@ -350,9 +391,17 @@ def blind_sheet(units: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFr
     its file, for rule 6), ``text``, and empty ``codes`` and ``note`` for the
     coder. The key has ``id`` and ``unit_id``.
 
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        :func:`valduchesse.coding.coding_units` of the texts.
+    seed : int
+        The seed of the shuffle.
+
     Returns
     -------
     sheet, key : pandas.DataFrame
+        The sheet for the coders and the key (``id``, ``unit_id``) kept from them.
     """
     table = units.reset_index(drop=True)
     table = table.assign(previous=table.groupby("doc_id")["text"].shift(fill_value=""))
@@ -370,6 +419,13 @@ def read_blind(path: str | Path, key: pd.DataFrame) -> pd.DataFrame:
     Every id of ``key`` must be in the sheet once, with at least one code,
     every code one of :data:`valduchesse.coding.CODES`, a marker alone. Raises
     :class:`CodingError` naming the file, the id and the field, with the fix.
+
+    Parameters
+    ----------
+    path : str or Path
+        The coder's filled sheet.
+    key : pandas.DataFrame
+        :func:`blind_sheet`'s key (``id``, ``unit_id``), or its rows the sheet was given for.
 
     Returns
     -------
@@ -397,7 +453,27 @@ def read_blind(path: str | Path, key: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def adjudicate(first: str, second: str, third: str | None = None) -> tuple[str, str]:
+class Adjudication(NamedTuple):
+    """How one sentence's final codes were settled (:func:`adjudicate`).
+
+    Attributes
+    ----------
+    final : str
+        The final codes, joined by ``;``.
+    rule : {"agreed", "majority", "third reader"}
+        The two coders agreed; the codes two of the three readers gave were kept; or three different
+        readings, the third reader's codes taken.
+    disputed : tuple of (str, bool)
+        With ``majority``: each code that only one of the two coders gave, sorted, and whether it was
+        kept; ``()`` otherwise.
+    """
+
+    final: str
+    rule: str
+    disputed: tuple[tuple[str, bool], ...] = ()
+
+
+def adjudicate(first: str, second: str, third: str | None = None) -> Adjudication:
     """The final codes of one sentence from two coders and, where they differ, a third reader.
 
     The codebook's procedure: where the two code lists are the same, they are
@@ -406,13 +482,27 @@ def adjudicate(first: str, second: str, third: str | None = None) -> tuple[str, 
     votes (three different readings), the third reader's list is final.
     Without a third reader, a disagreement raises :class:`CodingError`.
 
+    Parameters
+    ----------
+    first, second : str
+        The two coders' codes (``;``-separated).
+    third : str, optional
+        The third reader's codes, needed where the two differ.
+
     Returns
     -------
-    final, reason : str
+    Adjudication
+        The final codes, the rule that settled them and the disputed codes kept or dropped
+        (:func:`valduchesse.prose.coding_reliability.adjudication_note` says it in words).
+
+    Raises
+    ------
+    CodingError
+        Where the coders differ and no third reading is given.
     """
     a, b = split_codes(first), split_codes(second)
     if a == b:
-        return SEPARATOR.join(a), "agreed"
+        return Adjudication(SEPARATOR.join(a), "agreed")
     if third is None:
         raise CodingError(f"the coders differ ({SEPARATOR.join(a)} / {SEPARATOR.join(b)}) and no third reading is "
                           f"given. Fix: have a third reader code the sentence")
@@ -420,10 +510,9 @@ def adjudicate(first: str, second: str, third: str | None = None) -> tuple[str, 
     votes = pd.Series([*a, *b, *c], dtype=object).value_counts()
     kept = tuple(sorted(votes[votes >= 2].index))
     if kept and not (len(kept) > 1 and set(kept) & set(MARKERS)):
-        dropped = sorted(set(a) ^ set(b))
-        settled = ", ".join(f"{code} {'kept' if code in kept else 'dropped'}" for code in dropped)
-        return SEPARATOR.join(kept), f"adjudicated by majority with the third reader: {settled}"
-    return SEPARATOR.join(c), "adjudicated: three different readings, the third reader's codes taken"
+        disputed = tuple((code, code in kept) for code in sorted(set(a) ^ set(b)))
+        return Adjudication(SEPARATOR.join(kept), "majority", disputed)
+    return Adjudication(SEPARATOR.join(c), "third reader")
 
 
 def third_reader_sheet(sheet: pd.DataFrame, first: pd.DataFrame, second: pd.DataFrame, seed: int) -> pd.DataFrame:

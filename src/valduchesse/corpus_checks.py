@@ -37,14 +37,40 @@ class CorpusLacks(CorpusError):
 
 
 def meetings(texts: pd.DataFrame) -> list[str]:
-    """The meeting dates (``YYYY-MM-DD``) of ``texts``, sorted and without repeats."""
+    """The meeting dates (``YYYY-MM-DD``) of ``texts``, sorted and without repeats.
+
+    Parameters
+    ----------
+    texts : DataFrame
+        Rows with ``meeting_date`` (dates or ``YYYY-MM-DD`` strings).
+
+    Returns
+    -------
+    list of str
+        The dates, ``[]`` for no text.
+    """
     if texts.empty:
         return []
     return sorted(set(pd.to_datetime(texts["meeting_date"]).dt.strftime("%Y-%m-%d")))
 
 
 def skipped(what: str, why: str, fix: str) -> str:
-    """The line a notebook prints for a step it leaves out: ``skipped: WHAT: WHY. Fix: FIX``."""
+    """The line a notebook prints for a step it leaves out: ``skipped: WHAT: WHY. Fix: FIX``.
+
+    Parameters
+    ----------
+    what : str
+        The step left out.
+    why : str
+        What the corpus lacks for it.
+    fix : str
+        The parameter or texts that would let it run.
+
+    Returns
+    -------
+    str
+        The line, as above.
+    """
     return f"skipped: {what}: {why}. Fix: {fix}"
 
 
@@ -123,6 +149,23 @@ def too_few_passages(n: int, fraction: float, what: str, fix: str) -> str | None
     """A :func:`skipped` line if ``n`` passages are too few to cluster on subsamples of ``fraction``, else None.
 
     Two clusters need subsamples of at least 3 passages (``round(fraction * n) >= 3``).
+
+    Parameters
+    ----------
+    n : int
+        The passages there are.
+    fraction : float
+        The share of them in each subsample.
+    what : str
+        The step that would be skipped.
+    fix : str
+        What would let it run.
+
+    Returns
+    -------
+    str or None
+        ``skipped: WHAT: N passages, too few for subsamples of 3 (P% of them). Fix: FIX``, or None when the
+        subsamples hold 3 passages or more.
     """
     if round(fraction * n) >= 3:
         return None

@@ -6,12 +6,15 @@ later excerpt, from two official copies) are joined, with a column saying that
 the join is not known to be contiguous. :func:`availability` lists what text
 there is per meeting and language (:func:`meeting_labels` names the meetings),
 and :func:`comparable_openings` cuts the texts of one language to openings of
-one length, to compare like with like. :func:`check_languages` checks that
-every paragraph is in the file's language.
+one length, to compare like with like; :func:`compared_texts` chooses the
+texts a cross-meeting comparison compares. :func:`check_languages` checks that
+every paragraph is in the file's language. What was chosen and cut is said in
+words by :mod:`valduchesse.prose.corpus_views`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -20,8 +23,8 @@ import simplemma
 from .corpus_header import SUPPORTED_LANGUAGES, corpus_error
 
 __all__ = [
-    "LANGUAGE_CHECK_MIN_CHARS", "PART_GAP", "availability", "check_languages", "comparable_openings", "compared_texts",
-    "cut_opening", "join_parts", "meeting_labels",
+    "LANGUAGE_CHECK_MIN_CHARS", "PART_GAP", "Comparison", "availability", "check_languages", "comparable_openings",
+    "compared_texts", "cut_opening", "join_parts", "meeting_labels",
 ]
 
 
@@ -40,6 +43,18 @@ def join_parts(documents: pd.DataFrame) -> pd.DataFrame:
     ``contiguous`` is False where several parts were joined, because parts
     from different copies are not known to follow on from each other.
     ``coverage`` lists each part's coverage, in order.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`~valduchesse.corpus.load_corpus`'s table, one row per file (part).
+
+    Returns
+    -------
+    DataFrame
+        One row per meeting date, language and kind, sorted by them: ``doc_id`` (the file's id, or
+        ``DATE_LANGUAGE_parts-1-2``), ``meeting_date``, ``place``, ``language``, ``kind``, ``title``,
+        ``coverage``, ``parts``, ``part_ids``, ``contiguous``, ``chars`` (summed) and ``text``.
     """
     key = ["meeting_date", "language", "kind"]
     rows = []
@@ -70,8 +85,16 @@ def join_parts(documents: pd.DataFrame) -> pd.DataFrame:
 def availability(documents: pd.DataFrame) -> pd.DataFrame:
     """What text there is for each meeting and language, one row per file.
 
-    Columns: ``meeting`` (date and kind, e.g. ``2017-10-16 joint communiqué``),
-    ``language``, ``coverage``, ``part``, ``chars`` and ``doc_id``.
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`~valduchesse.corpus.load_corpus`'s table.
+
+    Returns
+    -------
+    DataFrame
+        In the order of ``documents``: ``meeting`` (date and kind, e.g. ``2017-10-16 joint communiqué``),
+        ``language``, ``coverage``, ``part``, ``chars`` and ``doc_id``.
     """
     table = documents[["language", "coverage", "part", "chars", "doc_id"]].copy()
     table.insert(0, "meeting", meeting_labels(documents))
@@ -79,7 +102,18 @@ def availability(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def meeting_labels(table: pd.DataFrame) -> pd.Series:
-    """Each row's meeting as a label: its date and the kind of text, e.g. ``2017-10-16 joint communiqué``."""
+    """Each row's meeting as a label: its date and the kind of text, e.g. ``2017-10-16 joint communiqué``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows with ``meeting_date`` (datetimes) and ``kind``.
+
+    Returns
+    -------
+    pandas.Series of str
+        ``YYYY-MM-DD KIND`` per row, on ``table``'s index.
+    """
     return table["meeting_date"].dt.strftime("%Y-%m-%d") + " " + table["kind"]
 
 
@@ -87,6 +121,19 @@ def cut_opening(text: str, length: int) -> str:
     """The first ``length`` characters of ``text`` at most, cut after the last whole word.
 
     A text no longer than ``length`` comes back unchanged.
+
+    Parameters
+    ----------
+    text : str
+        The text to cut.
+    length : int
+        The most characters kept.
+
+    Returns
+    -------
+    str
+        The text up to the last space or line break within ``length + 1`` characters, trailing spaces
+        removed (cut at ``length`` if there is none).
     """
     if len(text) <= length:
         return text
@@ -95,14 +142,46 @@ def cut_opening(text: str, length: int) -> str:
     return text[: cut if cut > 0 else length].rstrip()
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """What :func:`compared_texts` chose; :func:`valduchesse.prose.corpus_views.comparison_lines` says it.
+
+    Attributes
+    ----------
+    main_kind : str
+        The kind compared by default.
+    every_kind : bool
+        True where no text is of ``main_kind`` (and every kind was not asked for), so every text is compared.
+    kinds : tuple of str
+        Every kind of text of the corpus, sorted.
+    compared_kinds : tuple of str
+        The kinds compared, sorted.
+    kept_apart : tuple of str
+        The kinds left out of the comparison, sorted.
+    requested : str
+        The language asked for.
+    language : str
+        The language of the comparison: ``requested``, or the fallback where no text compared is in it.
+    """
+
+    main_kind: str
+    every_kind: bool
+    kinds: tuple[str, ...]
+    compared_kinds: tuple[str, ...]
+    kept_apart: tuple[str, ...]
+    requested: str
+    language: str
+
+
 def compared_texts(documents: pd.DataFrame, language: str, include_communique: bool = False,
-                   main_kind: str = "joint declaration") -> tuple[pd.DataFrame, str, list[str]]:
-    """The texts a cross-meeting comparison compares, its language, and what was decided, in words.
+                   main_kind: str = "joint declaration") -> tuple[pd.DataFrame, str, Comparison]:
+    """The texts a cross-meeting comparison compares, its language, and what was decided.
 
     By default only texts of ``main_kind`` are compared (the 2017 communiqué is another genre); with
     ``include_communique`` every kind. A corpus with no text of ``main_kind`` compares all its texts, and
     a ``language`` none of them is in falls back to the language most of them are in (the alphabetically
-    first on a tie), so that a student's corpus gets a comparison and is told why.
+    first on a tie), so that a student's corpus gets a comparison and is told why
+    (:func:`valduchesse.prose.corpus_views.texts_compared` gives the lines to print).
 
     Parameters
     ----------
@@ -117,23 +196,21 @@ def compared_texts(documents: pd.DataFrame, language: str, include_communique: b
 
     Returns
     -------
-    (DataFrame, str, list of str)
-        The texts compared, the language, and the lines to print (what was compared and kept apart, and
-        any fallback).
+    (DataFrame, str, Comparison)
+        The texts compared, the language, and what was compared and kept apart and whether it fell back.
     """
-    notes = []
     compared = documents if include_communique else documents[documents["kind"] == main_kind]
-    if compared.empty:
-        notes.append(f"no text of kind {main_kind!r}: every text is compared "
-                     f"({', '.join(sorted(set(documents['kind'])))})")
+    every_kind = compared.empty
+    if every_kind:
         compared = documents
+    requested = language
     if language not in set(compared["language"]):
-        fallback = compared["language"].mode().min()
-        notes.append(f"no text in {language!r}: the main comparison is in {fallback!r}")
-        language = fallback
-    left_apart = sorted(set(documents["kind"]) - set(compared["kind"]))
-    notes.append(f"compared: {', '.join(sorted(set(compared['kind'])))}; kept apart: {', '.join(left_apart) or 'nothing'}")
-    return compared, language, notes
+        language = compared["language"].mode().min()
+    kinds = tuple(sorted(set(documents["kind"])))
+    compared_kinds = tuple(sorted(set(compared["kind"])))
+    choice = Comparison(main_kind, every_kind, kinds, compared_kinds,
+                        tuple(sorted(set(kinds) - set(compared_kinds))), requested, language)
+    return compared, language, choice
 
 
 def comparable_openings(documents: pd.DataFrame, language: str, length: int | None = None) -> pd.DataFrame:
@@ -143,11 +220,30 @@ def comparable_openings(documents: pd.DataFrame, language: str, length: int | No
     or ``full text`` (a later excerpt is not an opening) and cuts every one,
     at a word end, to ``length`` characters: by default the length of the
     shortest of them, so that all compare the same amount of opening text.
-    Adds ``original_chars``, sets ``chars`` to the length compared, and
-    ``compared_as`` says what each row is (e.g. ``full text, cut at the
-    last word end within 1,960 characters``). As there is one opening per
-    meeting, ``doc_id`` becomes the meeting's label (:func:`meeting_labels`);
-    the file it comes from stays in ``file``.
+    :func:`valduchesse.prose.corpus_views.with_compared_as` says what each
+    row is (e.g. ``full text, cut at the last word end within 1,960 characters``).
+
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`~valduchesse.corpus.load_corpus`'s table.
+    language : str
+        The language of the openings.
+    length : int, optional
+        The characters to cut to; by default the ``chars`` of the shortest opening.
+
+    Returns
+    -------
+    DataFrame
+        The rows of the openings, index reset, with ``original_chars`` (the text's characters), ``chars``
+        (those compared) and ``text`` cut; as there is one opening per meeting, ``doc_id`` becomes the
+        meeting's label (:func:`meeting_labels`), the file it comes from stays in ``file``. ``attrs["length"]``
+        holds the length cut to.
+
+    Raises
+    ------
+    ValueError
+        If no opening or full text is in ``language``.
     """
     rows = documents[
         (documents["language"] == language)
@@ -160,13 +256,10 @@ def comparable_openings(documents: pd.DataFrame, language: str, length: int | No
     rows["original_chars"] = rows["chars"]
     rows["text"] = [cut_opening(text, length) for text in rows["text"]]
     rows["chars"] = rows["text"].str.len()
-    rows["compared_as"] = [
-        f"{coverage}, cut at the last word end within {length:,} characters" if original > length
-        else f"{coverage}, whole ({original:,} characters)"
-        for coverage, original in zip(rows["coverage"], rows["original_chars"])
-    ]
     rows["doc_id"] = meeting_labels(rows)
-    return rows.reset_index(drop=True)
+    rows = rows.reset_index(drop=True)
+    rows.attrs["length"] = length
+    return rows
 
 
 def check_languages(documents: pd.DataFrame, min_chars: int = LANGUAGE_CHECK_MIN_CHARS, margin: float = 0.2) -> int:
@@ -180,6 +273,25 @@ def check_languages(documents: pd.DataFrame, min_chars: int = LANGUAGE_CHECK_MIN
     lines (titles, names) are too ambiguous to judge. Kept out of
     :func:`~valduchesse.corpus.load_corpus` because it costs about a third of a millisecond per
     paragraph; notebooks 00 and 05 run it.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`~valduchesse.corpus.load_corpus`'s table (``file``, ``language``, ``text``).
+    min_chars : int
+        Paragraphs shorter than this are not checked.
+    margin : float
+        How far another language's share of known words must beat the declared one's to be an error.
+
+    Returns
+    -------
+    int
+        The number of paragraphs checked.
+
+    Raises
+    ------
+    CorpusError
+        For the first paragraph that reads as another language.
     """
     codes = tuple(SUPPORTED_LANGUAGES)
     checked = 0

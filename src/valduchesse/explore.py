@@ -9,7 +9,7 @@ returns, for that selection:
   selected;
 - the **counts by meeting**: one row per text, with its matches, its word tokens and the rate per
   1,000 tokens (:func:`valduchesse.terms.frequencies`), and the text's **coverage** beside them
-  (``full text``, ``opening excerpt`` or ``later excerpt``, with the characters held), since a count
+  (``full text``, ``opening excerpt`` or ``later excerpt``, and the characters held), since a count
   in an excerpt says nothing of the rest of the text;
 - the **hand-coded sentences**: for a theme, the sentences whose final code
   (``coding/sentences.csv``, column ``final``) includes it; for a term, the coded sentences that hold it,
@@ -18,8 +18,10 @@ returns, for that selection:
 
 The data are those of the collection, read by its loaders: :func:`load_explorer` reads the texts folder
 (:func:`valduchesse.corpus.load_corpus`), the theme dictionary (:func:`valduchesse.themes.load_themes`)
-and the coded sheet (:func:`valduchesse.coding.read_coding`). The notebook ``notebooks/explorer.ipynb``
-only wires widgets to :func:`show`. It is not one of the collection's notebooks (not in
+and the coded sheet (:func:`valduchesse.coding.read_coding`). This module returns data only (tables,
+counts, which languages lack entries); the words that say them (the title, the notes, the ``held``
+column) and the display are :mod:`valduchesse.prose.explore`, whose ``show`` and ``panel`` the notebook
+``notebooks/explorer.ipynb`` calls with the widgets of :func:`controls`. It is not one of the collection's notebooks (not in
 ``notebooks/collection.txt``); :func:`valduchesse.run.explorer.execute_explorer`
 (``python -m valduchesse.run.explorer``, which ``make run`` calls) executes it in place.
 
@@ -48,8 +50,7 @@ from .tokens import Tokens, tokens
 
 __all__ = [
     "ALL", "KINDS", "Exploration", "ExploreError", "Explorer", "coded_sentences", "concordance_lines", "controls",
-    "counts_by_meeting", "coverage_note", "explore", "language_choices", "load_explorer", "meeting_choices", "panel",
-    "queries", "select_texts", "show",
+    "counts_by_meeting", "explore", "language_choices", "load_explorer", "meeting_choices", "queries", "select_texts",
 ]
 
 ALL = "all"
@@ -89,7 +90,18 @@ class Explorer:
     _tokens: dict = field(default_factory=dict, repr=False)
 
     def tokens(self, language: str) -> Tokens:
-        """The tokens stage of the texts in ``language`` (default steps; hand codes decide furniture)."""
+        """The tokens stage of the texts in ``language`` (default steps; hand codes decide furniture), built once.
+
+        Parameters
+        ----------
+        language : str
+            A language code of the texts.
+
+        Returns
+        -------
+        Tokens
+            :func:`valduchesse.tokens.tokens` of the texts in ``language``, kept for the next call.
+        """
         if language not in self._tokens:
             texts = self.documents[self.documents["language"] == language].reset_index(drop=True)
             self._tokens[language] = tokens(texts, coded=self.coded)
@@ -98,27 +110,53 @@ class Explorer:
 
 @dataclass(frozen=True)
 class Exploration:
-    """What :func:`explore` found for one selection.
+    """What :func:`explore` found for one selection: the three views and the facts the notes say.
+
+    :func:`valduchesse.prose.explore.title` and :func:`valduchesse.prose.explore.notes` say it in words.
 
     Attributes
     ----------
-    title : str
-        The selection in words.
+    query : str
+        The term or the theme's name, stripped.
+    kind : {"term", "theme"}
+        Whether ``query`` is a term or a theme.
+    label : str or None
+        The theme's readable name (``themes.yml``), None for a term.
+    language, meeting : str
+        The language code and the meeting date selected, or :data:`ALL`.
+    languages : list of str
+        The languages of the texts selected, sorted.
+    lacking : list of str
+        For a theme, the languages of the texts selected in which it has no entries (their texts are left
+        out); ``[]`` for a term.
     concordance : DataFrame
         :func:`concordance_lines`.
     counts : DataFrame
         :func:`counts_by_meeting`.
     coded : DataFrame or None
         :func:`coded_sentences`, None without hand codes.
-    notes : list of str
-        What the reader must know: coverage, empty results, languages left out.
+    coded_units : int or None
+        The hand-coded sentences still in the texts as coded (all texts, not only those selected), None
+        without hand codes.
+    themes_source : str or Path
+        Where the theme dictionary was read from.
+    coding_source : str or None
+        Where the hand codes were read from, None without them.
     """
 
-    title: str
+    query: str
+    kind: str
+    label: str | None
+    language: str
+    meeting: str
+    languages: list[str]
+    lacking: list[str]
     concordance: pd.DataFrame
     counts: pd.DataFrame
     coded: pd.DataFrame | None
-    notes: list[str]
+    coded_units: int | None
+    themes_source: object
+    coding_source: str | None
 
 
 def load_explorer(texts_dir: str | Path, themes_file: str | Path, coding_file: str | Path | None = None) -> Explorer:
@@ -136,6 +174,7 @@ def load_explorer(texts_dir: str | Path, themes_file: str | Path, coding_file: s
     Returns
     -------
     Explorer
+        The texts, the dictionary, the hand-coded sentences still in the texts as coded and where each was read.
 
     Raises
     ------
@@ -155,7 +194,18 @@ def load_explorer(texts_dir: str | Path, themes_file: str | Path, coding_file: s
 
 
 def language_choices(explorer: Explorer) -> list[tuple[str, str]]:
-    """``(label, value)`` pairs for a language menu: every language, then each language of the texts."""
+    """``(label, value)`` pairs for a language menu: every language, then each language of the texts.
+
+    Parameters
+    ----------
+    explorer : Explorer
+        :func:`load_explorer`.
+
+    Returns
+    -------
+    list of (str, str)
+        ``("all languages", ALL)``, then ``("French (fr)", "fr")`` and so on, the codes sorted.
+    """
     languages = sorted(explorer.documents["language"].unique())
     return [("all languages", ALL)] + [(f"{SUPPORTED_LANGUAGES.get(code, code)} ({code})", code) for code in languages]
 
@@ -165,6 +215,16 @@ def meeting_choices(explorer: Explorer) -> list[tuple[str, str]]:
 
     The value is the date (``YYYY-MM-DD``), as :func:`select_texts` takes it; a date with texts of two
     kinds is one choice, labelled with both (``2017-10-16 joint communiqué / joint declaration``).
+
+    Parameters
+    ----------
+    explorer : Explorer
+        :func:`load_explorer`.
+
+    Returns
+    -------
+    list of (str, str)
+        ``("all meetings", ALL)``, then one ``(label, date)`` per meeting date, in date order.
     """
     dates = explorer.documents["meeting_date"].dt.strftime("%Y-%m-%d")
     kinds = explorer.documents.groupby(dates)["kind"].agg(lambda values: " / ".join(sorted(set(values))))
@@ -173,6 +233,20 @@ def meeting_choices(explorer: Explorer) -> list[tuple[str, str]]:
 
 def select_texts(explorer: Explorer, language: str = ALL, meeting: str = ALL) -> pd.DataFrame:
     """The texts of one language and one meeting (``ALL`` for every one), in the corpus's order.
+
+    Parameters
+    ----------
+    explorer : Explorer
+        :func:`load_explorer`.
+    language : str
+        A language code of the texts, or :data:`ALL`.
+    meeting : str
+        A meeting date (``YYYY-MM-DD``) of the texts, or :data:`ALL`.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``explorer.documents`` selected, index reset.
 
     Raises
     ------
@@ -201,6 +275,22 @@ def queries(explorer: Explorer, query: str, kind: str, language: str) -> list[st
     """What is looked for in ``language``: the term itself, or the theme's entries in that language.
 
     A theme without entries in ``language`` gives ``[]``.
+
+    Parameters
+    ----------
+    explorer : Explorer
+        :func:`load_explorer`.
+    query : str
+        A term, or a theme's name.
+    kind : {"term", "theme"}
+        Whether ``query`` is a term or a theme.
+    language : str
+        The language code whose entries a theme gives (a term is the same in every language).
+
+    Returns
+    -------
+    list of str
+        ``[query.strip()]`` for a term; the theme's entries in ``language`` as written in ``themes.yml``.
 
     Raises
     ------
@@ -235,9 +325,11 @@ def concordance_lines(explorer: Explorer, query: str, kind: str = "term", langua
     Parameters
     ----------
     explorer : Explorer
+        :func:`load_explorer`.
     query : str
         A term (a word or a run of words), or a theme's name.
     kind : {"term", "theme"}
+        Whether ``query`` is a term or a theme.
     language, meeting : str
         A language code and a meeting date (``YYYY-MM-DD``), or :data:`ALL`.
     window : int
@@ -270,26 +362,34 @@ def concordance_lines(explorer: Explorer, query: str, kind: str = "term", langua
     return lines[columns].reset_index(drop=True)
 
 
-def _held(row) -> str:
-    if row.coverage == "full text":
-        return f"full text ({row.chars:,} characters)"
-    return f"{row.coverage} only: {row.chars:,} characters held, not the whole text"
-
-
 def counts_by_meeting(explorer: Explorer, query: str, kind: str = "term", language: str = ALL,
                       meeting: str = ALL) -> pd.DataFrame:
     """Matches of the term (or the theme's entries) per text, with the rate per 1,000 tokens and the text's coverage.
+
+    :func:`valduchesse.prose.explore.counts_table` shows the coverage and characters in words (``held``).
+
+    Parameters
+    ----------
+    explorer : Explorer
+        :func:`load_explorer`.
+    query : str
+        A term, or a theme's name.
+    kind : {"term", "theme"}
+        Whether ``query`` is a term or a theme.
+    language, meeting : str
+        A language code and a meeting date (``YYYY-MM-DD``), or :data:`ALL`.
 
     Returns
     -------
     DataFrame
         One row per selected text, in the corpus's order (meeting date, language, part): ``meeting``,
-        ``language``, ``doc_id``, ``held`` (the coverage and characters held: an excerpt is never a full
-        text), ``matches``, ``tokens`` (word tokens no context step removed) and ``per_1000_tokens``
-        (rounded to 2 places). A text in a language where the theme has no entries has no row.
+        ``language``, ``doc_id``, ``coverage`` and ``chars`` (the text's coverage and the characters held:
+        an excerpt is never a full text), ``matches``, ``tokens`` (word tokens no context step removed)
+        and ``per_1000_tokens`` (rounded to 2 places). A text in a language where the theme has no
+        entries has no row.
     """
     texts = select_texts(explorer, language, meeting)
-    columns = ["meeting", "language", "doc_id", "held", "matches", "tokens", "per_1000_tokens"]
+    columns = ["meeting", "language", "doc_id", "coverage", "chars", "matches", "tokens", "per_1000_tokens"]
     tables = []
     for code in _languages(texts):
         entries = queries(explorer, query, kind, code)
@@ -301,24 +401,10 @@ def counts_by_meeting(explorer: Explorer, query: str, kind: str = "term", langua
     found = pd.concat(tables, ignore_index=True).set_index("doc_id")
     table = texts[texts["doc_id"].isin(found.index)].copy()
     table["meeting"] = meeting_labels(table)
-    table["held"] = [_held(row) for row in table.itertuples(index=False)]
     table["matches"] = found.loc[table["doc_id"], "matches"].to_numpy()
     table["tokens"] = found.loc[table["doc_id"], "tokens"].to_numpy()
     table["per_1000_tokens"] = found.loc[table["doc_id"], "per_1000"].to_numpy()
     return table[columns].reset_index(drop=True)
-
-
-def coverage_note(counts: pd.DataFrame) -> str:
-    """What the texts of a :func:`counts_by_meeting` table cover, in one sentence ("" for no text)."""
-    if counts.empty:
-        return ""
-    full = counts["held"].str.startswith("full text")
-    if full.all():
-        return f"All {len(counts)} text(s) counted are full texts."
-    excerpts = counts.loc[~full, "doc_id"].tolist()
-    named = ", ".join(excerpts) if len(excerpts) <= 3 else "column 'held'"
-    return (f"{len(excerpts)} of the {len(counts)} text(s) counted are excerpts, not full texts ({named}): "
-            "a count there says nothing of the rest of the text, and a rate compares only the part held.")
 
 
 def coded_sentences(explorer: Explorer, query: str, kind: str = "term", language: str = ALL,
@@ -327,6 +413,17 @@ def coded_sentences(explorer: Explorer, query: str, kind: str = "term", language
 
     For a theme: the sentences whose final code includes it. For a term: the coded sentences that hold
     it (matched as in :func:`concordance_lines`, every word counted), with their final codes.
+
+    Parameters
+    ----------
+    explorer : Explorer
+        :func:`load_explorer`.
+    query : str
+        A term, or a theme's name.
+    kind : {"term", "theme"}
+        Whether ``query`` is a term or a theme.
+    language, meeting : str
+        A language code and a meeting date (``YYYY-MM-DD``), or :data:`ALL`.
 
     Returns
     -------
@@ -358,7 +455,10 @@ def coded_sentences(explorer: Explorer, query: str, kind: str = "term", language
 
 def explore(explorer: Explorer, query: str, kind: str = "term", language: str = ALL, meeting: str = ALL,
             window: int = 6) -> Exploration:
-    """The three views of one selection, and the notes that say what they cover and what is empty.
+    """The three views of one selection, and the facts that say what they cover and what is empty.
+
+    :func:`valduchesse.prose.explore.notes` says those facts in words, and
+    :func:`valduchesse.prose.explore.show` displays it all in a notebook.
 
     Parameters
     ----------
@@ -367,6 +467,7 @@ def explore(explorer: Explorer, query: str, kind: str = "term", language: str = 
     query : str
         A term (a word or a run of words) or a theme's name (``kind="theme"``).
     kind : {"term", "theme"}
+        Whether ``query`` is a term or a theme.
     language, meeting : str
         A language code and a meeting date (``YYYY-MM-DD``), or :data:`ALL`.
     window : int
@@ -375,6 +476,7 @@ def explore(explorer: Explorer, query: str, kind: str = "term", language: str = 
     Returns
     -------
     Exploration
+        The concordance, the counts and the coded sentences of the selection, with the languages left out.
 
     Raises
     ------
@@ -386,70 +488,17 @@ def explore(explorer: Explorer, query: str, kind: str = "term", language: str = 
     if not isinstance(query, str) or not query:
         raise ExploreError("nothing to look for. Fix: type a term (QUERY), or pick a theme")
     texts = select_texts(explorer, language, meeting)
-    queries(explorer, query, kind, ALL if kind == "theme" else _languages(texts)[0])  # checks the query
-    where = ", ".join(["all languages" if language == ALL else SUPPORTED_LANGUAGES.get(language, language),
-                       "all meetings" if meeting == ALL else f"meeting of {meeting}"])
-    what = f"theme {query!r} ({explorer.themes.labels[query]})" if kind == "theme" else f"term {query!r}"
-    lines = concordance_lines(explorer, query, kind, language, meeting, window)
-    counts = counts_by_meeting(explorer, query, kind, language, meeting)
-    coded = coded_sentences(explorer, query, kind, language, meeting)
-    notes = []
-    if kind == "theme":
-        lacking = [code for code in _languages(texts) if not queries(explorer, query, kind, code)]
-        if lacking:
-            notes.append(f"The theme has no entries in {', '.join(lacking)} in {explorer.themes.source}: "
-                         f"those texts are left out (add a '{lacking[0]}: [...]' list to the theme to include them).")
-    if kind == "term" and len(_languages(texts)) > 1:
-        notes.append(f"The term is looked for as written in each language ({', '.join(_languages(texts))}); "
-                     "its translations are not (pick a theme to look for the dictionary's entries in every language).")
-    if counts.empty and not notes:
-        notes.append("No text to count.")
-    elif not counts.empty:
-        notes.append(coverage_note(counts))
-    if lines.empty:
-        notes.append(f"No occurrence of the {what} in the texts selected ({where}).")
-    else:
-        uncounted = int((lines["removed"] != "").sum())
-        notes.append(f"{len(lines)} concordance line(s) in {lines['doc_id'].nunique()} text(s)"
-                     + (f"; line(s) in words the tokens stage removed, so not in the counts: {uncounted} "
-                        "(column 'removed')." if uncounted else "."))
-    if coded is None:
-        notes.append("No hand codes were given (CODING_FILE is None): no coded sentences to show.")
-    elif explorer.coded.empty:
-        notes.append(f"None of the sentences of these texts is hand-coded in {explorer.source['coding']} "
-                     "(or the texts changed since they were coded): no coded sentences to show.")
-    elif coded.empty:
-        notes.append(f"No hand-coded sentence {'has this theme' if kind == 'theme' else 'holds this term'} "
-                     f"in the texts selected ({where}).")
-    else:
-        notes.append(f"{len(coded)} hand-coded sentence(s) "
-                     f"{'coded with this theme' if kind == 'theme' else 'hold this term'} "
-                     f"(final codes of {explorer.source['coding']}).")
-    return Exploration(f"The {what}, {where}", lines, counts, coded, notes)
-
-
-def show(explorer: Explorer, query: str, kind: str = "term", language: str = ALL, meeting: str = ALL,
-         window: int = 6) -> Exploration | None:
-    """Display :func:`explore`'s three views (in a notebook); an input it cannot show is printed, not raised.
-
-    Returns the :class:`Exploration`, or None when the selection could not be shown.
-    """
-    from IPython.display import Markdown, display
-
-    try:
-        found = explore(explorer, query, kind, language, meeting, window)
-    except ExploreError as problem:
-        print(f"Cannot show this selection: {problem}")
-        return None
-    display(Markdown(f"### {found.title}"))
-    print("\n".join(found.notes))
-    display(Markdown("**(a) Concordance** (keyword in context)"))
-    display(found.concordance if not found.concordance.empty else Markdown("_no line_"))
-    display(Markdown("**(b) Counts by meeting** (one row per text; per 1,000 word tokens)"))
-    display(found.counts if not found.counts.empty else Markdown("_no text counted_"))
-    display(Markdown("**(c) Hand-coded sentences**"))
-    display(found.coded if found.coded is not None and not found.coded.empty else Markdown("_none_"))
-    return found
+    languages = _languages(texts)
+    queries(explorer, query, kind, ALL if kind == "theme" else languages[0])  # checks the query
+    lacking = [code for code in languages if not queries(explorer, query, kind, code)] if kind == "theme" else []
+    return Exploration(
+        query=query, kind=kind, label=explorer.themes.labels[query] if kind == "theme" else None,
+        language=language, meeting=meeting, languages=languages, lacking=lacking,
+        concordance=concordance_lines(explorer, query, kind, language, meeting, window),
+        counts=counts_by_meeting(explorer, query, kind, language, meeting),
+        coded=coded_sentences(explorer, query, kind, language, meeting),
+        coded_units=None if explorer.coded is None else len(explorer.coded),
+        themes_source=explorer.themes.source, coding_source=explorer.source["coding"])
 
 
 def controls(explorer: Explorer, query: str, kind: str = "theme", language: str = ALL, meeting: str = ALL,
@@ -459,8 +508,12 @@ def controls(explorer: Explorer, query: str, kind: str = "theme", language: str 
     Parameters
     ----------
     explorer : Explorer
-    query, kind, language, meeting, window
-        The starting selection, as for :func:`explore` (the notebook's parameters).
+        :func:`load_explorer`.
+    query, kind, language, meeting : str
+        The starting selection, as for :func:`explore` (the notebook's parameters); a value the menus
+        do not offer starts them at their first choice.
+    window : int
+        Words on each side of a concordance match, clipped to the slider's 1 to 20.
 
     Returns
     -------
@@ -468,7 +521,7 @@ def controls(explorer: Explorer, query: str, kind: str = "theme", language: str 
         ``kind`` (toggle: term or theme), ``term`` (text, read when Enter is pressed or the box is
         left), ``theme`` (menu of the dictionary's themes), ``language`` and ``meeting`` (menus of
         :func:`language_choices` and :func:`meeting_choices`) and ``window`` (slider), as
-        :func:`panel` shows them.
+        :func:`valduchesse.prose.explore.panel` shows them.
     """
     import ipywidgets as widgets
 
@@ -487,41 +540,3 @@ def controls(explorer: Explorer, query: str, kind: str = "theme", language: str 
         "meeting": widgets.Dropdown(options=meetings, value=valid(meeting, meetings), description="meeting"),
         "window": widgets.IntSlider(value=min(max(int(window), 1), 20), min=1, max=20, description="window"),
     }
-
-
-def panel(explorer: Explorer, query: str, kind: str = "theme", language: str = ALL, meeting: str = ALL,
-          window: int = 6):
-    """The explorer's controls, a "show" button and the area where a click shows :func:`show`'s tables.
-
-    Nothing is written into the area until the button is clicked. ``ipywidgets.interact`` would write
-    into it at once, while the cell runs; executed without a front end (``make run``, the tests),
-    such writes into an output widget can leave the notebook's execution waiting for ever
-    (nbclient issue 312), so the first selection is shown by the cell before the widgets instead.
-
-    Parameters
-    ----------
-    explorer : Explorer
-    query, kind, language, meeting, window
-        The starting selection, as for :func:`controls`.
-
-    Returns
-    -------
-    ipywidgets.VBox
-        The controls, the button and the output area, to display.
-    """
-    import ipywidgets as widgets
-
-    chosen = controls(explorer, query, kind, language, meeting, window)
-    button = widgets.Button(description="show", button_style="primary",
-                            tooltip="show the concordance, the counts and the coded sentences of this selection")
-    area = widgets.Output()
-
-    def on_click(_button) -> None:
-        values = {name: widget.value for name, widget in chosen.items()}
-        picked = values["term"] if values["kind"] == "term" else values["theme"]
-        with area:
-            area.clear_output()
-            show(explorer, picked, values["kind"], values["language"], values["meeting"], values["window"])
-
-    button.on_click(on_click)
-    return widgets.VBox([*chosen.values(), button, area])

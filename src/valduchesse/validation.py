@@ -23,7 +23,8 @@ about. This module scores the one against the other:
   it, or that it cannot be judged (fewer than ``min_positives`` coded
   units, passages when the passages are given, in the part judged); :func:`valduchesse.prose.validation.verdict_lines` says it in words and
   :func:`judge_dictionary` does it all from the files;
-* :func:`sample_validation` scores it on a student's own coded sample.
+* :func:`sample_validation` scores it on a student's own coded sample
+  (:func:`valduchesse.prose.validation.validated_sample` says what was scored).
 """
 
 from __future__ import annotations
@@ -167,12 +168,17 @@ def read_split(path: str | Path) -> pd.DataFrame:
 def assign_split(coded: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
     """Give each coded sentence its group and part of the validation split.
 
-    ``coded`` needs ``unit_id``, ``meeting_date``, ``coverage`` and
-    ``section_no`` (e.g. :func:`valduchesse.coding.current_codes`); ``split``
-    is :func:`read_split`'s table. A sentence that no row covers (a text added
-    after the split was fixed) gets group ``""`` and part ``unassigned``: it is
-    in neither part, and the split file must say where it goes before it
-    counts.
+    A sentence that no row covers (a text added after the split was fixed)
+    gets group ``""`` and part ``unassigned``: it is in neither part, and the
+    split file must say where it goes before it counts.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        Coded sentences with ``unit_id``, ``meeting_date``, ``coverage`` and ``section_no``
+        (e.g. :func:`valduchesse.coding.current_codes`).
+    split : DataFrame
+        :func:`read_split`'s table.
 
     Returns
     -------
@@ -204,11 +210,18 @@ def split_summary(coded: pd.DataFrame, split: pd.DataFrame, column: str = "final
                   revision_seed: int | None = 0) -> pd.DataFrame:
     """Per group of the split: its part, languages and substantive sentences, in document order.
 
-    ``coded`` is :func:`assign_split`'s output, ``split`` :func:`read_split`'s
-    table. With ``revision_seed`` (the seed of :func:`split_half` that the
-    dictionary's first revision used), ``in_revision_1_development`` counts the
-    group's substantive sentences that sat in that revision's development half:
-    sentences that guided it, whatever part they are in now.
+    Parameters
+    ----------
+    coded : DataFrame
+        :func:`assign_split`'s output.
+    split : DataFrame
+        :func:`read_split`'s table (its ``order`` sorts the groups).
+    column : str
+        The hand codes that say which sentences are substantive (furniture and unsubstantive codes left out).
+    revision_seed : int or None
+        The seed of :func:`split_half` that the dictionary's first revision used: ``in_revision_1_development``
+        then counts the group's substantive sentences that sat in that revision's development half
+        (sentences that guided it, whatever part they are in now); None leaves the column out.
 
     Returns
     -------
@@ -393,14 +406,33 @@ def positive_groups(coded: pd.DataFrame, themes, passages: pd.DataFrame | None =
                     part: str = "test", preferred: str = "fr") -> pd.DataFrame:
     """Per theme, the groups of the split that hold its coded units in ``part``.
 
-    ``coded`` is :func:`assign_split`'s output; units are counted as
-    :func:`passage_flags` counts them (passages when ``passages`` is given).
+    Units are counted as :func:`passage_flags` counts them (passages when ``passages`` is given).
+
+    Parameters
+    ----------
+    coded : DataFrame
+        :func:`assign_split`'s output.
+    themes : iterable of str
+        The themes, in the order of the rows.
+    passages : DataFrame, optional
+        :func:`~valduchesse.coding_reliability.read_passages`' table; None counts sentences.
+    column : str
+        The hand codes counted.
+    part : str
+        The part of the split (``development`` or ``test``).
+    preferred : str
+        The language chosen first among a passage's complete versions.
 
     Returns
     -------
     DataFrame
         ``theme``, ``coded`` (units of ``part`` coded with it) and ``groups``
         (the groups holding them, ``"; "``-joined in sorted order; empty if none).
+
+    Raises
+    ------
+    ValueError
+        If ``coded`` lacks the columns ``group`` and ``split``.
     """
     themes = list(themes)
     if "group" not in coded.columns or "split" not in coded.columns:
@@ -472,8 +504,12 @@ def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_po
         :func:`validate_dictionary`'s table.
     themes : list of str
         The themes judged, in this order.
-    part, min_positives, target
-        The part judged, the least number of coded units, the F1 target.
+    part : str
+        The part judged (``test`` or ``development``).
+    min_positives : int
+        The least number of coded units of a theme in ``part`` for a verdict.
+    target : float
+        The F1 on ``part`` from which a theme counts as measured.
     unit : str
         What a unit of ``scores`` is (``sentence`` or ``passage``), said in the verdicts.
     guided : int, optional
@@ -549,8 +585,12 @@ def judge_dictionary(coding_file: str | Path, split_file: str | Path, dictionary
         The dictionary judged.
     documents : pandas.DataFrame
         The texts as they are now.
-    part, min_positives, target
-        As :func:`dictionary_verdicts`.
+    part : str
+        The part judged, as :func:`dictionary_verdicts`.
+    min_positives : int
+        The least number of coded units for a verdict, as :func:`dictionary_verdicts`.
+    target : float
+        The F1 target, as :func:`dictionary_verdicts`.
     passages_file : str or Path, optional
         By default ``passages.csv`` beside ``coding_file``.
     preferred : str
@@ -584,10 +624,11 @@ def judge_dictionary(coding_file: str | Path, split_file: str | Path, dictionary
 
 
 def sample_validation(path: str | Path, column: str, units: pd.DataFrame,
-                      dictionary: ThemeDictionary) -> tuple[str, pd.DataFrame]:
+                      dictionary: ThemeDictionary) -> tuple[int, pd.DataFrame]:
     """Score a dictionary on a hand-coded sheet of one's own sentences.
 
     Only coded sentences that are still in ``units`` as coded are scored.
+    :func:`valduchesse.prose.validation.sample_sentence` says what was scored.
 
     Parameters
     ----------
@@ -604,8 +645,8 @@ def sample_validation(path: str | Path, column: str, units: pd.DataFrame,
 
     Returns
     -------
-    said : str
-        A sentence saying what was scored (or, if nothing could be, how to code a sheet).
+    scored : int
+        The hand-coded substantive sentences of the sheet still in the texts as coded (0: nothing scored).
     scores : pandas.DataFrame
         :func:`validate_dictionary`'s table, empty if nothing could be scored.
     """
@@ -613,7 +654,5 @@ def sample_validation(path: str | Path, column: str, units: pd.DataFrame,
     coded = current_codes(read_coding(path, columns=(column,), codes=codes), units)
     coded_sentences = len(substantive(coded, column))
     if coded_sentences == 0:
-        return (f"none of the hand-coded sentences of {path} is in these texts: set SHEET_FILE to write a sheet "
-                "of your sentences, code it by hand, then set VALIDATION_FILE to it and VALIDATION_COLUMN = \"codes\"", pd.DataFrame())
-    scores = validate_dictionary(coded, dictionary, column=column, split=None)
-    return f"{coded_sentences} hand-coded substantive sentences of {path} match these texts", scores
+        return 0, pd.DataFrame()
+    return coded_sentences, validate_dictionary(coded, dictionary, column=column, split=None)

@@ -21,6 +21,29 @@ def headline_sentences(units: pd.DataFrame, meetings: list[str], labels: dict | 
     ``spoken_in_last`` (optional) lists the themes the last meeting's complete text speaks of in its
     sentences (e.g. :func:`valduchesse.power.first_sentences`): a counter-terrorism domain named only
     between the first and the last meeting is then said to be, or not to be, in that text.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        :func:`~valduchesse.agenda.read_units`' table (``meeting_date``, ``domain``, ``role``, …).
+    meetings : list of str
+        The meeting dates (``YYYY-MM-DD``) compared, in order.
+    labels : dict, optional
+        Theme names -> readable names.
+    counter_terrorism : sequence of str
+        The domains that are counter-terrorism cooperation (:data:`~valduchesse.agenda.COUNTER_TERRORISM`).
+    complete : list of str, optional
+        The meetings held as a complete text.
+    spoken_in_last : iterable of str, optional
+        The themes the last meeting's complete text speaks of.
+
+    Returns
+    -------
+    list of str
+        The domains each meeting's units first name; then why broadening and displacement cannot be told
+        apart, or :func:`~valduchesse.agenda.judge_agenda`'s judgement with its counts, what cannot be told
+        from units of unequal grain, the verdict, the domains named only between the first and the last
+        meeting, and which meetings' units come from texts not held complete.
     """
     labels = labels or {}
     name = lambda d: labels.get(d, d)  # noqa: E731
@@ -86,6 +109,22 @@ def unknowables(documents: pd.DataFrame, units: pd.DataFrame, meetings: list[str
 
     For each of ``meetings`` without a ``full text``: what is held (coverage and languages), and the
     codebook themes that none of its units names with role ``agenda`` (they may be in the part not held).
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        :func:`valduchesse.corpus.load_corpus` (``meeting_date``, ``coverage``, ``language``).
+    units : pandas.DataFrame
+        :func:`~valduchesse.agenda.read_units`' table.
+    meetings : list of str
+        The meeting dates (``YYYY-MM-DD``) said.
+    labels : dict, optional
+        Theme names -> readable names.
+
+    Returns
+    -------
+    list of str
+        One sentence per meeting of ``meetings`` held without a full text; ``[]`` if every one is complete.
     """
     labels = labels or {}
     out = []

@@ -8,7 +8,20 @@ __all__ = ["power_sentence"]
 
 
 def power_sentence(row) -> str:
-    """One group's row of :func:`~valduchesse.keyness_power.smallest_passing_counts` in words."""
+    """One group's row of :func:`~valduchesse.keyness_power.smallest_passing_counts` in words.
+
+    Parameters
+    ----------
+    row : pandas.Series or mapping
+        The row: ``group``, ``fewest_never_elsewhere``, ``fewest_once_elsewhere`` (None or NaN where no
+        count passes), ``critical_g2``, ``target_total`` and ``reference_total``.
+
+    Returns
+    -------
+    str
+        The fewest occurrences in the group (never, or once, in the others) with which a term passes the
+        threshold, or that no count can pass it; with the terms of the group and of the others.
+    """
     never, once = row["fewest_never_elsewhere"], row["fewest_once_elsewhere"]
     if never is None or pd.isna(never):
         return (f"{row['group']}: no count of a term can pass G² > {row['critical_g2']:.1f} "

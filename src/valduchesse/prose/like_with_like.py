@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..like_with_like import openings_to_compare
+from .corpus_views import with_compared_as
 
 __all__ = ["cut_lines", "openings_compared"]
 
@@ -14,15 +15,21 @@ def openings_compared(documents: pd.DataFrame, language: str) -> tuple[pd.DataFr
 
     Parameters
     ----------
-    documents, language
-        As for :func:`valduchesse.like_with_like.openings_to_compare`.
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus`.
+    language : str
+        The language compared (as for :func:`valduchesse.like_with_like.openings_to_compare`).
 
     Returns
     -------
     (DataFrame, list of str)
-        :func:`~valduchesse.like_with_like.openings_to_compare`'s table and :func:`cut_lines` of it.
+        :func:`~valduchesse.like_with_like.openings_to_compare`'s table, with ``compared_as`` in words
+        (:func:`valduchesse.prose.corpus_views.with_compared_as`) where the openings were cut, and
+        :func:`cut_lines` of it.
     """
     rows = openings_to_compare(documents, language)
+    if "compared_as" not in rows.columns:  # cut to one length: said as comparable_openings' rows are
+        rows = with_compared_as(rows)
     return rows, cut_lines(rows)
 
 

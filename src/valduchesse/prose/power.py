@@ -22,7 +22,23 @@ def power_sentences(first: pd.DataFrame, openings: pd.DataFrame, labels: dict | 
     an opening compared is hand-coded with, although its first sentence in the complete text starts
     at or beyond the longest opening compared, is taken out of the "could not show" list and named as
     breaking the stand-in (the assumption that the declarations were ordered like the complete text).
-    Returns one sentence per comparison and complete text, or one sentence saying why there is none.
+
+    Parameters
+    ----------
+    first : pandas.DataFrame
+        :func:`~valduchesse.power.first_sentences`: where each theme's first sentence starts in each
+        complete text.
+    openings : pandas.DataFrame
+        :func:`~valduchesse.power.openings_held`.
+    labels : dict, optional
+        Theme names -> readable names.
+    observed : pandas.DataFrame, optional
+        :func:`~valduchesse.power.observed_in_openings`.
+
+    Returns
+    -------
+    list of str
+        One sentence per comparison and complete text, or one sentence saying why there is none.
     """
     labels = labels or {}
     name = lambda theme: labels.get(theme, theme)  # noqa: E731

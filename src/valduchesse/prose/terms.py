@@ -8,7 +8,20 @@ __all__ = ["keyness_summary", "significance_summary", "threshold_sentence"]
 
 
 def threshold_sentence(table: pd.DataFrame) -> str:
-    """The threshold of a keyness table in words, e.g. for a caption."""
+    """The threshold of a keyness table in words, e.g. for a caption.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`~valduchesse.terms.keyness_by_group`'s table; its ``attrs`` give the ``correction``, the
+        ``alpha``, the number of ``tests`` and (for Bonferroni) the ``critical_g2``.
+
+    Returns
+    -------
+    str
+        ``Bonferroni for N terms tested: G² > X (p < A/N)`` or
+        ``Benjamini–Hochberg, false discovery rate A, N terms tested``.
+    """
     info = table.attrs
     if info.get("correction") == "bonferroni":
         return (f"Bonferroni for {info['tests']} terms tested: G² > {info['critical_g2']:.1f} "
@@ -17,7 +30,20 @@ def threshold_sentence(table: pd.DataFrame) -> str:
 
 
 def significance_summary(table: pd.DataFrame) -> list[str]:
-    """One line per group of a keyness table: how many of its listed terms pass the threshold, and which."""
+    """One line per group of a keyness table: how many of its listed terms pass the threshold, and which.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`~valduchesse.terms.keyness_by_group`'s table (``group``, ``term``, ``g2``, ``p_value``,
+        ``significant``).
+
+    Returns
+    -------
+    list of str
+        Per group, in the table's order: ``GROUP: N pass: term (G²=…, p=…), …``, or
+        ``GROUP: none of its terms passes (highest G² …)``.
+    """
     lines = []
     for group, part in table.groupby("group", sort=False):
         passed = part[part["significant"]]
@@ -34,6 +60,19 @@ def keyness_summary(table: pd.DataFrame, n: int = 3) -> list[str]:
     """One line per group of a :func:`~valduchesse.terms.keyness_by_group` table: its ``n`` top terms with G² and counts.
 
     A term that passes the table's multiple-comparison threshold is marked ``*``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`~valduchesse.terms.keyness_by_group`'s table (``group``, ``term``, ``g2``, ``target_count``,
+        ``reference_count``, and ``significant`` if tested).
+    n : int
+        Terms shown per group (its first ``n`` rows).
+
+    Returns
+    -------
+    list of str
+        Per group, in the table's order: ``GROUP: term* (G²=…, target/reference), …``.
     """
     def mark(row) -> str:
         return "*" if getattr(row, "significant", False) else ""

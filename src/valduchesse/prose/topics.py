@@ -25,11 +25,21 @@ __all__ = [
 def unit_profile(texts: pd.DataFrame, left_out: pd.DataFrame, matrix: TermMatrix) -> dict:
     """What a unit of analysis gives to cluster: counts to compare paragraphs with sentences.
 
-    ``texts`` and ``left_out`` come from :func:`~valduchesse.topics.segment_texts`, ``matrix``
-    from ``term_matrix(texts)``. Returns ``segments`` (clustered),
-    ``left_out``, ``terms`` (columns of the matrix), ``median_terms``
-    (distinct terms per segment), ``sections``, ``smallest_section`` and
-    ``largest_section`` (segments per section) and ``single_segment_sections``.
+    Parameters
+    ----------
+    texts : pandas.DataFrame
+        The segments clustered, from :func:`~valduchesse.topics.segment_texts` (with ``section_no``).
+    left_out : pandas.DataFrame
+        The segments :func:`~valduchesse.topics.segment_texts` left out.
+    matrix : TermMatrix
+        ``term_matrix(texts)``.
+
+    Returns
+    -------
+    dict
+        ``segments`` (clustered), ``left_out``, ``terms`` (columns of the matrix), ``median_terms``
+        (distinct terms per segment), ``sections``, ``smallest_section`` and ``largest_section``
+        (segments per section) and ``single_segment_sections``.
     """
     per_section = texts["section_no"].value_counts()
     return {"segments": len(texts), "left_out": len(left_out), "terms": len(matrix.terms),
@@ -47,6 +57,20 @@ def describe_choice(unit: str, table: pd.DataFrame, k: int) -> str:
     the grid (at an end, it says that a k beyond might fit better), the
     largest excess and how many k exceed the shuffled terms by 2 standard
     errors, where the raw stability peaks, and the range of the silhouettes.
+
+    Parameters
+    ----------
+    unit : str
+        The unit clustered (``paragraphs``, ``sentences``), which begins the sentence.
+    table : pandas.DataFrame
+        :func:`~valduchesse.topic_stability.stability_curve`'s table, one row per k.
+    k : int
+        The k chosen.
+
+    Returns
+    -------
+    str
+        The sentence.
     """
     row = table.set_index("k").loc[k]
     ratio = row["excess"] / row["excess_se"] if row["excess_se"] > 0 else float("inf")
@@ -72,7 +96,22 @@ def describe_choice(unit: str, table: pd.DataFrame, k: int) -> str:
 def describe_agreement(unit: str, k: int, summary: pd.DataFrame, level: float = NULL_LEVEL) -> str:
     """One sentence per metric on the seeds' agreement with the sections.
 
-    ``summary`` is :func:`~valduchesse.topic_agreement.agreement_summary`'s output.
+    Parameters
+    ----------
+    unit : str
+        The unit clustered, which begins each sentence.
+    k : int
+        The number of clusters.
+    summary : pandas.DataFrame
+        :func:`~valduchesse.topic_agreement.agreement_summary`'s output, one row per metric.
+    level : float
+        The null's quantile the seeds are counted against.
+
+    Returns
+    -------
+    str
+        One line per metric (ARI, NMI): the median and range over the seeds, and how many seeds beat the
+        null's quantile against about how many chance alone would put there.
     """
     lines = []
     for row in summary.itertuples(index=False):
@@ -88,13 +127,21 @@ def unit_comparison(profiles: dict[str, dict], curves: dict[str, tuple[pd.DataFr
                     summaries: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per unit: what it gives to cluster and what came of it, side by side.
 
-    ``profiles`` from :func:`unit_profile`, ``curves`` from
-    :func:`~valduchesse.topic_stability.stability_curve` and ``summaries`` from
-    :func:`~valduchesse.topic_agreement.agreement_summary`,
-    each keyed by unit. Columns: the profile, ``k`` (chosen), ``stability``,
-    ``excess`` and ``excess_se`` at k, ``ari_median``, ``ari_null_quantile``
-    (the null's quantile the seeds are counted against), ``ari_seeds_above``,
-    ``nmi_median``, ``nmi_seeds_above``, ``seeds``.
+    Parameters
+    ----------
+    profiles : dict of str to dict
+        :func:`unit_profile` per unit.
+    curves : dict of str to (pandas.DataFrame, int)
+        :func:`~valduchesse.topic_stability.stability_curve`'s table and the k chosen, per unit.
+    summaries : dict of str to pandas.DataFrame
+        :func:`~valduchesse.topic_agreement.agreement_summary` per unit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit of ``profiles``: ``unit``, the profile, ``k`` (chosen), ``stability``,
+        ``excess`` and ``excess_se`` at k, ``ari_median``, ``ari_null_quantile`` (the null's quantile
+        the seeds are counted against), ``ari_seeds_above``, ``nmi_median``, ``nmi_seeds_above``, ``seeds``.
     """
     rows = []
     for unit, profile in profiles.items():
@@ -123,6 +170,16 @@ def reading(comparison: pd.DataFrame) -> str:
     the two compare; then the conclusion: the clusters measure the text's
     subjects only if they are both stable beyond the noise and agree with
     the sections in every seed; otherwise they are a reading aid.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        :func:`unit_comparison`'s table (``unit`` as a column or as the index).
+
+    Returns
+    -------
+    str
+        The reading, one ``- ``-line per unit, the comparison line, then the conclusion.
     """
     table = comparison.set_index("unit") if "unit" in comparison.columns else comparison
     lines, stable, agreeing = [], {}, {}

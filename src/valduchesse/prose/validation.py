@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-__all__ = ["verdict_lines", "with_verdicts"]
+from ..themes import ThemeDictionary
+from ..validation import sample_validation
+
+__all__ = ["sample_sentence", "validated_sample", "verdict_lines", "with_verdicts"]
 
 
 def verdict_lines(verdicts: pd.DataFrame, labels: dict | None = None) -> list[str]:
@@ -88,3 +93,51 @@ def with_verdicts(verdicts: pd.DataFrame) -> pd.DataFrame:
         return said
 
     return verdicts.assign(verdict=[verdict(row) for row in verdicts.itertuples(index=False)])
+
+
+def sample_sentence(path: str | Path, scored: int) -> str:
+    """What a validation on one's own coded sheet scored, in one sentence; if nothing, how to code a sheet.
+
+    Parameters
+    ----------
+    path : str or Path
+        The coded sheet, named as given.
+    scored : int
+        :func:`valduchesse.validation.sample_validation`'s count of substantive sentences scored.
+
+    Returns
+    -------
+    str
+        ``N hand-coded substantive sentences of PATH match these texts``, or, for 0, that none is in these
+        texts and the parameters to set (SHEET_FILE, VALIDATION_FILE, VALIDATION_COLUMN) to code a sheet.
+    """
+    if scored == 0:
+        return (f"none of the hand-coded sentences of {path} is in these texts: set SHEET_FILE to write a sheet "
+                "of your sentences, code it by hand, then set VALIDATION_FILE to it and VALIDATION_COLUMN = \"codes\"")
+    return f"{scored} hand-coded substantive sentences of {path} match these texts"
+
+
+def validated_sample(path: str | Path, column: str, units: pd.DataFrame,
+                     dictionary: ThemeDictionary) -> tuple[str, pd.DataFrame]:
+    """Score a dictionary on a hand-coded sheet of one's own sentences, and say what was scored.
+
+    Parameters
+    ----------
+    path : str or Path
+        The hand-coded sheet (as for :func:`valduchesse.validation.sample_validation`), named as given in the sentence.
+    column : str
+        The column of the codes.
+    units : pandas.DataFrame
+        :func:`valduchesse.coding.coding_units` of the texts.
+    dictionary : ThemeDictionary
+        The dictionary scored.
+
+    Returns
+    -------
+    said : str
+        :func:`sample_sentence`.
+    scores : pandas.DataFrame
+        :func:`valduchesse.validation.sample_validation`'s scores, empty if nothing could be scored.
+    """
+    scored, scores = sample_validation(path, column, units, dictionary)
+    return sample_sentence(path, scored), scores
