@@ -16,7 +16,14 @@ computed from the tables passed in, never typed by hand.
   :mod:`valduchesse.topic_stability`, :mod:`valduchesse.topic_agreement`);
 - :mod:`valduchesse.prose.coding`: texts not hand-coded (:mod:`valduchesse.coding`) and what a disagreement
   between the language versions of a passage means (:mod:`valduchesse.crosslingual`);
-- :mod:`valduchesse.prose.validation`: the dictionary's verdicts, per theme and in three lines (:mod:`valduchesse.validation`);
+- :mod:`valduchesse.prose.coding_reliability`: why an adjudicated sentence got its final codes
+  (:mod:`valduchesse.coding_reliability`);
+- :mod:`valduchesse.prose.validation`: the dictionary's verdicts, per theme and in three lines, and what a student's
+  coded sample scored (:mod:`valduchesse.validation`);
+- :mod:`valduchesse.prose.corpus_views`: which texts a comparison compares and how they were cut
+  (:mod:`valduchesse.corpus_views`);
+- :mod:`valduchesse.prose.explore`: the explorer's heading, notes and tables in words, and its panel that shows them
+  (:mod:`valduchesse.explore`);
 - :mod:`valduchesse.prose.power`: what the openings could show (:mod:`valduchesse.power`);
 - :mod:`valduchesse.prose.agenda`: the agenda's headline and what stays unknowable (:mod:`valduchesse.agenda`);
 - :mod:`valduchesse.prose.like_with_like`: what a comparison's cut keeps (:mod:`valduchesse.like_with_like`).

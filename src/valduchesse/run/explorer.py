@@ -5,7 +5,7 @@ The explorer is not one of the collection's notebooks (``notebooks/collection.tx
 would save a widget view with a model id drawn at random, different on every run, so the views are
 left out (:func:`strip_widget_views`) and the committed notebook comes back byte for byte. With
 parameters (``-p TEXTS_DIR my_texts``) the executed copy goes to ``--output`` only, checked by the write
-guard before the kernel starts. The explorer's data and widgets are :mod:`valduchesse.explore`.
+guard before the kernel starts. The explorer's data and controls are :mod:`valduchesse.explore`; what it shows, :mod:`valduchesse.prose.explore`.
 """
 
 from __future__ import annotations
