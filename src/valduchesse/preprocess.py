@@ -31,11 +31,11 @@ from pathlib import Path
 
 import simplemma
 import stopwordsiso
-import yaml
 from stop_words import get_stop_words
 
 from . import lemma_cache  # noqa: F401  (simplemma's language data from a per-machine cache: lemma_cache.py)
 from .corpus_header import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
+from .files import InputError, load_yaml
 
 __all__ = [
     "APOSTROPHES", "CORRECTIONS_FILE", "FRENCH_ELISION", "FULLER_STOP_LISTS", "LEMMA_CACHE_SIZE", "check_language",
@@ -102,8 +102,15 @@ def tokenize(text: str, language: str) -> list[str]:
 def corrections(language: str) -> dict[str, str]:
     """The project's lemma corrections for ``language`` (``lemma_corrections.yml``): word → lemma."""
     check_language(language)
-    table = yaml.safe_load(CORRECTIONS_FILE.read_text(encoding="utf-8")) or {}
-    return {str(word): str(lemma) for word, lemma in (table.get(language) or {}).items()}
+    table = load_yaml(CORRECTIONS_FILE) or {}
+    if not isinstance(table, dict):
+        raise InputError.at(CORRECTIONS_FILE, "the file is not a mapping of languages",
+                            "write one 'fr:', 'nl:', … line per language, with 'word: lemma' lines under it")
+    listed = table.get(language) or {}
+    if not isinstance(listed, dict):
+        raise InputError.at(CORRECTIONS_FILE, "the corrections are not a mapping of word to lemma",
+                            f"write one 'word: lemma' line per correction under '{language}:'", field=language)
+    return {str(word): str(lemma) for word, lemma in listed.items()}
 
 
 @lru_cache(maxsize=LEMMA_CACHE_SIZE)

@@ -15,8 +15,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from .files import InputError, load_yaml
 from .preprocess import check_language, is_word, split
 
 __all__ = [
@@ -47,16 +47,20 @@ ATTENDEE_MAX_WORDS = 8
 def rules(language: str) -> dict[str, frozenset[str]]:
     """The word lists of ``language_rules.yml`` for ``language``, lower-cased."""
     check_language(language)
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(RULES_FILE)
+    if not isinstance(data, dict) or not isinstance(data.get(language), dict):
+        raise InputError.at(RULES_FILE, f"no word lists for {language!r}",
+                            f"write '{language}:' and the word lists under it", field=language)
     return {key: frozenset(str(word).lower() for word in words) for key, words in data[language].items()}
 
 
 def read_names(path: str | Path = NAMES_FILE) -> list[str]:
     """The names of a names file (YAML with a ``names:`` list), e.g. the project's ``person_names.yml``."""
     path = Path(path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("names"), list):
-        raise ValueError(f"{path}: no 'names:' list found. Fix: write 'names:' and one '- First Last' line per person")
+        raise InputError.at(path, "no 'names:' list found", "write 'names:' and one '- First Last' line per person",
+                            field="names")
     return [str(name) for name in data["names"]]
 
 
