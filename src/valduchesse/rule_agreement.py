@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .coding import FURNITURE
 from .token_rules import name_words
-from .tokens import FURNITURE, STEPS, Tokens, build_tokens, coded_spans, tokens
+from .tokens import STEPS, Tokens, build_tokens, coded_spans, tokens
 
 __all__ = [
     "furniture_agreement", "listed_names", "names_agreement", "names_table",

@@ -57,18 +57,19 @@ import numpy as np
 import pandas as pd
 import simplemma
 
+from .coding import FURNITURE
 from .preprocess import check_language, is_number, is_stop_word, is_word, lemma, normalise, split
 from .segment import HEADING, MAX_HEADING_CHARS
 from .token_rules import attendee_sentences, date_words, find_names, furniture_lines, name_words, rules
 
 __all__ = [
-    "CONTEXT_STEPS", "DEFAULT_STEPS", "FEATURES", "FEATURE_CACHE_SIZE", "FULL_STOPS", "FURNITURE", "MAX_TITLE_LINE",
+    "CONTEXT_STEPS", "DEFAULT_STEPS", "FEATURES", "FEATURE_CACHE_SIZE", "FULL_STOPS", "MAX_TITLE_LINE",
     "OPENERS", "ROMAN", "ROW_COLUMNS", "SENTENCE_END", "STEPS", "Tokens", "WORD_STEPS", "build_tokens", "coded_spans",
     "paragraph_terms", "single_language", "token_features", "tokens",
 ]
 
 
-STEPS = ("heading", "furniture", "person name", "office", "number or date", "stop word", "short")
+STEPS = ("heading", FURNITURE, "person name", "office", "number or date", "stop word", "short")
 """Every removal step, in the order they are tried: a token is removed by the first that applies."""
 DEFAULT_STEPS = STEPS[1:]
 """The steps applied unless asked otherwise: all but ``heading`` (numbered lines are kept in openings,
@@ -77,7 +78,6 @@ CONTEXT_STEPS = STEPS[:4]
 """Steps that take words out of the text (furniture, names…), not only out of the terms."""
 WORD_STEPS = STEPS[4:]
 """Steps that keep a word in the text but do not count it as a term."""
-FURNITURE = "furniture"
 
 SENTENCE_END = frozenset(".!?…;:")
 """Punctuation after which the next word starts a sentence or clause (its capital says nothing)."""
