@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import Bbox, TransformedBbox
+from PIL import Image
 
 from ..figure_paths import COMMITTED_RUN_VARIABLE, RUNNER_NOTEBOOK_VARIABLE, figures_folder, is_redirected
 from ..files import write_atomically
@@ -214,7 +215,8 @@ def show_saved(fig: plt.Figure, png: Path) -> None:
     if getattr(shell, "kernel", None) is None:  # a script, a test, a terminal: no cell to show it in
         return
     data = png.read_bytes()
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")  # the IHDR chunk
+    with Image.open(io.BytesIO(data)) as image:  # reads the header only: the size in pixels
+        width, height = image.size
     saved_dpi = matplotlib.rcParams["savefig.dpi"]
     scale = fig.dpi / (fig.dpi if saved_dpi == "figure" else saved_dpi)
     _TO_SHOW.append(({"image/png": base64.b64encode(data).decode("ascii"), "text/plain": repr(fig)},
