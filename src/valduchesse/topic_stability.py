@@ -27,7 +27,8 @@ from .topics import DECIMALS, check_fit_arguments, cluster_rows, one_thread
 
 __all__ = [
     "NULL_COPIES", "NULL_SUBSAMPLES", "STABILITY_SUBSAMPLES", "SUBSAMPLE_FRACTION", "SubsampleStability",
-    "adjusted_rand", "contingency", "cosine_silhouette_rows", "grid_position", "normalized_mutual_info", "pair_counts",
+    "adjusted_rand", "contingency", "cosine_silhouette_rows", "grid_position", "normalized_mutual_info",
+    "one_standard_error_choice", "pair_counts",
     "shuffled_terms", "stability_curve", "subsample_indices", "subsample_stability",
 ]
 
