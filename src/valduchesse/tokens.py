@@ -227,7 +227,26 @@ FEATURE_CACHE_SIZE = 200_000
 
 @lru_cache(maxsize=FEATURE_CACHE_SIZE)
 def token_features(token: str, language: str, lemmatize: bool, min_chars: int) -> tuple:
-    """The term, the lower-cased word and the :data:`FEATURES` of one distinct token as written."""
+    """The term, the lower-cased word and the :data:`FEATURES` of one distinct token as written.
+
+    Parameters
+    ----------
+    token : str
+        A token as written (:func:`~valduchesse.preprocess.split`).
+    language : str
+        Its language.
+    lemmatize : bool
+        The term is the lemma (True) or the lower-cased word.
+    min_chars : int
+        A term shorter than this gets the ``short`` feature.
+
+    Returns
+    -------
+    tuple
+        ``(term, lower, values)``: the term (lemma or lower-cased word; for a
+        non-word, the token lower-cased), the normalised word lower-cased, and
+        one bool per feature of :data:`FEATURES`, in that order.
+    """
     r = rules(language)
     word_like = is_word(token)
     word = normalise(token, language) if word_like else token
@@ -358,6 +377,8 @@ def tokens(
         ``coding/sentences.csv``. A coded sentence found in a text, with the
         same text at the same place, is furniture if and only if its code
         is ``furniture``; the rule decides only for lines no coded sentence covers.
+    coded_column : str
+        The column of ``coded`` that holds the codes.
     names : iterable of str, optional
         A per-corpus names list (e.g. :func:`~valduchesse.token_rules.read_names`): these names are
         removed as person names wherever they occur, besides those the rule finds.
@@ -365,6 +386,12 @@ def tokens(
     Returns
     -------
     Tokens
+        Every token of the texts, with its term and the first step of ``remove`` that applies to it.
+
+    Raises
+    ------
+    ValueError
+        For an unknown step, or texts that are not in exactly one supported language.
     """
     language = single_language(texts)
     unknown = [s for s in remove if s not in STEPS]
@@ -434,6 +461,24 @@ def paragraph_terms(text: str, language: str, lemmatize: bool = True, min_chars:
     """The terms of one paragraph or sentence: :func:`tokens` of a one-row table, without building tables.
 
     What :meth:`valduchesse.preprocessor.Preprocessor.terms` returns.
+
+    Parameters
+    ----------
+    text : str
+        The paragraph or sentence.
+    language : str
+        Its language (:func:`~valduchesse.preprocess.check_language`).
+    lemmatize : bool
+        Terms are lemmas (default) or lower-cased words.
+    min_chars : int
+        The ``short`` step removes terms shorter than this.
+    remove : sequence of str
+        The steps of :data:`STEPS` to apply (unknown names are ignored here).
+
+    Returns
+    -------
+    list of str
+        The terms no step removed, in order.
     """
     remove = tuple(s for s in STEPS if s in remove)
     row = {"doc_id": "text", "language": language, "paragraph_no": 1, "text": text}
@@ -442,7 +487,23 @@ def paragraph_terms(text: str, language: str, lemmatize: bool = True, min_chars:
 
 
 def single_language(texts: pd.DataFrame) -> str:
-    """The one language of ``texts`` (with ``doc_id``, ``language`` and ``text``); a ValueError otherwise."""
+    """The one language of ``texts``; a ValueError otherwise.
+
+    Parameters
+    ----------
+    texts : DataFrame
+        A table with ``doc_id``, ``language`` and ``text``.
+
+    Returns
+    -------
+    str
+        The language, checked (:func:`~valduchesse.preprocess.check_language`).
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, or the texts are in no language or in more than one.
+    """
     missing = [c for c in ("doc_id", "language", "text") if c not in texts.columns]
     if missing:
         raise ValueError(f"the texts have no column {', '.join(missing)}: pass a table with doc_id, language and text")
