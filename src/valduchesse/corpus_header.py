@@ -176,10 +176,23 @@ HeaderLoader.add_constructor("tag:yaml.org,2002:timestamp", HeaderLoader.constru
 def load_header(text: str, line_offset: int = 0):
     """Read a header's YAML text with :class:`HeaderLoader` (:func:`valduchesse.files.parse_yaml`).
 
-    Returns a :class:`Header` if the text is a mapping, else what the YAML
-    holds (None if nothing). Raises :class:`yaml.YAMLError`: a
-    :class:`HeaderError` for what the loader refuses, and a constructor error
-    with the ``field`` it was raised in.
+    Parameters
+    ----------
+    text : str
+        The header's YAML, between the two ``---`` lines.
+    line_offset : int
+        The number of file lines before ``text``, so that positions are the file's.
+
+    Returns
+    -------
+    Header or object
+        A :class:`Header` if the text is a mapping, else what the YAML holds (None if nothing).
+
+    Raises
+    ------
+    yaml.YAMLError
+        A :class:`HeaderError` for what the loader refuses, and a constructor error with the
+        ``field`` it was raised in.
     """
     return parse_yaml(text, HeaderLoader, line_offset)
 
@@ -303,6 +316,20 @@ def header_problems(path: Path, header: dict, body: str):
     A check that depends on a field's type runs only when the type is right,
     so that all the problems of a file can be listed without one masking or
     breaking the next. :func:`validate_header` raises the first.
+
+    Parameters
+    ----------
+    path : Path
+        The file, named in the errors.
+    header : dict
+        Its header fields (a :class:`Header` also gives the values' positions).
+    body : str
+        The text below the header.
+
+    Yields
+    ------
+    CorpusError
+        Each problem, naming the file, the field, the line and column where known, and the fix.
     """
     path = Path(path)
     positions = getattr(header, "positions", {})
@@ -372,14 +399,34 @@ def header_problems(path: Path, header: dict, body: str):
 def validate_header(path: Path, header: dict, body: str) -> dict:
     """Check one file's header against its body and return the cleaned fields.
 
-    Raises :class:`CorpusError` naming the file, the field and, for a header
-    read by :func:`~valduchesse.corpus.read_text_file`, the line and column, for: a missing
-    required field; a value of the wrong type (:data:`FIELD_TYPES`: a date,
-    a whole number written without quotes, text); a date that is not ISO
-    8601 or does not exist (in any field); an unsupported language; an
-    unknown coverage; a bad part number; an empty body; or a ``chars`` value
-    that differs from the body's length. Unknown fields are kept, in
-    ``extra_fields``.
+    The checks are those of :func:`header_problems`: a missing required field;
+    a value of the wrong type (:data:`FIELD_TYPES`: a date, a whole number
+    written without quotes, text); a date that is not ISO 8601 or does not
+    exist (in any field); an unsupported language; an unknown coverage; a bad
+    part number; an empty body; or a ``chars`` value that differs from the
+    body's length.
+
+    Parameters
+    ----------
+    path : Path
+        The file, named in the errors.
+    header : dict
+        Its header fields (:func:`~valduchesse.corpus.read_text_file`).
+    body : str
+        The text below the header.
+
+    Returns
+    -------
+    dict
+        ``meeting_date`` (a Timestamp), ``place``, ``language``, ``kind``, ``title``, ``source_url``,
+        ``coverage``, ``part`` (1 if absent), ``chars``, ``notes`` (``""`` if absent) and
+        ``extra_fields`` (the unknown fields, kept, sorted by name).
+
+    Raises
+    ------
+    CorpusError
+        The first problem found, naming the file, the field and, for a header read by
+        :func:`~valduchesse.corpus.read_text_file`, the line and column.
     """
     problem = next(header_problems(path, header, body), None)
     if problem is not None:

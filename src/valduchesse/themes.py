@@ -483,13 +483,26 @@ def theme_shares(
 def theme_frequencies(texts, dictionary: ThemeDictionary, per: int = 1000) -> pd.DataFrame:
     """Occurrences of each theme's entries per ``per`` word tokens in each text (one language).
 
-    ``texts`` is a table of texts or a :class:`valduchesse.tokens.Tokens`
-    object; a table goes through the tokens stage with its default steps, so
-    page furniture, person names and offices are left out of both the
-    matches and the word count (build the tokens yourself, e.g. with hand
-    codes, to choose). :func:`valduchesse.terms.frequencies` with the
-    dictionary's entries as groups; ``group`` holds each theme's label, in
-    the dictionary's order.
+    A table goes through the tokens stage with its default steps, so page
+    furniture, person names and offices are left out of both the matches and
+    the word count (build the tokens yourself, e.g. with hand codes, to
+    choose). :func:`valduchesse.terms.frequencies` with the dictionary's
+    entries as groups.
+
+    Parameters
+    ----------
+    texts : DataFrame or Tokens
+        A table of texts or a :class:`valduchesse.tokens.Tokens` object.
+    dictionary : ThemeDictionary
+        The themes and their entries (:func:`load_themes`).
+    per : int
+        The rate is per this many word tokens.
+
+    Returns
+    -------
+    DataFrame
+        :func:`valduchesse.terms.frequencies`' table; ``group`` holds each
+        theme's label, in the dictionary's order.
     """
     found = as_tokens(texts)
     table = frequencies(found, dictionary.queries(found.language), per=per)
