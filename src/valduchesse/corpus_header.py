@@ -126,9 +126,39 @@ class HeaderLoader(StrictLoader):
     values = "header values"
 
     def refuse(self, problem: str, mark, fix: str) -> HeaderError:
+        """The error for ``problem`` at ``mark``: a :class:`HeaderError` naming the field being read.
+
+        Parameters
+        ----------
+        problem : str
+            What is wrong.
+        mark : yaml.Mark
+            Where, in the header text.
+        fix : str
+            What to do.
+
+        Returns
+        -------
+        HeaderError
+            The error, to raise.
+        """
         return HeaderError(problem, mark, fix, self.field)
 
     def key_problem(self, key, top: bool) -> tuple[str, str] | None:
+        """(problem, fix) if ``key`` may not be a key; a field name (``top``) must be text, and not a date.
+
+        Parameters
+        ----------
+        key : object
+            The key as constructed.
+        top : bool
+            Whether it is a key of the header itself (a field name).
+
+        Returns
+        -------
+        tuple of str or None
+            The problem and its fix, or None if the key is allowed.
+        """
         if top and (not isinstance(key, str) or isinstance(key, InvalidDate)):
             return (f"the field name {key!r} is not text",
                     "write field names as words, e.g. 'place: Brussels'; quote a name "
@@ -136,10 +166,38 @@ class HeaderLoader(StrictLoader):
         return super().key_problem(key, top)
 
     def duplicate_problem(self, key, top: bool, where: str) -> str:
+        """The problem of ``key`` written twice, in the words of a header (a field, or a key within a field).
+
+        Parameters
+        ----------
+        key : object
+            The key written twice.
+        top : bool
+            Whether it is a field name.
+        where : str
+            The lines or columns where it is written.
+
+        Returns
+        -------
+        str
+            The problem.
+        """
         return (f"the field appears twice ({where})" if top else
                 f"the key {key!r} appears twice in this field ({where})")
 
     def construct_yaml_timestamp(self, node):
+        """A date or time as YAML reads it; an impossible date (``2021-02-30``) becomes an :class:`InvalidDate`.
+
+        Parameters
+        ----------
+        node : yaml.ScalarNode
+            The value's node.
+
+        Returns
+        -------
+        datetime.date or datetime.datetime or InvalidDate
+            The value, or the impossible date with the reason and its position.
+        """
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as err:
@@ -150,6 +208,19 @@ class HeaderLoader(StrictLoader):
 
         A :class:`yaml.constructor.ConstructorError` raised while the root is constructed gets the
         top-level key being read as its ``field`` (a :class:`HeaderError` has it already).
+
+        Parameters
+        ----------
+        node : yaml.Node
+            The node to construct.
+        deep : bool
+            Construct nested values at once (PyYAML's meaning).
+
+        Returns
+        -------
+        object
+            The value; for the root mapping, a :class:`Header` with the positions of its values and the
+            text of its plain values.
         """
         if node is not self.root:
             return super().construct_object(node, deep)

@@ -79,7 +79,18 @@ class TermMatrix:
     totals: np.ndarray
 
     def frame(self, weights: str = "counts") -> pd.DataFrame:
-        """The matrix as a dense table (``weights``: ``"counts"`` or ``"tfidf"``)."""
+        """The matrix as a dense table.
+
+        Parameters
+        ----------
+        weights : {"counts", "tfidf"}
+            Which values.
+
+        Returns
+        -------
+        DataFrame
+            One row per text (index ``doc_id``), one column per term.
+        """
         values = getattr(self, weights).toarray()
         return pd.DataFrame(values, index=pd.Index(self.doc_ids, name="doc_id"), columns=self.terms)
 

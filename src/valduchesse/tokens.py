@@ -147,7 +147,13 @@ class Tokens:
         return [slice(bounds[i], bounds[i + 1]) for i in range(len(self.texts))]
 
     def terms(self) -> list[list[str]]:
-        """Each text's terms (tokens no step removed), in order."""
+        """Each text's terms (tokens no step removed), in order.
+
+        Returns
+        -------
+        list of list of str
+            One list per text, in the table's order.
+        """
         terms = np.asarray(self.type_terms, dtype=object)
         kept = self.step == 0
         return [terms[self.type_id[s][kept[s]]].tolist() for s in self._doc_slices()]
@@ -157,13 +163,25 @@ class Tokens:
 
         Punctuation, numbers and the tokens of the context steps (headings,
         furniture, names, offices) are left out.
+
+        Returns
+        -------
+        list of list of str
+            One list per text, in the table's order.
         """
         terms = np.asarray(self.type_terms, dtype=object)
         word = np.isin(self.step, [0] + [STEPS.index(s) + 1 for s in WORD_STEPS if s != "number or date"])
         return [terms[self.type_id[s][word[s]]].tolist() for s in self._doc_slices()]
 
     def table(self) -> pd.DataFrame:
-        """One row per token (punctuation left out): ``doc_id``, ``position``, ``token`` (as written), ``term``, ``removed``."""
+        """One row per token (punctuation left out), with the step that removed it.
+
+        Returns
+        -------
+        DataFrame
+            ``doc_id``, ``position`` (from 0 within the text), ``token`` (as written), ``term`` and
+            ``removed`` (the step, or empty for a term).
+        """
         shown = self.step >= 0
         ids = self.type_id[shown]
         docs = self.doc[shown]
@@ -179,10 +197,13 @@ class Tokens:
     def removed(self) -> pd.DataFrame:
         """What each removal step took from each text: one row per text.
 
-        Columns: ``doc_id``, ``tokens`` (words and numbers, punctuation left
-        out), one column per step of :data:`STEPS` (tokens it removed; 0 for
-        a step not applied), ``terms`` (what is left) and ``terms_share``
-        (terms / tokens).
+        Returns
+        -------
+        DataFrame
+            Columns: ``doc_id``, ``tokens`` (words and numbers, punctuation left
+            out), one column per step of :data:`STEPS` (tokens it removed; 0 for
+            a step not applied), ``terms`` (what is left) and ``terms_share``
+            (terms / tokens, to 3 places).
         """
         shown = self.step >= 0
         counts = np.zeros((len(self.texts), len(STEPS) + 1), dtype=np.int64)
@@ -195,13 +216,26 @@ class Tokens:
         return table
 
     def written(self) -> list[list[str]]:
-        """Each text's words and numbers as written (punctuation left out), for concordance lines."""
+        """Each text's words and numbers as written (punctuation left out), for concordance lines.
+
+        Returns
+        -------
+        list of list of str
+            One list per text, in the table's order.
+        """
         types = np.asarray(self.types, dtype=object)
         shown = self.step >= 0
         return [types[self.type_id[s][shown[s]]].tolist() for s in self._doc_slices()]
 
     def written_steps(self) -> list[np.ndarray]:
-        """For each text, the step of each token of :meth:`written` (0: a term)."""
+        """For each text, the step of each token of :meth:`written` (0: a term).
+
+        Returns
+        -------
+        list of ndarray of int
+            One array per text, aligned with :meth:`written`; a step is its position in :data:`STEPS`
+            plus 1.
+        """
         shown = self.step >= 0
         return [self.step[s][shown[s]] for s in self._doc_slices()]
 

@@ -124,8 +124,9 @@ def contingency(a, b) -> np.ndarray:
 
 
 def normalized_mutual_info(a, b) -> float:
-    """Normalised mutual information (arithmetic mean of the two entropies), as scikit-learn's
-    ``normalized_mutual_info_score`` defines it, computed faster.
+    """Normalised mutual information: scikit-learn's ``normalized_mutual_info_score``, computed faster.
+
+    Normalised by the arithmetic mean of the two entropies, as scikit-learn defines it.
 
     1 = the same partition; 0 = independent. Unlike the ARI it is not
     corrected for chance: it is above 0 for random labels on few items, more

@@ -204,7 +204,13 @@ class TopicFit:
         return SCORE_NAMES[self.method]
 
     def assignments(self) -> pd.DataFrame:
-        """One row per segment, in the matrix's order: ``doc_id``, ``topic`` and its weight or distance."""
+        """One row per segment, in the matrix's order, with its topic.
+
+        Returns
+        -------
+        DataFrame
+            ``doc_id``, ``topic`` and the weight or distance (:attr:`score_name`), rounded.
+        """
         return pd.DataFrame(
             {"doc_id": self.doc_ids, "topic": self.labels, self.score_name: np.round(self.scores, DECIMALS)}
         )

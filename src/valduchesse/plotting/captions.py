@@ -24,17 +24,17 @@ __all__ = [
 
 
 def figure_subject(fig: plt.Figure) -> str | None:
-    """What a figure shows, as its title says: the first line of its suptitle, else of the first title of its
-    axes; None if untitled.
+    """What a figure shows, as its title says: the first line of its suptitle, else of its axes' first title.
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
+        The figure, drawn.
 
     Returns
     -------
     str or None
-        That line of the title, its whitespace collapsed to single spaces.
+        That line of the title, its whitespace collapsed to single spaces; None if untitled.
     """
     titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []
     titles += [ax.get_title(loc) for ax in fig.axes for loc in ("center", "left", "right")]
