@@ -118,7 +118,8 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     name : str
         The files' name, without suffix.
     folder : str or Path
-        The folder asked for (the committed ``figures/``, or any other); created if needed.
+        The folder asked for (the committed ``figures/``, or any other); the folder written to
+        (:func:`~valduchesse.figure_paths.figures_folder`) is created if needed.
     caption : str
         What the figure compares, wrapped under it; also the PNG's ``Description``, after the
         figure's title (:func:`~valduchesse.plotting.captions.figure_description`).
