@@ -81,3 +81,21 @@ def test_elided_compounds_count_as_their_full_word():
 def test_unsupported_language_names_the_supported_ones():
     with pytest.raises(ValueError, match=r"'es' is not supported; use one of de \(German\)"):
         Preprocessor("es")
+
+
+def test_a_malformed_lemma_corrections_file_is_an_input_error_naming_file_line_and_fix(tmp_path, monkeypatch):
+    from valduchesse import preprocess
+    from valduchesse.files import InputError
+
+    broken = tmp_path / "lemma_corrections.yml"
+    broken.write_text("fr:\n  tribunaux: tribunal\n  tribunaux: cour\n", encoding="utf-8")
+    monkeypatch.setattr(preprocess, "CORRECTIONS_FILE", broken)
+    preprocess.corrections.cache_clear()
+    try:
+        with pytest.raises(InputError, match=r"lemma_corrections\.yml.*line 3.*written twice.*Fix: "):
+            preprocess.corrections("fr")
+        broken.write_text("fr:\n  - tribunal\n", encoding="utf-8")
+        with pytest.raises(InputError, match=r"field 'fr': the corrections are not a mapping.*Fix: write one"):
+            preprocess.corrections("fr")
+    finally:
+        preprocess.corrections.cache_clear()

@@ -305,3 +305,18 @@ def test_headings_are_kept_by_default_and_removed_on_request():
     full = DOCUMENTS[DOCUMENTS["coverage"] == "full text"]
     assert (tokens(full).removed()["heading"] == 0).all()
     assert (tokens(full, remove=STEPS).removed()["heading"] > 0).all()
+
+
+@pytest.mark.parametrize("body, message", [
+    ("names:\n  - Charles Michel\n - Jean Castex\n", r"line 3, column 2: the file is not valid YAML.*Fix: check the indentation"),
+    ("names: &who\n  - Charles Michel\nothers: *who\n", r"field 'names'.*an anchor.*Fix: "),
+    ("people:\n  - Charles Michel\n", r"field 'names': no 'names:' list found\. Fix: write 'names:'"),
+])
+def test_a_malformed_names_file_is_an_input_error_naming_file_field_and_fix(tmp_path, body, message):
+    from valduchesse.files import InputError
+
+    path = tmp_path / "names.yml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as caught:
+        read_names(path)
+    assert str(caught.value).startswith(str(path))

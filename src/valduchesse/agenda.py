@@ -108,6 +108,7 @@ def read_units(path: str | Path, documents: pd.DataFrame | None = None) -> pd.Da
     Parameters
     ----------
     path : str or Path
+        The agenda units file.
     documents : DataFrame, optional
         :func:`valduchesse.corpus.load_corpus`; if given, every quote must be in its file's body
         (:func:`check_quotes`), else :class:`AgendaError` names the row.
@@ -115,7 +116,13 @@ def read_units(path: str | Path, documents: pd.DataFrame | None = None) -> pd.Da
     Returns
     -------
     DataFrame
-        The rows, with ``family`` (:data:`FAMILIES`) added, sorted by meeting, kind, file and quote position.
+        The rows, with ``family`` (:data:`FAMILIES`) added, sorted by meeting, kind, language and file.
+
+    Raises
+    ------
+    AgendaError
+        For a missing column, a kind, role, domain or date not allowed, an empty quote, or a quote not
+        found in its file; the message names the row and field and says how to fix it.
     """
     table = _read(path, UNIT_COLUMNS, "agenda units")
     _refuse(path, table, "unit_kind", UNIT_KINDS)
@@ -139,7 +146,21 @@ def read_units(path: str | Path, documents: pd.DataFrame | None = None) -> pd.Da
 
 
 def check_quotes(table: pd.DataFrame, documents: pd.DataFrame) -> list[int]:
-    """The row positions of ``table`` whose ``quote`` is not in the body of its ``file`` (empty: all found)."""
+    """The row positions of ``table`` whose ``quote`` is not in the body of its ``file``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows with ``file`` (a file name, without folder) and ``quote``.
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus` (``file`` and ``text``).
+
+    Returns
+    -------
+    list of int
+        Positions (from 0) of the rows whose file is not among the documents or whose quote is not in
+        its body; empty if every quote is found.
+    """
     bodies = dict(zip(documents["file"].map(lambda f: Path(f).name), documents["text"]))
     return [i for i, (file, quote) in enumerate(zip(table["file"], table["quote"]))
             if file not in bodies or quote not in bodies[file]]
@@ -148,7 +169,19 @@ def check_quotes(table: pd.DataFrame, documents: pd.DataFrame) -> list[int]:
 def agenda_table(units: pd.DataFrame, labels: dict | None = None) -> pd.DataFrame:
     """Domains (rows) by meetings (columns); each cell the units that name the domain, with their quotes.
 
-    A cell reads ``[kind, language, role] “quote”``, one line per unit; empty where no unit names the domain.
+    Parameters
+    ----------
+    units : DataFrame
+        :func:`read_units`.
+    labels : dict, optional
+        Maps a domain to the label its row is shown with (unlisted domains keep their name).
+
+    Returns
+    -------
+    DataFrame
+        One row per domain named by a unit, in the codebook's order (then ``other``); one column per
+        meeting. A cell reads ``[kind, language, role] “quote”``, one line per unit; empty where no
+        unit names the domain.
     """
     labels = labels or {}
     cells = units.assign(cell="[" + units["unit_kind"] + ", " + units["language"] + ", " + units["role"] + "] “"
@@ -174,6 +207,7 @@ def families_held(units: pd.DataFrame, meetings: list[str], documents: pd.DataFr
     units : DataFrame
         :func:`read_units`.
     meetings : list of str
+        The meetings (dates) considered.
     documents : DataFrame, optional
         :func:`valduchesse.corpus.load_corpus`. If given, a meeting's preamble counts as held only if
         one of its preamble units comes from a file that reaches a numbered heading (else the text may
@@ -205,8 +239,20 @@ def families_held(units: pd.DataFrame, meetings: list[str], documents: pd.DataFr
 def domain_entries(units: pd.DataFrame, meetings: list[str], role: str = "agenda") -> pd.DataFrame:
     """Per domain: the first of ``meetings`` whose units name it (with ``role``), and every meeting that does.
 
-    Columns ``domain``, ``enters`` (a meeting date), ``meetings`` (joined), ``kinds`` (the unit kinds that
-    name it, joined), ordered by ``enters`` then the codebook's order.
+    Parameters
+    ----------
+    units : DataFrame
+        :func:`read_units`.
+    meetings : list of str
+        The meetings (dates) considered; units of other meetings are ignored.
+    role : str
+        Only units with this role (:data:`ROLES`) count.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``domain``, ``enters`` (a meeting date), ``meetings`` (joined), ``kinds`` (the unit kinds
+        that name it, joined, in :data:`UNIT_KINDS` order), ordered by ``enters`` then the codebook's order.
     """
     part = units[(units["role"] == role) & units["meeting_date"].isin(meetings)]
     rows = []
@@ -297,7 +343,26 @@ def judge_agenda(units: pd.DataFrame, meetings: list[str], counter_terrorism=COU
 
 
 def read_crosswalk(path: str | Path, themes) -> pd.DataFrame:
-    """Read ``coding/cap_crosswalk.csv``; refuse it unless it maps every theme of ``themes`` (and says how sure)."""
+    """Read ``coding/cap_crosswalk.csv``; refuse it unless it maps every theme of ``themes`` (and says how sure).
+
+    Parameters
+    ----------
+    path : str or Path
+        The crosswalk file.
+    themes : iterable of str
+        The themes that must each have a row.
+
+    Returns
+    -------
+    DataFrame
+        The rows as read.
+
+    Raises
+    ------
+    AgendaError
+        For a missing column or theme, a ``certainty`` other than ``clear`` or ``uncertain``, or an empty
+        ``justification``.
+    """
     table = _read(path, CROSSWALK_COLUMNS, "CAP crosswalk")
     missing = [t for t in themes if t not in set(table["theme"])]
     if missing:
@@ -313,8 +378,18 @@ def read_crosswalk(path: str | Path, themes) -> pd.DataFrame:
 def cap_topics(units: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
     """Per meeting, the CAP major topics its ``agenda`` units name, through the crosswalk.
 
-    One row per meeting: ``topics``, each ``code name`` once, with `` (?)`` where the theme's mapping is
-    uncertain, in code order (then alphabetical).
+    Parameters
+    ----------
+    units : DataFrame
+        :func:`read_units`.
+    crosswalk : DataFrame
+        :func:`read_crosswalk`.
+
+    Returns
+    -------
+    DataFrame
+        One row per meeting: ``meeting_date`` and ``topics``, each ``code name`` once, with `` (?)`` where
+        the theme's mapping is uncertain, in code order (then alphabetical), joined by ``; ``.
     """
     cap = units[units["role"] == "agenda"].merge(crosswalk, left_on="domain", right_on="theme")
     cap = cap.assign(topic=cap["cap_major_code"] + " " + cap["cap_major_topic"]
@@ -327,7 +402,23 @@ def cap_topics(units: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
 def read_portfolios(path: str | Path, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read ``coding/portfolios.csv`` (one row per meeting and portfolio, with an exact quote of the text).
 
-    Rows whose ``source`` is ``text`` must quote their file exactly when ``documents`` is given.
+    Parameters
+    ----------
+    path : str or Path
+        The portfolio file.
+    documents : DataFrame, optional
+        :func:`valduchesse.corpus.load_corpus`; if given, rows whose ``source`` is ``text`` must quote
+        their file exactly.
+
+    Returns
+    -------
+    DataFrame
+        The rows as read.
+
+    Raises
+    ------
+    AgendaError
+        For a missing column, a ``source`` or ``country`` not allowed, or a quote not found in its file.
     """
     table = _read(path, PORTFOLIO_COLUMNS, "portfolio table")
     _refuse(path, table, "source", PORTFOLIO_SOURCES)
@@ -347,6 +438,16 @@ def portfolio_table(portfolios: pd.DataFrame) -> pd.DataFrame:
 
     Where the table has a ``country`` column, a row naming one country's minister only is prefixed
     with that country in brackets (e.g. ``[France] le ministre des Affaires européennes, ...``).
+
+    Parameters
+    ----------
+    portfolios : DataFrame
+        :func:`read_portfolios`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by portfolio, one column per meeting; a cell joins its quotes, one per line.
     """
     if "country" in portfolios.columns:
         portfolios = portfolios.assign(quote=[q if c == "both" else f"[{c}] {q}"
@@ -359,9 +460,24 @@ def portfolio_table(portfolios: pd.DataFrame) -> pd.DataFrame:
 def preamble_themes(coded: pd.DataFrame, documents: pd.DataFrame, column: str = "final") -> pd.DataFrame:
     """Themes of every complete preamble, from the hand codes.
 
-    A preamble (section 0) is complete when the text held goes on to a numbered heading. Returns one
-    row per such text: ``meeting_date``, ``doc_id``, ``language``, ``coverage``, ``sentences`` (coded,
-    furniture left out), ``themes`` (each theme with its number of sentences, codebook order).
+    A preamble (section 0) is complete when the text held goes on to a numbered heading.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        Coded sentences (``doc_id``, ``start``, ``text`` and ``column``), e.g.
+        :func:`valduchesse.coding.current_codes`.
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus`.
+    column : str
+        The column of ``coded`` that holds the codes.
+
+    Returns
+    -------
+    DataFrame
+        One row per text with a complete, coded preamble: ``meeting_date``, ``doc_id``, ``language``,
+        ``coverage``, ``sentences`` (coded, furniture left out), ``themes`` (each theme with its number of
+        sentences, codebook order; ``none`` if no theme).
     """
     heads = paragraphs(documents).query("is_heading")
     complete = sorted(set(heads["doc_id"]))
@@ -384,8 +500,22 @@ def unit_texts(units: pd.DataFrame, documents: pd.DataFrame, language: str) -> p
     """The comparable units of one language as texts: one row per meeting and unit kind.
 
     Each unit's text is the paragraph of its file that holds its quote (for a heading, the heading
-    line; for a preamble, every paragraph before the first numbered heading), each paragraph once. Columns ``doc_id`` (``<meeting> <kind>``),
-    ``language``, ``meeting_date``, ``unit_kind`` and ``text``.
+    line; for a preamble, every paragraph before the first numbered heading), each paragraph once.
+
+    Parameters
+    ----------
+    units : DataFrame
+        :func:`read_units`.
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus`; units whose file is not among them are left out.
+    language : str
+        The language of the units kept.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``doc_id`` (``<meeting> <kind>``), ``language``, ``meeting_date``, ``unit_kind`` and
+        ``text`` (empty table if no unit is held).
     """
     part = units[units["language"] == language]
     part = part[part["file"].isin(set(documents["file"].map(lambda f: Path(f).name)))]
@@ -409,10 +539,31 @@ def unit_texts(units: pd.DataFrame, documents: pd.DataFrame, language: str) -> p
 def keyness_power(texts: pd.DataFrame, target_kinds, target_meeting: str, alpha: float = 0.05) -> dict:
     """What a keyness test of one meeting's units against the others' could find, before it runs.
 
-    Same arguments as :func:`unit_keyness`. Returns ``target`` and ``reference`` (ids),
-    ``target_total``, ``reference_total`` (terms), ``tests`` (distinct terms in either), ``critical_g2``
-    (Bonferroni at ``alpha``) and ``smallest_count`` (:func:`valduchesse.keyness_power.smallest_passing_count`; ``None``: no term
-    can pass). No G² is computed.
+    No G² is computed.
+
+    Parameters
+    ----------
+    texts : DataFrame
+        :func:`unit_texts` of one language.
+    target_kinds : iterable of str
+        The unit kinds of ``target_meeting`` that form the target; every other row is the reference.
+    target_meeting : str
+        The meeting (date) of the target.
+    alpha : float
+        The level, Bonferroni-corrected over the terms tested.
+
+    Returns
+    -------
+    dict
+        ``target`` and ``reference`` (ids), ``target_total``, ``reference_total`` (terms), ``tests``
+        (distinct terms in either), ``critical_g2`` (Bonferroni at ``alpha``), ``smallest_count``
+        (:func:`valduchesse.keyness_power.smallest_passing_count`; ``None``: no term can pass) and
+        ``matrix`` (the :class:`~valduchesse.terms.TermMatrix` of ``texts``, for the test).
+
+    Raises
+    ------
+    ValueError
+        If the target or the reference is empty.
     """
     target = [d for d, m, k in zip(texts["doc_id"], texts["meeting_date"], texts["unit_kind"])
               if m == target_meeting and k in set(target_kinds)]
@@ -445,6 +596,9 @@ def unit_keyness(texts: pd.DataFrame, target_kinds, target_meeting: str, alpha: 
         The unit kinds of ``target_meeting`` that form the target (e.g. its headings and preamble);
         every other row of ``texts`` is the reference.
     target_meeting : str
+        The meeting (date) of the target.
+    alpha : float
+        The level, Bonferroni-corrected over the terms tested.
 
     Returns
     -------
@@ -452,6 +606,11 @@ def unit_keyness(texts: pd.DataFrame, target_kinds, target_meeting: str, alpha: 
         What :func:`keyness_power` says before the test (without its matrix), and ``table``
         (:func:`valduchesse.terms.keyness`, Bonferroni) and ``passing`` (its significant terms, most
         distinctive first).
+
+    Raises
+    ------
+    ValueError
+        If the target or the reference is empty.
     """
     power = keyness_power(texts, target_kinds, target_meeting, alpha)  # the power first, then the test
     table = keyness(power.pop("matrix"), power["target"], power["reference"], correction="bonferroni", alpha=alpha)

@@ -48,6 +48,8 @@ THEMES = (
 )
 """The substantive themes of the codebook, in its order."""
 FURNITURE = "furniture"
+"""Page furniture (titles, date and place lines, attendee lists): a code of the codebook, and the tokens
+stage's removal step of the same name (:data:`valduchesse.tokens.STEPS`)."""
 UNDECIDABLE = "undecidable"
 """A sentence cut off before its subject (codebook rule 7): left out of shares, as furniture is."""
 NONE = "none"

@@ -153,6 +153,26 @@ def read_text_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[d
     ``\\n``; the body is otherwise returned as it stands, without the final
     newline. The header is read with :class:`~valduchesse.corpus_header.HeaderLoader`; a YAML syntax
     error is reported with its full problem, line and column in the file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The text file.
+    max_bytes : int
+        The largest file read, checked before it is read.
+
+    Returns
+    -------
+    header : Header
+        The header's fields, with their positions in the file.
+    body : str
+        The text below the header.
+
+    Raises
+    ------
+    CorpusError
+        For a file that is not regular, too big, not UTF-8, without a closed YAML header, or whose
+        header cannot be read; the message names the file, the field, the line and the fix.
     """
     path = Path(path)
     raw = _read_bytes(path, max_bytes)
@@ -215,12 +235,31 @@ def read_text_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[d
 def write_text_file(body: str, path: str | Path, **fields) -> Path:
     """Write a new text file: a correct header (with ``chars`` computed) above ``body``.
 
-    ``fields`` are the header fields (``meeting_date``, ``place``,
-    ``language``, ``kind``, ``title``, ``source_url``, ``coverage``, and
-    optionally ``part`` and ``notes``); ``chars`` is computed from the body
-    (trailing newlines dropped). The file is checked as :func:`load_corpus`
-    would check it before it is kept; an existing file is never overwritten.
-    Raises :class:`~valduchesse.corpus_header.CorpusError` naming the field and the fix.
+    The file is checked as :func:`load_corpus` would check it before it is
+    kept, and written atomically (:func:`valduchesse.files.write_atomically`);
+    an existing file is never overwritten.
+
+    Parameters
+    ----------
+    body : str
+        The text; line endings made ``\\n``, a byte-order mark and trailing newlines dropped.
+    path : str or Path
+        The new file, whose name ends in ``.txt``.
+    **fields : str, int or date
+        The header fields (``meeting_date``, ``place``, ``language``, ``kind``, ``title``,
+        ``source_url``, ``coverage``, and optionally ``part`` and ``notes``); ``chars`` is computed
+        from the body. A ``meeting_date`` given as text must be written YYYY-MM-DD.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    CorpusError
+        Naming the field and the fix, for a file that exists already, a name not ending in ``.txt``,
+        or a header or body that :func:`load_corpus` would refuse.
     """
     path = Path(path)
     if path.exists():
@@ -274,10 +313,6 @@ def _load_file(folder: Path, path: Path, max_bytes: int) -> dict:
 def load_corpus(folder: str | Path, max_bytes: int = MAX_FILE_BYTES) -> pd.DataFrame:
     """Read every ``*.txt`` file of ``folder`` into a table, one row per file.
 
-    Columns: the :data:`METADATA_COLUMNS` (``doc_id`` is the file name without
-    ``.txt``; ``sha256`` is the SHA-256 of the body as UTF-8) and ``text``.
-    Rows are sorted by meeting date, language, part and id.
-
     Every file is checked before anything stops, so that all the broken files
     of a folder are reported in one error (each line naming the file, the
     field and the fix; the error's ``problems`` lists them one by one).
@@ -287,8 +322,28 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_FILE_BYTES) -> pd.DataF
     or an editor's swap file) are not texts and are ignored. Only regular
     files are read: a ``*.txt`` entry that is a directory, a FIFO, a socket,
     a device, a dangling symbolic link or one that resolves outside
-    ``folder`` is an error, and so is a file over ``max_bytes`` bytes
-    (:data:`MAX_FILE_BYTES` by default), checked before it is read.
+    ``folder`` is an error, and so is a file over ``max_bytes`` bytes,
+    checked before it is read.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The texts folder (the project's own is ``texts/``).
+    max_bytes : int
+        The largest file read (:data:`MAX_FILE_BYTES` by default).
+
+    Returns
+    -------
+    DataFrame
+        Columns: the :data:`METADATA_COLUMNS` (``doc_id`` is the file name without
+        ``.txt``; ``sha256`` is the SHA-256 of the body as UTF-8) and ``text``.
+        Rows are sorted by meeting date, language, part and id.
+
+    Raises
+    ------
+    CorpusError
+        For a missing folder, a folder without ``.txt`` files, two files for the same meeting,
+        language and part, or every problem of the folder's files at once.
     """
     folder = Path(folder)
     if not folder.is_dir():

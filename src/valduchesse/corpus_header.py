@@ -126,9 +126,39 @@ class HeaderLoader(StrictLoader):
     values = "header values"
 
     def refuse(self, problem: str, mark, fix: str) -> HeaderError:
+        """The error for ``problem`` at ``mark``: a :class:`HeaderError` naming the field being read.
+
+        Parameters
+        ----------
+        problem : str
+            What is wrong.
+        mark : yaml.Mark
+            Where, in the header text.
+        fix : str
+            What to do.
+
+        Returns
+        -------
+        HeaderError
+            The error, to raise.
+        """
         return HeaderError(problem, mark, fix, self.field)
 
     def key_problem(self, key, top: bool) -> tuple[str, str] | None:
+        """(problem, fix) if ``key`` may not be a key; a field name (``top``) must be text, and not a date.
+
+        Parameters
+        ----------
+        key : object
+            The key as constructed.
+        top : bool
+            Whether it is a key of the header itself (a field name).
+
+        Returns
+        -------
+        tuple of str or None
+            The problem and its fix, or None if the key is allowed.
+        """
         if top and (not isinstance(key, str) or isinstance(key, InvalidDate)):
             return (f"the field name {key!r} is not text",
                     "write field names as words, e.g. 'place: Brussels'; quote a name "
@@ -136,10 +166,38 @@ class HeaderLoader(StrictLoader):
         return super().key_problem(key, top)
 
     def duplicate_problem(self, key, top: bool, where: str) -> str:
+        """The problem of ``key`` written twice, in the words of a header (a field, or a key within a field).
+
+        Parameters
+        ----------
+        key : object
+            The key written twice.
+        top : bool
+            Whether it is a field name.
+        where : str
+            The lines or columns where it is written.
+
+        Returns
+        -------
+        str
+            The problem.
+        """
         return (f"the field appears twice ({where})" if top else
                 f"the key {key!r} appears twice in this field ({where})")
 
     def construct_yaml_timestamp(self, node):
+        """A date or time as YAML reads it; an impossible date (``2021-02-30``) becomes an :class:`InvalidDate`.
+
+        Parameters
+        ----------
+        node : yaml.ScalarNode
+            The value's node.
+
+        Returns
+        -------
+        datetime.date or datetime.datetime or InvalidDate
+            The value, or the impossible date with the reason and its position.
+        """
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as err:
@@ -150,6 +208,19 @@ class HeaderLoader(StrictLoader):
 
         A :class:`yaml.constructor.ConstructorError` raised while the root is constructed gets the
         top-level key being read as its ``field`` (a :class:`HeaderError` has it already).
+
+        Parameters
+        ----------
+        node : yaml.Node
+            The node to construct.
+        deep : bool
+            Construct nested values at once (PyYAML's meaning).
+
+        Returns
+        -------
+        object
+            The value; for the root mapping, a :class:`Header` with the positions of its values and the
+            text of its plain values.
         """
         if node is not self.root:
             return super().construct_object(node, deep)
@@ -176,10 +247,23 @@ HeaderLoader.add_constructor("tag:yaml.org,2002:timestamp", HeaderLoader.constru
 def load_header(text: str, line_offset: int = 0):
     """Read a header's YAML text with :class:`HeaderLoader` (:func:`valduchesse.files.parse_yaml`).
 
-    Returns a :class:`Header` if the text is a mapping, else what the YAML
-    holds (None if nothing). Raises :class:`yaml.YAMLError`: a
-    :class:`HeaderError` for what the loader refuses, and a constructor error
-    with the ``field`` it was raised in.
+    Parameters
+    ----------
+    text : str
+        The header's YAML, between the two ``---`` lines.
+    line_offset : int
+        The number of file lines before ``text``, so that positions are the file's.
+
+    Returns
+    -------
+    Header or object
+        A :class:`Header` if the text is a mapping, else what the YAML holds (None if nothing).
+
+    Raises
+    ------
+    yaml.YAMLError
+        A :class:`HeaderError` for what the loader refuses, and a constructor error with the
+        ``field`` it was raised in.
     """
     return parse_yaml(text, HeaderLoader, line_offset)
 
@@ -303,6 +387,20 @@ def header_problems(path: Path, header: dict, body: str):
     A check that depends on a field's type runs only when the type is right,
     so that all the problems of a file can be listed without one masking or
     breaking the next. :func:`validate_header` raises the first.
+
+    Parameters
+    ----------
+    path : Path
+        The file, named in the errors.
+    header : dict
+        Its header fields (a :class:`Header` also gives the values' positions).
+    body : str
+        The text below the header.
+
+    Yields
+    ------
+    CorpusError
+        Each problem, naming the file, the field, the line and column where known, and the fix.
     """
     path = Path(path)
     positions = getattr(header, "positions", {})
@@ -372,14 +470,34 @@ def header_problems(path: Path, header: dict, body: str):
 def validate_header(path: Path, header: dict, body: str) -> dict:
     """Check one file's header against its body and return the cleaned fields.
 
-    Raises :class:`CorpusError` naming the file, the field and, for a header
-    read by :func:`~valduchesse.corpus.read_text_file`, the line and column, for: a missing
-    required field; a value of the wrong type (:data:`FIELD_TYPES`: a date,
-    a whole number written without quotes, text); a date that is not ISO
-    8601 or does not exist (in any field); an unsupported language; an
-    unknown coverage; a bad part number; an empty body; or a ``chars`` value
-    that differs from the body's length. Unknown fields are kept, in
-    ``extra_fields``.
+    The checks are those of :func:`header_problems`: a missing required field;
+    a value of the wrong type (:data:`FIELD_TYPES`: a date, a whole number
+    written without quotes, text); a date that is not ISO 8601 or does not
+    exist (in any field); an unsupported language; an unknown coverage; a bad
+    part number; an empty body; or a ``chars`` value that differs from the
+    body's length.
+
+    Parameters
+    ----------
+    path : Path
+        The file, named in the errors.
+    header : dict
+        Its header fields (:func:`~valduchesse.corpus.read_text_file`).
+    body : str
+        The text below the header.
+
+    Returns
+    -------
+    dict
+        ``meeting_date`` (a Timestamp), ``place``, ``language``, ``kind``, ``title``, ``source_url``,
+        ``coverage``, ``part`` (1 if absent), ``chars``, ``notes`` (``""`` if absent) and
+        ``extra_fields`` (the unknown fields, kept, sorted by name).
+
+    Raises
+    ------
+    CorpusError
+        The first problem found, naming the file, the field and, for a header read by
+        :func:`~valduchesse.corpus.read_text_file`, the line and column.
     """
     problem = next(header_problems(path, header, body), None)
     if problem is not None:

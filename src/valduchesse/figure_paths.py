@@ -46,7 +46,19 @@ _PROCESS_RUN: list[str] = []  # this process's run name, once drawn (a kernel is
 
 
 def committed_figures(folder: str | Path) -> bool:
-    """Whether ``folder`` is a collection's committed ``figures/``: beside ``notebooks/`` and ``pyproject.toml``."""
+    """Whether ``folder`` is a collection's committed ``figures/``: beside ``notebooks/`` and ``pyproject.toml``.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A figures folder, resolved here.
+
+    Returns
+    -------
+    bool
+        True if it is named ``figures`` and its parent holds a ``notebooks/`` folder and a
+        ``pyproject.toml`` file.
+    """
     resolved = Path(folder).resolve()
     return (resolved.name == "figures" and (resolved.parent / "notebooks").is_dir()
             and (resolved.parent / "pyproject.toml").is_file())
@@ -65,6 +77,11 @@ def run_name() -> str:
     local date and time of the first figure the process saves and its
     process id, e.g. ``2026-12-06_20-32-07_pid4242``: the same for every
     figure of one kernel, new for the next kernel (a restart included).
+
+    Returns
+    -------
+    str
+        The folder name.
     """
     if os.environ.get(RUNNER_NOTEBOOK_VARIABLE):
         return RUNNER_RUN_NAME
@@ -103,7 +120,22 @@ def run_folder(root: str | Path, notebook: str | None = None) -> Path:
 
 
 def is_redirected(folder: str | Path) -> bool:
-    """Whether a figure asked for in ``folder`` goes to a run's own folder (:func:`run_folder`), not there or to the test's scratch folder."""
+    """Whether a figure asked for in ``folder`` goes to a run's own folder (:func:`run_folder`).
+
+    That is, not to ``folder`` itself and not to the test command's scratch folder.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder a notebook asks for.
+
+    Returns
+    -------
+    bool
+        True if ``folder`` is the committed ``figures/``, the run is not the documented one
+        (:data:`COMMITTED_RUN_VARIABLE`) and the test command's scratch folder
+        (:data:`CHECKED_FIGURES_VARIABLE`) is not set.
+    """
     return (committed_figures(folder) and os.environ.get(COMMITTED_RUN_VARIABLE) != "1"
             and not os.environ.get(CHECKED_FIGURES_VARIABLE))
 
@@ -122,6 +154,16 @@ def figures_folder(folder: str | Path) -> Path:
     to the scratch folder named by :data:`CHECKED_FIGURES_VARIABLE` instead,
     under the committed folder's absolute path, so that each figure can be
     compared with the committed file it stands for.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder a notebook asks for.
+
+    Returns
+    -------
+    Path
+        The folder the figure is written to (not created here).
     """
     folder = Path(folder)
     if committed_figures(folder) and os.environ.get(COMMITTED_RUN_VARIABLE) != "1":

@@ -50,9 +50,17 @@ def smallest_passing_counts(matrix: TermMatrix, groups: dict[str, list[str]] | N
     """Per group, the fewest occurrences a term needs to pass the Bonferroni threshold of its keyness test.
 
     The same groups, totals and number of tests as
-    :func:`valduchesse.terms.keyness_by_group` with ``correction="bonferroni"``
-    (by default each text is a group of its own), computed from the matrix's
-    totals only, before any term's result is read.
+    :func:`valduchesse.terms.keyness_by_group` with ``correction="bonferroni"``,
+    computed from the matrix's totals only, before any term's result is read.
+
+    Parameters
+    ----------
+    matrix : TermMatrix
+        The counts of the texts (:func:`valduchesse.terms.term_matrix`).
+    groups : dict of str to list of str, optional
+        Maps a label to the ids of its texts; by default each text is a group of its own.
+    alpha : float
+        The level, Bonferroni-corrected over the terms of the matrix.
 
     Returns
     -------
@@ -61,6 +69,11 @@ def smallest_passing_counts(matrix: TermMatrix, groups: dict[str, list[str]] | N
         ``critical_g2`` and ``fewest_never_elsewhere`` / ``fewest_once_elsewhere``
         (the smallest passing count if the other texts use the term never / once;
         None if none passes).
+
+    Raises
+    ------
+    ValueError
+        If a group names a text that is not in the matrix.
     """
     groups = {doc_id: [doc_id] for doc_id in matrix.doc_ids} if groups is None else groups
     totals = dict(zip(matrix.doc_ids, np.asarray(matrix.totals).ravel()))

@@ -79,7 +79,23 @@ def _check_documents(documents: pd.DataFrame, where: str) -> None:
 
 
 def complete_texts(documents: pd.DataFrame) -> pd.DataFrame:
-    """The documents whose ``coverage`` is ``full text``, in date and language order."""
+    """The documents whose ``coverage`` is ``full text``, in date and language order.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus`.
+
+    Returns
+    -------
+    DataFrame
+        The complete texts, sorted by ``meeting_date``, ``language`` and ``doc_id``.
+
+    Raises
+    ------
+    ValueError
+        If a column of the corpus table is missing.
+    """
     _check_documents(documents, "complete_texts")
     full = documents[documents["coverage"] == COMPLETE]
     return full.sort_values(["meeting_date", "language", "doc_id"], kind="stable").reset_index(drop=True)
@@ -158,10 +174,20 @@ def theme_sentences(documents: pd.DataFrame, coded: pd.DataFrame | None = None, 
 def first_sentences(themed: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """Where each theme's first sentence starts in each complete text.
 
-    Returns one row per complete text and theme it speaks of, ordered by text then offset:
-    ``doc_id``, ``meeting_date``, ``language``, ``chars`` (the text's length), ``theme``,
-    ``first_start``, ``first_source`` (hand code or dictionary) and ``sentences`` (how many of its
-    sentences are about the theme).
+    Parameters
+    ----------
+    themed : DataFrame
+        :func:`theme_sentences`.
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus` (for each text's ``chars``).
+
+    Returns
+    -------
+    DataFrame
+        One row per complete text and theme it speaks of, ordered by text then offset:
+        ``doc_id``, ``meeting_date``, ``language``, ``chars`` (the text's length), ``theme``,
+        ``first_start``, ``first_source`` (hand code or dictionary) and ``sentences`` (how many of its
+        sentences are about the theme).
     """
     if themed.empty:
         return pd.DataFrame(columns=FIRST_COLUMNS)
@@ -207,7 +233,24 @@ def detection_curve(first: pd.DataFrame, lengths) -> pd.DataFrame:
 
 
 def openings_held(documents: pd.DataFrame) -> pd.DataFrame:
-    """The openings held, one row per file: ``meeting_date`` (text), ``language``, ``kind``, ``doc_id``, ``chars``."""
+    """The openings held (``coverage`` ``opening excerpt``), one row per file.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus`.
+
+    Returns
+    -------
+    DataFrame
+        ``meeting_date`` (text), ``language``, ``kind`` (empty if the table has none), ``doc_id`` and
+        ``chars``, sorted by language, meeting and id.
+
+    Raises
+    ------
+    ValueError
+        If a column of the corpus table is missing.
+    """
     _check_documents(documents, "openings_held")
     held = documents[documents["coverage"] == OPENING]
     table = pd.DataFrame({"meeting_date": held["meeting_date"].map(_date), "language": held["language"],
@@ -220,9 +263,19 @@ def comparisons(openings: pd.DataFrame) -> pd.DataFrame:
     """The cross-meeting comparisons of openings the collection makes: the openings of each language.
 
     Notebooks 01 and 02 compare, language by language, the openings of the meetings held in that
-    language. Returns one row per language with openings of two meetings or more: ``comparison``
-    (e.g. ``fr openings``), ``language``, ``meetings`` (their dates, joined by ``, ``), ``openings``,
-    ``shortest`` and ``longest`` (characters).
+    language.
+
+    Parameters
+    ----------
+    openings : DataFrame
+        :func:`openings_held`.
+
+    Returns
+    -------
+    DataFrame
+        One row per language with openings of two meetings or more: ``comparison``
+        (e.g. ``fr openings``), ``language``, ``meetings`` (their dates, joined by ``, ``), ``openings``,
+        ``shortest`` and ``longest`` (characters).
     """
     rows = []
     for language, part in openings.groupby("language", sort=True):
@@ -237,11 +290,21 @@ def comparisons(openings: pd.DataFrame) -> pd.DataFrame:
 def detection(first: pd.DataFrame, openings: pd.DataFrame) -> pd.DataFrame:
     """Per comparison, complete text and theme: which of the compared openings reach its first sentence.
 
-    Returns one row per comparison (language), complete text and theme: ``comparison``,
-    ``language``, ``doc_id`` (the complete text), ``theme``, ``first_start``, ``openings`` (how
-    many are compared), ``reach`` (how many start the theme's first sentence within their length),
-    ``reached_by`` (their meeting dates) and ``verdict``: ``every opening could show it``,
-    ``some openings could show it`` or ``no opening could show it``.
+    Parameters
+    ----------
+    first : DataFrame
+        :func:`first_sentences`.
+    openings : DataFrame
+        :func:`openings_held`.
+
+    Returns
+    -------
+    DataFrame
+        One row per comparison (language), complete text and theme: ``comparison``,
+        ``language``, ``doc_id`` (the complete text), ``theme``, ``first_start``, ``openings`` (how
+        many are compared), ``reach`` (how many start the theme's first sentence within their length),
+        ``reached_by`` (their meeting dates) and ``verdict``: ``every opening could show it``,
+        ``some openings could show it`` or ``no opening could show it``.
     """
     rows = []
     for comparison in comparisons(openings).itertuples(index=False):

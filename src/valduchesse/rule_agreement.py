@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .coding import FURNITURE
 from .token_rules import name_words
-from .tokens import FURNITURE, STEPS, Tokens, build_tokens, coded_spans, tokens
+from .tokens import STEPS, Tokens, build_tokens, coded_spans, tokens
 
 __all__ = [
     "furniture_agreement", "listed_names", "names_agreement", "names_table",
@@ -23,7 +24,22 @@ __all__ = [
 
 
 def listed_names(found: Tokens, names) -> np.ndarray:
-    """Which tokens of ``found`` belong to a name of ``names`` (matched as runs of words, ignoring case)."""
+    """Which tokens of ``found`` belong to a name of ``names`` (matched as runs of words, ignoring case).
+
+    A run must lie within one text; punctuation is skipped (names hold none).
+
+    Parameters
+    ----------
+    found : Tokens
+        The tokens of the texts (:func:`valduchesse.tokens.tokens`).
+    names : iterable of str
+        Names as written (e.g. :func:`valduchesse.token_rules.read_names`).
+
+    Returns
+    -------
+    ndarray of bool
+        One value per token of ``found``.
+    """
     runs = name_words(names)
     lower = np.asarray([t.lower() for t in found.types], dtype=object)
     hit = np.zeros(len(found.type_id), dtype=bool)
@@ -42,12 +58,25 @@ def names_agreement(texts: pd.DataFrame, names) -> dict:
     """How well the names rule finds the people of a names list (e.g. ``person_names.yml``), on ``texts``.
 
     The rule alone is applied (no furniture step, no names list), so that
-    every name it finds or misses is counted. Returns ``listed`` (tokens of
-    the listed names in the texts), ``removed`` (tokens the rule takes for
-    names), ``both``, ``precision`` (both / removed), ``recall`` (both /
-    listed), ``missed`` (listed words the rule does not take, with the step
-    that removed them otherwise) and ``extra`` (words it takes for names
-    that are not listed).
+    every name it finds or misses is counted.
+
+    Parameters
+    ----------
+    texts : DataFrame
+        Texts of one language (``doc_id``, ``language``, ``text``).
+    names : iterable of str
+        The names list.
+
+    Returns
+    -------
+    dict
+        ``listed`` (tokens of the listed names in the texts), ``removed``
+        (tokens the rule takes for names), ``both``, ``precision`` (both /
+        removed; NaN if none removed), ``recall`` (both / listed; NaN if none
+        listed), ``missed`` (a table of the listed words the rule does not
+        take: ``doc_id``, ``token`` and the step that removed it otherwise,
+        ``removed``) and ``extra`` (a table, ``doc_id`` and ``token``, of the
+        words it takes for names that are not listed).
     """
     found = tokens(texts, remove=("person name", "office"))
     listed = listed_names(found, names)
@@ -70,10 +99,20 @@ def furniture_agreement(documents: pd.DataFrame, coded: pd.DataFrame, column: st
     The rule alone (no hand codes) is applied to the whole ``documents``
     (the header block needs a document's first lines), the lines cut at the
     coded sentences; a coded sentence is furniture by rule if any of its
-    tokens is. ``coded`` is a coded
-    sheet with ``unit_id``, ``doc_id``, ``language``, ``start``, ``end``,
-    ``text`` and ``column`` (e.g. :func:`valduchesse.coding.current_codes`
-    of ``coding/sentences.csv``).
+    tokens is. Kappa is :func:`sklearn.metrics.cohen_kappa_score`, NaN where
+    it is undefined (no sentences, or hand and rule giving the same single
+    answer throughout).
+
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus` (whole documents).
+    coded : DataFrame
+        A coded sheet with ``unit_id``, ``doc_id``, ``language``, ``start``,
+        ``end``, ``text`` and ``column`` (e.g. :func:`valduchesse.coding.current_codes`
+        of ``coding/sentences.csv``).
+    column : str
+        The column of ``coded`` that holds the codes.
 
     Returns
     -------
@@ -124,9 +163,19 @@ def _kappa(a: np.ndarray, b: np.ndarray) -> float:
 def names_table(documents: pd.DataFrame, names) -> pd.DataFrame:
     """:func:`names_agreement` for each language of ``documents``, as one table.
 
-    Columns: ``language``, ``listed`` (words of listed names in the texts),
-    ``taken`` (words the rule takes for names), ``both``, ``precision``,
-    ``recall``, ``missed`` and ``not_listed`` (the words, as written, each once).
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus`, any number of languages.
+    names : iterable of str
+        The names list.
+
+    Returns
+    -------
+    DataFrame
+        One row per language: ``language``, ``listed`` (words of listed names in the texts),
+        ``taken`` (words the rule takes for names), ``both``, ``precision``,
+        ``recall`` (both to 3 places), ``missed`` and ``not_listed`` (the words, as written, each once).
     """
     rows = []
     for language, texts in documents.groupby("language", sort=True):

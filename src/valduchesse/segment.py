@@ -40,12 +40,23 @@ _SEGMENT_COLUMNS = ["doc_id", "section_no", "section_title", "paragraph_no", "is
 
 
 def paragraphs(documents: pd.DataFrame) -> pd.DataFrame:
-    """One row per paragraph, with its section, in reading order.
+    """One row per paragraph (a non-empty line), with its section, in reading order.
 
-    Columns: the document metadata, ``section_no`` (0 for the preamble),
-    ``section_title``, ``paragraph_no`` (1, 2, … within the document),
-    ``is_heading``, ``start`` and ``end`` (character offsets in the body) and
-    ``text``.
+    A line is a heading if it is numbered (:data:`HEADING`) with the number after the current
+    section's, and at most :data:`MAX_HEADING_CHARS` long.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus`, or any table with ``doc_id``, ``text`` and metadata.
+
+    Returns
+    -------
+    DataFrame
+        Columns: the document metadata, ``section_no`` (0 for the preamble),
+        ``section_title``, ``paragraph_no`` (1, 2, … within the document),
+        ``is_heading``, ``start`` and ``end`` (character offsets in the body) and
+        ``text``.
     """
     rows = []
     for doc in documents.itertuples(index=False):
@@ -82,9 +93,17 @@ def paragraphs(documents: pd.DataFrame) -> pd.DataFrame:
 def sections(documents: pd.DataFrame) -> pd.DataFrame:
     """One row per section (the preamble is section 0), with its text.
 
-    Columns: the document metadata, ``section_no``, ``section_title``,
-    ``paragraphs`` (how many, the heading included), ``start``, ``end``,
-    ``section_chars`` (the length of its span in the body) and ``text`` (that span).
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus`, or any table with ``doc_id``, ``text`` and metadata.
+
+    Returns
+    -------
+    DataFrame
+        Columns: the document metadata, ``section_no``, ``section_title``,
+        ``paragraphs`` (how many, the heading included), ``start``, ``end``,
+        ``section_chars`` (the length of its span in the body) and ``text`` (that span).
     """
     paras = paragraphs(documents)
     texts = documents.set_index("doc_id")["text"]
@@ -97,11 +116,25 @@ def sections(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def sentences(documents: pd.DataFrame) -> pd.DataFrame:
-    """One row per sentence, in reading order, split within each paragraph.
+    """One row per sentence, in reading order, split within each paragraph (simplemma's sentence splitter).
 
-    Columns: the paragraph columns, ``sentence_no`` (1, 2, … within the
-    document), ``start`` and ``end`` (character offsets in the body) and
-    ``text``. A heading is one sentence, flagged ``is_heading``.
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus`, or any table with ``doc_id``, ``language``, ``text`` and
+        metadata.
+
+    Returns
+    -------
+    DataFrame
+        Columns: the paragraph columns, ``sentence_no`` (1, 2, … within the
+        document), ``start`` and ``end`` (character offsets in the body) and
+        ``text``. A heading is one sentence, flagged ``is_heading``.
+
+    Raises
+    ------
+    ValueError
+        If a sentence the splitter returns is not found in its paragraph (a guard: it never rewrites text).
     """
     paras = paragraphs(documents)
     rows = []
@@ -139,8 +172,16 @@ def _with_metadata(documents: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame
 def segment_counts(documents: pd.DataFrame) -> pd.DataFrame:
     """How many sections, paragraphs and sentences each document has.
 
-    One row per document, in the documents' order; ``headings`` counts the
-    numbered headings found (0 where the text shows none).
+    Parameters
+    ----------
+    documents : DataFrame
+        :func:`valduchesse.corpus.load_corpus`, or any table with ``doc_id``, ``language`` and ``text``.
+
+    Returns
+    -------
+    DataFrame
+        One row per document, in the documents' order: ``doc_id``, ``headings`` (the numbered headings
+        found; 0 where the text shows none), ``paragraphs`` and ``sentences``.
     """
     paras = paragraphs(documents)
     counts = pd.DataFrame(
@@ -154,7 +195,20 @@ def segment_counts(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def section_labels(table: pd.DataFrame, width: int = 40) -> pd.Series:
-    """Short labels for the rows of :func:`sections`: ``§2 Samenwerking tussen politie en…``."""
+    """Short labels for the rows of :func:`sections`: ``§2 Samenwerking tussen politie en…``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows with ``section_no`` and ``section_title`` (e.g. :func:`sections`).
+    width : int
+        Titles longer than this are cut to ``width`` characters, ending in ``…``.
+
+    Returns
+    -------
+    Series of str
+        One label per row, ``§<section_no> <title>``.
+    """
     titles = table["section_title"].where(table["section_title"].str.len() <= width,
                                           table["section_title"].str[: width - 1] + "…")
     return "§" + table["section_no"].astype(str) + " " + titles

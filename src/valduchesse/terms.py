@@ -39,7 +39,23 @@ CORRECTIONS = ("bonferroni", "bh")
 
 
 def as_tokens(texts, lemmatize: bool = True) -> Tokens:
-    """``texts`` if it is a :class:`~valduchesse.tokens.Tokens` object, else the tokens of a table of texts."""
+    """``texts`` if it is a :class:`~valduchesse.tokens.Tokens` object, else the tokens of a table of texts.
+
+    Parameters
+    ----------
+    texts : Tokens or DataFrame
+        A tokens object (returned as it is), or a table with ``doc_id``,
+        ``language`` and ``text``, tokenised with :func:`valduchesse.tokens.tokens`'s
+        default removal steps.
+    lemmatize : bool
+        For a table of texts: terms are lemmas (default) or lower-cased words.
+        Ignored for a tokens object.
+
+    Returns
+    -------
+    Tokens
+        The tokens of the texts.
+    """
     if isinstance(texts, Tokens):
         return texts
     return tokens(texts, lemmatize=lemmatize)
@@ -63,13 +79,37 @@ class TermMatrix:
     totals: np.ndarray
 
     def frame(self, weights: str = "counts") -> pd.DataFrame:
-        """The matrix as a dense table (``weights``: ``"counts"`` or ``"tfidf"``)."""
+        """The matrix as a dense table.
+
+        Parameters
+        ----------
+        weights : {"counts", "tfidf"}
+            Which values.
+
+        Returns
+        -------
+        DataFrame
+            One row per text (index ``doc_id``), one column per term.
+        """
         values = getattr(self, weights).toarray()
         return pd.DataFrame(values, index=pd.Index(self.doc_ids, name="doc_id"), columns=self.terms)
 
 
 def ngrams(terms: list[str], ngram_range: tuple[int, int]) -> list[str]:
-    """The n-grams of a term list, shortest first: ``["a", "b", "a b"]`` for (1, 2)."""
+    """The n-grams of a term list, shortest first: ``["a", "b", "a b"]`` for (1, 2).
+
+    Parameters
+    ----------
+    terms : list of str
+        The terms, in order.
+    ngram_range : (int, int)
+        Smallest and largest n; an n-gram is n consecutive terms joined by a space.
+
+    Returns
+    -------
+    list of str
+        Every n-gram, all those of the smallest n first, each n in the order of ``terms``.
+    """
     low, high = ngram_range
     return [
         " ".join(terms[i : i + n])
@@ -86,6 +126,9 @@ def term_matrix(
     lemmatize: bool = True,
 ) -> TermMatrix:
     """Count the terms of each text: from a :class:`~valduchesse.tokens.Tokens` object, or a table of texts.
+
+    TF-IDF is scikit-learn's default definition: raw count times smoothed
+    idf ``ln((1 + n) / (1 + df)) + 1``, each row L2-normalised.
 
     Parameters
     ----------
@@ -104,8 +147,16 @@ def term_matrix(
     lemmatize : bool
         For a table of texts: count lemmas (default) or lower-cased words.
 
-    TF-IDF is scikit-learn's default definition: raw count times smoothed
-    idf ``ln((1 + n) / (1 + df)) + 1``, each row L2-normalised.
+    Returns
+    -------
+    TermMatrix
+        Counts and TF-IDF of the kept terms (sorted), one row per text, with
+        each text's total of terms before rare ones were left out.
+
+    Raises
+    ------
+    ValueError
+        If no term passes ``min_count`` and ``min_docs``.
     """
     found = as_tokens(texts, lemmatize)
     vectorizer = CountVectorizer(analyzer=lambda terms: ngrams(terms, ngram_range))
@@ -135,6 +186,19 @@ def top_terms(matrix: TermMatrix, n: int = 10) -> pd.DataFrame:
     few texts, the idf can only take a few values (with 3 texts, from 1 to
     1.7), so a term used in every text can still rank high on its count
     alone. Ties are broken by term, so the order is the same on every run.
+
+    Parameters
+    ----------
+    matrix : TermMatrix
+        The texts' counts and TF-IDF (:func:`term_matrix`).
+    n : int
+        How many terms per text (fewer if the text uses fewer terms).
+
+    Returns
+    -------
+    DataFrame
+        One row per text and rank: ``doc_id``, ``rank``, ``term``, ``tfidf``
+        (rounded to 4 places), ``count`` and ``texts``; texts in the matrix's order.
     """
     tfidf, counts = matrix.frame("tfidf"), matrix.frame("counts")
     found_in = (counts > 0).sum(axis=0).to_numpy()
@@ -154,8 +218,18 @@ def top_terms(matrix: TermMatrix, n: int = 10) -> pd.DataFrame:
 def top_terms_table(top: pd.DataFrame, texts: bool = False) -> pd.DataFrame:
     """:func:`top_terms` as a table to read: one column per text, one row per rank, cells ``term (count)``.
 
-    With ``texts=True``, cells are ``term (count; k/N)``: the term occurs in
-    k of the N texts compared.
+    Parameters
+    ----------
+    top : DataFrame
+        A :func:`top_terms` table.
+    texts : bool
+        If True, cells are ``term (count; k/N)``: the term occurs in k of the
+        N texts compared.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``rank``, one column per ``doc_id``.
     """
     cells = top["term"] + " (" + top["count"].astype(str)
     if texts:
@@ -174,6 +248,9 @@ def keyness(
 
     Parameters
     ----------
+    matrix : TermMatrix
+        The counts of the texts (:func:`term_matrix`); its ``totals`` are
+        the group totals compared against.
     target : list of str
         Ids of the texts under study (one document, or all of one meeting).
     reference : list of str, optional
@@ -201,6 +278,12 @@ def keyness(
         one side has a finite value. Sorted by ``g2``, most distinctive of the
         target first. ``table.attrs`` holds the correction, ``alpha``, the
         number of terms tested and, for Bonferroni, the critical G².
+
+    Raises
+    ------
+    ValueError
+        For an unknown correction or level, an unknown text id, an empty
+        target or reference, or a text on both sides.
     """
     check_correction(correction, alpha)
     target = list(target)
@@ -238,7 +321,20 @@ def keyness(
 
 
 def check_correction(correction: str, alpha: float) -> None:
-    """Refuse an unknown correction or a level outside (0, 1)."""
+    """Refuse an unknown correction or a level outside (0, 1).
+
+    Parameters
+    ----------
+    correction : str
+        Must be one of :data:`CORRECTIONS`.
+    alpha : float
+        Must lie strictly between 0 and 1.
+
+    Raises
+    ------
+    ValueError
+        Naming the value refused and what to use instead.
+    """
     if correction not in CORRECTIONS:
         raise ValueError(f"correction {correction!r} is not known; use one of {', '.join(CORRECTIONS)}")
     if not 0 < alpha < 1:
@@ -246,7 +342,18 @@ def check_correction(correction: str, alpha: float) -> None:
 
 
 def p_values(g2) -> np.ndarray:
-    """The chi-squared (1 degree of freedom) tail probability of each G² (its sign ignored)."""
+    """The chi-squared (1 degree of freedom) tail probability of each G² (its sign ignored).
+
+    Parameters
+    ----------
+    g2 : float or array-like of float
+        Signed G² statistics (:func:`log_likelihood`).
+
+    Returns
+    -------
+    ndarray of float
+        One p-value per G².
+    """
     return chdtrc(1, np.abs(np.asarray(g2, dtype=float)))
 
 
@@ -259,6 +366,21 @@ def adjust(p: np.ndarray, tests: int, correction: str) -> np.ndarray:
     values are those of :func:`scipy.stats.false_discovery_control` on ``p``
     with ``tests - len(p)`` p-values of 1 added (tested), which takes no
     number of tests of its own.
+
+    Parameters
+    ----------
+    p : array-like of float
+        The p-values.
+    tests : int
+        How many tests were made (at least ``len(p)``).
+    correction : {"bonferroni", "bh"}
+        Bonferroni; any other value is taken as Benjamini–Hochberg (callers
+        check it first with :func:`check_correction`).
+
+    Returns
+    -------
+    ndarray of float
+        The adjusted p-values, in the order of ``p``.
     """
     p = np.asarray(p, dtype=float)
     if correction == "bonferroni":
@@ -300,7 +422,24 @@ def adjust_by_group(p: np.ndarray, group: np.ndarray, tests: int, correction: st
 
 
 def threshold(tests: int, correction: str, alpha: float) -> dict:
-    """What a term must pass: the correction, ``alpha``, the number of ``tests`` and (Bonferroni) the critical G²."""
+    """What a term must pass: the correction, ``alpha``, the number of ``tests`` and (Bonferroni) the critical G².
+
+    Parameters
+    ----------
+    tests : int
+        How many terms were tested.
+    correction : {"bonferroni", "bh"}
+        The correction used.
+    alpha : float
+        The level.
+
+    Returns
+    -------
+    dict
+        ``correction``, ``alpha``, ``tests`` and ``critical_g2`` (the G² a
+        term must exceed under Bonferroni, rounded to 2 places; NaN for
+        Benjamini–Hochberg or without tests).
+    """
     critical = float(chdtri(1, alpha / tests)) if correction == "bonferroni" and tests else float("nan")
     return {"correction": correction, "alpha": alpha, "tests": int(tests), "critical_g2": round(critical, 2)}
 
@@ -326,16 +465,38 @@ def keyness_by_group(
 ) -> pd.DataFrame:
     """The ``n`` most distinctive terms of each group against all the other texts of the matrix.
 
-    ``groups`` maps a label (a meeting, a section) to the ids of its texts;
-    by default each text is a group of its own. Returns :func:`keyness`'s
-    columns for the ``n`` terms with the highest positive G² of each group,
-    with ``group`` and ``rank`` in front: the same numbers as calling
-    :func:`keyness` once per group, computed for all groups at once on the
-    sparse counts (a term a group does not use cannot have a positive G²).
-    Every term of the matrix is one test of each group; for
-    Benjamini–Hochberg, the terms a group does not use count as tests with
-    p = 1, which can only make it stricter. ``table.attrs`` holds the
-    threshold (see :func:`keyness`).
+    The same numbers as calling :func:`keyness` once per group, computed for
+    all groups at once on the sparse counts (a term a group does not use
+    cannot have a positive G²). Every term of the matrix is one test of each
+    group; for Benjamini–Hochberg, the terms a group does not use count as
+    tests with p = 1, which can only make it stricter.
+
+    Parameters
+    ----------
+    matrix : TermMatrix
+        The counts of the texts (:func:`term_matrix`).
+    groups : dict of str to list of str, optional
+        Maps a label (a meeting, a section) to the ids of its texts; by
+        default each text is a group of its own.
+    n : int
+        How many terms per group (those with the highest positive G²).
+    correction : {"bonferroni", "bh"}
+        As in :func:`keyness`.
+    alpha : float
+        As in :func:`keyness`.
+
+    Returns
+    -------
+    DataFrame
+        :func:`keyness`'s columns, with ``group`` and ``rank`` in front, at
+        most ``n`` rows per group, groups in the order of ``groups``.
+        ``table.attrs`` holds the threshold (see :func:`keyness`).
+
+    Raises
+    ------
+    ValueError
+        As :func:`keyness` does, for a group with an unknown id, no id, or
+        every text of the matrix.
     """
     check_correction(correction, alpha)
     groups = {doc_id: [doc_id] for doc_id in matrix.doc_ids} if groups is None else groups
@@ -377,10 +538,24 @@ def keyness_by_group(
 def top_term_contexts(keyness_table: pd.DataFrame, segments, terms_per_group: int = 1, window: int = 6) -> pd.DataFrame:
     """Concordance lines for the top terms of each group of a :func:`keyness_by_group` table.
 
-    ``segments`` holds the groups' texts (a :class:`~valduchesse.tokens.Tokens`
-    object or a table), with the group label in ``doc_id`` (as in the matrix
-    the keyness came from). Returns ``group``, ``term``, ``g2`` and
-    :func:`concordance`'s columns.
+    Parameters
+    ----------
+    keyness_table : DataFrame
+        A :func:`keyness_by_group` table (``group``, ``rank``, ``term``, ``g2``).
+    segments : Tokens or DataFrame
+        The groups' texts (a :class:`~valduchesse.tokens.Tokens` object or a
+        table), with the group label in ``doc_id`` (as in the matrix the
+        keyness came from).
+    terms_per_group : int
+        The terms of rank up to this in each group are looked up.
+    window : int
+        Words shown on each side (:func:`concordance`).
+
+    Returns
+    -------
+    DataFrame
+        ``group``, ``term``, ``g2`` and :func:`concordance`'s columns (its
+        ``doc_id`` left out), one row per occurrence in the group's own text.
     """
     found = as_tokens(segments)
     tables = []
@@ -398,6 +573,18 @@ def log_likelihood(a, b, target_total, reference_total):
     G² = 2 Σ O ln(O / E) over the four cells of the 2×2 table (term, other
     terms) × (target, reference), with 0 ln 0 = 0; the sign is negative where
     the target's relative frequency is below the reference's.
+
+    Parameters
+    ----------
+    a, b : float or array-like of float
+        The term's count in the target and in the reference.
+    target_total, reference_total : float or array-like of float
+        The number of terms in the target and in the reference.
+
+    Returns
+    -------
+    ndarray of float
+        The signed G² of each term.
     """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     c, d = target_total - a, reference_total - b
@@ -420,7 +607,20 @@ def _xlogy_ratio(observed, expected):
 
 
 def log_ratio(a, b, target_total, reference_total):
-    """log2 of the target's relative frequency over the reference's, 0.5 added to each count."""
+    """log2 of the target's relative frequency over the reference's, 0.5 added to each count.
+
+    Parameters
+    ----------
+    a, b : float or array-like of float
+        The term's count in the target and in the reference.
+    target_total, reference_total : float or array-like of float
+        The number of terms in the target and in the reference.
+
+    Returns
+    -------
+    ndarray of float
+        The log ratio of each term.
+    """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return np.log2(((a + 0.5) / target_total) / ((b + 0.5) / reference_total))
 
@@ -428,10 +628,18 @@ def log_ratio(a, b, target_total, reference_total):
 def term_presence(matrix: TermMatrix) -> pd.DataFrame:
     """In which texts each term occurs, with the texts taken in the matrix's order (e.g. by date).
 
-    One row per term: its count in each text (columns named by text id),
-    ``texts`` (how many texts use it), ``first`` and ``last`` (the first and
-    last text that uses it). Sorted by ``texts`` (descending), then total
-    count (descending), then term.
+    Parameters
+    ----------
+    matrix : TermMatrix
+        The counts of the texts (:func:`term_matrix`).
+
+    Returns
+    -------
+    DataFrame
+        One row per term: ``term``, its count in each text (columns named by
+        text id), ``texts`` (how many texts use it), ``first`` and ``last``
+        (the first and last text that uses it). Sorted by ``texts``
+        (descending), then total count (descending), then term.
     """
     table = matrix.frame("counts").T
     present = table > 0
@@ -445,7 +653,18 @@ def term_presence(matrix: TermMatrix) -> pd.DataFrame:
 
 
 def similarity(matrix: TermMatrix) -> pd.DataFrame:
-    """Cosine similarity of the texts' TF-IDF vectors, as a square table (rounded to 3 places)."""
+    """Cosine similarity of the texts' TF-IDF vectors, as a square table (rounded to 3 places).
+
+    Parameters
+    ----------
+    matrix : TermMatrix
+        The texts' TF-IDF (:func:`term_matrix`).
+
+    Returns
+    -------
+    DataFrame
+        Rows and columns named by text id, in the matrix's order.
+    """
     values = cosine_similarity(matrix.tfidf)
     return pd.DataFrame(np.round(values, 3), index=matrix.doc_ids, columns=matrix.doc_ids)
 
@@ -453,17 +672,32 @@ def similarity(matrix: TermMatrix) -> pd.DataFrame:
 def concordance(segments, query: str, window: int = 6, lemmatize: bool = True) -> pd.DataFrame:
     """Keyword in context: every passage of ``segments`` where ``query`` occurs.
 
-    ``segments`` is a :class:`~valduchesse.tokens.Tokens` object or any table
-    with ``doc_id``, ``language`` and ``text`` (documents, sections,
-    paragraphs or sentences); its ``section_no`` and ``section_title``
-    columns are carried over when present. ``query`` is a word, a lemma or
-    several words; it matches a run of word tokens whose terms (lemmas,
-    lower-cased, or lower-cased words with ``lemmatize=False``) equal the
-    query's. ``window`` words are shown on each side, within the segment, as
-    written in the text (numbers included, punctuation left out).
-    ``removed`` names the step that took the matched words out of the text
-    (``furniture``, ``person name``, ``office``, ``heading``), or is empty
-    where they were counted.
+    Parameters
+    ----------
+    segments : Tokens or DataFrame
+        A :class:`~valduchesse.tokens.Tokens` object or any table with
+        ``doc_id``, ``language`` and ``text`` (documents, sections,
+        paragraphs or sentences); its ``section_no`` and ``section_title``
+        columns are carried over when present.
+    query : str
+        A word, a lemma or several words; it matches a run of word tokens
+        whose terms (lemmas, lower-cased, or lower-cased words with
+        ``lemmatize=False``) equal the query's (:func:`query_terms`).
+    window : int
+        Words shown on each side, within the segment, as written in the text
+        (numbers included, punctuation left out).
+    lemmatize : bool
+        For a table: match lemmas (default) or lower-cased words. A tokens
+        object keeps its own choice.
+
+    Returns
+    -------
+    DataFrame
+        One row per match: ``doc_id`` (and ``section_no``,
+        ``section_title`` where present), ``left``, ``match``, ``right`` and
+        ``removed``, which names the step that took the matched words out of
+        the text (``furniture``, ``person name``, ``office``, ``heading``), or
+        is empty where they were counted.
     """
     found = as_tokens(segments, lemmatize)
     wanted = query_terms(query, Preprocessor(found.language, lemmatize=found.lemmatize))
@@ -498,6 +732,23 @@ def query_terms(query: str, preprocessor: Preprocessor) -> list[str]:
     text as ``Sahel``. (themes.yml's entry ``Sahel-`` is therefore no longer
     needed; keeping the hyphen here keeps a dictionary that still lists it
     loadable.)
+
+    Parameters
+    ----------
+    query : str
+        The query as written.
+    preprocessor : Preprocessor
+        Gives the language and whether terms are lemmas or lower-cased words.
+
+    Returns
+    -------
+    list of str
+        The query's terms.
+
+    Raises
+    ------
+    ValueError
+        If the query holds no word.
     """
     language = preprocessor.language
     wanted = [lemma(strip_elision(w, language), language) if preprocessor.lemmatize
@@ -508,7 +759,20 @@ def query_terms(query: str, preprocessor: Preprocessor) -> list[str]:
 
 
 def find(terms: list[str], wanted: list[str]) -> list[int]:
-    """Where the run ``wanted`` starts in ``terms``."""
+    """Where the run ``wanted`` starts in ``terms``.
+
+    Parameters
+    ----------
+    terms : list of str
+        The terms of a text, in order.
+    wanted : list of str
+        The run looked for.
+
+    Returns
+    -------
+    list of int
+        The index in ``terms`` of each occurrence's first term, in order.
+    """
     n = len(wanted)
     return [i for i in range(len(terms) - n + 1) if terms[i : i + n] == wanted]
 
@@ -516,16 +780,31 @@ def find(terms: list[str], wanted: list[str]) -> list[int]:
 def frequencies(texts, groups: dict[str, list[str]], per: int = 1000, lemmatize: bool = True) -> pd.DataFrame:
     """Relative frequency of groups of terms in each text, per ``per`` word tokens.
 
-    ``texts`` is a :class:`~valduchesse.tokens.Tokens` object or a table of
-    texts (tokenised here with the default steps). ``groups`` maps a label to
-    its queries, e.g. ``{"drugs": ["drug", "drugshandel"]}``; each query is
-    matched as in :func:`concordance` (lemmas by default; several words match
-    as a run). Matches and tokens are counted over the words that no context
-    step removed (:meth:`~valduchesse.tokens.Tokens.words`: stop words
-    included; furniture, names and offices left out when those steps were
-    applied). Returns one row per text and group with ``matches``,
-    ``tokens`` and ``per_1000`` (or ``per_N``), plus the texts'
-    ``meeting_date``, ``kind`` and ``coverage`` where present.
+    Each query is matched as in :func:`concordance` (lemmas by default;
+    several words match as a run). Matches and tokens are counted over the
+    words that no context step removed
+    (:meth:`~valduchesse.tokens.Tokens.words`: stop words included;
+    furniture, names and offices left out when those steps were applied).
+
+    Parameters
+    ----------
+    texts : Tokens or DataFrame
+        A :class:`~valduchesse.tokens.Tokens` object or a table of texts
+        (tokenised here with the default steps).
+    groups : dict of str to list of str
+        Maps a label to its queries, e.g. ``{"drugs": ["drug", "drugshandel"]}``.
+    per : int
+        The rate is per this many word tokens.
+    lemmatize : bool
+        For a table of texts: match lemmas (default) or lower-cased words.
+
+    Returns
+    -------
+    DataFrame
+        One row per text and group with ``doc_id``, the texts'
+        ``meeting_date``, ``kind`` and ``coverage`` where present, ``group``,
+        ``matches``, ``tokens`` and ``per_1000`` (or ``per_N``; 0 for a text
+        without tokens), rounded to 2 places.
     """
     found = as_tokens(texts, lemmatize)
     preprocessor = Preprocessor(found.language, lemmatize=found.lemmatize)
@@ -547,7 +826,18 @@ def frequencies(texts, groups: dict[str, list[str]], per: int = 1000, lemmatize:
 
 
 def run_index(runs: dict[str, list[list[str]]]) -> dict[str, list[tuple[list[str], str]]]:
-    """Index runs of terms by their first term: ``{first term: [(run, label), ...]}``."""
+    """Index runs of terms by their first term: ``{first term: [(run, label), ...]}``.
+
+    Parameters
+    ----------
+    runs : dict of str to list of list of str
+        Each label's runs of terms (each run non-empty).
+
+    Returns
+    -------
+    dict of str to list of (list of str, str)
+        For each first term, the runs that start with it and their labels.
+    """
     index: dict[str, list[tuple[list[str], str]]] = {}
     for label, label_runs in runs.items():
         for run in label_runs:
@@ -556,7 +846,22 @@ def run_index(runs: dict[str, list[list[str]]]) -> dict[str, list[tuple[list[str
 
 
 def count_runs(terms: list[str], index: dict, labels) -> dict[str, int]:
-    """How often each label's runs occur in ``terms``, in one pass (same result as :func:`find` per run)."""
+    """How often each label's runs occur in ``terms``, in one pass (same result as :func:`find` per run).
+
+    Parameters
+    ----------
+    terms : list of str
+        The terms of a text, in order.
+    index : dict
+        The runs, indexed by :func:`run_index`.
+    labels : iterable of str
+        The labels counted (each starts at 0).
+
+    Returns
+    -------
+    dict of str to int
+        The number of matches of each label, in the order of ``labels``.
+    """
     counts = dict.fromkeys(labels, 0)
     for i, term in enumerate(terms):
         for run, label in index.get(term, ()):

@@ -104,16 +104,45 @@ class ThemeDictionary:
         return list(self.labels)
 
     def languages(self, theme: str) -> list[str]:
-        """The languages for which ``theme`` has entries."""
+        """The languages for which ``theme`` has entries.
+
+        Parameters
+        ----------
+        theme : str
+            A theme name.
+
+        Returns
+        -------
+        list of str
+            The languages, in the dictionary's order.
+        """
         return list(self.entries[theme])
 
     def queries(self, language: str) -> dict[str, list[str]]:
-        """Theme name -> its entries in ``language`` as written, for :func:`valduchesse.terms.frequencies`."""
+        """Theme name -> its entries in ``language`` as written, for :func:`valduchesse.terms.frequencies`.
+
+        Parameters
+        ----------
+        language : str
+            The language of the entries.
+
+        Returns
+        -------
+        dict of str to list of str
+            Only the themes with entries in ``language``, in the dictionary's order.
+        """
         return {theme: [entry.text for entry in by_language[language]]
                 for theme, by_language in self.entries.items() if language in by_language}
 
     def table(self) -> pd.DataFrame:
-        """The dictionary as a table: one row per theme, language and entry, with its ``terms``."""
+        """The dictionary as a table: one row per theme, language and entry, with its ``terms``.
+
+        Returns
+        -------
+        DataFrame
+            ``theme``, ``label``, ``language``, ``entry`` (as written) and ``terms`` (its terms, joined by
+            spaces).
+        """
         rows = [
             {"theme": theme, "label": self.labels[theme], "language": language,
              "entry": entry.text, "terms": " ".join(entry.terms)}
@@ -290,6 +319,7 @@ def select(dictionary: ThemeDictionary, names) -> ThemeDictionary:
     Parameters
     ----------
     dictionary : ThemeDictionary
+        The theme dictionary (:func:`load_themes`).
     names : str or list of str
         One theme name, or several.
 
@@ -369,6 +399,7 @@ def theme_matches(segments: pd.DataFrame, dictionary: ThemeDictionary) -> pd.Dat
         :func:`valduchesse.segment.sentences` or ``paragraphs``. Segments may
         be in several languages; each is matched with its language's entries.
     dictionary : ThemeDictionary
+        The theme dictionary (:func:`load_themes`).
 
     Returns
     -------
@@ -418,6 +449,7 @@ def theme_shares(
     segments : DataFrame
         Sentences or paragraphs (see :func:`theme_matches`); each row is one unit.
     dictionary : ThemeDictionary
+        The theme dictionary (:func:`load_themes`).
     by : str or sequence of str
         The columns that make a group, e.g. ``("doc_id",)``,
         ``("doc_id", "section_no")`` or ``("meeting_date", "language")``.
@@ -483,13 +515,26 @@ def theme_shares(
 def theme_frequencies(texts, dictionary: ThemeDictionary, per: int = 1000) -> pd.DataFrame:
     """Occurrences of each theme's entries per ``per`` word tokens in each text (one language).
 
-    ``texts`` is a table of texts or a :class:`valduchesse.tokens.Tokens`
-    object; a table goes through the tokens stage with its default steps, so
-    page furniture, person names and offices are left out of both the
-    matches and the word count (build the tokens yourself, e.g. with hand
-    codes, to choose). :func:`valduchesse.terms.frequencies` with the
-    dictionary's entries as groups; ``group`` holds each theme's label, in
-    the dictionary's order.
+    A table goes through the tokens stage with its default steps, so page
+    furniture, person names and offices are left out of both the matches and
+    the word count (build the tokens yourself, e.g. with hand codes, to
+    choose). :func:`valduchesse.terms.frequencies` with the dictionary's
+    entries as groups.
+
+    Parameters
+    ----------
+    texts : DataFrame or Tokens
+        A table of texts or a :class:`valduchesse.tokens.Tokens` object.
+    dictionary : ThemeDictionary
+        The themes and their entries (:func:`load_themes`).
+    per : int
+        The rate is per this many word tokens.
+
+    Returns
+    -------
+    DataFrame
+        :func:`valduchesse.terms.frequencies`' table; ``group`` holds each
+        theme's label, in the dictionary's order.
     """
     found = as_tokens(texts)
     table = frequencies(found, dictionary.queries(found.language), per=per)

@@ -15,8 +15,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from .files import InputError, load_yaml
 from .preprocess import check_language, is_word, split
 
 __all__ = [
@@ -45,23 +45,76 @@ ATTENDEE_MAX_WORDS = 8
 
 @cache
 def rules(language: str) -> dict[str, frozenset[str]]:
-    """The word lists of ``language_rules.yml`` for ``language``, lower-cased."""
+    """The word lists of ``language_rules.yml`` for ``language``, lower-cased.
+
+    The file is read by the project's strict YAML loader (:func:`valduchesse.files.load_yaml`).
+
+    Parameters
+    ----------
+    language : str
+        The language (:func:`~valduchesse.preprocess.check_language`).
+
+    Returns
+    -------
+    dict of str to frozenset of str
+        Each list of the language (``offices``, ``particles``, ``months``, …) as a set of lower-cased words.
+
+    Raises
+    ------
+    valduchesse.files.InputError
+        If the file is not valid YAML, is refused by the strict loader, or holds no word lists for
+        ``language``.
+    """
     check_language(language)
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(RULES_FILE)
+    if not isinstance(data, dict) or not isinstance(data.get(language), dict):
+        raise InputError.at(RULES_FILE, f"no word lists for {language!r}",
+                            f"write '{language}:' and the word lists under it", field=language)
     return {key: frozenset(str(word).lower() for word in words) for key, words in data[language].items()}
 
 
 def read_names(path: str | Path = NAMES_FILE) -> list[str]:
-    """The names of a names file (YAML with a ``names:`` list), e.g. the project's ``person_names.yml``."""
+    """The names of a names file (YAML with a ``names:`` list), e.g. the project's ``person_names.yml``.
+
+    The file is read by the project's strict YAML loader (:func:`valduchesse.files.load_yaml`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The names file; by default the project's (:data:`NAMES_FILE`).
+
+    Returns
+    -------
+    list of str
+        The names, in the file's order.
+
+    Raises
+    ------
+    valduchesse.files.InputError
+        If the file cannot be read, is not valid YAML, is refused by the strict loader, or has no
+        ``names:`` list; the message names the file, the line or field, and the fix.
+    """
     path = Path(path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("names"), list):
-        raise ValueError(f"{path}: no 'names:' list found. Fix: write 'names:' and one '- First Last' line per person")
+        raise InputError.at(path, "no 'names:' list found", "write 'names:' and one '- First Last' line per person",
+                            field="names")
     return [str(name) for name in data["names"]]
 
 
 def name_words(names) -> set[tuple[str, ...]]:
-    """Each name as the tuple of its lower-cased word tokens: ``("charles", "michel")``."""
+    """Each name as the tuple of its lower-cased word tokens: ``("charles", "michel")``.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Names as written (e.g. :func:`read_names`).
+
+    Returns
+    -------
+    set of tuple of str
+        One tuple per name that holds a word.
+    """
     runs = set()
     for name in names:
         run = tuple(w.lower() for w in split(name) if is_word(w))
@@ -76,6 +129,21 @@ def date_words(f: dict[str, np.ndarray], line: np.ndarray, reach: int = 3) -> np
     ``le 13 novembre 2015``, ``Lundi 11 juin``, ``en janvier et en novembre 2015``:
     like the numbers, they are not terms. A month name far from any number
     (``la marche de mars``) stays a word.
+
+    Parameters
+    ----------
+    f : dict of str to ndarray of bool
+        The token features (:data:`valduchesse.tokens.FEATURES`), one value per token; ``date`` and
+        ``number`` are read.
+    line : ndarray of int
+        Each token's line; tokens on different lines are never near.
+    reach : int
+        How many tokens away a number (or a month or weekday name of a date) may stand.
+
+    Returns
+    -------
+    ndarray of bool
+        Whether each token is a month or weekday name of a date.
     """
     dates = np.zeros(len(line), dtype=bool)
     if not f["date"].any():
@@ -102,6 +170,22 @@ def attendee_sentences(f: dict[str, np.ndarray], line: np.ndarray, names: np.nda
     words ("Auf Einladung Belgiens trafen sich heute in Brüssel der
     französische Premierminister Manuel Valls und sein belgischer Kollege
     Charles Michel in Begleitung ihrer Innenminister, …").
+
+    Parameters
+    ----------
+    f : dict of str to ndarray of bool
+        The token features (:data:`valduchesse.tokens.FEATURES`), one value per token.
+    line : ndarray of int
+        Each token's line.
+    names, offices : ndarray of bool
+        The tokens of names and of offices (:func:`find_names`).
+    dates : ndarray of bool
+        The month and weekday names of dates (:func:`date_words`).
+
+    Returns
+    -------
+    ndarray of bool
+        Whether each token is in an attendee list.
     """
     if names.sum() < ATTENDEE_MIN_NAMES:
         return np.zeros(len(line), dtype=bool)
@@ -141,7 +225,19 @@ def furniture_lines(f: dict[str, np.ndarray], line: np.ndarray) -> np.ndarray:
       capitalised, with no sentence end: ``Paris``, ``Brussel``.
 
     Title lines at the top of a document (the header block) are found while
-    the texts are read (:func:`~valduchesse.tokens.tokens`). Returns a boolean per token.
+    the texts are read (:func:`~valduchesse.tokens.tokens`).
+
+    Parameters
+    ----------
+    f : dict of str to ndarray of bool
+        The token features (:data:`valduchesse.tokens.FEATURES`), one value per token.
+    line : ndarray of int
+        Each token's line.
+
+    Returns
+    -------
+    ndarray of bool
+        Whether each token is on a date line or a place line.
     """
     if len(line) == 0:
         return np.zeros(0, dtype=bool)
@@ -188,7 +284,25 @@ def find_names(f: dict[str, np.ndarray], line: np.ndarray, lowers: list[str], ty
     complement right after a name (``Charles MICHEL, Premier ministre du
     Royaume de Belgique,``).
 
-    Returns two boolean arrays over the tokens: name, office.
+    Parameters
+    ----------
+    f : dict of str to ndarray of bool
+        The token features (:data:`valduchesse.tokens.FEATURES`), one value per token.
+    line : ndarray of int
+        Each token's line.
+    lowers : list of str
+        The lower-cased form of each distinct token (indexed by ``type_id``).
+    type_id : ndarray of int
+        Each token's distinct-token id.
+    listed : set of tuple of str
+        Names of a names list as runs of lower-cased words (:func:`name_words`); may be empty.
+
+    Returns
+    -------
+    names : ndarray of bool
+        Whether each token is part of a name.
+    offices : ndarray of bool
+        Whether each token is part of an office (never a name token too).
     """
     n = len(type_id)
     names = np.zeros(n, dtype=bool)

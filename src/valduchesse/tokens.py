@@ -57,18 +57,19 @@ import numpy as np
 import pandas as pd
 import simplemma
 
+from .coding import FURNITURE
 from .preprocess import check_language, is_number, is_stop_word, is_word, lemma, normalise, split
 from .segment import HEADING, MAX_HEADING_CHARS
 from .token_rules import attendee_sentences, date_words, find_names, furniture_lines, name_words, rules
 
 __all__ = [
-    "CONTEXT_STEPS", "DEFAULT_STEPS", "FEATURES", "FEATURE_CACHE_SIZE", "FULL_STOPS", "FURNITURE", "MAX_TITLE_LINE",
+    "CONTEXT_STEPS", "DEFAULT_STEPS", "FEATURES", "FEATURE_CACHE_SIZE", "FULL_STOPS", "MAX_TITLE_LINE",
     "OPENERS", "ROMAN", "ROW_COLUMNS", "SENTENCE_END", "STEPS", "Tokens", "WORD_STEPS", "build_tokens", "coded_spans",
     "paragraph_terms", "single_language", "token_features", "tokens",
 ]
 
 
-STEPS = ("heading", "furniture", "person name", "office", "number or date", "stop word", "short")
+STEPS = ("heading", FURNITURE, "person name", "office", "number or date", "stop word", "short")
 """Every removal step, in the order they are tried: a token is removed by the first that applies."""
 DEFAULT_STEPS = STEPS[1:]
 """The steps applied unless asked otherwise: all but ``heading`` (numbered lines are kept in openings,
@@ -77,7 +78,6 @@ CONTEXT_STEPS = STEPS[:4]
 """Steps that take words out of the text (furniture, names…), not only out of the terms."""
 WORD_STEPS = STEPS[4:]
 """Steps that keep a word in the text but do not count it as a term."""
-FURNITURE = "furniture"
 
 SENTENCE_END = frozenset(".!?…;:")
 """Punctuation after which the next word starts a sentence or clause (its capital says nothing)."""
@@ -147,7 +147,13 @@ class Tokens:
         return [slice(bounds[i], bounds[i + 1]) for i in range(len(self.texts))]
 
     def terms(self) -> list[list[str]]:
-        """Each text's terms (tokens no step removed), in order."""
+        """Each text's terms (tokens no step removed), in order.
+
+        Returns
+        -------
+        list of list of str
+            One list per text, in the table's order.
+        """
         terms = np.asarray(self.type_terms, dtype=object)
         kept = self.step == 0
         return [terms[self.type_id[s][kept[s]]].tolist() for s in self._doc_slices()]
@@ -157,13 +163,25 @@ class Tokens:
 
         Punctuation, numbers and the tokens of the context steps (headings,
         furniture, names, offices) are left out.
+
+        Returns
+        -------
+        list of list of str
+            One list per text, in the table's order.
         """
         terms = np.asarray(self.type_terms, dtype=object)
         word = np.isin(self.step, [0] + [STEPS.index(s) + 1 for s in WORD_STEPS if s != "number or date"])
         return [terms[self.type_id[s][word[s]]].tolist() for s in self._doc_slices()]
 
     def table(self) -> pd.DataFrame:
-        """One row per token (punctuation left out): ``doc_id``, ``position``, ``token`` (as written), ``term``, ``removed``."""
+        """One row per token (punctuation left out), with the step that removed it.
+
+        Returns
+        -------
+        DataFrame
+            ``doc_id``, ``position`` (from 0 within the text), ``token`` (as written), ``term`` and
+            ``removed`` (the step, or empty for a term).
+        """
         shown = self.step >= 0
         ids = self.type_id[shown]
         docs = self.doc[shown]
@@ -179,10 +197,13 @@ class Tokens:
     def removed(self) -> pd.DataFrame:
         """What each removal step took from each text: one row per text.
 
-        Columns: ``doc_id``, ``tokens`` (words and numbers, punctuation left
-        out), one column per step of :data:`STEPS` (tokens it removed; 0 for
-        a step not applied), ``terms`` (what is left) and ``terms_share``
-        (terms / tokens).
+        Returns
+        -------
+        DataFrame
+            Columns: ``doc_id``, ``tokens`` (words and numbers, punctuation left
+            out), one column per step of :data:`STEPS` (tokens it removed; 0 for
+            a step not applied), ``terms`` (what is left) and ``terms_share``
+            (terms / tokens, to 3 places).
         """
         shown = self.step >= 0
         counts = np.zeros((len(self.texts), len(STEPS) + 1), dtype=np.int64)
@@ -195,13 +216,26 @@ class Tokens:
         return table
 
     def written(self) -> list[list[str]]:
-        """Each text's words and numbers as written (punctuation left out), for concordance lines."""
+        """Each text's words and numbers as written (punctuation left out), for concordance lines.
+
+        Returns
+        -------
+        list of list of str
+            One list per text, in the table's order.
+        """
         types = np.asarray(self.types, dtype=object)
         shown = self.step >= 0
         return [types[self.type_id[s][shown[s]]].tolist() for s in self._doc_slices()]
 
     def written_steps(self) -> list[np.ndarray]:
-        """For each text, the step of each token of :meth:`written` (0: a term)."""
+        """For each text, the step of each token of :meth:`written` (0: a term).
+
+        Returns
+        -------
+        list of ndarray of int
+            One array per text, aligned with :meth:`written`; a step is its position in :data:`STEPS`
+            plus 1.
+        """
         shown = self.step >= 0
         return [self.step[s][shown[s]] for s in self._doc_slices()]
 
@@ -227,7 +261,26 @@ FEATURE_CACHE_SIZE = 200_000
 
 @lru_cache(maxsize=FEATURE_CACHE_SIZE)
 def token_features(token: str, language: str, lemmatize: bool, min_chars: int) -> tuple:
-    """The term, the lower-cased word and the :data:`FEATURES` of one distinct token as written."""
+    """The term, the lower-cased word and the :data:`FEATURES` of one distinct token as written.
+
+    Parameters
+    ----------
+    token : str
+        A token as written (:func:`~valduchesse.preprocess.split`).
+    language : str
+        Its language.
+    lemmatize : bool
+        The term is the lemma (True) or the lower-cased word.
+    min_chars : int
+        A term shorter than this gets the ``short`` feature.
+
+    Returns
+    -------
+    tuple
+        ``(term, lower, values)``: the term (lemma or lower-cased word; for a
+        non-word, the token lower-cased), the normalised word lower-cased, and
+        one bool per feature of :data:`FEATURES`, in that order.
+    """
     r = rules(language)
     word_like = is_word(token)
     word = normalise(token, language) if word_like else token
@@ -358,6 +411,8 @@ def tokens(
         ``coding/sentences.csv``. A coded sentence found in a text, with the
         same text at the same place, is furniture if and only if its code
         is ``furniture``; the rule decides only for lines no coded sentence covers.
+    coded_column : str
+        The column of ``coded`` that holds the codes.
     names : iterable of str, optional
         A per-corpus names list (e.g. :func:`~valduchesse.token_rules.read_names`): these names are
         removed as person names wherever they occur, besides those the rule finds.
@@ -365,6 +420,12 @@ def tokens(
     Returns
     -------
     Tokens
+        Every token of the texts, with its term and the first step of ``remove`` that applies to it.
+
+    Raises
+    ------
+    ValueError
+        For an unknown step, or texts that are not in exactly one supported language.
     """
     language = single_language(texts)
     unknown = [s for s in remove if s not in STEPS]
@@ -434,6 +495,24 @@ def paragraph_terms(text: str, language: str, lemmatize: bool = True, min_chars:
     """The terms of one paragraph or sentence: :func:`tokens` of a one-row table, without building tables.
 
     What :meth:`valduchesse.preprocessor.Preprocessor.terms` returns.
+
+    Parameters
+    ----------
+    text : str
+        The paragraph or sentence.
+    language : str
+        Its language (:func:`~valduchesse.preprocess.check_language`).
+    lemmatize : bool
+        Terms are lemmas (default) or lower-cased words.
+    min_chars : int
+        The ``short`` step removes terms shorter than this.
+    remove : sequence of str
+        The steps of :data:`STEPS` to apply (unknown names are ignored here).
+
+    Returns
+    -------
+    list of str
+        The terms no step removed, in order.
     """
     remove = tuple(s for s in STEPS if s in remove)
     row = {"doc_id": "text", "language": language, "paragraph_no": 1, "text": text}
@@ -442,7 +521,23 @@ def paragraph_terms(text: str, language: str, lemmatize: bool = True, min_chars:
 
 
 def single_language(texts: pd.DataFrame) -> str:
-    """The one language of ``texts`` (with ``doc_id``, ``language`` and ``text``); a ValueError otherwise."""
+    """The one language of ``texts``; a ValueError otherwise.
+
+    Parameters
+    ----------
+    texts : DataFrame
+        A table with ``doc_id``, ``language`` and ``text``.
+
+    Returns
+    -------
+    str
+        The language, checked (:func:`~valduchesse.preprocess.check_language`).
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, or the texts are in no language or in more than one.
+    """
     missing = [c for c in ("doc_id", "language", "text") if c not in texts.columns]
     if missing:
         raise ValueError(f"the texts have no column {', '.join(missing)}: pass a table with doc_id, language and text")

@@ -38,6 +38,23 @@ def seed_agreement(reference, matrix: TermMatrix, k: int, method: str = "kmeans"
     shuffle) and scored the same way, which keeps the number and sizes of
     its clusters; pooled, the null holds ``len(seeds) * n_shuffles`` values.
 
+    Parameters
+    ----------
+    reference : array-like
+        The reference label of each segment, in the matrix's order.
+    matrix : TermMatrix
+        One row per segment (:func:`valduchesse.terms.term_matrix`).
+    k : int
+        The number of clusters.
+    method : {"kmeans", "nmf"}
+        The model (:func:`~valduchesse.topics.fit_topics`).
+    seeds : iterable of int
+        The models' seeds, distinct.
+    n_shuffles : int
+        Shuffles of each seed's labels in the null.
+    seed : int
+        The seed of the shuffles.
+
     Returns
     -------
     per_seed : DataFrame
@@ -48,6 +65,12 @@ def seed_agreement(reference, matrix: TermMatrix, k: int, method: str = "kmeans"
         ``normalized_mutual_info``.
     labels : ndarray, shape (len(seeds), n_segments)
         Each seed's clusters, for :func:`representative_seed`.
+
+    Raises
+    ------
+    ValueError
+        If ``reference`` does not have one label per segment, or the seeds
+        are not distinct (or none).
     """
     reference = np.asarray(reference)
     if len(reference) != len(matrix.doc_ids):
@@ -77,12 +100,27 @@ def seed_agreement(reference, matrix: TermMatrix, k: int, method: str = "kmeans"
 def agreement_summary(per_seed: pd.DataFrame, null: pd.DataFrame, level: float = NULL_LEVEL) -> pd.DataFrame:
     """The seeds' agreement against the null, one row per metric.
 
-    Columns: ``seeds``; the seeds' ``median``, ``min`` and ``max``; the
-    null's ``null_mean`` and its ``null_quantile`` at ``level`` (numpy's
-    default, linear interpolation); ``seeds_above``, how many seeds score
-    strictly above that quantile, and ``share_above`` (their share). If the
-    clusters carried no information on the reference, about
-    ``1 - level`` of the seeds would be above it.
+    If the clusters carried no information on the reference, about
+    ``1 - level`` of the seeds would be above the null's quantile.
+
+    Parameters
+    ----------
+    per_seed : DataFrame
+        The seeds' scores (:func:`seed_agreement`'s first table).
+    null : DataFrame
+        The null's scores (its second table).
+    level : float
+        The quantile of the null a seed must exceed.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``metric`` (``adjusted_rand``, ``normalized_mutual_info``):
+        ``seeds``; the seeds' ``median``, ``min`` and ``max``; the null's
+        ``null_mean`` and its ``null_quantile`` at ``level`` (numpy's default,
+        linear interpolation); ``seeds_above``, how many seeds score strictly
+        above that quantile, and ``share_above`` (their share); rounded to 4
+        places.
     """
     rows = []
     for metric in ("adjusted_rand", "normalized_mutual_info"):
@@ -100,6 +138,23 @@ def representative_seed(labels: np.ndarray, seeds) -> int:
 
     A clustering to name and read that is typical of the seeds, chosen
     without looking at the reference labelling.
+
+    Parameters
+    ----------
+    labels : ndarray, shape (n_seeds, n_segments)
+        Each seed's clusters (:func:`seed_agreement`'s third result).
+    seeds : iterable of int
+        The seeds, in the order of ``labels``.
+
+    Returns
+    -------
+    int
+        The chosen seed.
+
+    Raises
+    ------
+    ValueError
+        If there are not as many seeds as clusterings.
     """
     seeds = list(seeds)
     if len(seeds) != len(labels):

@@ -27,7 +27,8 @@ from .topics import DECIMALS, check_fit_arguments, cluster_rows, one_thread
 
 __all__ = [
     "NULL_COPIES", "NULL_SUBSAMPLES", "STABILITY_SUBSAMPLES", "SUBSAMPLE_FRACTION", "SubsampleStability",
-    "adjusted_rand", "contingency", "cosine_silhouette_rows", "grid_position", "normalized_mutual_info", "pair_counts",
+    "adjusted_rand", "contingency", "cosine_silhouette_rows", "grid_position", "normalized_mutual_info",
+    "one_standard_error_choice", "pair_counts",
     "shuffled_terms", "stability_curve", "subsample_indices", "subsample_stability",
 ]
 
@@ -49,6 +50,21 @@ def adjusted_rand(a, b) -> float:
     which matters for the thousands of comparisons of a stability curve and a
     permutation null. 1 = the same partition, about 0 = chance, negative =
     worse than chance.
+
+    Parameters
+    ----------
+    a, b : array-like, 1-D
+        The two labellings of the same items (any labels that numpy can sort).
+
+    Returns
+    -------
+    float
+        The adjusted Rand index (1.0 when the two partitions are the same).
+
+    Raises
+    ------
+    ValueError
+        If the labellings differ in length (:func:`contingency`).
     """
     pairs = pair_counts(a, b)
     tn, fp, fn, tp = pairs
@@ -58,8 +74,19 @@ def adjusted_rand(a, b) -> float:
 
 
 def pair_counts(a, b) -> tuple[int, int, int, int]:
-    """Pairs of items (ordered, as scikit-learn counts them) apart in both labellings, together only in ``b``,
-    together only in ``a``, together in both: ``(tn, fp, fn, tp)``."""
+    """Pairs of items (ordered, as scikit-learn counts them) by whether the two labellings put them together.
+
+    Parameters
+    ----------
+    a, b : array-like, 1-D
+        The two labellings of the same items.
+
+    Returns
+    -------
+    tuple of int
+        ``(tn, fp, fn, tp)``: pairs apart in both labellings, together only in
+        ``b``, together only in ``a``, together in both.
+    """
     table = contingency(a, b)
     n = int(table.sum())
     both = int((table.astype(np.int64) ** 2).sum())
@@ -70,7 +97,23 @@ def pair_counts(a, b) -> tuple[int, int, int, int]:
 
 
 def contingency(a, b) -> np.ndarray:
-    """Counts of items per (label in ``a``, label in ``b``); a ValueError if the lengths differ."""
+    """Counts of items per (label in ``a``, label in ``b``).
+
+    Parameters
+    ----------
+    a, b : array-like, 1-D
+        The two labellings of the same items.
+
+    Returns
+    -------
+    ndarray of int64, shape (labels in a, labels in b)
+        Rows and columns in the sorted order of the labels.
+
+    Raises
+    ------
+    ValueError
+        If the lengths differ (or a labelling is not 1-D).
+    """
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError(f"{a.size} reference labels but {b.size} predicted labels")
@@ -81,12 +124,24 @@ def contingency(a, b) -> np.ndarray:
 
 
 def normalized_mutual_info(a, b) -> float:
-    """Normalised mutual information (arithmetic mean of the two entropies), as scikit-learn's
-    ``normalized_mutual_info_score`` defines it, computed faster.
+    """Normalised mutual information: scikit-learn's ``normalized_mutual_info_score``, computed faster.
+
+    Normalised by the arithmetic mean of the two entropies, as scikit-learn defines it.
 
     1 = the same partition; 0 = independent. Unlike the ARI it is not
     corrected for chance: it is above 0 for random labels on few items, more
     so with many clusters, which is why it is read against a permutation null.
+
+    Parameters
+    ----------
+    a, b : array-like, 1-D
+        The two labellings of the same items.
+
+    Returns
+    -------
+    float
+        The NMI: 1.0 if both labellings have a single label, 0.0 if only one of
+        them has.
     """
     table = contingency(a, b)
     if table.shape[0] == table.shape[1] <= 1:
@@ -110,6 +165,28 @@ def subsample_indices(n: int, n_subsamples: int = STABILITY_SUBSAMPLES, fraction
 
     Drawn without replacement within a subset, independently between subsets,
     with ``numpy.random.default_rng(seed)``.
+
+    Parameters
+    ----------
+    n : int
+        How many rows there are.
+    n_subsamples : int
+        How many subsets (at least 2).
+    fraction : float
+        The share of the rows in each subset, in (0, 1]; a subset must hold at
+        least 2 rows.
+    seed : int
+        The random generator's seed.
+
+    Returns
+    -------
+    list of ndarray of int
+        The row numbers of each subset.
+
+    Raises
+    ------
+    ValueError
+        For a fraction or a number of subsets that cannot be used.
     """
     size = int(round(fraction * n))
     if not 0 < fraction <= 1 or size < 2:
@@ -171,21 +248,42 @@ def subsample_stability(matrix: TermMatrix, k: int, method: str = "kmeans",
                         seed: int = 0, silhouettes: bool = True) -> SubsampleStability:
     """Refit ``k`` clusters on random subsamples of the segments and measure how far the refits agree.
 
-    Each of ``n_subsamples`` subsamples (:func:`subsample_indices` with
-    ``seed``) keeps ``fraction`` of the segments; subsample ``b`` is fitted
-    with ``random_state = seed + b``, so that both the passages and the
-    random start change from refit to refit (refits with one start on the
-    same passages would measure only the optimiser). Every two refits are
-    compared by the ARI of their labels on the segments both subsamples hold
-    (about ``fraction²`` of them). The TF-IDF weights are those of the whole
-    matrix: what is resampled is the passages, not the vocabulary.
-    ``silhouettes=False`` skips the silhouettes (left NaN), which
-    :func:`stability_curve` does for the structureless copy.
+    Subsample ``b`` is fitted with ``random_state = seed + b``, so that both
+    the passages and the random start change from refit to refit (refits with
+    one start on the same passages would measure only the optimiser). Every
+    two refits are compared by the ARI of their labels on the segments both
+    subsamples hold (about ``fraction²`` of them). The TF-IDF weights are
+    those of the whole matrix: what is resampled is the passages, not the
+    vocabulary.
+
+    Parameters
+    ----------
+    matrix : TermMatrix
+        One row per segment (:func:`valduchesse.terms.term_matrix`).
+    k : int
+        The number of clusters; below the number of segments in a subsample.
+    method : {"kmeans", "nmf"}
+        The model (:func:`valduchesse.topics.cluster_rows`).
+    n_subsamples : int
+        How many subsamples are refitted (:func:`subsample_indices`).
+    fraction : float
+        The share of the segments each subsample keeps.
+    seed : int
+        Seeds the subsamples and, plus the subsample's number, each refit.
+    silhouettes : bool
+        If False, the silhouettes are skipped (left NaN), which
+        :func:`stability_curve` does for the structureless copies.
 
     Returns
     -------
     SubsampleStability
         Its ``stability`` is the mean of ``pair_ari``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method, a k the subsamples cannot hold, or subsamples
+        that cannot be drawn.
     """
     n = len(matrix.doc_ids)
     check_fit_arguments(matrix, k, method, require_terms=False)
@@ -210,7 +308,21 @@ def subsample_stability(matrix: TermMatrix, k: int, method: str = "kmeans",
 
 
 def cosine_silhouette_rows(features: np.ndarray, labels: np.ndarray) -> float:
-    """Mean cosine silhouette of ``labels`` on the rows ``features``; NaN with one cluster or one per row."""
+    """Mean cosine silhouette of ``labels`` on the rows ``features``.
+
+    Parameters
+    ----------
+    features : ndarray, shape (n_rows, n_features)
+        The rows clustered (dense).
+    labels : ndarray of int
+        Each row's cluster.
+
+    Returns
+    -------
+    float
+        scikit-learn's ``silhouette_score`` with the cosine metric; NaN with one
+        cluster, one cluster per row, or a row of zeros.
+    """
     used = len(np.unique(labels))
     if not 2 <= used <= len(labels) - 1 or not np.all(np.linalg.norm(features, axis=1) > 0):
         return float("nan")
@@ -225,9 +337,22 @@ def shuffled_terms(matrix: TermMatrix, seed: int = 0) -> TermMatrix:
     together in a segment is left to chance: any cluster found in it is an
     artefact of the method and of the matrix's shape. TF-IDF is recomputed as
     :func:`valduchesse.terms.term_matrix` computes it (scikit-learn's
-    ``TfidfTransformer`` with its defaults). Shuffled with
-    ``numpy.random.default_rng(seed)``, one term (column) after the other.
-    A segment may by chance be left with no term; it then sits at the origin.
+    ``TfidfTransformer`` with its defaults). A segment may by chance be left
+    with no term; it then sits at the origin.
+
+    Parameters
+    ----------
+    matrix : TermMatrix
+        The matrix to copy.
+    seed : int
+        Shuffled with ``numpy.random.default_rng(seed)``, one term (column)
+        after the other.
+
+    Returns
+    -------
+    TermMatrix
+        The copy, with the same ids and terms; its totals are the copy's own
+        row sums.
     """
     rng = np.random.default_rng(seed)
     counts = matrix.counts.toarray()
@@ -243,15 +368,14 @@ def stability_curve(matrix: TermMatrix, ks, method: str = "kmeans", n_subsamples
                     null_subsamples: int = NULL_SUBSAMPLES) -> tuple[pd.DataFrame, int]:
     """Subsample stability for each k in ``ks``, next to that of structureless data, and the k it chooses.
 
-    For each k, :func:`subsample_stability` on ``matrix`` (``n_subsamples``
-    refits, subsamples and starts drawn from ``seed``) and on ``null_copies``
-    structureless copies of it (:func:`shuffled_terms` with seeds ``seed``,
-    ``seed + 1``, …), each refitted on its first ``null_subsamples`` of the
-    same subsamples with the same starts. Stability rises with k even on
-    structureless data (small clusters of passages that share a rare word are
-    easy to find again), so the raw curve would favour the largest k of any
-    grid; what the text's structure adds is the ``excess`` of its stability
-    over the structureless one.
+    For each k, :func:`subsample_stability` on ``matrix`` and on
+    ``null_copies`` structureless copies of it (:func:`shuffled_terms` with
+    seeds ``seed``, ``seed + 1``, …), each copy refitted on its first
+    ``null_subsamples`` of the same subsamples with the same starts.
+    Stability rises with k even on structureless data (small clusters of
+    passages that share a rare word are easy to find again), so the raw
+    curve would favour the largest k of any grid; what the text's structure
+    adds is the ``excess`` of its stability over the structureless one.
 
     Uncertainty: ``stability_se`` is the jackknife standard error over the
     text's subsamples (:attr:`SubsampleStability.standard_error`);
@@ -269,6 +393,25 @@ def stability_curve(matrix: TermMatrix, ks, method: str = "kmeans", n_subsamples
     (:func:`grid_position`). Values of k that a subsample cannot hold (k at
     least the number of passages in a subsample) are left out of the table.
 
+    Parameters
+    ----------
+    matrix : TermMatrix
+        One row per segment (:func:`valduchesse.terms.term_matrix`).
+    ks : iterable of int
+        The numbers of clusters tried (each at least 2).
+    method : {"kmeans", "nmf"}
+        The model.
+    n_subsamples : int
+        Refits per k on the text (subsamples and starts drawn from ``seed``).
+    fraction : float
+        The share of the segments each subsample keeps.
+    seed : int
+        Seeds the subsamples, the refits and the copies.
+    null_copies : int
+        How many structureless copies (at least 2).
+    null_subsamples : int
+        Refits per k on each copy.
+
     Returns
     -------
     table : DataFrame
@@ -280,6 +423,12 @@ def stability_curve(matrix: TermMatrix, ks, method: str = "kmeans", n_subsamples
         refits, each on its subsample) and ``chosen``.
     k : int
         The chosen number of clusters.
+
+    Raises
+    ------
+    ValueError
+        For no k of 2 or more, no k that fits the subsamples, or fewer than 2
+        copies.
     """
     ks = sorted({int(k) for k in ks})
     if not ks or ks[0] < 2:
@@ -320,16 +469,27 @@ def one_standard_error_choice(table: pd.DataFrame, score: str = "excess", error:
     ties); its standard error (``error``; 0 if missing) sets the margin: the
     rule returns the smallest ``k`` whose ``score`` is at least the best score
     minus that one standard error. Each k's own standard error plays no part.
+    Scores and threshold are rounded to :data:`~valduchesse.topics.DECIMALS`
+    places before they are compared.
 
     Parameters
     ----------
     table : DataFrame
         Columns ``k``, ``score`` and ``error``, e.g. :func:`stability_curve`'s table.
+    score : str
+        The column to maximise.
+    error : str
+        The column holding each score's standard error.
 
     Returns
     -------
     int
         The chosen k.
+
+    Raises
+    ------
+    ValueError
+        If the table is empty or every score is missing.
     """
     if table.empty:
         raise ValueError("no value of k to choose from")
@@ -342,7 +502,21 @@ def one_standard_error_choice(table: pd.DataFrame, score: str = "excess", error:
 
 
 def grid_position(ks, k: int) -> str:
-    """Where ``k`` lies on the grid ``ks``: ``"lowest"``, ``"highest"`` or ``"inside"``, in words for a printout."""
+    """Where ``k`` lies on the grid ``ks``, in words for a printout.
+
+    Parameters
+    ----------
+    ks : iterable of int
+        The values of k tried.
+    k : int
+        The chosen value.
+
+    Returns
+    -------
+    str
+        ``"lowest"`` or ``"highest"`` if ``k`` is the smallest or largest of
+        ``ks``, else ``"inside"``.
+    """
     ks = sorted(ks)
     if k == ks[0]:
         return "lowest"

@@ -127,7 +127,20 @@ def segment_texts(segments: pd.DataFrame, drop_headings: bool = True) -> tuple[p
 
 
 def term_counts(texts: pd.DataFrame) -> np.ndarray:
-    """How many terms :func:`valduchesse.terms.term_matrix` finds in each text (0 where none at all)."""
+    """How many terms :func:`valduchesse.terms.term_matrix` finds in each text (0 where none at all).
+
+    Parameters
+    ----------
+    texts : DataFrame
+        A table of texts (``doc_id``, ``language``, ``text``), tokenised with
+        the default removal steps.
+
+    Returns
+    -------
+    ndarray of int
+        Each text's number of terms, in the table's order; all 0 if no text
+        holds a term.
+    """
     try:
         return term_matrix(texts).totals
     except ValueError:  # term_matrix refuses texts that hold no term at all
@@ -135,7 +148,19 @@ def term_counts(texts: pd.DataFrame) -> np.ndarray:
 
 
 def segment_ids(segments: pd.DataFrame) -> list[str]:
-    """``<doc_id>#s<sentence_no>`` for sentences, ``<doc_id>#p<paragraph_no>`` for paragraphs."""
+    """``<doc_id>#s<sentence_no>`` for sentences, ``<doc_id>#p<paragraph_no>`` for paragraphs.
+
+    Parameters
+    ----------
+    segments : DataFrame
+        Segments with the document's id in ``source_doc_id`` and
+        ``sentence_no`` (sentences) or else ``paragraph_no`` (paragraphs).
+
+    Returns
+    -------
+    list of str
+        One id per segment, in the table's order.
+    """
     kind, column = ("s", "sentence_no") if "sentence_no" in segments.columns else ("p", "paragraph_no")
     return [f"{doc}#{kind}{no}" for doc, no in zip(segments["source_doc_id"], segments[column])]
 
@@ -179,7 +204,13 @@ class TopicFit:
         return SCORE_NAMES[self.method]
 
     def assignments(self) -> pd.DataFrame:
-        """One row per segment, in the matrix's order: ``doc_id``, ``topic`` and its weight or distance."""
+        """One row per segment, in the matrix's order, with its topic.
+
+        Returns
+        -------
+        DataFrame
+            ``doc_id``, ``topic`` and the weight or distance (:attr:`score_name`), rounded.
+        """
         return pd.DataFrame(
             {"doc_id": self.doc_ids, "topic": self.labels, self.score_name: np.round(self.scores, DECIMALS)}
         )
@@ -205,6 +236,8 @@ def fit_topics(matrix: TermMatrix, k: int, method: str = "nmf", seed: int = 0) -
     Returns
     -------
     TopicFit
+        The fitted model: each segment's topic and score, the topic-term
+        weights and the objective.
 
     Raises
     ------
@@ -221,10 +254,15 @@ def fit_topics(matrix: TermMatrix, k: int, method: str = "nmf", seed: int = 0) -
 
 @contextmanager
 def one_thread():
-    """Run scikit-learn's OpenMP loops (k-means) on one thread.
+    """Run scikit-learn's OpenMP loops (k-means) on one thread, as a context manager.
 
     On a few dozen segments threads cost more than they save, and one thread
     gives the same result on any machine.
+
+    Yields
+    ------
+    None
+        Inside the ``with`` block, OpenMP is limited to one thread.
     """
     with threadpool_limits(limits=1, user_api="openmp"):
         yield
@@ -234,10 +272,33 @@ def cluster_rows(features, k: int, method: str, seed: int) -> tuple[np.ndarray, 
     """Fit ``method`` with ``k`` clusters to the L2-normalised rows ``features``.
 
     The one fitting step that :func:`fit_topics` and the subsample refits of
-    :func:`~valduchesse.topic_stability.subsample_stability` share. k-means runs on the dense rows (faster
-    at this size; a text's passages fit in memory). Returns each row's label,
-    its score (NMF weight or k-means distance), the topic-term weights and the
-    objective (NMF reconstruction error, k-means inertia).
+    :func:`~valduchesse.topic_stability.subsample_stability` share. k-means
+    runs on the dense rows (faster at this size; a text's passages fit in
+    memory).
+
+    Parameters
+    ----------
+    features : sparse matrix or ndarray, shape (n_rows, n_terms)
+        The L2-normalised TF-IDF rows.
+    k : int
+        The number of clusters.
+    method : {"nmf", "kmeans"}
+        ``"nmf"``, or anything else for k-means (callers check the method with
+        :func:`check_fit_arguments`).
+    seed : int
+        The model's ``random_state``.
+
+    Returns
+    -------
+    labels : ndarray of int
+        Each row's cluster.
+    scores : ndarray of float
+        Each row's NMF weight in its cluster, or its k-means distance to the
+        cluster's centre.
+    topic_term_weights : ndarray, shape (k, n_terms)
+        NMF components, or k-means centres.
+    objective : float
+        NMF reconstruction error, or k-means inertia.
     """
     if method == "nmf":
         model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=NMF_MAX_ITER)
@@ -256,8 +317,24 @@ def cluster_rows(features, k: int, method: str, seed: int) -> tuple[np.ndarray, 
 def check_fit_arguments(matrix: TermMatrix, k: int, method: str, require_terms: bool = True) -> None:
     """Raise a clear ValueError if :func:`fit_topics` cannot fit these arguments.
 
-    ``require_terms=False`` lets a segment without any term pass (the
-    structureless copies of :func:`~valduchesse.topic_stability.shuffled_terms` may hold one by chance).
+    Parameters
+    ----------
+    matrix : TermMatrix
+        One row per segment.
+    k : int
+        Must lie from 1 to the number of segments.
+    method : str
+        Must be one of :data:`METHODS`.
+    require_terms : bool
+        If False, a segment without any term passes (the structureless copies
+        of :func:`~valduchesse.topic_stability.shuffled_terms` may hold one by
+        chance).
+
+    Raises
+    ------
+    ValueError
+        For an unknown method, a k out of range, or (with ``require_terms``)
+        a segment that holds no term of the matrix.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
@@ -275,9 +352,19 @@ def check_fit_arguments(matrix: TermMatrix, k: int, method: str, require_terms: 
 def topic_terms(result: TopicFit, n: int = 8) -> pd.DataFrame:
     """The ``n`` heaviest terms of each topic.
 
-    Returns ``topic``, ``rank`` (1 = heaviest), ``term`` and ``weight`` (NMF
-    component weight, or the k-means centre's coordinate), rounded; terms of
-    weight 0 are not listed. Ties are broken by term.
+    Parameters
+    ----------
+    result : TopicFit
+        A fitted model (:func:`fit_topics`).
+    n : int
+        Terms per topic.
+
+    Returns
+    -------
+    DataFrame
+        ``topic``, ``rank`` (1 = heaviest), ``term`` and ``weight`` (NMF
+        component weight, or the k-means centre's coordinate), rounded; terms
+        of weight 0 are not listed. Ties are broken by term.
     """
     tables = []
     for topic, weights in enumerate(result.topic_term_weights):
@@ -300,6 +387,7 @@ def typical_passages(result: TopicFit, segments: pd.DataFrame, n: int = 2, width
     Parameters
     ----------
     result : TopicFit
+        A fitted model (:func:`fit_topics`).
     segments : DataFrame
         The texts the matrix was made from (from :func:`segment_texts`),
         with the segment ids in ``doc_id``.
@@ -326,7 +414,21 @@ def typical_passages(result: TopicFit, segments: pd.DataFrame, n: int = 2, width
 
 
 def cosine_silhouette(matrix: TermMatrix, labels: np.ndarray) -> float:
-    """Mean cosine silhouette of a clustering of the TF-IDF rows; NaN if it has one cluster or one per segment."""
+    """Mean cosine silhouette of a clustering of the TF-IDF rows.
+
+    Parameters
+    ----------
+    matrix : TermMatrix
+        The rows clustered.
+    labels : ndarray of int
+        Each row's cluster.
+
+    Returns
+    -------
+    float
+        scikit-learn's ``silhouette_score`` with the cosine metric; NaN if the
+        clustering has one cluster or one per segment.
+    """
     used = len(np.unique(labels))
     if not 2 <= used <= len(labels) - 1:
         return float("nan")
@@ -341,6 +443,19 @@ def distinctive_terms(result: TopicFit, n: int = 3) -> dict[int, list[str]]:
     two countries, "cooperation", "will") do not name them all alike. Only
     terms heavier in the topic than on average count; ties are broken by
     term.
+
+    Parameters
+    ----------
+    result : TopicFit
+        A fitted model (:func:`fit_topics`).
+    n : int
+        Terms per topic.
+
+    Returns
+    -------
+    dict of int to list of str
+        Each topic's terms, most distinctive first (fewer than ``n`` if fewer
+        are heavier than average).
     """
     weights = np.asarray(result.topic_term_weights)
     lift = np.round(weights - weights.mean(axis=0), DECIMALS)
@@ -356,16 +471,32 @@ def name_clusters(fit: TopicFit, segments: pd.DataFrame, name_terms: int = 3, n_
                   width: int = 160) -> pd.DataFrame:
     """One row per cluster: a name, its size, its sections, its heaviest terms and its most typical passage.
 
-    ``name`` joins the cluster's ``name_terms`` most distinctive terms
-    (:func:`distinctive_terms`, ``/`` between them); ``heaviest_terms`` lists
-    its ``n_terms`` heaviest (:func:`topic_terms`); ``segments`` is the
-    number of segments in it; ``sections`` counts them per section
-    (``§8×4``: four segments of section 8; most first, then by section), where
-    ``segments`` has ``section_no``; ``typical`` (the part of the id after
-    ``#``) and ``text`` are its most typical segment
-    (:func:`typical_passages`, cut to ``width`` characters). Sorted by
-    cluster; a cluster that holds no segment (an NMF component that
-    dominates none) is not listed.
+    Parameters
+    ----------
+    fit : TopicFit
+        A fitted model (:func:`fit_topics`).
+    segments : DataFrame
+        The texts the matrix was made from (:func:`segment_texts`), with the
+        segment ids in ``doc_id``.
+    name_terms : int
+        How many distinctive terms make the name.
+    n_terms : int
+        How many heaviest terms are listed.
+    width : int
+        The typical passage is cut to this many characters.
+
+    Returns
+    -------
+    DataFrame
+        Sorted by ``topic``: ``name`` joins the cluster's ``name_terms`` most
+        distinctive terms (:func:`distinctive_terms`, ``/`` between them);
+        ``segments`` is the number of segments in it; ``sections`` counts
+        them per section (``§8×4``: four segments of section 8; most first,
+        then by section), where ``segments`` has ``section_no``;
+        ``heaviest_terms`` lists its ``n_terms`` heaviest (:func:`topic_terms`);
+        ``typical`` (the part of the id after ``#``) and ``text`` are its most
+        typical segment (:func:`typical_passages`). A cluster that holds no
+        segment (an NMF component that dominates none) is not listed.
     """
     names = distinctive_terms(fit, name_terms)
     terms = topic_terms(fit, n_terms)

@@ -33,7 +33,7 @@ def plot_detection(themed: pd.DataFrame, openings: pd.DataFrame, order: list[str
     ----------
     themed : DataFrame
         :func:`valduchesse.power.theme_sentences`: one row per themed sentence (``doc_id``, ``theme``,
-        ``start``, ``source``, ``first``).
+        ``start``, ``end``, ``source``, ``first``).
     openings : DataFrame
         :func:`valduchesse.power.openings_held` (``meeting_date``, ``language``, ``chars``): a dashed
         vertical line at each length, the lines labelled in a list beside them.
@@ -41,6 +41,14 @@ def plot_detection(themed: pd.DataFrame, openings: pd.DataFrame, order: list[str
         Themes in the order of the rows (top first); themes not in ``themed`` get an empty row.
     labels : dict, optional
         Theme name -> label on the axis.
+    title : str
+        The title of the first panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (a small figure saying why, if no complete text is held), for
+        :func:`~valduchesse.plotting.style.save_figure`.
     """
     use_style()
     labels = labels or {}
@@ -92,11 +100,19 @@ def plot_agenda(agenda: pd.DataFrame, domains: list[str], meetings: list[str], k
     Parameters
     ----------
     agenda : DataFrame
-        :func:`valduchesse.agenda.read_units` (``meeting_date``, ``unit_kind``, ``domain``, ``file``).
+        :func:`valduchesse.agenda.read_units` (``meeting_date``, ``unit_kind``, ``domain``, ``role``,
+        ``file``).
     domains, meetings, kinds : list of str
         Rows (top first), columns (left first) and the unit kinds (each its marker, side by side in a cell).
     labels : dict, optional
         Domain -> label on the axis.
+    title : str
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (a small figure saying why, if no unit is listed).
     """
     use_style()
     labels = labels or {}

@@ -24,17 +24,17 @@ __all__ = [
 
 
 def figure_subject(fig: plt.Figure) -> str | None:
-    """What a figure shows, as its title says: the first line of its suptitle, else of the first title of its
-    axes; None if untitled.
+    """What a figure shows, as its title says: the first line of its suptitle, else of its axes' first title.
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
+        The figure, drawn.
 
     Returns
     -------
     str or None
-        That line of the title, its whitespace collapsed to single spaces.
+        That line of the title, its whitespace collapsed to single spaces; None if untitled.
     """
     titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []
     titles += [ax.get_title(loc) for ax in fig.axes for loc in ("center", "left", "right")]
@@ -67,11 +67,21 @@ def figure_description(fig: plt.Figure, caption: str) -> tuple[str | None, str]:
 
 
 def folder_label(path: str | Path) -> str:
-    """A folder or file named for a caption without the machine's paths: a folder by its name, a file by its
-    folder and name.
+    """A folder or file named for a caption without the machine's paths.
 
     ``../texts`` gives ``texts``, ``/home/ana/thesis/my_texts`` gives ``my_texts``, ``../coding/sentences.csv``
     gives ``coding/sentences.csv``: enough to tell which, nothing of where the machine keeps it.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder or a file (a file is a path whose last part has a suffix).
+
+    Returns
+    -------
+    str
+        A folder by its name, a file by its folder and name (``..`` and ``.`` left out); the path as
+        given if nothing else is left.
     """
     path = Path(path)
     parts = [part for part in path.parts if part not in ("..", ".") and part != path.anchor]
@@ -148,6 +158,11 @@ def availability_caption(documents: pd.DataFrame, texts_dir: str | Path) -> str:
         :func:`valduchesse.corpus.load_corpus`.
     texts_dir : str or Path
         The folder they were read from (named by :func:`folder_label`).
+
+    Returns
+    -------
+    str
+        The caption.
     """
     n_full = int((documents["coverage"] == "full text").sum())
     rest = len(documents) - n_full
@@ -169,6 +184,11 @@ def hand_shares_caption(shares: pd.DataFrame, confidence: float, coding_file: st
         The level of the Wilson intervals drawn.
     coding_file : str or Path
         The file of hand codes (named by :func:`folder_label`).
+
+    Returns
+    -------
+    str
+        The caption (a sentence saying there is nothing to show if ``shares`` is empty).
     """
     source = folder_label(coding_file)
     if shares.empty:
@@ -192,8 +212,10 @@ def hand_shares_caption(shares: pd.DataFrame, confidence: float, coding_file: st
 
 
 def agenda_caption(units: pd.DataFrame, documents: pd.DataFrame, kinds: list[str]) -> str:
-    """The caption of the agenda figure (notebook 06): what its rows, columns and marks are, and which columns
-    come from another kind of text or from complete texts, as the units' files say.
+    """The caption of the agenda figure (notebook 06): what its rows, columns and marks are.
+
+    It also says which columns come from another kind of text or from complete texts, as the units'
+    files say.
 
     Parameters
     ----------
@@ -203,6 +225,11 @@ def agenda_caption(units: pd.DataFrame, documents: pd.DataFrame, kinds: list[str
         :func:`valduchesse.corpus.load_corpus` (``file``, ``kind``, ``coverage``).
     kinds : list of str
         The unit kinds drawn, in their numbered order.
+
+    Returns
+    -------
+    str
+        The caption.
     """
     files = documents.assign(name=documents["file"].map(lambda f: Path(f).name)).drop_duplicates("name")
     about = units.merge(files[["name", "kind", "coverage"]], left_on="file", right_on="name", how="left")
@@ -229,8 +256,10 @@ def agenda_caption(units: pd.DataFrame, documents: pd.DataFrame, kinds: list[str
 
 
 def detection_caption(themed: pd.DataFrame, openings: pd.DataFrame) -> str:
-    """The caption of the detection-power figure (notebook 06): which complete texts it reads, what its marks and
-    dashed lines are, and what an opening could show, for the texts it was drawn from.
+    """The caption of the detection-power figure (notebook 06): which complete texts it reads.
+
+    It also says what its marks and dashed lines are, and what an opening could show, for the texts it
+    was drawn from.
 
     Parameters
     ----------
@@ -238,6 +267,11 @@ def detection_caption(themed: pd.DataFrame, openings: pd.DataFrame) -> str:
         :func:`valduchesse.power.theme_sentences` (``doc_id``); empty when no complete text is held.
     openings : DataFrame
         :func:`valduchesse.power.openings_held`: one row per opening held (its dashed line).
+
+    Returns
+    -------
+    str
+        The caption (a sentence saying what cannot be read if no complete text is held).
     """
     if themed.empty:
         return ("No complete text is held: where a theme is first spoken of is known only in a complete text, so "

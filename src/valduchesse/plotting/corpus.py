@@ -21,10 +21,20 @@ COVERAGE_COLOURS = {
 def plot_availability(table: pd.DataFrame) -> plt.Figure:
     """Grid of meetings (rows) by languages (columns): which text there is.
 
-    ``table`` is :func:`valduchesse.corpus_views.availability`'s output: one row
-    per file with ``meeting``, ``language``, ``coverage``, ``part`` and
-    ``chars``. Each cell is coloured by coverage and says the characters
-    held; a cell with several parts is split into stripes.
+    Each cell is coloured by coverage and says the characters held; a cell
+    with several parts is split into stripes.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`valduchesse.corpus_views.availability`'s output: one row per
+        file with ``meeting``, ``language``, ``coverage``, ``part`` and
+        ``chars``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
     use_style()
     meetings = sorted(table["meeting"].unique())

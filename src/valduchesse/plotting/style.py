@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import Bbox, TransformedBbox
+from PIL import Image
 
 from ..figure_paths import COMMITTED_RUN_VARIABLE, RUNNER_NOTEBOOK_VARIABLE, figures_folder, is_redirected
 from ..files import write_atomically
@@ -70,7 +71,20 @@ SVG_FONT = (b"font-family: 'DejaVu Sans'", b"font-family: 'DejaVu Sans', sans-se
 
 
 def main_kind(table: pd.DataFrame, by: str = "meeting_date") -> str:
-    """The kind of text most meetings (column ``by``) of ``table`` have (ties: the first in alphabetical order)."""
+    """The kind of text most meetings (column ``by``) of ``table`` have (ties: the first in alphabetical order).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows with ``kind`` and the column ``by``; each meeting counts once (its first row).
+    by : str
+        The column that names the meeting.
+
+    Returns
+    -------
+    str
+        The kind.
+    """
     return table.drop_duplicates(by)["kind"].value_counts().sort_index().idxmax()
 
 
@@ -95,7 +109,25 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     drawn into memory, then written atomically
     (:func:`valduchesse.files.write_atomically`, which also refuses, outside
     the documented run, a path in the committed collection or over a hard
-    link). Returns the two paths.
+    link).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, drawn.
+    name : str
+        The files' name, without suffix.
+    folder : str or Path
+        The folder asked for (the committed ``figures/``, or any other); the folder written to
+        (:func:`~valduchesse.figure_paths.figures_folder`) is created if needed.
+    caption : str
+        What the figure compares, wrapped under it; also the PNG's ``Description``, after the
+        figure's title (:func:`~valduchesse.plotting.captions.figure_description`).
+
+    Returns
+    -------
+    list of Path
+        The PNG's and the SVG's paths, in that order.
     """
     use_style()
     asked, folder = folder, figures_folder(folder)
@@ -145,6 +177,13 @@ def say_where(asked: str | Path, folder: Path) -> None:
     the runner names the folder on the terminal, and neither the documented
     run nor the test command's nbval is redirected, so their notebooks'
     outputs stay as committed.
+
+    Parameters
+    ----------
+    asked : str or Path
+        The folder the notebook asked for.
+    folder : Path
+        The folder the figures were written to (:func:`~valduchesse.figure_paths.figures_folder`).
     """
     if not is_redirected(asked) or os.environ.get(RUNNER_NOTEBOOK_VARIABLE) or folder in _SAID:
         return
@@ -163,6 +202,22 @@ def wrap_lines(text: str, renderer, font: FontProperties, width: float) -> str:
     matplotlib's ``wrap=True`` does, but matplotlib measures every line anew
     each time the figure is laid out or drawn, which for a long caption cost
     more than the rest of the figure. Line breaks already in ``text`` are kept.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    renderer : matplotlib.backend_bases.RendererBase
+        The figure's renderer, which measures the words.
+    font : matplotlib.font_manager.FontProperties
+        The font the text is drawn in.
+    width : float
+        The widest line, in pixels.
+
+    Returns
+    -------
+    str
+        The lines, joined by ``\\n``.
     """
     def measure(part: str) -> float:
         return renderer.get_text_width_height_descent(part, font, ismath=False)[0]
@@ -187,7 +242,20 @@ def wrap_lines(text: str, renderer, font: FontProperties, width: float) -> str:
 
 
 def empty_figure(title: str, message: str) -> plt.Figure:
-    """A small figure that says why there is nothing to plot (so that a notebook never fails on it)."""
+    """A small figure that says why there is nothing to plot (so that a notebook never fails on it).
+
+    Parameters
+    ----------
+    title : str
+        The figure's title.
+    message : str
+        Why there is nothing to plot, written in the middle.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
     use_style()
     fig, ax = plt.subplots(figsize=(7, 1.6))
     ax.axis("off")
@@ -205,6 +273,13 @@ def show_saved(fig: plt.Figure, png: Path) -> None:
     screen as the inline backend showed it (its pixels at ``figure.dpi``).
     Like the inline backend's, it comes when the cell has finished, after
     the cell's other outputs, so the outputs keep their order.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure the PNG was saved from.
+    png : Path
+        The saved PNG; its size in pixels is read with Pillow.
     """
     try:
         from IPython import get_ipython
@@ -214,7 +289,8 @@ def show_saved(fig: plt.Figure, png: Path) -> None:
     if getattr(shell, "kernel", None) is None:  # a script, a test, a terminal: no cell to show it in
         return
     data = png.read_bytes()
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")  # the IHDR chunk
+    with Image.open(io.BytesIO(data)) as image:  # reads the header only: the size in pixels
+        width, height = image.size
     saved_dpi = matplotlib.rcParams["savefig.dpi"]
     scale = fig.dpi / (fig.dpi if saved_dpi == "figure" else saved_dpi)
     _TO_SHOW.append(({"image/png": base64.b64encode(data).decode("ascii"), "text/plain": repr(fig)},

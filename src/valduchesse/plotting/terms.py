@@ -18,16 +18,31 @@ MAX_PANELS = 24
 def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2, max_panels: int = MAX_PANELS) -> plt.Figure:
     """One bar panel per group: its most distinctive terms by signed G².
 
-    ``table`` is :func:`valduchesse.terms.keyness_by_group`'s output. Each
-    bar is labelled with the term's count in the group and in the rest
+    Each bar is labelled with the term's count in the group and in the rest
     (``target/reference``), so the reader sees the numbers behind the score;
     a dotted line marks G² = 3.84 (p = 0.05 for a single test) and, when the
     table carries a Bonferroni threshold (``table.attrs["critical_g2"]``, set
     by :func:`valduchesse.terms.keyness`), a dashed line marks it: only bars
-    beyond it pass the correction for the number of terms tested. With more
-    than ``max_panels`` groups, only the groups with the highest top G² are
-    drawn (the figure says how many of how many), so that the figure stays
-    readable and small for a corpus of thousands of texts; the table holds all.
+    beyond it pass the correction for the number of terms tested.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`valduchesse.terms.keyness_by_group`'s output.
+    title : str
+        The figure's title (the legend of the lines is added under it).
+    columns : int
+        Panels per row.
+    max_panels : int
+        With more groups than this, only the groups with the highest top G²
+        are drawn (the title says how many of how many), so that the figure
+        stays readable and small for a corpus of thousands of texts; the
+        table holds all.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (a small figure saying why, if the table is empty).
     """
     if table.empty:
         return empty_figure(title, "No term passes the minimum count in any text: nothing to compare.")
@@ -68,7 +83,20 @@ def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2, max_panels: 
 
 
 def plot_similarity(table: pd.DataFrame, title: str) -> plt.Figure:
-    """Heatmap of a square similarity table, each cell labelled with its value."""
+    """Heatmap of a square similarity table, each cell labelled with its value.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A square table of values from 0 to 1, e.g. :func:`valduchesse.terms.similarity`.
+    title : str
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
     use_style()
     size = len(table)
     fig, ax = plt.subplots(figsize=(1.1 * size + 3, 0.9 * size + 1.5))

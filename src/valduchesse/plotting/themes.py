@@ -32,11 +32,24 @@ MAX_TICKS = 12
 def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.Figure:
     """Small multiples: per theme, each meeting's share with its interval, one colour per language.
 
-    ``table`` has ``meeting``, ``kind``, ``language``, ``label`` (the theme),
-    ``share``, ``share_low`` and ``share_high``. Meetings are placed in the
-    order they first appear. Texts of the most common ``kind`` get filled
-    markers, texts of any other kind (here the 2017 joint communiqué) hollow
-    ones, named under the panels.
+    Meetings are placed in the order they first appear. Texts of the most
+    common ``kind`` get filled markers, texts of any other kind (here the 2017
+    joint communiqué) hollow ones, named under the panels.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Columns ``meeting``, ``kind``, ``language``, ``label`` (the theme),
+        ``share``, ``share_low`` and ``share_high``.
+    title : str
+        The figure's title.
+    columns : int
+        Panels per row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
     use_style()
     meetings = list(dict.fromkeys(table["meeting"]))
@@ -82,10 +95,24 @@ def plot_section_themes(table: pd.DataFrame, title: str, xlabel: str = "theme (t
                         value: str = "share of the section's sentences mentioning the theme") -> plt.Figure:
     """Heatmap of sections (rows) by themes (columns): the share of each section's sentences per theme.
 
-    ``table`` has ``section`` (a label), ``label`` (the theme), ``share``,
-    ``units_with_theme`` and ``units``; each cell shows the share and the
-    counts behind it. ``xlabel`` and ``value`` (the colour bar's label) say
-    how the themes were measured.
+    Each cell shows the share and the counts behind it.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Columns ``section`` (a label), ``label`` (the theme), ``share``,
+        ``units_with_theme`` and ``units``.
+    title : str
+        The figure's title.
+    xlabel : str
+        The label of the themes' axis: how the themes were measured.
+    value : str
+        The colour bar's label.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
     use_style()
     shares = table.pivot(index="section", columns="label", values="share")
@@ -114,13 +141,27 @@ def plot_section_themes(table: pd.DataFrame, title: str, xlabel: str = "theme (t
 def plot_hand_shares(table: pd.DataFrame, title: str, columns: int = 4) -> plt.Figure:
     """Small multiples: per theme, the share of each text's sentences hand-coded with it, with its interval.
 
-    ``table`` is :func:`valduchesse.coding.hand_shares` by ``meeting_date``,
-    ``kind`` and ``held`` (what text the sentences come from), with a ``label``
-    per theme. One position per meeting and text held, in date order (a
-    meeting may have two: its full text and its opening, to compare like with
-    like); each point is labelled with its counts (coded / sentences). A
-    square marks a full text, a circle excerpts; texts of a kind other than the
+    One position per meeting and text held, in date order (a meeting may
+    have two: its full text and its opening, to compare like with like);
+    each point is labelled with its counts (coded / sentences). A square
+    marks a full text, a circle excerpts; texts of a kind other than the
     most common one (the 2017 communiqué) are hollow and grey, another genre.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`valduchesse.coding.hand_shares` by ``meeting_date``, ``kind``
+        and ``held`` (what text the sentences come from), with a ``label``
+        per theme.
+    title : str
+        The figure's title.
+    columns : int
+        Panels per row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (a small figure saying why, if the table is empty).
     """
     if table.empty:
         return empty_figure(title, "No hand-coded sentence of these texts: see coding/README.md to code them.")
@@ -172,6 +213,10 @@ LINESTYLES = ["-", "--", ":", "-."]
 def plot_dated_trends(table: pd.DataFrame, value: str, title: str) -> plt.Figure:
     """Lines of ``value`` per group over the meetings' dates, one kind of text per line.
 
+    Texts of the most common kind are joined by a line per group; a text of
+    any other kind is a hollow marker of the group's colour, not joined, and
+    named in the legend. Ticks are the meetings' dates.
+
     Parameters
     ----------
     table : DataFrame
@@ -181,10 +226,12 @@ def plot_dated_trends(table: pd.DataFrame, value: str, title: str) -> plt.Figure
     value : str
         The column to draw, e.g. ``"per_1000"``.
     title : str
+        The figure's title.
 
-    Texts of the most common kind are joined by a line per group; a text of
-    any other kind is a hollow marker of the group's colour, not joined, and
-    named in the legend. Ticks are the meetings' dates.
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
     use_style()
     table = table.assign(meeting_date=pd.to_datetime(table["meeting_date"])).sort_values("meeting_date")

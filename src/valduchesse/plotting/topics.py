@@ -23,12 +23,23 @@ METRIC_LABELS = {"adjusted_rand": "adjusted Rand index", "normalized_mutual_info
 def plot_stability(tables: dict[str, pd.DataFrame], title: str) -> plt.Figure:
     """Subsample stability and silhouette against k, one column of panels per unit.
 
-    ``tables`` maps a unit ("paragraphs") to :func:`valduchesse.topic_stability.stability_curve`'s
-    table. Top: the stability of the text's clusters and of the same
-    procedure on shuffled terms (grey, dashed), each ±1 standard error; the gap
-    between them is what the text's structure adds. Bottom: the mean cosine
+    Top: the stability of the text's clusters and of the same procedure on
+    shuffled terms (grey, dashed), each ±1 standard error; the gap between
+    them is what the text's structure adds. Bottom: the mean cosine
     silhouette of the refits. A dotted line marks the chosen k; each panel's
     title says where it lies on the grid.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        Maps a unit ("paragraphs") to :func:`valduchesse.topic_stability.stability_curve`'s table.
+    title : str
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
     use_style()
     fig, axes = plt.subplots(2, len(tables), figsize=(5.2 * len(tables), 6.2), squeeze=False,
@@ -67,12 +78,25 @@ def plot_agreement(per_seed: dict[str, pd.DataFrame], null: dict[str, pd.DataFra
                    summaries: dict[str, pd.DataFrame], title: str) -> plt.Figure:
     """Each seed's agreement with the sections against the permutation null; rows: ARI, NMI; columns: units.
 
-    ``per_seed``, ``null`` and ``summaries`` map a unit to the tables of
-    :func:`valduchesse.topic_agreement.seed_agreement` and
-    :func:`valduchesse.topic_agreement.agreement_summary`. Grey bars: the null's
-    histogram (shuffled labels); dashed line: its quantile from the summary
-    (the 95th percentile by default); dots: the seeds, stacked where they
-    fall in the same bar. Each panel's title counts the seeds above the line.
+    Grey bars: the null's histogram (shuffled labels); dashed line: its
+    quantile from the summary (the 95th percentile by default); dots: the
+    seeds, stacked where they fall in the same bar. Each panel's title counts
+    the seeds above the line.
+
+    Parameters
+    ----------
+    per_seed, null : dict of str to DataFrame
+        Map a unit to the first and second tables of
+        :func:`valduchesse.topic_agreement.seed_agreement`.
+    summaries : dict of str to DataFrame
+        Map a unit to :func:`valduchesse.topic_agreement.agreement_summary`.
+    title : str
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
     use_style()
     metrics = list(next(iter(summaries.values()))["metric"])
