@@ -1,20 +1,33 @@
-"""simplemma's language data comes from tries built once per machine, saved safely, with the same lemmas."""
+"""simplemma's language data comes from tries built once per machine, saved safely, with the same lemmas,
+through the collection's own objects: importing the package changes nothing of simplemma."""
 
+import importlib
+import importlib.util
+import inspect
+import logging
 import os
 import subprocess
 import sys
+import types
+from pathlib import Path
 
 import pytest
 import simplemma
-from simplemma.strategies import DefaultStrategy
-from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY, DefaultDictionaryFactory
+from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY, DefaultDictionaryFactory
 
+import valduchesse
 from valduchesse import cache, lemma_cache
+from valduchesse.corpus import load_corpus
+from valduchesse.corpus_header import SUPPORTED_LANGUAGES
+from valduchesse.preprocess import split
+
+from conftest import TEXTS
 
 
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.ENV_FOLDER, str(tmp_path / "cache"))
+    monkeypatch.delenv(lemma_cache.ENV_SWITCH, raising=False)
     return tmp_path / "cache"
 
 
@@ -24,52 +37,97 @@ def test_a_trie_is_built_once_then_loaded_from_the_cache(folder, monkeypatch):
     built = lemma_cache.CachedTries().get_dictionary("fr")
     assert path.is_file() and [p.name for p in path.parent.iterdir()] == ["fr.dic"]  # no temporary file left
 
-    def build_again(self, lang):
+    def build_again(lang):
         raise AssertionError("built again although cached")
 
-    monkeypatch.setattr(lemma_cache.CachedTries, "_build_trie", build_again)
+    monkeypatch.setattr(lemma_cache.CachedTries, "build", staticmethod(build_again))
     loaded = lemma_cache.CachedTries().get_dictionary("fr")
     assert len(loaded) == len(built) and loaded.get("attentats") == built.get("attentats") == "attentat"
 
 
-def test_lemmas_and_language_scores_are_the_same_with_the_tries(folder, monkeypatch):
-    text = ("Les deux ministres ont signé des déclarations communes sur les attentats terroristes. "
-            "The ministers agreed on closer cooperation between the police services.")
-    words = simplemma.simple_tokenizer(text)
-
-    def results(factory):
-        lemmatizer = simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
-        detector = simplemma.LanguageDetector(("fr", "en"), lemmatization_strategy=DefaultStrategy(
-            dictionary_factory=factory))
-        return [lemmatizer.lemmatize(w, "fr") for w in words], [lemmatizer.lemmatize(w, "en") for w in words], \
-            detector.proportion_in_each_language(text)
-
-    plain = results(DefaultDictionaryFactory())  # simplemma's own dictionaries, decoded in memory
-    assert results(lemma_cache.CachedTries()) == plain  # builds the tries
-    assert results(lemma_cache.CachedTries()) == plain  # loads them
+def test_lemmas_known_words_and_language_scores_are_simplemma_s_own():
+    # The collection's objects on the cached tries (the machine's cache, as the notebooks use it) against
+    # simplemma's module-level functions on its own data: every word of texts/ in every language, each paragraph.
+    data = lemma_cache.LanguageData(lemma_cache.CachedTries())
+    documents = load_corpus(TEXTS)
+    words = sorted({word for text in documents["text"] for word in split(text) if word.strip()})
+    codes = tuple(SUPPORTED_LANGUAGES)
+    for language in codes:
+        ours = [(data.lemmatize(w, language), data.is_known(w, language)) for w in words]
+        assert ours == [(simplemma.lemmatize(w, language), simplemma.is_known(w, language)) for w in words], language
+    paragraphs = [line for text in documents["text"] for line in text.split("\n") if line.strip()]
+    assert [data.langdetect(p, codes) for p in paragraphs] == [simplemma.langdetect(p, codes) for p in paragraphs]
+    assert len(words) > 1000 and len(paragraphs) > 100  # the comparison covered the corpus
     every = DefaultDictionaryFactory().get_dictionary("en")
-    tries = lemma_cache.CachedTries().get_dictionary("en")
-    assert len(tries) == len(every) and all(tries.get(word) == every.get(word) for word in list(every)[::97])
+    tries = data.dictionary_factory.get_dictionary("en")
+    assert len(tries) == len(every) and all(tries[word] == every[word] for word in list(every)[::97])
 
 
-def test_install_points_simplemma_at_the_tries_unless_switched_off(folder, monkeypatch):
-    monkeypatch.setattr(DEFAULT_DICTIONARY_FACTORY, "_get_dictionary", DEFAULT_DICTIONARY_FACTORY._get_dictionary)
+def test_a_tie_in_language_scores_is_broken_as_simplemma_breaks_it():
+    data = lemma_cache.LanguageData(DEFAULT_DICTIONARY_FACTORY)
+    # French and English tie on the first sample of "ministre cyber-police"; the relaxed one keeps "cyber-police"
+    assert data.langdetect("ministre cyber-police", ("fr", "en")) == [("fr", 1.0), ("en", 0.5), ("unk", 0.0)]
+    for text in ("", "the", "Bundesregierung und Regierung", "la police de la police", "x y z", "ministre sub-police"):
+        for languages in (("fr", "en"), ("de", "nl", "en", "fr"), "en"):
+            assert data.langdetect(text, languages) == simplemma.langdetect(text, languages)
+
+
+def test_the_module_functions_use_the_tries_unless_switched_off(folder, monkeypatch):
+    assert isinstance(lemma_cache.language_data().dictionary_factory, lemma_cache.CachedTries)
+    assert lemma_cache.language_data() is lemma_cache.language_data()  # made once
+    assert lemma_cache.lemmatize("attentats", "fr") == "attentat" and lemma_cache.trie_file("fr").is_file()
+    assert lemma_cache.is_known("services", "en") and lemma_cache.trie_file("en").is_file()
+    assert lemma_cache.langdetect("The ministers signed the declarations", ("fr", "en"))[0][0] == "en"
+    assert sorted(path.name for path in lemma_cache.cache_folder().iterdir()) == ["en.dic", "fr.dic"]
     monkeypatch.setenv(lemma_cache.ENV_SWITCH, "off")
-    before = DEFAULT_DICTIONARY_FACTORY._get_dictionary
-    assert not lemma_cache.install() and DEFAULT_DICTIONARY_FACTORY._get_dictionary is before
-    monkeypatch.delenv(lemma_cache.ENV_SWITCH)
-    assert lemma_cache.install()
-    dictionary = DEFAULT_DICTIONARY_FACTORY.get_dictionary("fr")  # what simplemma's module-level functions use
-    assert type(dictionary).__name__ == "TrieWrapDict" and dictionary.get("attentats") == "attentat"
-    assert lemma_cache.trie_file("fr").is_file()
+    assert lemma_cache.language_data().dictionary_factory is DEFAULT_DICTIONARY_FACTORY  # simplemma's own data
+    assert lemma_cache.lemmatize("Erklärungen", "de") == "Erklärung" and not lemma_cache.trie_file("de").exists()
+
+
+def _simplemma_state() -> dict:
+    """Every global of simplemma's modules, and every attribute of each (a class's, an object's slots), by identity."""
+    state = {}
+    for name, module in list(sys.modules.items()):
+        if name != "simplemma" and not name.startswith("simplemma."):
+            continue
+        for key, value in vars(module).items():
+            state[name, key] = id(value)
+            if isinstance(value, types.ModuleType):
+                continue
+            inner = dict(vars(value)) if hasattr(value, "__dict__") else {}
+            for cls in type(value).__mro__:
+                slots = getattr(cls, "__slots__", ())
+                for slot in [slots] if isinstance(slots, str) else slots:
+                    if hasattr(value, slot):
+                        inner[slot] = getattr(value, slot)
+            state.update({(name, key, attribute): id(v) for attribute, v in inner.items()})
+    return state
+
+
+def test_importing_the_package_changes_nothing_of_simplemma():
+    # Each module of the package is imported (if it was not yet) and run again as a fresh copy, as a first
+    # import runs it: simplemma's module globals, its classes' members and its default objects' slots (the
+    # default dictionary factory's included) are the same objects afterwards.
+    package = Path(valduchesse.__file__).parent
+    names = sorted(".".join(("valduchesse", *path.relative_to(package).with_suffix("").parts)).removesuffix(".__init__")
+                   for path in package.rglob("*.py") if path.name != "__main__.py")
+    before = _simplemma_state()
+    assert ("simplemma.strategies.dictionaries.dictionary_factory", "DEFAULT_DICTIONARY_FACTORY") in before
+    for name in names:
+        importlib.import_module(name)
+        spec = importlib.util.find_spec(name)
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    assert _simplemma_state() == before
 
 
 @pytest.mark.parametrize("content", [b"", b"not a trie", b"\x00" * 4096])
-def test_a_broken_trie_file_is_rebuilt(folder, content):
+def test_a_broken_trie_file_is_rebuilt(folder, content, caplog):
     path = lemma_cache.trie_file("en")
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
-    assert lemma_cache.CachedTries().get_dictionary("en").get("services") == "service"
+    with caplog.at_level(logging.WARNING, logger=lemma_cache.__name__):
+        assert lemma_cache.CachedTries().get_dictionary("en").get("services") == "service"
+    assert str(path) in caplog.text and "built again" in caplog.text
     assert path.read_bytes() != content and lemma_cache.CachedTries().get_dictionary("en").get("services") == "service"
 
 
@@ -80,11 +138,24 @@ def test_a_new_simplemma_version_gets_its_own_files(folder, monkeypatch):
     assert after.parent.parent == folder / "lemma-data" / "simplemma-99.0" and after.parent != before.parent
 
 
-def test_an_unwritable_cache_folder_only_costs_time(tmp_path, monkeypatch):
+def test_an_unwritable_cache_folder_only_costs_time(tmp_path, monkeypatch, caplog):
     blocker = tmp_path / "a file"
     blocker.write_text("not a folder")
     monkeypatch.setenv(cache.ENV_FOLDER, str(blocker))
-    assert lemma_cache.CachedTries().get_dictionary("en").get("services") == "service"
+    with caplog.at_level(logging.WARNING, logger=lemma_cache.__name__):
+        assert lemma_cache.CachedTries().get_dictionary("en").get("services") == "service"
+    assert "kept in memory only" in caplog.text
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_trie_reads_as_the_mapping_simplemma_looks_words_up_in(folder):
+    tries = lemma_cache.CachedTries().get_dictionary("en")
+    assert "services" in tries and "xqzw" not in tries and 3 not in tries
+    assert tries["services"] == tries.get("services") == "service" and tries.get("xqzw", "none") == "none"
+    with pytest.raises(KeyError):
+        tries["xqzw"]
+    first = next(iter(tries))
+    assert first in tries and len(tries) > 10_000
 
 
 @pytest.mark.slow
@@ -97,6 +168,27 @@ def test_processes_filling_the_cache_at_once_leave_one_whole_file(folder):
     assert lemma_cache.CachedTries().get_dictionary("en").get("services") == "service"
 
 
-def test_an_unknown_language_is_still_simplemma_s_error(folder):
-    with pytest.raises(ValueError):
-        lemma_cache.CachedTries().get_dictionary("xx")
+@pytest.mark.slow
+def test_a_fresh_interpreter_importing_every_module_leaves_simplemma_as_it_was(tmp_path):
+    script = tmp_path / "check.py"
+    # The state function is copied into the script: importing this test module would import the package first.
+    script.write_text(
+        "import importlib, pathlib, sys, types\n"
+        "import simplemma, simplemma.strategies\n"
+        f"{inspect.getsource(_simplemma_state)}\n"
+        "before = _simplemma_state()\n"
+        "assert not any(name.startswith('valduchesse') for name in sys.modules)\n"
+        "import valduchesse\n"
+        "package = pathlib.Path(valduchesse.__file__).parent\n"
+        "for path in sorted(package.rglob('*.py')):\n"
+        "    if path.name != '__main__.py':\n"
+        "        importlib.import_module('.'.join(('valduchesse', *path.relative_to(package).with_suffix('').parts))"
+        ".removesuffix('.__init__'))\n"
+        "sys.exit(0 if _simplemma_state() == before else 1)\n", encoding="utf-8")
+    assert subprocess.run([sys.executable, str(script)], cwd=tmp_path, timeout=300).returncode == 0
+
+
+@pytest.mark.parametrize("language", ["xx", "../en", ""])
+def test_an_unknown_language_is_still_simplemma_s_error(folder, language):
+    with pytest.raises(ValueError, match="Unsupported language"):
+        lemma_cache.CachedTries().get_dictionary(language)

@@ -8,7 +8,7 @@ import pytest
 import simplemma
 import yaml
 
-from valduchesse import preprocess, preprocessor, rule_agreement, terms, themes, token_rules, tokens as tokens_module
+from valduchesse import lemma_cache, preprocess, preprocessor, rule_agreement, terms, themes, token_rules, tokens as tokens_module
 from valduchesse.coding import coding_units, current_codes, read_coding
 from valduchesse.corpus import load_corpus
 from valduchesse.corpus_views import comparable_openings
@@ -103,11 +103,12 @@ def test_every_stage_tokenises_and_lemmatises_through_preprocess(monkeypatch):
     # Every call that reaches simplemma's tokeniser or lemmatiser while the stages run comes from preprocess
     # (which applies the corrections, the lemma cache and the stop words the same way for every stage).
     callers = []
-    for name in ("simple_tokenizer", "lemmatize", "text_lemmatizer", "lemma_iterator"):
-        def spy(*args, _original=getattr(simplemma, name), **kwargs):
+    spied = [(simplemma, name) for name in ("simple_tokenizer", "lemmatize", "text_lemmatizer", "lemma_iterator")]
+    for owner, name in [*spied, (lemma_cache, "lemmatize")]:
+        def spy(*args, _original=getattr(owner, name), **kwargs):
             callers.append(sys._getframe(1).f_globals.get("__name__"))
             return _original(*args, **kwargs)
-        monkeypatch.setattr(simplemma, name, spy)
+        monkeypatch.setattr(owner, name, spy)
     preprocess.lemma.cache_clear()
     try:
         french = DOCUMENTS[DOCUMENTS["language"] == "fr"].head(3)

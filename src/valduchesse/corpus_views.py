@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import simplemma
 
+from . import lemma_cache
 from .corpus_header import SUPPORTED_LANGUAGES, corpus_error
 
 __all__ = [
@@ -301,7 +301,7 @@ def check_languages(documents: pd.DataFrame, min_chars: int = LANGUAGE_CHECK_MIN
             if len(line) < min_chars:
                 continue
             checked += 1
-            scores = dict(simplemma.langdetect(line, lang=codes))
+            scores = dict(lemma_cache.langdetect(line, codes))
             best = max(codes, key=lambda code: (scores.get(code, 0.0), code == doc.language))
             if best != doc.language and scores[best] - scores.get(doc.language, 0.0) >= margin:
                 raise corpus_error(

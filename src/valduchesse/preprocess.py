@@ -33,7 +33,7 @@ import simplemma
 import stopwordsiso
 from stop_words import get_stop_words
 
-from . import lemma_cache  # noqa: F401  (simplemma's language data from a per-machine cache: lemma_cache.py)
+from . import lemma_cache
 from .corpus_header import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 from .files import InputError, load_yaml
 
@@ -254,7 +254,7 @@ def lemma(word: str, language: str) -> str:
     fixed = corrections(language).get(word.lower())
     if fixed is not None:
         return fixed
-    found = simplemma.lemmatize(word, lang=language).lower()
+    found = lemma_cache.lemmatize(word, language).lower()
     return found.replace("_", "") if language == "nl" else found
 
 

@@ -34,9 +34,9 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import simplemma
 import yaml
 
+from . import lemma_cache
 from .corpus_header import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 from .files import InputError, YAMLRefused, parse_yaml, read_text, resolved_note, yaml_position
 from .intervals import wilson
@@ -242,7 +242,7 @@ def _entries(path: Path, theme: str, language: str, values) -> tuple[Entry, ...]
 def _acronym(value: str, language: str) -> bool:
     """An entry written in capitals whose lower-case form is no word of the language (UK, but not IS in Dutch)."""
     word = value.strip()
-    return word.isupper() and len(word) > 1 and not simplemma.is_known(word.lower(), language)
+    return word.isupper() and len(word) > 1 and not lemma_cache.is_known(word.lower(), language)
 
 
 def _theme(path: Path, name, spec) -> tuple[str, dict]:

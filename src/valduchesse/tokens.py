@@ -55,8 +55,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import simplemma
 
+from . import lemma_cache
 from .coding import FURNITURE
 from .preprocess import check_language, is_number, is_stop_word, is_word, lemma, normalise, split
 from .segment import HEADING, MAX_HEADING_CHARS
@@ -352,7 +352,7 @@ class _Vocabulary:
 def _known(word: str, language: str) -> bool:
     """Whether the language's dictionary (simplemma) knows the word, or every part of a hyphenated word."""
     parts = [p for p in word.split("-") if p]
-    return bool(parts) and all(simplemma.is_known(p, lang=language) for p in parts)
+    return bool(parts) and all(lemma_cache.is_known(p, language) for p in parts)
 
 
 def _is_office(term: str, lower: str, r: dict, language: str) -> bool:
