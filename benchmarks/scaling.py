@@ -56,7 +56,8 @@ def pipeline(folder: Path) -> dict[str, float]:
     """Run the pipeline on ``folder``; return the seconds each step took."""
     from valduchesse.corpus import load_corpus
     from valduchesse.segment import paragraphs, sentences
-    from valduchesse.terms import keyness_by_group, term_matrix
+    from valduchesse.keyness import keyness_by_group
+    from valduchesse.terms import term_matrix
     from valduchesse.themes import load_themes, theme_shares
     from valduchesse.topics import fit_topics, segment_texts
 

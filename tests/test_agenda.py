@@ -15,7 +15,7 @@ from valduchesse.prose.agenda import headline_sentences, unknowables
 from valduchesse.coding import THEMES, read_coding
 from valduchesse.corpus import load_corpus
 from valduchesse.keyness_power import smallest_passing_count
-from valduchesse.terms import log_likelihood, threshold
+from valduchesse.keyness import log_likelihood, threshold
 from valduchesse.themes import load_themes
 
 CODING = ROOT / "coding"

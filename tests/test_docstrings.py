@@ -13,7 +13,7 @@ For every module of ``src/valduchesse`` (subpackages included), read with :mod:`
   function's or lambda's), a ``Returns`` section; a generator (its own body yields) a ``Yields`` section.
 
 A failure names the module, the function and what it lacks, e.g.
-``valduchesse.terms.keyness: no Parameters section; parameters a, b undocumented``.
+``valduchesse.keyness.keyness: no Parameters section; parameters a, b undocumented``.
 """
 
 from __future__ import annotations

@@ -147,7 +147,7 @@ def test_no_module_imports_a_private_name_of_another():
 def test_the_analysis_modules_never_import_the_prose_layer():
     tooling = {"valduchesse", "valduchesse.__main__", "valduchesse.cli"}  # the command line prints prose
     analysis = [name for name, path in MODULES.items() if path.parent == PACKAGE and name not in tooling]
-    assert "valduchesse.terms" in analysis and "valduchesse.prose.terms" not in analysis
+    assert "valduchesse.keyness" in analysis and "valduchesse.prose.keyness" not in analysis
     edges = graph()
     wrong = [f"{name} imports {target}" for name in analysis
              for target in edges[name] if target.startswith("valduchesse.prose")]

@@ -6,7 +6,8 @@ from scipy.special import chdtri
 
 from valduchesse.keyness_power import smallest_passing_count, smallest_passing_counts
 from valduchesse.prose.keyness_power import power_sentence
-from valduchesse.terms import keyness_by_group, log_likelihood, term_matrix
+from valduchesse.keyness import keyness_by_group, log_likelihood
+from valduchesse.terms import term_matrix
 
 
 def test_the_smallest_passing_count_is_the_first_count_whose_g2_exceeds_the_threshold():

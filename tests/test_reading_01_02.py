@@ -16,11 +16,12 @@ import pytest
 from valduchesse.coding import coding_units, current_codes, read_coding, split_codes, substantive
 from valduchesse.corpus import load_corpus
 from valduchesse.corpus_views import comparable_openings
+from valduchesse.keyness import keyness_by_group
 from valduchesse.keyness_power import smallest_passing_counts
 from valduchesse.rule_agreement import furniture_agreement, names_table
 from valduchesse.run.parameters import read_parameters
 from valduchesse.segment import section_labels, sections
-from valduchesse.terms import keyness_by_group, similarity, term_matrix, term_presence, top_terms
+from valduchesse.terms import similarity, term_matrix, term_presence, top_terms
 from valduchesse.themes import load_themes, select, theme_frequencies
 from valduchesse.token_rules import read_names
 from valduchesse.tokens import STEPS, tokens

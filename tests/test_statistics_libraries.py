@@ -10,7 +10,7 @@ from scipy.stats import false_discovery_control
 from valduchesse.coding import FURNITURE, NONE, coding_units, current_codes, read_coding
 from valduchesse.corpus import load_corpus
 from valduchesse.rule_agreement import furniture_agreement
-from valduchesse.terms import adjust, adjust_by_group
+from valduchesse.keyness import adjust, adjust_by_group
 
 from conftest import ROOT, TEXTS
 

@@ -8,7 +8,7 @@ from valduchesse.corpus import load_corpus
 from valduchesse.corpus_header import SUPPORTED_LANGUAGES
 from valduchesse.intervals import wilson
 from valduchesse.segment import sentences
-from valduchesse.terms import find
+from valduchesse.concordance import find
 from valduchesse.themes import (
     ThemeError, load_themes, select, theme_frequencies, theme_matches, theme_shares,
 )

@@ -8,13 +8,17 @@ import pytest
 import simplemma
 import yaml
 
-from valduchesse import lemma_cache, preprocess, preprocessor, rule_agreement, terms, themes, token_rules, tokens as tokens_module
+from valduchesse import (
+    concordance, keyness, lemma_cache, preprocess, preprocessor, rule_agreement, terms, themes, token_rules,
+)
+from valduchesse import tokens as tokens_module
 from valduchesse.coding import coding_units, current_codes, read_coding
 from valduchesse.corpus import load_corpus
 from valduchesse.corpus_views import comparable_openings
 from valduchesse.preprocess import CORRECTIONS_FILE, LEMMA_CACHE_SIZE, lemma, normalise
 from valduchesse.segment import section_labels, sections
-from valduchesse.terms import keyness_by_group, term_matrix, top_terms
+from valduchesse.keyness import keyness_by_group
+from valduchesse.terms import term_matrix, top_terms
 from valduchesse.preprocessor import Preprocessor
 from valduchesse.rule_agreement import furniture_agreement, names_agreement
 from valduchesse.token_rules import name_words, read_names, rules
@@ -93,7 +97,8 @@ def test_every_correction_is_still_needed_and_listed_as_an_artefact():
 
 def test_the_lemma_cache_is_bounded_and_no_module_keeps_a_growing_cache():
     assert lemma.cache_info().maxsize == LEMMA_CACHE_SIZE
-    for module in (preprocess, preprocessor, rule_agreement, terms, themes, token_rules, tokens_module):
+    for module in (concordance, keyness, preprocess, preprocessor, rule_agreement, terms, themes, token_rules,
+                   tokens_module):
         growing = [name for name, value in vars(module).items()
                    if isinstance(value, (dict, list, set)) and not name.isupper() and not name.startswith("__")]
         assert growing == [], f"{module.__name__} keeps module-level containers {growing}"

@@ -13,7 +13,8 @@ The analysis, one module per pipeline stage, at the top of the package:
   counted; :mod:`valduchesse.token_rules`: the furniture, names and offices rules it applies;
   :mod:`valduchesse.rule_agreement`: those rules against a names list and the hand codes;
   :mod:`valduchesse.preprocessor`: :class:`~valduchesse.preprocessor.Preprocessor`, that stage's settings for one text;
-- :mod:`valduchesse.terms`: term matrices, keyness with significance, concordances, frequencies, similarity;
+- :mod:`valduchesse.terms`: term matrices, top terms, similarity; :mod:`valduchesse.keyness`: keyness with
+  significance; :mod:`valduchesse.concordance`: concordances and frequencies;
 - :mod:`valduchesse.topics`: clustering of passages; :mod:`valduchesse.topic_stability`: judged by subsample
   stability against a null; :mod:`valduchesse.topic_agreement`: against the sections over many seeds;
 - :mod:`valduchesse.themes`: the theme dictionary and theme shares;

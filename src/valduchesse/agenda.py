@@ -34,7 +34,8 @@ from scipy.special import chdtri
 
 from .coding import FURNITURE, NONE, THEMES, split_codes
 from .segment import paragraphs, sentences
-from .terms import keyness, term_matrix
+from .keyness import keyness
+from .terms import term_matrix
 from .files import InputError, read_table
 from .keyness_power import smallest_passing_count
 
@@ -604,7 +605,7 @@ def unit_keyness(texts: pd.DataFrame, target_kinds, target_meeting: str, alpha: 
     -------
     dict
         What :func:`keyness_power` says before the test (without its matrix), and ``table``
-        (:func:`valduchesse.terms.keyness`, Bonferroni) and ``passing`` (its significant terms, most
+        (:func:`valduchesse.keyness.keyness`, Bonferroni) and ``passing`` (its significant terms, most
         distinctive first).
 
     Raises

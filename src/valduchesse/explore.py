@@ -5,10 +5,10 @@ lower-cased, French elisions cut off) or a **theme** of the theme dictionary (``
 entry of the theme in each language), and a language and a meeting (or all of them). :func:`explore`
 returns, for that selection:
 
-- the **concordance** (keyword in context, :func:`valduchesse.terms.concordance`) in every text
+- the **concordance** (keyword in context, :func:`valduchesse.concordance.concordance`) in every text
   selected;
 - the **counts by meeting**: one row per text, with its matches, its word tokens and the rate per
-  1,000 tokens (:func:`valduchesse.terms.frequencies`), and the text's **coverage** beside them
+  1,000 tokens (:func:`valduchesse.concordance.frequencies`), and the text's **coverage** beside them
   (``full text``, ``opening excerpt`` or ``later excerpt``, and the characters held), since a count
   in an excerpt says nothing of the rest of the text;
 - the **hand-coded sentences**: for a theme, the sentences whose final code
@@ -39,12 +39,12 @@ from pathlib import Path
 import pandas as pd
 
 from .coding import coding_units, current_codes, read_coding, split_codes
+from .concordance import concordance, frequencies, query_terms
 from .corpus import load_corpus
 from .corpus_header import SUPPORTED_LANGUAGES
 from .corpus_views import meeting_labels
 from .files import InputError
 from .preprocessor import Preprocessor
-from .terms import concordance, frequencies, query_terms
 from .themes import ThemeDictionary, load_themes
 from .tokens import Tokens, tokens
 

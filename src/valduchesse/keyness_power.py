@@ -4,7 +4,7 @@ A keyness test of one short text against a few others, corrected for every
 term tested, can only flag a term used several times in the target and
 rarely or never elsewhere. :func:`smallest_passing_counts` computes, from the
 counts' totals alone (never from a result), the smallest count a term needs in
-each group to pass the Bonferroni threshold that :func:`valduchesse.terms.keyness_by_group`
+each group to pass the Bonferroni threshold that :func:`valduchesse.keyness.keyness_by_group`
 applies, if the other texts never use it (and if they use it once). A subject
 a text names once or twice cannot pass: the test cannot detect it.
 """
@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import chdtri
 
-from .terms import TermMatrix, log_likelihood
+from .keyness import log_likelihood
+from .terms import TermMatrix
 
 __all__ = ["smallest_passing_count", "smallest_passing_counts"]
 
@@ -50,7 +51,7 @@ def smallest_passing_counts(matrix: TermMatrix, groups: dict[str, list[str]] | N
     """Per group, the fewest occurrences a term needs to pass the Bonferroni threshold of its keyness test.
 
     The same groups, totals and number of tests as
-    :func:`valduchesse.terms.keyness_by_group` with ``correction="bonferroni"``,
+    :func:`valduchesse.keyness.keyness_by_group` with ``correction="bonferroni"``,
     computed from the matrix's totals only, before any term's result is read.
 
     Parameters

@@ -41,7 +41,8 @@ from .corpus_header import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
 from .files import InputError, YAMLRefused, parse_yaml, read_text, resolved_note, yaml_position
 from .intervals import wilson
 from .preprocess import stop_words
-from .terms import as_tokens, frequencies, query_terms
+from .concordance import frequencies, query_terms
+from .terms import as_tokens
 from .preprocessor import Preprocessor
 from .tokens import tokens
 

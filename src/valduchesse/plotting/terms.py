@@ -22,13 +22,13 @@ def plot_keyness(table: pd.DataFrame, title: str, columns: int = 2, max_panels: 
     (``target/reference``), so the reader sees the numbers behind the score;
     a dotted line marks G² = 3.84 (p = 0.05 for a single test) and, when the
     table carries a Bonferroni threshold (``table.attrs["critical_g2"]``, set
-    by :func:`valduchesse.terms.keyness`), a dashed line marks it: only bars
+    by :func:`valduchesse.keyness.keyness`), a dashed line marks it: only bars
     beyond it pass the correction for the number of terms tested.
 
     Parameters
     ----------
     table : DataFrame
-        :func:`valduchesse.terms.keyness_by_group`'s output.
+        :func:`valduchesse.keyness.keyness_by_group`'s output.
     title : str
         The figure's title (the legend of the lines is added under it).
     columns : int

@@ -1,7 +1,7 @@
 """The prose layer: the sentences that say the analysis' numbers in words, for the notebooks' printouts.
 
-Why one subpackage, one module per analysis module it speaks for (``prose.terms`` says
-:mod:`valduchesse.terms`' tables, ``prose.agenda`` :mod:`valduchesse.agenda`'s, and so on): the
+Why one subpackage, one module per analysis module it speaks for (``prose.keyness`` says
+:mod:`valduchesse.keyness`' tables, ``prose.agenda`` :mod:`valduchesse.agenda`'s, and so on): the
 statistics stay free of wording (a sentence changes without touching a number, and a number's test
 does not read English), a reader who looks for "where is this sentence written" has one place to
 look, and the module names say which tables each sentence is built from. The direction is one way:
@@ -10,7 +10,7 @@ imports the prose layer (``tests/test_imports.py`` checks it). Every number in t
 computed from the tables passed in, never typed by hand.
 
 - :mod:`valduchesse.prose.words`: the shared wording helpers (a list said as ``a, b and c``);
-- :mod:`valduchesse.prose.terms`: keyness thresholds and results (:mod:`valduchesse.terms`);
+- :mod:`valduchesse.prose.keyness`: keyness thresholds and results (:mod:`valduchesse.keyness`);
 - :mod:`valduchesse.prose.keyness_power`: what a keyness test can detect (:mod:`valduchesse.keyness_power`);
 - :mod:`valduchesse.prose.topics`: the clustering's results (:mod:`valduchesse.topics`,
   :mod:`valduchesse.topic_stability`, :mod:`valduchesse.topic_agreement`);

@@ -1,4 +1,4 @@
-"""Keyness in words: the threshold a term must pass, and each group's distinctive terms (:mod:`valduchesse.terms`)."""
+"""Keyness in words: the threshold a term must pass, and each group's distinctive terms (:mod:`valduchesse.keyness`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def threshold_sentence(table: pd.DataFrame) -> str:
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`~valduchesse.terms.keyness_by_group`'s table; its ``attrs`` give the ``correction``, the
+        :func:`~valduchesse.keyness.keyness_by_group`'s table; its ``attrs`` give the ``correction``, the
         ``alpha``, the number of ``tests`` and (for Bonferroni) the ``critical_g2``.
 
     Returns
@@ -35,7 +35,7 @@ def significance_summary(table: pd.DataFrame) -> list[str]:
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`~valduchesse.terms.keyness_by_group`'s table (``group``, ``term``, ``g2``, ``p_value``,
+        :func:`~valduchesse.keyness.keyness_by_group`'s table (``group``, ``term``, ``g2``, ``p_value``,
         ``significant``).
 
     Returns
@@ -57,14 +57,14 @@ def significance_summary(table: pd.DataFrame) -> list[str]:
 
 
 def keyness_summary(table: pd.DataFrame, n: int = 3) -> list[str]:
-    """One line per group of a :func:`~valduchesse.terms.keyness_by_group` table: its ``n`` top terms with G² and counts.
+    """One line per group of a :func:`~valduchesse.keyness.keyness_by_group` table: its ``n`` top terms with G² and counts.
 
     A term that passes the table's multiple-comparison threshold is marked ``*``.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`~valduchesse.terms.keyness_by_group`'s table (``group``, ``term``, ``g2``, ``target_count``,
+        :func:`~valduchesse.keyness.keyness_by_group`'s table (``group``, ``term``, ``g2``, ``target_count``,
         ``reference_count``, and ``significant`` if tested).
     n : int
         Terms shown per group (its first ``n`` rows).
