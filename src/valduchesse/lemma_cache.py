@@ -30,7 +30,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from .cache import replace_atomically, user_cache_folder
+from .atomic_write import replace_atomically
+from .cache import user_cache_folder
 from .corpus_header import SUPPORTED_LANGUAGES
 
 __all__ = ["ENV_SWITCH", "cache_folder", "install", "main", "trie_file"]
