@@ -52,7 +52,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from valduchesse.files import write_atomically
+from valduchesse.atomic_write import write_atomically
 from valduchesse.run.collection import default_jobs
 from valduchesse.run.notebooks import notebook_paths  # the collection's notebooks (collection.txt)
 

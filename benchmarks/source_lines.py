@@ -18,7 +18,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from valduchesse.files import write_atomically
+from valduchesse.atomic_write import write_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = "2128f17"

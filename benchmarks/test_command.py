@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from collection import ROOT, RESULTS, machine  # noqa: E402  (the same description of the machine)
 
-from valduchesse.files import write_atomically  # noqa: E402
+from valduchesse.atomic_write import write_atomically  # noqa: E402
 
 COMMAND = "make test"
 

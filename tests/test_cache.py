@@ -3,6 +3,7 @@
 import pytest
 
 from valduchesse import cache
+from valduchesse.atomic_write import replace_atomically
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path):
@@ -14,7 +15,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path):
         raise RuntimeError("interrupted")
 
     with pytest.raises(RuntimeError):
-        cache.replace_atomically(path, fails)
+        replace_atomically(path, fails)  # as the lemma cache writes its tries
     assert path.read_bytes() == b"old" and [p.name for p in path.parent.iterdir()] == ["times.json"]
 
 

@@ -21,7 +21,7 @@ from valduchesse.explore import (
     meeting_choices,
 )
 from valduchesse.prose.explore import counts_table, coverage_note, held, notes, panel, show, title
-from valduchesse.files import write_notebook
+from valduchesse.atomic_write import write_notebook
 from valduchesse.run.execute import execute_notebook
 from valduchesse.run.explorer import EXPLORER_NOTEBOOK, WIDGET_TAG, WIDGET_VIEW, execute_explorer, strip_widget_views
 from valduchesse.run.explorer import main as explorer_main

@@ -25,10 +25,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from valduchesse import cli, files
+from valduchesse import atomic_write, cli
+from valduchesse.atomic_write import WriteError, write_atomically, write_notebook
 from valduchesse.coding import CodingError, read_coding
 from valduchesse.fetch.allowlist import AllowListError, load_allow_list
-from valduchesse.files import InputError, WriteError, write_atomically, write_notebook
+from valduchesse.files import InputError
 from valduchesse.run.determinism import MARKER, check_reproduction, prepare_folder
 from valduchesse.run.guard import WriteRefused
 from valduchesse.run.notebooks import committed_notebook, notebook_paths
@@ -96,7 +97,7 @@ def run_cli(capsys, *argv) -> tuple[int, str]:
 WRITER = textwrap.dedent("""
     import json, sys
     from pathlib import Path
-    from valduchesse.files import write_atomically
+    from valduchesse.atomic_write import write_atomically
     target = Path(sys.argv[1])
     versions = [json.dumps({"version": v, "data": [v] * 400_000}).encode() for v in ("old", "new")]
     write_atomically(target, versions[0], guard=False)
@@ -130,7 +131,7 @@ def test_the_atomic_write_killed_at_any_moment_leaves_the_old_or_the_new_file_wh
 DISK_FULL_WRITER = textwrap.dedent("""
     import resource, signal, sys
     from pathlib import Path
-    from valduchesse.files import WriteError, write_atomically
+    from valduchesse.atomic_write import WriteError, write_atomically
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG, as on a full disk
     resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
     try:
@@ -161,7 +162,7 @@ def test_a_full_disk_keeps_the_old_file_and_names_the_file_and_the_space_needed(
     def full(descriptor, data):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(files.os, "write", full)
+    monkeypatch.setattr(atomic_write.os, "write", full)
     with pytest.raises(WriteError) as error:
         write_atomically(target, b"y" * 12_345)
     message = one_line(str(error.value))
@@ -174,7 +175,7 @@ def test_a_read_only_checkout_ends_in_one_line(tmp_path, monkeypatch, capsys):
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
-    monkeypatch.setattr(files.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(atomic_write.tempfile, "mkstemp", read_only)
     with pytest.raises(WriteError, match="the file system is read-only; the file was not changed"):
         write_atomically(tmp_path / "a.txt", b"a")
     # the same through a command: one line on stderr, status 1, no traceback
@@ -190,7 +191,7 @@ def test_ctrl_c_while_writing_leaves_the_old_file_and_a_command_says_what_was_ke
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr(files.os, "replace", interrupted)
+        patch.setattr(atomic_write.os, "replace", interrupted)
         with pytest.raises(KeyboardInterrupt):
             write_atomically(target, b"new")
         assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["sheet.csv"]
@@ -199,7 +200,7 @@ def test_ctrl_c_while_writing_leaves_the_old_file_and_a_command_says_what_was_ke
 
 
 def test_a_full_disk_during_a_command_ends_in_one_line(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(files.os, "write", lambda *args: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space")))
+    monkeypatch.setattr(atomic_write.os, "write", lambda *args: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space")))
     code, err = run_cli(capsys, "report", NOTEBOOKS / "00_corpus.ipynb", "--output", tmp_path / "site")
     assert code == 1 and "the disk is full" in one_line(err) and str(tmp_path / "site") in err
 

@@ -38,10 +38,10 @@ The figures, by family, in :mod:`valduchesse.plotting` (``style``, ``corpus``, `
 ``topics``, ``agenda``; ``captions``: captions and alt texts computed from the data each figure shows);
 where a figure file goes, in :mod:`valduchesse.figure_paths` (no plotting library).
 
-Files, shared by all: :mod:`valduchesse.files`: the one atomic write, the one safe reader, the one strict
-YAML loader and the one input-error type; :mod:`valduchesse.cache`: the per-machine cache folder, written
-through :mod:`valduchesse.files` (its ``write_atomically`` returns False instead of raising: the cache only
-saves time).
+Files, shared by all: :mod:`valduchesse.files`: the one safe reader and the one input-error type;
+:mod:`valduchesse.strict_yaml`: the one strict YAML loader; :mod:`valduchesse.atomic_write`: the one atomic
+write; :mod:`valduchesse.cache`: the per-machine cache folder, written through :mod:`valduchesse.atomic_write`
+(its ``write_atomically`` returns False instead of raising: the cache only saves time).
 
 The tooling, in subpackages beside the analysis:
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import files
+from . import atomic_write
 
-__all__ = ["ENV_FOLDER", "replace_atomically", "user_cache_folder", "write_atomically"]
+__all__ = ["ENV_FOLDER", "user_cache_folder", "write_atomically"]
 
 ENV_FOLDER = "VALDUCHESSE_CACHE_DIR"
 
@@ -39,26 +39,8 @@ def user_cache_folder() -> Path:
     return Path(base)
 
 
-def replace_atomically(path: Path, write) -> None:
-    """Call ``write(temporary)`` on a temporary file beside ``path``, then rename it to ``path``.
-
-    :func:`valduchesse.files.replace_atomically`, the project's one atomic write (a reader in another
-    process sees the whole old file or the whole new one, never a part; the temporary file is removed if
-    ``write`` fails). Errors are raised: a full or read-only disk as a one-line
-    :class:`valduchesse.files.WriteError`.
-
-    Parameters
-    ----------
-    path : Path
-        The file to write.
-    write : callable
-        Called with the temporary file's path; writes the new content there.
-    """
-    files.replace_atomically(path, write)
-
-
 def write_atomically(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` with :func:`valduchesse.files.write_atomically`; False if it could not be written.
+    """Write ``data`` to ``path`` atomically (:mod:`valduchesse.atomic_write`); False if it could not be written.
 
     The cache only saves time: a cache file that cannot be written (a full disk, a read-only home, a path
     the write guard refuses) is not an error.
@@ -76,7 +58,7 @@ def write_atomically(path: Path, data: bytes) -> bool:
         True if the file was written, False if an ``OSError`` or ``ValueError`` stopped it.
     """
     try:
-        files.write_atomically(path, data)
+        atomic_write.write_atomically(path, data)
         return True
     except (OSError, ValueError):
         return False

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from .corpus import MAX_FILE_BYTES, write_text_file
 from .corpus_header import COVERAGES, SUPPORTED_LANGUAGES, CorpusError
-from .files import InputError, WriteError, read_text
+from .atomic_write import WriteError
+from .files import InputError, read_text
 from .fetch.allowlist import AllowListError, load_allow_list
 from .fetch.client import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from .fetch.terminal import exit_status, format_report

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .files import InputError, read_table, write_atomically
+from .atomic_write import write_atomically
+from .files import InputError, read_table
 from .intervals import wilson
 from .segment import sentences
 

@@ -31,7 +31,9 @@ import yaml
 from .corpus_header import (
     OPTIONAL_FIELDS, REQUIRED_FIELDS, CorpusError, HeaderError, corpus_error, load_header, validate_header,
 )
-from .files import not_regular, read_bytes, resolved_note, write_atomically, yaml_position
+from .atomic_write import write_atomically
+from .files import not_regular, read_bytes, resolved_note
+from .strict_yaml import yaml_position
 from .run.guard import check_write
 
 __all__ = [
@@ -236,7 +238,7 @@ def write_text_file(body: str, path: str | Path, **fields) -> Path:
     """Write a new text file: a correct header (with ``chars`` computed) above ``body``.
 
     The file is checked as :func:`load_corpus` would check it before it is
-    kept, and written atomically (:func:`valduchesse.files.write_atomically`);
+    kept, and written atomically (:func:`valduchesse.atomic_write.write_atomically`);
     an existing file is never overwritten.
 
     Parameters

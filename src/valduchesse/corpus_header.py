@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .files import MAX_YAML_DEPTH, InputError, StrictLoader, YAMLRefused, parse_yaml
+from .files import InputError
+from .strict_yaml import MAX_YAML_DEPTH, StrictLoader, YAMLRefused, parse_yaml
 
 __all__ = [
     "COVERAGES", "CorpusError", "FIELD_TYPES", "Header", "HeaderError", "HeaderLoader", "InvalidDate",
@@ -111,7 +112,7 @@ class Header(dict):
 
 
 class HeaderLoader(StrictLoader):
-    """The YAML loader for text headers: the project's :class:`~valduchesse.files.StrictLoader`, for headers.
+    """The YAML loader for text headers: the project's :class:`~valduchesse.strict_yaml.StrictLoader`, for headers.
 
     It refuses anchors (``&a``), aliases (``*a``) and merge keys (``<<``),
     with which a few lines can stand for a huge value; the same key twice in
@@ -245,7 +246,7 @@ HeaderLoader.add_constructor("tag:yaml.org,2002:timestamp", HeaderLoader.constru
 
 
 def load_header(text: str, line_offset: int = 0):
-    """Read a header's YAML text with :class:`HeaderLoader` (:func:`valduchesse.files.parse_yaml`).
+    """Read a header's YAML text with :class:`HeaderLoader` (:func:`valduchesse.strict_yaml.parse_yaml`).
 
     Parameters
     ----------

@@ -50,7 +50,8 @@ from simplemma.strategies import (
 from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES as SIMPLEMMA_LANGUAGES
 from simplemma.utils import normalize_token, validate_lang_input
 
-from .cache import ENV_FOLDER, replace_atomically, user_cache_folder
+from .atomic_write import replace_atomically
+from .cache import ENV_FOLDER, user_cache_folder
 from .corpus_header import SUPPORTED_LANGUAGES
 
 __all__ = [
@@ -135,7 +136,7 @@ class CachedTries(DictionaryFactory):
     A dictionary factory (simplemma's public ``DictionaryFactory`` protocol): give it to simplemma's
     ``DefaultStrategy(dictionary_factory=...)``. A language's trie is loaded from ``folder`` if it is
     there and whole; otherwise it is built from simplemma's own data (``DefaultDictionaryFactory``,
-    decoded once) and saved with :func:`valduchesse.cache.replace_atomically`, so that a process
+    decoded once) and saved with :func:`valduchesse.atomic_write.replace_atomically`, so that a process
     reading it at the same time sees the whole file or none.
 
     Parameters

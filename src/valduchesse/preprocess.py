@@ -35,7 +35,8 @@ from stop_words import get_stop_words
 
 from . import lemma_cache
 from .corpus_header import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
-from .files import InputError, load_yaml
+from .files import InputError
+from .strict_yaml import load_yaml
 
 __all__ = [
     "APOSTROPHES", "CORRECTIONS_FILE", "FRENCH_ELISION", "FULLER_STOP_LISTS", "LEMMA_CACHE_SIZE", "check_language",
@@ -203,7 +204,7 @@ def tokenize(text: str, language: str) -> list[str]:
 def corrections(language: str) -> dict[str, str]:
     """The project's lemma corrections for ``language`` (``lemma_corrections.yml``): word → lemma.
 
-    The file is read by the project's strict YAML loader (:func:`valduchesse.files.load_yaml`).
+    The file is read by the project's strict YAML loader (:func:`valduchesse.strict_yaml.load_yaml`).
 
     Parameters
     ----------

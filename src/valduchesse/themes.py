@@ -38,7 +38,8 @@ import yaml
 
 from . import lemma_cache
 from .corpus_header import LANGUAGE_CHOICES, SUPPORTED_LANGUAGES
-from .files import InputError, YAMLRefused, parse_yaml, read_text, resolved_note, yaml_position
+from .files import InputError, read_text, resolved_note
+from .strict_yaml import YAMLRefused, parse_yaml, yaml_position
 from .intervals import wilson
 from .preprocess import stop_words
 from .concordance import frequencies, query_terms

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import InputError, load_yaml
+from .files import InputError
+from .strict_yaml import load_yaml
 from .preprocess import check_language, is_word, split
 
 __all__ = [
@@ -47,7 +48,7 @@ ATTENDEE_MAX_WORDS = 8
 def rules(language: str) -> dict[str, frozenset[str]]:
     """The word lists of ``language_rules.yml`` for ``language``, lower-cased.
 
-    The file is read by the project's strict YAML loader (:func:`valduchesse.files.load_yaml`).
+    The file is read by the project's strict YAML loader (:func:`valduchesse.strict_yaml.load_yaml`).
 
     Parameters
     ----------
@@ -76,7 +77,7 @@ def rules(language: str) -> dict[str, frozenset[str]]:
 def read_names(path: str | Path = NAMES_FILE) -> list[str]:
     """The names of a names file (YAML with a ``names:`` list), e.g. the project's ``person_names.yml``.
 
-    The file is read by the project's strict YAML loader (:func:`valduchesse.files.load_yaml`).
+    The file is read by the project's strict YAML loader (:func:`valduchesse.strict_yaml.load_yaml`).
 
     Parameters
     ----------

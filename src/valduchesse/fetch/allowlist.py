@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..files import InputError, load_yaml
+from ..files import InputError
+from ..strict_yaml import load_yaml
 
 __all__ = ["ALLOW_LIST_PATH", "AllowList", "AllowListError", "LOOPBACK_HOSTS", "load_allow_list"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..files import WriteError, write_atomically
+from ..atomic_write import WriteError, write_atomically
 from ..run.guard import WriteRefused
 from ..corpus import load_corpus, read_text_file
 from ..corpus_header import CorpusError, validate_header
@@ -181,7 +181,7 @@ def _file_text(header: dict, group: pd.DataFrame, full: str, page: FetchedPage, 
 
 
 def _write_atomically(target: Path, content: str, body: str, original: bytes) -> None:
-    """Write ``content`` over ``target`` with :func:`valduchesse.files.write_atomically`, checked before the rename.
+    """Write ``content`` over ``target`` with :func:`valduchesse.atomic_write.write_atomically`, checked before the rename.
 
     The temporary file must read back as a valid text whose body is ``body``, and ``target`` must still
     hold ``original``; otherwise nothing is replaced. ``target`` is a text of the folder being fetched,

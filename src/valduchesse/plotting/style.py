@@ -28,7 +28,7 @@ from matplotlib.transforms import Bbox, TransformedBbox
 from PIL import Image
 
 from ..figure_paths import COMMITTED_RUN_VARIABLE, RUNNER_NOTEBOOK_VARIABLE, figures_folder, is_redirected
-from ..files import write_atomically
+from ..atomic_write import write_atomically
 from .captions import figure_description
 
 __all__ = [
@@ -107,7 +107,7 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     outside the runner (a kernel in JupyterLab) prints that folder once
     (:func:`say_where`; the runner says it on the terminal). Each file is
     drawn into memory, then written atomically
-    (:func:`valduchesse.files.write_atomically`, which also refuses, outside
+    (:func:`valduchesse.atomic_write.write_atomically`, which also refuses, outside
     the documented run, a path in the committed collection or over a hard
     link).
 
@@ -149,7 +149,7 @@ def save_figure(fig: plt.Figure, name: str, folder: str | Path, caption: str) ->
     # the figure's title and its caption are the PNG's Title and Description: the report's alt text for the figure,
     # which says first what the figure shows (plotting.captions.figure_description)
     title, description = figure_description(fig, caption)
-    # Both files are drawn into memory first, then each written atomically (valduchesse.files): a kill or a
+    # Both files are drawn into memory first, then each written atomically (valduchesse.atomic_write): a kill or a
     # full disk while saving leaves the old figure or the new one, never a part of one.
     png = io.BytesIO()
     fig.savefig(png, format="png", bbox_inches=box,

@@ -17,7 +17,7 @@ from string import Template
 
 import mistune
 
-from ..files import write_atomically
+from ..atomic_write import write_atomically
 from .pages import BODY_CSS, NAV_CSS, SCROLL_SCRIPT, TABLE_CSS, Page, SafeRenderer, wrap_tables
 
 __all__ = ["DOC_TEMPLATE", "doc_pages", "render_doc", "write_doc_pages"]

@@ -10,7 +10,7 @@ from string import Template
 
 import nbformat
 
-from ..files import write_atomically
+from ..atomic_write import write_atomically
 from ..run.guard import WriteRefused, write_refusal
 from .docs import doc_pages, write_doc_pages
 from .figures import FIGURES_SUBDIR, Figure, display_priority, notebook_figures
@@ -301,7 +301,7 @@ def check_output_folder(output_dir: Path) -> None:
     The repository's root, its ``notebooks/``, ``figures/``, ``texts/`` and
     ``.git/``, a folder git tracks, or any spelling of them (``..``, a
     symbolic link) are refused (every page is then also written through the write guard,
-    :func:`valduchesse.files.write_atomically`).
+    :func:`valduchesse.atomic_write.write_atomically`).
 
     Parameters
     ----------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..files import write_atomically
+from ..atomic_write import write_atomically
 from .collection import run_collection
 from .guard import protected_roots, refusal, tracked_paths
 from .notebooks import collection_root

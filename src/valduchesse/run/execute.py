@@ -15,7 +15,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from ..figure_paths import COMMITTED_RUN_VARIABLE, RUNNER_NOTEBOOK_VARIABLE, SESSION_VARIABLE
-from ..files import write_notebook
+from ..atomic_write import write_notebook
 from .notebooks import failed_copy_path
 from .parameters import INJECTED_TAG, PARAMETERS_TAG
 

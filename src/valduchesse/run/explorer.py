@@ -16,7 +16,8 @@ from pathlib import Path
 
 import nbformat
 
-from ..files import InputError, write_notebook
+from ..atomic_write import write_notebook
+from ..files import InputError
 from .execute import execute_notebook
 from .guard import PACKAGE_CHECKOUT, WriteRefused, check_write
 from .notebooks import failed_copy_path

@@ -3,15 +3,15 @@
 The protected roots (the notebooks' repository and this package's checkout), their protected folders and
 git-tracked files, and the refusal that names what would be written and what to do instead. Every command
 (``run``, ``report``, ``determinism``, ``fetch``, ``new-text``) and the notebooks' own writes go through
-:func:`check_write` (:func:`valduchesse.files.write_atomically` calls it); a run with parameters or
+:func:`check_write` (:func:`valduchesse.atomic_write.write_atomically` calls it); a run with parameters or
 ``--output`` is checked as a whole before it starts (:func:`valduchesse.run.paths.check_written_paths`).
 However a path is spelled, through ``..``, a symbolic link or a hard link (a file with more than one name,
 e.g. the same inode as a tracked file), it is refused if it leads into the committed collection. Only the
 in-place run of the notebooks named in ``notebooks/collection.txt``
 (:func:`valduchesse.run.notebooks.committed_notebook`) writes committed results.
 
-The guard imports nothing of this package (only the standard library), so that :mod:`valduchesse.files`,
-which every module reads and writes with, can call it: the dependency points one way.
+The guard imports nothing of this package (only the standard library), so that :mod:`valduchesse.atomic_write`,
+which every module writes with, can call it: the dependency points one way.
 """
 
 from __future__ import annotations
