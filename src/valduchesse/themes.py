@@ -4,7 +4,7 @@ A **theme dictionary** is a YAML file (the project's own is ``themes.yml``)
 that lists, for each theme and language, the words and expressions that
 signal the theme. :func:`load_themes` reads and checks it, turning every
 entry into the run of terms the package counts (lemmas, lower-cased, French
-elisions cut off, exactly as :func:`valduchesse.terms.query_terms` does for a
+elisions cut off, exactly as :func:`valduchesse.concordance.query_terms` does for a
 concordance query), so that ``attentats`` in a text matches the entry
 ``attentat`` and ``mandat d'arrêt européen`` matches as a run of three terms.
 
@@ -121,7 +121,7 @@ class ThemeDictionary:
         return list(self.entries[theme])
 
     def queries(self, language: str) -> dict[str, list[str]]:
-        """Theme name -> its entries in ``language`` as written, for :func:`valduchesse.terms.frequencies`.
+        """Theme name -> its entries in ``language`` as written, for :func:`valduchesse.concordance.frequencies`.
 
         Parameters
         ----------
@@ -372,7 +372,7 @@ def _counts(segments: pd.DataFrame, dictionary: ThemeDictionary) -> tuple[np.nda
     Each language's segments go through the tokens stage once
     (:func:`valduchesse.tokens.tokens` with no removal step: every word of a
     segment counts, as a coder reads it), then
-    :func:`valduchesse.terms.frequencies` counts the entries, with each
+    :func:`valduchesse.concordance.frequencies` counts the entries, with each
     segment's row position standing in for its id.
     """
     _check_segments(segments, dictionary)
@@ -411,7 +411,7 @@ def theme_matches(segments: pd.DataFrame, dictionary: ThemeDictionary) -> pd.Dat
         (:data:`IDENTIFYING_COLUMNS`), ``theme``, ``label``, ``matches``
         (occurrences of the theme's entries; a multi-word entry counts once
         per run) and ``tokens`` (the segment's word tokens, stop words
-        included, as in :func:`valduchesse.terms.frequencies`).
+        included, as in :func:`valduchesse.concordance.frequencies`).
 
     Raises
     ------
@@ -520,7 +520,7 @@ def theme_frequencies(texts, dictionary: ThemeDictionary, per: int = 1000) -> pd
     A table goes through the tokens stage with its default steps, so page
     furniture, person names and offices are left out of both the matches and
     the word count (build the tokens yourself, e.g. with hand codes, to
-    choose). :func:`valduchesse.terms.frequencies` with the dictionary's
+    choose). :func:`valduchesse.concordance.frequencies` with the dictionary's
     entries as groups.
 
     Parameters
@@ -535,7 +535,7 @@ def theme_frequencies(texts, dictionary: ThemeDictionary, per: int = 1000) -> pd
     Returns
     -------
     DataFrame
-        :func:`valduchesse.terms.frequencies`' table; ``group`` holds each
+        :func:`valduchesse.concordance.frequencies`' table; ``group`` holds each
         theme's label, in the dictionary's order.
     """
     found = as_tokens(texts)

@@ -31,8 +31,8 @@ and lemmatised (:mod:`valduchesse.preprocess`), and each token gets the
     a term shorter than ``min_chars`` characters.
 
 Punctuation is never a token of the statistics. What is left are the
-**terms**; every term statistic of :mod:`valduchesse.terms` and
-:mod:`valduchesse.themes` starts from a :class:`Tokens` object, and
+**terms**; every term statistic (:mod:`valduchesse.terms`' matrix, on which :mod:`valduchesse.keyness`
+works, :mod:`valduchesse.concordance` and :mod:`valduchesse.themes`) starts from a :class:`Tokens` object, and
 :meth:`Tokens.removed` gives the table of what each step took from each text.
 
 The first four steps are *context* steps: they take words out of the text
