@@ -23,9 +23,8 @@ from valduchesse.crosslingual import (
 from valduchesse.prose.coding import consistency_readings, disagreement_reading
 from valduchesse.prose.coding_reliability import adjudication_note
 from valduchesse.prose.validation import sample_sentence, validated_sample
-from valduchesse.validation import (
-    dictionary_validation, sample_validation, split_half,
-)
+from valduchesse.validation import dictionary_validation, sample_validation
+from valduchesse.validation_split import split_half
 from valduchesse.corpus import load_corpus
 from valduchesse.intervals import wilson
 from valduchesse.themes import load_themes

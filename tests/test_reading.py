@@ -23,9 +23,8 @@ from valduchesse.run.parameters import read_parameters
 from valduchesse.segment import sections
 from valduchesse.themes import load_themes
 from valduchesse.coding_reliability import read_passages, read_rule_decided, reliability_without
-from valduchesse.validation import (
-    assign_split, dictionary_verdicts, positive_groups, read_split, split_summary, validate_dictionary,
-)
+from valduchesse.validation import dictionary_verdicts, positive_groups, validate_dictionary
+from valduchesse.validation_split import assign_split, read_split, split_summary
 
 from conftest import ROOT, TEXTS
 

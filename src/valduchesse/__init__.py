@@ -22,6 +22,7 @@ The analysis, one module per pipeline stage, at the top of the package:
   :mod:`valduchesse.coding_reliability`: how far it can be relied on (two coders' agreement counted per
   passage, the blind recoding); :mod:`valduchesse.crosslingual`: whether the language versions of one
   passage say the same;
+- :mod:`valduchesse.validation_split`: the fixed development / test split of the hand-coded passages;
 - :mod:`valduchesse.validation`: the theme dictionary against the hand codes (precision, recall, F1, verdicts);
 - :mod:`valduchesse.power`: detection power: where each theme starts in the complete texts, what an opening can show;
 - :mod:`valduchesse.agenda`: the agenda of comparable units, broadening or displacement;

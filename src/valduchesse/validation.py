@@ -2,16 +2,9 @@
 
 The dictionary (``themes.yml``) counts a theme wherever a sentence holds one of
 its entries; the hand codes (:mod:`valduchesse.coding`) say what each sentence is
-about. This module scores the one against the other:
+about. This module scores the one against the other, on the parts of the fixed
+development / test split (:mod:`valduchesse.validation_split`):
 
-* :func:`read_split` reads the fixed validation split
-  (``coding/validation_split.csv``): groups of sentences that keep every
-  passage's language versions together, each in the ``development`` part
-  (where the dictionary may be revised) or the ``test`` part (where it is
-  judged); :func:`assign_split` gives each coded sentence its group and part,
-  :func:`split_summary` counts each group's sentences;
-* :func:`split_half` is the earlier split by sentence (a hash of each id),
-  kept only to say which sentences guided the dictionary's first revision;
 * :func:`validate_dictionary` gives precision, recall and F1 per theme on
   each part and overall (:func:`dictionary_validation` on 0/1 tables), per
   sentence or, with the passages, per passage (one version each, chosen as
@@ -29,38 +22,26 @@ about. This module scores the one against the other:
 
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from .coding import FURNITURE, NONE, coding_units, current_codes, indicators, read_coding, substantive
 from .coding_reliability import chosen_versions, read_passages
-from .corpus_header import COVERAGES
-from .files import InputError, read_table
 from .themes import ThemeDictionary, theme_matches
+from .validation_split import PARTS, UNASSIGNED, assign_split, read_split, split_summary
 
 __all__ = [
-    "MIN_POSITIVES", "PARTS", "SPLIT_COLUMNS", "SplitError", "F1_TARGET", "assign_split", "dictionary_errors",
+    "MIN_POSITIVES", "F1_TARGET", "dictionary_errors",
     "dictionary_flags", "dictionary_validation", "dictionary_verdicts", "judge_dictionary", "passage_flags",
-    "positive_groups", "read_split",
-    "sample_validation", "split_half", "split_summary", "validate_dictionary",
+    "positive_groups",
+    "sample_validation", "validate_dictionary",
 ]
 
-PARTS = ("development", "test")
-"""The two parts of the validation split, in this order."""
-SPLIT_COLUMNS = ("group", "order", "part", "meeting_date", "coverage", "sections", "rule")
-"""The columns of ``coding/validation_split.csv``."""
 MIN_POSITIVES = 10
 """Coded units (passages, when the passages are given) of a theme needed in the part judged before a verdict is given."""
 F1_TARGET = 0.85
 """F1 on the part judged from which a theme counts as measured."""
-_UNASSIGNED = "unassigned"
-
-
-class SplitError(InputError):
-    """A validation split file that cannot be used as it is; the message names the file, row, column and fix."""
 
 
 def dictionary_validation(truth: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
@@ -89,188 +70,6 @@ def dictionary_validation(truth: pd.DataFrame, predicted: pd.DataFrame) -> pd.Da
         rows.append({"theme": theme, "coded": coded, "matched": matched, "hits": hits,
                      "precision": precision, "recall": recall, "f1": f1})
     return pd.DataFrame(rows)
-
-
-def read_split(path: str | Path) -> pd.DataFrame:
-    """Read and check the validation split (``coding/validation_split.csv``).
-
-    One row per member of a group: ``group`` (its name), ``order`` (its place
-    in document order, the same on every row of the group), ``part``
-    (``development`` or ``test``, the same on every row of the group),
-    ``meeting_date`` (YYYY-MM-DD), ``coverage`` (``opening excerpt``, ``later
-    excerpt`` or ``full text``), ``sections`` (``all``, a section number or a
-    range such as ``0-1``) and ``rule`` (the rule that assigned the part, in
-    words). A sentence belongs to the row whose meeting, coverage and
-    sections it matches, whatever its language: every language version of a
-    passage falls in the same group.
-
-    Parameters
-    ----------
-    path : str or Path
-        The CSV file.
-
-    Returns
-    -------
-    DataFrame
-        The rows, with ``order`` as int and ``first`` and ``last`` (the
-        section numbers covered; ``last`` is None for ``all``).
-
-    Raises
-    ------
-    SplitError
-        Naming the file, the row (counted from 1 after the header), the column and the fix.
-    """
-    path = Path(path)
-    table = read_table(path, SPLIT_COLUMNS, f"the validation split (coding/validation_split.csv), with the header "
-                       f"{','.join(SPLIT_COLUMNS)}", error=SplitError)
-    if table.empty:
-        raise SplitError(f"{path}: no rows. Fix: give at least one group in each part ({', '.join(PARTS)})")
-    firsts, lasts = [], []
-    for number, row in enumerate(table.itertuples(index=False), start=1):
-        def fail(column: str, problem: str, fix: str) -> None:
-            raise SplitError(f"{path}, row {number}, column '{column}': {problem}. Fix: {fix}")
-        for column in SPLIT_COLUMNS:
-            if not str(getattr(row, column)).strip():
-                fail(column, "empty", "fill it in")
-        if row.part not in PARTS:
-            fail("part", f"{row.part!r} is not a part", f"write {' or '.join(PARTS)}")
-        if not re.fullmatch(r"\d+", row.order):
-            fail("order", f"{row.order!r} is not a whole number", "give the group's place in document order (1, 2, …)")
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.meeting_date):
-            fail("meeting_date", f"{row.meeting_date!r} is not a date", "write it as YYYY-MM-DD")
-        if row.coverage not in COVERAGES:
-            fail("coverage", f"{row.coverage!r} is not a coverage", f"write one of {', '.join(COVERAGES)}")
-        found = re.fullmatch(r"all|(\d+)(?:-(\d+))?", row.sections)
-        if not found:
-            fail("sections", f"{row.sections!r} is not a section list", "write all, a number (3) or a range (0-1)")
-        first = int(found.group(1)) if found.group(1) else 0
-        last = None if row.sections == "all" else int(found.group(2) or found.group(1))
-        if last is not None and last < first:
-            fail("sections", f"the range {row.sections!r} ends before it starts", "write the lower number first")
-        firsts.append(first)
-        lasts.append(last)
-    table["order"] = table["order"].astype(int)
-    table["first"] = firsts
-    table["last"] = pd.Series(lasts, index=table.index, dtype=object)
-    for column in ("part", "order"):
-        mixed = table.groupby("group")[column].nunique()
-        if (mixed > 1).any():
-            group = mixed[mixed > 1].index[0]
-            rows = ", ".join(str(i + 1) for i in table.index[table["group"] == group])
-            raise SplitError(f"{path}, rows {rows}, column '{column}': the group {group!r} has more than one "
-                             f"{column}. Fix: give every row of a group the same {column}")
-    absent = [part for part in PARTS if part not in set(table["part"])]
-    if absent:
-        raise SplitError(f"{path}, column 'part': no group in {', '.join(absent)}. Fix: give each part at least one group")
-    return table
-
-
-def assign_split(coded: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
-    """Give each coded sentence its group and part of the validation split.
-
-    A sentence that no row covers (a text added after the split was fixed)
-    gets group ``""`` and part ``unassigned``: it is in neither part, and the
-    split file must say where it goes before it counts.
-
-    Parameters
-    ----------
-    coded : DataFrame
-        Coded sentences with ``unit_id``, ``meeting_date``, ``coverage`` and ``section_no``
-        (e.g. :func:`valduchesse.coding.current_codes`).
-    split : DataFrame
-        :func:`read_split`'s table.
-
-    Returns
-    -------
-    DataFrame
-        A copy of ``coded`` with the columns ``group`` and ``split``.
-
-    Raises
-    ------
-    SplitError
-        If a sentence is covered by rows of two groups (naming the sentence and the groups).
-    """
-    dates = coded["meeting_date"].astype(str).str[:10]
-    groups = pd.Series("", index=coded.index, dtype=object)
-    parts = pd.Series(_UNASSIGNED, index=coded.index, dtype=object)
-    for row in split.itertuples(index=False):
-        covered = (dates == row.meeting_date) & (coded["coverage"] == row.coverage)
-        if row.last is not None and not pd.isna(row.last):
-            covered &= coded["section_no"].between(row.first, row.last)
-        clash = covered & (groups != "") & (groups != row.group)
-        if clash.any():
-            unit = coded.loc[clash, "unit_id"].iloc[0]
-            raise SplitError(f"sentence {unit} is in two groups of the split, {groups[clash].iloc[0]!r} and "
-                             f"{row.group!r}. Fix: make the rows' meeting_date, coverage and sections not overlap")
-        groups[covered], parts[covered] = row.group, row.part
-    return coded.assign(group=groups, split=parts)
-
-
-def split_summary(coded: pd.DataFrame, split: pd.DataFrame, column: str = "final",
-                  revision_seed: int | None = 0) -> pd.DataFrame:
-    """Per group of the split: its part, languages and substantive sentences, in document order.
-
-    Parameters
-    ----------
-    coded : DataFrame
-        :func:`assign_split`'s output.
-    split : DataFrame
-        :func:`read_split`'s table (its ``order`` sorts the groups).
-    column : str
-        The hand codes that say which sentences are substantive (furniture and unsubstantive codes left out).
-    revision_seed : int or None
-        The seed of :func:`split_half` that the dictionary's first revision used: ``in_revision_1_development``
-        then counts the group's substantive sentences that sat in that revision's development half
-        (sentences that guided it, whatever part they are in now); None leaves the column out.
-
-    Returns
-    -------
-    DataFrame
-        ``order``, ``group``, ``part``, ``languages``, ``sentences`` and (with
-        ``revision_seed``) ``in_revision_1_development``; unassigned sentences,
-        if any, in a last row with group ``(not in the split)``.
-    """
-    kept = substantive(coded, column)
-    order = split.drop_duplicates("group").set_index("group")["order"]
-    rows = []
-    for group, part in kept[["group", "split"]].drop_duplicates().itertuples(index=False):
-        members = kept[(kept["group"] == group) & (kept["split"] == part)]
-        row = {"order": int(order.get(group, len(order) + 1)), "group": group or "(not in the split)", "part": part,
-               "languages": ", ".join(sorted(set(members["language"]))), "sentences": len(members)}
-        if revision_seed is not None:
-            row["in_revision_1_development"] = int((split_half(members["unit_id"], revision_seed) == "development").sum())
-        rows.append(row)
-    columns = ["order", "group", "part", "languages", "sentences"] + (
-        ["in_revision_1_development"] if revision_seed is not None else [])
-    return pd.DataFrame(rows, columns=columns).sort_values(["order", "group"], ignore_index=True)
-
-
-def split_half(unit_ids: pd.Series, seed: int = 0) -> pd.Series:
-    """The earlier split by sentence: ``development`` or ``held-out`` by a hash of each id.
-
-    The dictionary's first revision (``coding/themes_revision_1.yml``) was
-    made from its errors on the ``development`` half of this split. It splits
-    sentences, not passages, so the translations of one passage fall in both
-    halves; the collection now uses :func:`read_split`, and keeps this only to
-    say which sentences guided that revision.
-
-    Parameters
-    ----------
-    unit_ids : pandas.Series
-        Sentence ids.
-    seed : int
-        Hashed with each id (SHA-256): a sentence's half depends only on the two.
-
-    Returns
-    -------
-    pandas.Series
-        ``development`` or ``held-out`` per id, named ``split``.
-    """
-    def half(unit_id: str) -> str:
-        digest = hashlib.sha256(f"{seed}:{unit_id}".encode("utf-8")).digest()
-        return "development" if digest[0] % 2 == 0 else "held-out"
-
-    return unit_ids.map(half).rename("split")
 
 
 def dictionary_flags(units: pd.DataFrame, dictionary: ThemeDictionary) -> pd.DataFrame:
@@ -335,7 +134,7 @@ def passage_flags(coded: pd.DataFrame, dictionary: ThemeDictionary, passages: pd
     ----------
     coded : DataFrame
         Coded sentences (:func:`valduchesse.coding.current_codes`, with
-        ``split`` and ``group`` from :func:`assign_split` if the parts are wanted).
+        ``split`` and ``group`` from :func:`~valduchesse.validation_split.assign_split` if the parts are wanted).
     dictionary : ThemeDictionary
         The dictionary scored; its themes are the columns.
     passages : DataFrame, optional
@@ -371,7 +170,8 @@ def validate_dictionary(coded: pd.DataFrame, dictionary: ThemeDictionary, column
     Parameters
     ----------
     coded : pandas.DataFrame
-        Coded sentences (with the ``split`` column of :func:`assign_split` if parts are wanted).
+        Coded sentences (with the ``split`` column of :func:`~valduchesse.validation_split.assign_split`
+        if parts are wanted).
     dictionary : ThemeDictionary
         The dictionary scored.
     column : str
@@ -393,7 +193,7 @@ def validate_dictionary(coded: pd.DataFrame, dictionary: ThemeDictionary, column
         :func:`dictionary_validation` (``coded``, ``matched`` and ``hits`` count units).
     """
     units, truth, predicted = passage_flags(coded, dictionary, passages, column, split, preferred)
-    values = set(units[split]) - {_UNASSIGNED} if split else set()
+    values = set(units[split]) - {UNASSIGNED} if split else set()
     names = list(PARTS) if split and values <= set(PARTS) else sorted(values)  # both parts, even if one is empty
     parts = {name: units[split] == name for name in names}
     parts["all"] = pd.Series(True, index=units.index)
@@ -411,7 +211,7 @@ def positive_groups(coded: pd.DataFrame, themes, passages: pd.DataFrame | None =
     Parameters
     ----------
     coded : DataFrame
-        :func:`assign_split`'s output.
+        :func:`~valduchesse.validation_split.assign_split`'s output.
     themes : iterable of str
         The themes, in the order of the rows.
     passages : DataFrame, optional
@@ -514,7 +314,7 @@ def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_po
         What a unit of ``scores`` is (``sentence`` or ``passage``), said in the verdicts.
     guided : int, optional
         How many sentences of ``part`` guided an earlier revision of the
-        dictionary (:func:`split_summary`'s ``in_revision_1_development``):
+        dictionary (:func:`~valduchesse.validation_split.split_summary`'s ``in_revision_1_development``):
         when above 0, :func:`~valduchesse.prose.validation.verdict_lines` says in each line that ``part`` is
         not out of sample for that revision.
     groups : DataFrame, optional
@@ -571,7 +371,8 @@ def judge_dictionary(coding_file: str | Path, split_file: str | Path, dictionary
 
     Reads ``coding_file`` (:func:`valduchesse.coding.read_coding`), keeps the
     sentences still in ``documents`` as coded, assigns them their part
-    (:func:`read_split`, :func:`assign_split`), scores ``dictionary`` per
+    (:func:`~valduchesse.validation_split.read_split`,
+    :func:`~valduchesse.validation_split.assign_split`), scores ``dictionary`` per
     passage, one version each (:func:`validate_dictionary`; per sentence if
     there is no passages file) and judges it on ``part``
     (:func:`dictionary_verdicts`). With texts the coding does not hold, every
@@ -596,8 +397,8 @@ def judge_dictionary(coding_file: str | Path, split_file: str | Path, dictionary
     preferred : str
         The language chosen first among complete versions.
     revision_seed : int or None
-        The seed of :func:`split_half` that revision 1 used, to say which
-        sentences of ``part`` guided it (:func:`split_summary`); None to leave it unsaid.
+        The seed of :func:`~valduchesse.validation_split.split_half` that revision 1 used, to say which
+        sentences of ``part`` guided it (:func:`~valduchesse.validation_split.split_summary`); None to leave it unsaid.
 
     Returns
     -------
