@@ -70,10 +70,10 @@ def plot_theme_shares(table: pd.DataFrame, title: str, columns: int = 5) -> plt.
             colour = OKABE_ITO[i % len(OKABE_ITO)]
             ax.errorbar(x, points["share"], yerr=[points["share"] - points["share_low"], points["share_high"] - points["share"]],
                         fmt="none", ecolor=colour, elinewidth=1, capsize=2, rasterized=many)
-            declaration = (points["kind"] == usual).to_numpy()
-            ax.scatter([v for v, d in zip(x, declaration) if d], points["share"][declaration], color=colour, s=22,
+            usual_kind = (points["kind"] == usual).to_numpy()
+            ax.scatter([v for v, d in zip(x, usual_kind) if d], points["share"][usual_kind], color=colour, s=22,
                        label=language, zorder=3, rasterized=many)
-            ax.scatter([v for v, d in zip(x, declaration) if not d], points["share"][~declaration], s=22,
+            ax.scatter([v for v, d in zip(x, usual_kind) if not d], points["share"][~usual_kind], s=22,
                        facecolors="white", edgecolors=colour, zorder=3, rasterized=many)
         ax.set_title(theme, fontsize=9)
         ticks = range(0, len(meetings), max(1, len(meetings) // MAX_TICKS))  # at most ~MAX_TICKS labels
