@@ -42,9 +42,10 @@ SLOW = "slow"
 
 def pytest_configure(config):
     """The marker of this suite: ``slow``, a test that starts another process (a kernel, a Jupyter server, a browser,
-    a Python interpreter, a notebook run on generated corpora) or waits out a deadline."""
-    config.addinivalue_line("markers", f"{SLOW}: an end-to-end test (it starts another process or waits out a "
-                            "deadline); left out of make test, run by make test-slow")
+    a Python interpreter, a notebook run on generated corpora), waits out a deadline, or builds the whole report of
+    the collection a second time."""
+    config.addinivalue_line("markers", f"{SLOW}: an end-to-end test (it starts another process, waits out a "
+                            "deadline or builds the whole report again); left out of make test, run by make test-slow")
 
 
 LIGHT_PROGRAMS = frozenset({"git", "make"})
