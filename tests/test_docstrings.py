@@ -5,7 +5,8 @@ For every module of ``src/valduchesse`` (subpackages included), read with :mod:`
 - the module declares its public API in ``__all__`` (``__main__``, a script, excepted; ``__all__ = [...]``,
   ``+ module.__all__`` of a re-exported module, ``__all__ +=`` and ``__all__.extend`` are read), and every name
   it lists is defined or imported in the module;
-- every class named in ``__all__`` has a docstring;
+- every class named in ``__all__`` has a docstring, and its public methods (not ``_``-prefixed) follow the rules
+  of functions below, ``self`` or ``cls`` left out (a property needs a docstring only);
 - every module-level function named in ``__all__`` has a docstring whose first line is a one-line summary
   (followed by a blank line or nothing);
 - if it takes parameters, a ``Parameters`` section (and ``Other Parameters``, if any) names every one of them by
@@ -22,6 +23,7 @@ A failure names the module, the function and what it lacks, e.g.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 import textwrap
 from pathlib import Path
@@ -260,15 +262,51 @@ def docstring_problems(source: str, module: str) -> list[str]:
         if isinstance(node, ast.ClassDef):
             if not ast.get_docstring(node):
                 problems.append(f"{module}.{name}: a class without a docstring")
+            problems.extend(f"{module}.{name}.{method.name}: {problem}"
+                            for method in node.body if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+                            and not method.name.startswith("_") for problem in method_problems(method))
             continue
         problems.extend(f"{module}.{name}: {problem}" for problem in function_problems(node))
     return problems
 
 
+def method_problems(method: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """What a public method's docstring lacks: as a function's, its first parameter (``self``, ``cls``) left out
+    unless it is a static method; a property needs a docstring only."""
+    decorators = {ast.unparse(decorator).split(".")[-1] for decorator in method.decorator_list}
+    if decorators & {"property", "cached_property", "setter", "deleter"}:
+        return [] if ast.get_docstring(method) else ["no docstring"]
+    method = copy.deepcopy(method)
+    if "staticmethod" not in decorators:
+        positional = method.args.posonlyargs or method.args.args
+        if positional:
+            positional.pop(0)
+    return function_problems(method)
+
+
+KNOWN_UNDOCUMENTED_METHODS = {
+    "valduchesse.lemma_cache": [
+        "valduchesse.lemma_cache.TrieMapping.get: no Parameters section; parameters key, default undocumented",
+        "valduchesse.lemma_cache.TrieMapping.get: returns a value but has no Returns section"],
+    "valduchesse.report.pages": ["valduchesse.report.pages.SafeRenderer.image: no docstring",
+                                 "valduchesse.report.pages.SafeRenderer.link: no docstring"],
+    "valduchesse.strict_yaml": ["valduchesse.strict_yaml.StrictLoader.compose_node: no docstring",
+                                "valduchesse.strict_yaml.StrictLoader.construct_object: no docstring",
+                                "valduchesse.strict_yaml.StrictLoader.construct_mapping: no docstring"],
+}
+"""The public methods not yet documented when methods came under the rule (overrides of mistune's and PyYAML's
+methods, and a mapping's ``get``), exactly: a test fails when one is documented and still listed here, as when a
+new one appears."""
+
+
 @pytest.mark.parametrize("path", modules(), ids=module_name)
 def test_public_functions_have_numpydoc_docstrings(path):
-    problems = docstring_problems(path.read_text(encoding="utf-8"), module_name(path))
-    assert not problems, "\n".join(problems)
+    module = module_name(path)
+    problems = docstring_problems(path.read_text(encoding="utf-8"), module)
+    known = KNOWN_UNDOCUMENTED_METHODS.get(module, [])
+    assert [problem for problem in problems if problem not in known] == [], "\n".join(problems)
+    assert [problem for problem in known if problem not in problems] == [], \
+        "documented now: remove from KNOWN_UNDOCUMENTED_METHODS"
 
 
 BAD_MODULE = textwrap.dedent('''
@@ -451,3 +489,67 @@ def test_other_parameters_alone_is_not_a_parameters_section_of_a_function_withou
               '    x : int\n        Not taken.\n    """\n')
     assert docstring_problems(source, "made.up") == [
         "made.up.f: a Parameters section, but the function takes no parameter"]
+
+
+METHODS = textwrap.dedent('''
+    """A made-up module of classes with public methods."""
+
+    __all__ = ["Table"]
+
+
+    class Table:
+        """A table."""
+
+        def __init__(self, rows):
+            self.rows = rows
+
+        @property
+        def size(self):
+            """Its number of rows."""
+            return len(self.rows)
+
+        @property
+        def shape(self):
+            return (len(self.rows), 1)
+
+        def row(self, at):
+            """One row.
+
+            Parameters
+            ----------
+            at : int
+                Its position.
+
+            Returns
+            -------
+            object
+                The row.
+            """
+            return self.rows[at]
+
+        @classmethod
+        def empty(cls, width):
+            """An empty table."""
+            return cls([])
+
+        @staticmethod
+        def check(rows):
+            """Check rows.
+
+            Parameters
+            ----------
+            rows : list
+                The rows.
+            """
+
+        def _private(self, x):
+            return x
+''')
+
+
+def test_the_checker_holds_public_methods_to_the_rule_without_self_or_cls():
+    assert docstring_problems(METHODS, "made.up") == [
+        "made.up.Table.shape: no docstring",
+        "made.up.Table.empty: no Parameters section; parameters width undocumented",
+        "made.up.Table.empty: returns a value but has no Returns section",
+    ]
