@@ -105,8 +105,10 @@ def test_a_light_name_given_with_another_executable_is_refused():
 def test_the_routes_around_popen_are_refused(name):
     if not hasattr(os, name):
         pytest.skip(f"no os.{name} on this platform")
+    original = getattr(os, name)
     guard = guarded(marked=False)
     try:
+        assert getattr(os, name) is not original  # else the call below would fork or replace this process
         with refused():
             if name == "system":
                 os.system("true")
