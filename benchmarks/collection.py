@@ -228,7 +228,7 @@ def compare_mode(args: argparse.Namespace, tmp: Path, started: dict) -> None:
 def write(table: pd.DataFrame, name: str, record: dict) -> None:
     record["load_average_at_end"] = list(os.getloadavg())
     RESULTS.mkdir(parents=True, exist_ok=True)
-    table.to_csv(RESULTS / f"{name}.csv", index=False)
+    write_atomically(RESULTS / f"{name}.csv", table.to_csv(index=False), guard=False)  # a tracked result
     write_atomically(RESULTS / f"{name}.json", json.dumps(record, indent=1) + "\n", guard=False)
     print(table.to_string(index=False))
     print(f"machine: {json.dumps(record['machine'])}; load average at the end: {record['load_average_at_end']}")

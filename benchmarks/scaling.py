@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from valduchesse.atomic_write import write_atomically
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 
@@ -91,12 +93,13 @@ def pipeline(folder: Path) -> dict[str, float]:
 def measure(factor: int) -> dict:
     """Build the corpus and run the pipeline in a fresh process, to measure its peak memory alone."""
     code = (
-        "import json, resource, sys, tempfile; from pathlib import Path; sys.path.insert(0, %r);"
-        "from scaling import build_corpus, pipeline;"
-        "d = Path(tempfile.mkdtemp()); n = build_corpus(%d, d);"
-        "t = pipeline(d); t['files'] = n;"
-        "t['peak_mib'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024;"
-        "print(json.dumps(t))"
+        "import json, resource, sys, tempfile; from pathlib import Path; sys.path.insert(0, %r)\n"
+        "from scaling import build_corpus, pipeline\n"
+        "with tempfile.TemporaryDirectory() as folder:\n"
+        "    d = Path(folder); n = build_corpus(%d, d)\n"
+        "    t = pipeline(d); t['files'] = n\n"
+        "t['peak_mib'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(json.dumps(t))\n"
     ) % (str(Path(__file__).parent), factor)
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
@@ -110,10 +113,10 @@ def main() -> None:
     parser.add_argument("--profile", type=int, help="profile the pipeline at this factor instead")
     args = parser.parse_args()
     if args.profile:
-        folder = Path(tempfile.mkdtemp())
-        build_corpus(args.profile, folder)
         profiler = cProfile.Profile()
-        profiler.runcall(pipeline, folder)
+        with tempfile.TemporaryDirectory() as folder:
+            build_corpus(args.profile, Path(folder))
+            profiler.runcall(pipeline, Path(folder))
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
         return
     rows = [measure(factor) for factor in args.factors]
@@ -122,7 +125,7 @@ def main() -> None:
     table["total_s"] = table[steps].sum(axis=1)
     table = table[["factor", "files", "paragraphs", *steps, "total_s", "peak_mib"]].round(2)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    table.to_csv(RESULTS / "scaling.csv", index=False)
+    write_atomically(RESULTS / "scaling.csv", table.to_csv(index=False), guard=False)  # a tracked result
     print(table.to_string(index=False))
     if len(table) > 1:
         slope = np.polyfit(np.log(table["paragraphs"]), np.log(table["total_s"]), 1)[0]

@@ -59,11 +59,14 @@ def tally(files: dict[str, str]) -> dict[str, Counter]:
 
 
 def files_at(revision: str | None) -> dict[str, str]:
-    """The package's Python modules at ``revision`` (None: the working tree), by path inside src/valduchesse/."""
+    """The package's Python modules at ``revision`` (None: the working tree's files git tracks), by path inside
+    src/valduchesse/."""
     package = ROOT / "src" / "valduchesse"
-    if revision is None:
-        return {path.relative_to(package).as_posix(): path.read_text(encoding="utf-8")
-                for path in package.rglob("*.py")}
+    if revision is None:  # the tracked modules as they are on disk, not untracked scratch files
+        tracked = subprocess.run(["git", "ls-files", "-z", "--", "src/valduchesse"], cwd=ROOT, capture_output=True,
+                                 text=True, check=True).stdout.split("\0")
+        return {name.removeprefix("src/valduchesse/"): (ROOT / name).read_text(encoding="utf-8")
+                for name in sorted(tracked) if name.endswith(".py") and (ROOT / name).is_file()}
     names = subprocess.run(["git", "ls-tree", "-r", "--name-only", revision, "src/valduchesse"], cwd=ROOT,
                            capture_output=True, text=True, check=True).stdout.split()
     return {name.removeprefix("src/valduchesse/"): subprocess.run(

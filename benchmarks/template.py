@@ -25,6 +25,8 @@ from pathlib import Path
 import pandas as pd
 import psutil
 
+from valduchesse.atomic_write import write_atomically
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scaling import build_corpus  # noqa: E402  (the same copies as the scaling benchmark)
 
@@ -89,7 +91,7 @@ def main() -> None:
     print(table.to_string(index=False))
     print("\n".join(f"  {name}: {size / 1e6:.2f} MB" for name, size in sizes.items()))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    table.to_csv(RESULTS / "template.csv", index=False)
+    write_atomically(RESULTS / "template.csv", table.to_csv(index=False), guard=False)  # a tracked result
 
 
 if __name__ == "__main__":

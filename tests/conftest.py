@@ -1,8 +1,11 @@
 """Shared fixtures: the project's folders, a writer of small test texts, a fingerprint of the committed results."""
 
+import contextlib
 import hashlib
+import importlib
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -39,44 +42,121 @@ SLOW = "slow"
 
 def pytest_configure(config):
     """The marker of this suite: ``slow``, a test that starts another process (a kernel, a Jupyter server, a browser,
-    a Python interpreter, a notebook run on generated corpora) or waits out a deadline."""
-    config.addinivalue_line("markers", f"{SLOW}: an end-to-end test (it starts another process or waits out a "
-                            "deadline); left out of make test, run by make test-slow")
+    a Python interpreter, a notebook run on generated corpora), waits out a deadline, or builds the whole report of
+    the collection a second time."""
+    config.addinivalue_line("markers", f"{SLOW}: an end-to-end test (it starts another process, waits out a "
+                            "deadline or builds the whole report again); left out of make test, run by make test-slow")
 
 
 LIGHT_PROGRAMS = frozenset({"git", "make"})
-"""Programs a fast test may start: they start no Python, kernel, server or browser and end in milliseconds."""
+"""Programs a fast test may start: they start no Python, kernel, server or browser and end in milliseconds
+(``make`` only as a dry run: :data:`MAKE_DRY_RUN`)."""
+
+MAKE_DRY_RUN = frozenset({"-n", "--dry-run", "--just-print", "--recon"})
+"""The options that make ``make`` print its commands without running them; ``make`` without one is refused
+(``make run`` would start Python). The Makefile has no ``$(MAKE)`` or ``+`` line, which a dry run would still run."""
+
+REFUSED_ROUTES = ("fork", "forkpty", "system", "startfile",
+                  "execl", "execle", "execlp", "execlpe", "execv", "execve", "execvp", "execvpe",
+                  "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe")
+"""The functions of :mod:`os` that start (or become) another program outside :class:`subprocess.Popen`; each
+platform has some of them (Windows has no ``fork``, Linux no ``startfile``), the missing ones are skipped."""
+
+SPAWNS = (("os", "posix_spawn"), ("os", "posix_spawnp"), ("_posixsubprocess", "fork_exec"),
+          ("_winapi", "CreateProcess"))
+"""The primitives :class:`subprocess.Popen` and :mod:`multiprocessing` (its spawn and forkserver starts, so joblib's
+loky too) start a program with: allowed only inside a :class:`subprocess.Popen` of a light program."""
 
 
 class StartedAProcess(AssertionError):
-    """A test that is not marked ``slow`` tried to start another process."""
+    """A test that is not marked ``slow`` tried to start another process.
+
+    An ``AssertionError`` so that pytest reports the test as failed (not as an error of the suite) with this
+    message; code that catches every ``Exception`` around a process it starts would hide it, as it would hide any
+    assertion (no test of tests/ does).
+    """
+
+
+def started_program(args, executable=None, shell=False) -> str | None:
+    """The refusal of a :class:`subprocess.Popen` of ``args`` (with its ``executable`` and ``shell``), or None if
+    the program is light: :data:`LIGHT_PROGRAMS`, ``make`` only with one of :data:`MAKE_DRY_RUN`.
+
+    A program may be given as a string, bytes or a path, alone or first of a list; ``executable``, when given, is
+    the program that runs (whatever ``args[0]`` says); a shell may run anything.
+    """
+    if shell:
+        return "a shell (shell=True)"
+    single = isinstance(args, (str, bytes, os.PathLike))
+    arguments = [args] if single else list(args)
+    if not arguments:
+        return None  # Popen itself refuses an empty command
+    names = {Path(os.fsdecode(program)).name for program in (arguments[0], executable) if program is not None}
+    names = {name[:-4] if name.lower().endswith(".exe") else name for name in names}
+    for name in sorted(names):
+        if name not in LIGHT_PROGRAMS:
+            return name
+        if name == "make" and not MAKE_DRY_RUN & {os.fsdecode(argument) for argument in arguments[1:]}:
+            return "make without -n (it would run the recipes)"
+    return None
+
+
+@contextlib.contextmanager
+def process_guard(nodeid: str):
+    """Within it, starting a process other than a light one (:func:`started_program`) raises
+    :class:`StartedAProcess` naming ``nodeid``."""
+    inside_light = threading.local()
+
+    def refuse(what="a process"):
+        raise StartedAProcess(f"{nodeid} starts another process ({what}): mark it @pytest.mark.{SLOW} "
+                              "(make test-slow runs it), or test the same policy without a process")
+
+    start = subprocess.Popen.__init__
+
+    def light_only(self, args, bufsize=-1, executable=None, *rest, **kwargs):
+        refused = started_program(args, executable, kwargs.get("shell", False) or (len(rest) > 5 and rest[5]))
+        if refused:
+            refuse(refused)
+        inside_light.yes = True
+        try:
+            start(self, args, bufsize, executable, *rest, **kwargs)
+        finally:
+            inside_light.yes = False
+
+    def refused_route(name):
+        def route(*args, **kwargs):
+            refuse(f"os.{name}")
+        return route
+
+    def spawn_route(module, name, function):
+        def route(*args, **kwargs):
+            if not getattr(inside_light, "yes", False):
+                refuse(f"{module}.{name}")
+            return function(*args, **kwargs)
+        return route
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(subprocess.Popen, "__init__", light_only)
+        for name in REFUSED_ROUTES:
+            patch.setattr(os, name, refused_route(name), raising=False)
+        for module_name, name in SPAWNS:
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:  # _posixsubprocess on Windows, _winapi elsewhere
+                continue
+            if hasattr(module, name):
+                patch.setattr(module, name, spawn_route(module_name, name, getattr(module, name)))
+        yield
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     """A test of tests/ not marked ``slow`` that starts a process (in the test or in any fixture it sets up, of any
-    scope) fails and says to mark it: ``make test`` stays fast because its tests start no kernel, server, browser or
-    interpreter. ``git`` and ``make`` (:data:`LIGHT_PROGRAMS`) are allowed."""
+    scope) fails and says to mark it (:func:`process_guard`): ``make test`` stays fast because its tests start no
+    kernel, server, browser or interpreter. ``git`` and ``make -n`` (:func:`started_program`) are allowed."""
     if item.get_closest_marker(SLOW) or Path(__file__).parent not in Path(item.path).parents:
         yield
         return
-
-    def refuse(*args, **kwargs):
-        raise StartedAProcess(f"{item.nodeid} starts another process: mark it @pytest.mark.{SLOW} "
-                              "(make test-slow runs it), or test the same policy without a process")
-
-    start = subprocess.Popen.__init__
-
-    def light_only(self, args, *rest, **kwargs):
-        program = args if isinstance(args, (str, bytes, os.PathLike)) else args[0]
-        if Path(os.fsdecode(program)).name not in LIGHT_PROGRAMS:
-            refuse()
-        start(self, args, *rest, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(subprocess.Popen, "__init__", light_only)
-        for name in ("fork", "posix_spawn", "posix_spawnp"):
-            patch.setattr(os, name, refuse)
+    with process_guard(item.nodeid):
         yield
 
 

@@ -321,6 +321,7 @@ def test_redirect_off_the_allow_list_is_refused_without_following(tmp_path, serv
     assert exit_status(report) == 1
 
 
+@pytest.mark.slow
 def test_slow_response_times_out_and_is_retried(tmp_path, server):
     def slow(handler, count):
         server.stop.wait(3)
@@ -907,7 +908,7 @@ def bs4_texts(html: bytes, encoding=None) -> list[str]:
         tag.insert_after("\n")
     texts = []
     for root in soup.find_all("main") + soup.find_all("article") + [soup.body or soup]:
-        text = extract_module._clean_lines(root.get_text())
+        text = extract_module.clean_lines(root.get_text())
         if text and text not in texts:
             texts.append(text)
     return texts

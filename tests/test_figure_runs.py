@@ -20,7 +20,7 @@ from valduchesse.figure_paths import (
     run_folder,
 )
 from valduchesse.run import progress as progress_module
-from valduchesse.run.execute import _ThisEnvironmentKernels, coalesce_streams, kernel_environment
+from valduchesse.run.execute import ThisEnvironmentKernels, coalesce_streams, kernel_environment
 
 from conftest import mini_collection
 
@@ -88,7 +88,7 @@ def lab_kernel_run(notebook: Path) -> nbformat.NotebookNode:
     executed = nbformat.read(notebook, as_version=4)
     environment = {**kernel_environment(), SESSION_VARIABLE: str(notebook)}
     environment.pop(RUNNER_NOTEBOOK_VARIABLE, None)
-    manager = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisEnvironmentKernels())
+    manager = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=ThisEnvironmentKernels())
     client = NotebookClient(executed, km=manager, timeout=300,
                             resources={"metadata": {"path": str(notebook.parent)}})
     client.execute(cleanup_kc=True, env=environment)

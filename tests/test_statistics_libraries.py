@@ -1,4 +1,4 @@
-"""The statistics the project takes from libraries: Benjamini–Hochberg (terms) and Cohen's kappa (rule_agreement)."""
+"""The statistics the project takes from libraries: Benjamini–Hochberg (keyness) and Cohen's kappa (rule_agreement)."""
 
 from functools import cache
 

@@ -175,7 +175,8 @@ def make_dry_run(*arguments) -> list[str]:
 
 @needs_make
 @pytest.mark.parametrize("target, verb", [("run", "run"), ("test", "test"), ("lab", "lab"), ("kernel", "kernel"),
-                                          ("report", "report"), ("setup", "setup")])
+                                          ("report", "report"), ("setup", "setup"),
+                                          ("test-slow", "test-slow")])
 def test_every_make_verb_delegates_to_tasks_py(target, verb):
     assert make_dry_run(target) == [f"python3.11 tasks.py --venv .venv {verb}"]
 

@@ -14,7 +14,7 @@ from .errors import Refused
 
 __all__ = [
     "BLOCK_TAGS", "DEFAULT_PARSE_SECONDS", "DROP_TAGS", "MAX_CANDIDATES", "MAX_HTML_CHARS", "PARSE_CHUNK",
-    "extract_texts",
+    "clean_lines", "extract_texts",
 ]
 
 
@@ -213,12 +213,29 @@ class _TextCollector(HTMLParser):
         texts = []
         for root in [*(mains + articles)[:MAX_CANDIDATES], body]:
             self.check_time()
-            text = _clean_lines("".join(self.pieces[root[1]:root[2]] if root else self.pieces))
+            text = clean_lines("".join(self.pieces[root[1]:root[2]] if root else self.pieces))
             if text and text not in texts:
                 texts.append(text)
         return texts
 
 
-def _clean_lines(text: str) -> str:
+def clean_lines(text: str) -> str:
+    """The lines of an element's text as :func:`extract_texts` gives them.
+
+    The text is put in Unicode NFC, split at line ends; in each line runs of
+    white space (space, tab, carriage return, line feed, form feed, vertical tab) become
+    one space and spaces at its ends go (non-breaking spaces are kept); lines
+    left empty or of white space only go.
+
+    Parameters
+    ----------
+    text : str
+        The text of an element, its blocks already on lines of their own.
+
+    Returns
+    -------
+    str
+        The lines, joined by ``\\n``.
+    """
     lines = (_HTML_SPACE.sub(" ", line).strip(" ") for line in unicodedata.normalize("NFC", text).split("\n"))
     return "\n".join(line for line in lines if line and not line.isspace())

@@ -20,7 +20,8 @@ from .notebooks import failed_copy_path
 from .parameters import INJECTED_TAG, PARAMETERS_TAG
 
 __all__ = [
-    "CELL_TIMEOUT_SECONDS", "KERNEL_NAME", "KERNEL_THREAD_VARIABLES", "NotebookFailed", "cell_label",
+    "CELL_TIMEOUT_SECONDS", "KERNEL_NAME", "KERNEL_THREAD_VARIABLES", "NotebookFailed", "ThisEnvironmentKernels",
+    "cell_label",
     "coalesce_streams", "execute_notebook", "inject_parameters", "kernel_environment",
 ]
 
@@ -41,10 +42,26 @@ class NotebookFailed(RuntimeError):
     """A notebook cell raised an error; the message names the notebook and the cell."""
 
 
-class _ThisEnvironmentKernels(KernelSpecManager):
-    """Start every kernel with this Python, whatever kernels the user has installed."""
+class ThisEnvironmentKernels(KernelSpecManager):
+    """The kernels of this environment: every kernel starts with this Python, whatever kernels the user has installed.
+
+    Given to a kernel manager (``AsyncKernelManager(kernel_spec_manager=ThisEnvironmentKernels())``), so that a
+    notebook runs with this interpreter and its packages, whatever kernel name the notebook asks for.
+    """
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        """The kernel: ``sys.executable -m ipykernel_launcher``, its own log left at errors, for any ``kernel_name``.
+
+        Parameters
+        ----------
+        kernel_name : str
+            The kernel the notebook names; not read.
+
+        Returns
+        -------
+        KernelSpec
+            The specification of a kernel of this Python.
+        """
         return KernelSpec(
             # The kernel application's own log (e.g. its notice that it talks to us over local TCP)
             # would break up the progress lines; errors in cells still reach the notebook.
@@ -254,7 +271,7 @@ def execute_notebook(path: str | Path, values: dict[str, object] | None = None,
     # The kernel talks over Unix sockets in a folder of its own, not TCP ports: a port picked free can be taken
     # by another process before the kernel binds it ("Address already in use"), which happens under load.
     sockets = tempfile.TemporaryDirectory(prefix="valduchesse-kernel-")
-    manager = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisEnvironmentKernels(),
+    manager = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ThisEnvironmentKernels(),
                                  transport="ipc", ip=os.path.join(sockets.name, "kernel"))
     client = NotebookClient(
         notebook,
