@@ -1,5 +1,6 @@
 """Hand coding: the coded sentences match the texts, reliability, shares, and the dictionary's validation."""
 
+import itertools
 import math
 import re
 import shutil
@@ -9,7 +10,7 @@ import pytest
 from scipy.stats import binomtest
 
 from valduchesse.coding import (
-    CODES, FURNITURE, THEMES, UNDECIDABLE, CodingError, check_coding, check_quotes, coding_sheet, coding_units,
+    CODES, FURNITURE, THEMES, UNDECIDABLE, CodingError, check_codes, check_coding, check_quotes, coding_sheet, coding_units,
     commitments, hand_shares, indicators, like_for_like, most_complete_text, read_coding, split_codes, substantive,
     union_codes,
 )
@@ -694,3 +695,23 @@ def test_the_readers_name_each_repeated_id_once_sorted_with_the_same_words(tmp_p
     with pytest.raises(CodingError) as error:
         read_blind(blind, pd.DataFrame({"id": ["s001", "s002"], "unit_id": ["a#1", "b#2"]}))
     assert str(error.value) == f"{blind}: id s002 coded twice. Fix: keep one row per sentence"
+
+
+def test_the_third_reader_rule_also_settles_a_marker_kept_beside_a_code():
+    # adjudicate's second fallback: a reading that mixes a marker with a theme (refused by check_codes) can give
+    # a marker and a theme two votes each; the third reader's codes are taken, though the readings share codes.
+    assert adjudicate("none", "justice", "justice;none") == ("justice;none", "third reader", ())
+    with pytest.raises(CodingError, match="stand alone"):
+        check_codes(["justice", "none"], "third reading")
+
+
+def test_with_checked_readings_the_third_reader_rule_means_readings_sharing_no_code():
+    readings = ["none", "furniture", "undecidable", "justice", "justice;police_and_intelligence",
+                "police_and_intelligence"]
+    taken = 0
+    for a, b, third in itertools.product(readings, repeat=3):
+        if adjudicate(a, b, third).rule == "third reader":
+            taken += 1
+            codes = [set(split_codes(reading)) for reading in (a, b, third)]
+            assert all(not (x & y) for x, y in itertools.combinations(codes, 2)), (a, b, third)
+    assert taken > 0

@@ -2,9 +2,13 @@
 texts."""
 
 import numpy as np
+import pytest
 import pandas as pd
 
-from valduchesse.concordance import concordance, count_runs, find, frequencies, run_index, top_term_contexts
+from valduchesse.concordance import (
+    concordance, count_runs, find, frequencies, query_terms, run_index, top_term_contexts,
+)
+from valduchesse.preprocessor import Preprocessor
 from valduchesse.corpus import load_corpus
 from valduchesse.keyness import keyness_by_group
 from valduchesse.segment import paragraphs
@@ -70,3 +74,9 @@ def test_top_term_contexts_show_where_each_top_term_comes_from():
     a = table[table["group"] == "a"]
     assert list(a["term"].unique()) == ["port"] and len(a) == 3
     assert a.iloc[0][["left", "match", "right"]].tolist() == ["through the", "ports", "Drugs and"]
+
+
+@pytest.mark.parametrize("query", ["", "123", " -- "])
+def test_a_query_without_a_word_says_to_type_a_word_with_letters(query):
+    with pytest.raises(ValueError, match=f"the query {query!r} holds no word.*Fix: type a word with letters"):
+        query_terms(query, Preprocessor("fr"))

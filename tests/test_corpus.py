@@ -210,8 +210,9 @@ def test_comparable_openings_leave_out_later_excerpts():
 
 
 def test_comparable_openings_in_a_language_without_texts(write_text):
-    with pytest.raises(ValueError, match="no opening or full text in language 'de'"):
+    with pytest.raises(ValueError, match="no opening or full text in language 'de'") as raised:
         comparable_openings(load_corpus(write_text()), "de")
+    assert str(raised.value).endswith("Fix: compare one of the languages that have one: fr")
 
 
 def test_real_texts_read_as_their_declared_language():

@@ -55,14 +55,14 @@ def test_keyness_with_explicit_reference():
 @pytest.mark.parametrize(
     "target, reference, message",
     [
-        (["a", "b"], ["b", "c"], r"target and reference overlap \(b\)"),
-        (["a", "b", "c"], None, "the reference is empty"),
-        ([], ["a"], "the target is empty"),
-        (["a"], ["z"], "unknown text id.s.: z"),
+        (["a", "b"], ["b", "c"], r"target and reference overlap \(b\)\. Fix: put each text on one side only"),
+        (["a", "b", "c"], None, "the reference is empty. Fix: name at least one text id that is not in the target"),
+        ([], ["a"], "the target is empty. Fix: name at least one text id in target"),
+        (["a"], ["z"], "unknown text id.s.: z. Fix: name ids the term matrix holds: a, b, c"),
     ],
 )
 def test_keyness_errors(target, reference, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=f"^keyness: {message}"):
         keyness(term_matrix(TINY), target, reference)
 
 
@@ -149,8 +149,10 @@ def test_keyness_marks_what_passes_and_states_the_threshold():
     by_group = keyness_by_group(matrix, n=3)
     assert by_group.attrs == table.attrs
     assert {"p_value", "p_adjusted", "significant", "log_ratio"} <= set(by_group.columns)
-    with pytest.raises(ValueError, match="correction 'holm' is not known"):
+    with pytest.raises(ValueError, match="correction 'holm' is not known. Fix: use one of bonferroni"):
         keyness(matrix, ["a"], correction="holm")
+    with pytest.raises(ValueError, match=r"alpha=1.5 is not a level. Fix: use a level between 0 and 1"):
+        keyness(matrix, ["a"], alpha=1.5)
 
 
 def test_keyness_by_group_and_keyness_agree_on_corrected_p_values_with_bh():

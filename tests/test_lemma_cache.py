@@ -45,12 +45,30 @@ def test_a_trie_is_built_once_then_loaded_from_the_cache(folder, monkeypatch):
     assert len(loaded) == len(built) and loaded.get("attentats") == built.get("attentats") == "attentat"
 
 
-def test_lemmas_known_words_and_language_scores_are_simplemma_s_own():
-    # The collection's objects on the cached tries (the machine's cache, as the notebooks use it) against
-    # simplemma's module-level functions on its own data: every word of texts/ in every language, each paragraph.
+def _corpus_words() -> list[str]:
+    documents = load_corpus(TEXTS)
+    return sorted({word for text in documents["text"] for word in split(text) if word.strip()})
+
+
+def test_a_fixed_sample_of_lemmas_and_known_words_is_simplemma_s_own(folder):
+    # The fast tier's check: every 25th word of texts/ (sorted, so the same sample each run), in French and
+    # English, on tries built in a temporary cache folder, against simplemma's module-level functions.
+    data = lemma_cache.LanguageData(lemma_cache.CachedTries())
+    sample = _corpus_words()[::25]
+    assert len(sample) > 40
+    for language in ("fr", "en"):
+        ours = [(data.lemmatize(w, language), data.is_known(w, language)) for w in sample]
+        assert ours == [(simplemma.lemmatize(w, language), simplemma.is_known(w, language)) for w in sample], language
+    assert sorted(path.name for path in folder.rglob("*.dic")) == ["en.dic", "fr.dic"]  # not the machine's cache
+
+
+@pytest.mark.slow
+def test_lemmas_known_words_and_language_scores_are_simplemma_s_own(folder):
+    # End to end: the collection's objects on tries built in a temporary cache folder against simplemma's
+    # module-level functions on its own data: every word of texts/ in every language, each paragraph.
     data = lemma_cache.LanguageData(lemma_cache.CachedTries())
     documents = load_corpus(TEXTS)
-    words = sorted({word for text in documents["text"] for word in split(text) if word.strip()})
+    words = _corpus_words()
     codes = tuple(SUPPORTED_LANGUAGES)
     for language in codes:
         ours = [(data.lemmatize(w, language), data.is_known(w, language)) for w in words]
@@ -105,16 +123,23 @@ def _simplemma_state() -> dict:
 
 
 def test_importing_the_package_changes_nothing_of_simplemma():
-    # Each module of the package is imported (if it was not yet) and run again as a fresh copy, as a first
-    # import runs it: simplemma's module globals, its classes' members and its default objects' slots (the
-    # default dictionary factory's included) are the same objects afterwards.
+    # Each module of the package is imported (if it was not yet); those that name simplemma or lemma_cache (the
+    # only ones that can reach simplemma's objects) are run again as a fresh copy, as a first import runs them:
+    # simplemma's module globals, its classes' members and its default objects' slots (the default dictionary
+    # factory's included) are the same objects afterwards. The slow test below imports every module in a
+    # fresh interpreter. (The module enumeration is also written in test_environment and test_imports: kept
+    # there, as tests/conftest.py, where one helper would go, is another change's.)
     package = Path(valduchesse.__file__).parent
-    names = sorted(".".join(("valduchesse", *path.relative_to(package).with_suffix("").parts)).removesuffix(".__init__")
-                   for path in package.rglob("*.py") if path.name != "__main__.py")
+    paths = {".".join(("valduchesse", *path.relative_to(package).with_suffix("").parts)).removesuffix(".__init__"): path
+             for path in package.rglob("*.py") if path.name != "__main__.py"}
+    reaching = sorted(name for name, path in paths.items()
+                      if any(word in path.read_text(encoding="utf-8") for word in ("simplemma", "lemma_cache")))
+    assert "valduchesse.lemma_cache" in reaching and len(reaching) < len(paths)
     before = _simplemma_state()
     assert ("simplemma.strategies.dictionaries.dictionary_factory", "DEFAULT_DICTIONARY_FACTORY") in before
-    for name in names:
+    for name in sorted(paths):
         importlib.import_module(name)
+    for name in reaching:
         spec = importlib.util.find_spec(name)
         spec.loader.exec_module(importlib.util.module_from_spec(spec))
     assert _simplemma_state() == before
@@ -190,5 +215,35 @@ def test_a_fresh_interpreter_importing_every_module_leaves_simplemma_as_it_was(t
 
 @pytest.mark.parametrize("language", ["xx", "../en", ""])
 def test_an_unknown_language_is_still_simplemma_s_error(folder, language):
-    with pytest.raises(ValueError, match="Unsupported language"):
+    with pytest.raises(ValueError, match="Unsupported language") as raised:
         lemma_cache.CachedTries().get_dictionary(language)
+    assert repr(language) in str(raised.value) and "Fix: use one of simplemma's language codes: " in str(raised.value)
+    assert ", fr," in str(raised.value)
+
+
+def test_the_command_refuses_an_unknown_language_with_the_codes_to_use(folder, capsys):
+    assert lemma_cache.main(["fr", "xx"]) == 2
+    said = capsys.readouterr()
+    assert "simplemma has no data for 'xx'" in said.err and "Fix: use one of simplemma's language codes:" in said.err
+    assert said.out == "" and not folder.exists()  # nothing built
+
+
+def test_the_command_prints_each_saved_trie(folder, capsys):
+    assert lemma_cache.main(["en"]) == 0
+    assert capsys.readouterr().out == f"en: {lemma_cache.trie_file('en')}\n" and lemma_cache.trie_file("en").is_file()
+
+
+def test_the_command_says_a_trie_it_could_not_save(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(cache.ENV_FOLDER, str(blocker))
+    assert lemma_cache.main(["en"]) == 0  # the collection still runs: each process builds the trie again
+    out = capsys.readouterr().out
+    assert out.startswith("en: not saved: ") and "could not be written" in out
+    assert str(lemma_cache.trie_file("en")) not in out
+
+
+def test_a_word_nothing_knows_comes_back_as_written_but_lower_cased_in_simplemma_s_lower_languages():
+    data = lemma_cache.LanguageData(DEFAULT_DICTIONARY_FACTORY)
+    assert data.lemmatize("Qxzwvk", "fr") == simplemma.lemmatize("Qxzwvk", "fr") == "Qxzwvk"
+    assert data.lemmatize("Qxzwvk", "es") == simplemma.lemmatize("Qxzwvk", "es") == "qxzwvk"

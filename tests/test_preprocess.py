@@ -83,6 +83,30 @@ def test_unsupported_language_names_the_supported_ones():
         Preprocessor("es")
 
 
+def test_a_correction_is_returned_lower_cased_as_simplemma_s_lemmas_are(tmp_path, monkeypatch):
+    from valduchesse import preprocess
+
+    table = tmp_path / "lemma_corrections.yml"
+    table.write_text("fr:\n  tribunaux: Tribunal\n", encoding="utf-8")
+    monkeypatch.setattr(preprocess, "CORRECTIONS_FILE", table)
+    preprocess.corrections.cache_clear()
+    preprocess.lemma.cache_clear()
+    try:
+        assert preprocess.corrections("fr") == {"tribunaux": "Tribunal"}
+        assert preprocess.lemma("tribunaux", "fr") == preprocess.lemma("Tribunaux", "fr") == "tribunal"
+    finally:
+        preprocess.corrections.cache_clear()
+        preprocess.lemma.cache_clear()
+
+
+def test_the_project_s_corrections_are_written_lower_case():
+    from valduchesse import preprocess
+
+    for language in ("de", "en", "fr", "nl"):
+        listed = preprocess.corrections(language)
+        assert listed and all(lemma == lemma.lower() for lemma in listed.values()), language
+
+
 def test_a_malformed_lemma_corrections_file_is_an_input_error_naming_file_line_and_fix(tmp_path, monkeypatch):
     from valduchesse import preprocess
     from valduchesse.files import InputError

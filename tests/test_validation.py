@@ -68,8 +68,10 @@ def test_a_verdict_needs_min_positives_coded_sentences_in_the_part_judged():
     assert lower.loc["a", "status"] == "measured"
     higher = dictionary_verdicts(scores, ["a", "b", "c"], min_positives=31)
     assert (higher["status"] == "cannot be judged").all()
-    with pytest.raises(ValueError, match="no part 'held-out'"):
+    with pytest.raises(ValueError, match="no part 'held-out' .they have test.*Fix: pass part= one of those"):
         dictionary_verdicts(scores, ["a"], part="held-out")
+    with pytest.raises(ValueError, match=r"min_positives must be at least 1, got 0. Fix: pass min_positives=1 or more"):
+        dictionary_verdicts(scores, ["a"], min_positives=0)
 
 
 def test_verdict_lines_name_each_theme_under_its_status():
@@ -135,8 +137,10 @@ def test_a_passage_held_in_two_languages_is_one_positive(tmp_path):
     assert (per_passage["coded"], per_passage["hits"], per_passage["matched"]) == (2, 1, 1)
     groups = positive_groups(coded, ["justice"], passages).iloc[0]
     assert (groups["coded"], groups["groups"]) == (2, "g1; g2")
-    with pytest.raises(ValueError, match="assign_split first"):
+    with pytest.raises(ValueError, match="no column 'group'. Fix: pass the table .*assign_split returned"):
         positive_groups(coded.drop(columns="group"), ["justice"], passages)
+    with pytest.raises(ValueError, match=r"dictionary_errors\(part='test'\): the coded table has no column 'split'. Fix"):
+        dictionary_errors(coded.drop(columns="split"), dictionary, part="test")
 
 
 def test_judge_dictionary_on_texts_the_coding_does_not_hold_judges_nothing(write_text):

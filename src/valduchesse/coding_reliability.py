@@ -461,8 +461,11 @@ class Adjudication(NamedTuple):
     final : str
         The final codes, joined by ``;``.
     rule : {"agreed", "majority", "third reader"}
-        The two coders agreed; the codes two of the three readers gave were kept; or three different
-        readings, the third reader's codes taken.
+        The two coders agreed; the codes two of the three readers gave were kept; or the third reader's
+        codes were taken, either because no code had two votes (three different readings) or because the
+        codes with two votes would put a marker (``furniture``, ``undecidable`` or ``none``, which stand
+        alone) together with another code, which only a reading that itself mixes them can cause
+        (see :func:`adjudicate`).
     disputed : tuple of (str, bool)
         With ``majority``: each code that only one of the two coders gave, sorted, and whether it was
         kept; ``()`` otherwise.
@@ -478,8 +481,18 @@ def adjudicate(first: str, second: str, third: str | None = None) -> Adjudicatio
 
     The codebook's procedure: where the two code lists are the same, they are
     final (``agreed``). Where they differ, each code (theme or marker) is
-    kept if at least two of the three readers gave it. If no code has two
-    votes (three different readings), the third reader's list is final.
+    kept if at least two of the three readers gave it (``majority``). The
+    third reader's list is final (``third reader``) in two cases: no code has
+    two votes (three different readings), or the codes with two votes hold a
+    marker (``furniture``, ``undecidable`` or ``none``) together with another
+    code, which no sentence may have, as a marker stands alone. The second
+    case needs a reading that itself mixes a marker with another code (e.g.
+    ``none`` / ``justice`` / ``none;justice``): this function does not check
+    the readings, :func:`valduchesse.coding.check_codes` (as the coded sheets
+    are read) refuses such a reading. There the readings are not all
+    different, though :func:`valduchesse.prose.coding_reliability.adjudication_note`
+    logs both cases with the same note; with checked readings, ``third
+    reader`` always means three readings sharing no code.
     Without a third reader, a disagreement raises :class:`CodingError`.
 
     Parameters

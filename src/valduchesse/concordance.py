@@ -111,7 +111,8 @@ def query_terms(query: str, preprocessor: Preprocessor) -> list[str]:
     wanted = [lemma(strip_elision(w, language), language) if preprocessor.lemmatize
               else strip_elision(w, language).lower() for w in words(query)]
     if not wanted:
-        raise ValueError(f"the query {query!r} holds no word")
+        raise ValueError(f"the query {query!r} holds no word (only digits, punctuation or spaces). Fix: type a word "
+                         "with letters, e.g. 'terrorisme', or a run of words, e.g. \"mandat d'arrêt\"")
     return wanted
 
 

@@ -251,7 +251,12 @@ def comparable_openings(documents: pd.DataFrame, language: str, length: int | No
         & documents["coverage"].isin(["opening excerpt", "full text"])
     ].copy()
     if rows.empty:
-        raise ValueError(f"no opening or full text in language {language!r}")
+        available = sorted(set(documents.loc[(documents["part"] == 1)
+                                             & documents["coverage"].isin(["opening excerpt", "full text"]),
+                                             "language"]))
+        raise ValueError(f"no opening or full text in language {language!r} among the texts' first parts (header "
+                         f"fields 'language', 'part', 'coverage'). Fix: compare one of the languages that have one: "
+                         f"{', '.join(available) or 'none; give a text part: 1 with coverage: full text or opening excerpt'}")
     length = int(rows["chars"].min()) if length is None else length
     rows["original_chars"] = rows["chars"]
     rows["text"] = [cut_opening(text, length) for text in rows["text"]]

@@ -81,14 +81,17 @@ def keyness(
     reference = [d for d in matrix.doc_ids if d not in target] if reference is None else list(reference)
     unknown = sorted((set(target) | set(reference)) - known)
     if unknown:
-        raise ValueError(f"unknown text id(s): {', '.join(unknown)}; the matrix holds {', '.join(matrix.doc_ids)}")
+        raise ValueError(f"keyness: unknown text id(s): {', '.join(unknown)}. Fix: name ids the term matrix holds: "
+                         f"{', '.join(matrix.doc_ids)}")
     if not target:
-        raise ValueError("the target is empty: name at least one text id")
+        raise ValueError("keyness: the target is empty. Fix: name at least one text id in target")
     if not reference:
-        raise ValueError("the reference is empty: name at least one text id that is not in the target")
+        raise ValueError("keyness: the reference is empty. Fix: name at least one text id that is not in the target "
+                         "(the default reference is every other text of the matrix)")
     overlap = sorted(set(target) & set(reference))
     if overlap:
-        raise ValueError(f"target and reference overlap ({', '.join(overlap)}): a text can only be on one side")
+        raise ValueError(f"keyness: target and reference overlap ({', '.join(overlap)}). Fix: put each text on one "
+                         "side only")
     rows = {doc_id: i for i, doc_id in enumerate(matrix.doc_ids)}
     a = np.asarray(matrix.counts[[rows[d] for d in target]].sum(axis=0)).ravel().astype(float)
     b = np.asarray(matrix.counts[[rows[d] for d in reference]].sum(axis=0)).ravel().astype(float)
@@ -126,9 +129,9 @@ def check_correction(correction: str, alpha: float) -> None:
         Naming the value refused and what to use instead.
     """
     if correction not in CORRECTIONS:
-        raise ValueError(f"correction {correction!r} is not known; use one of {', '.join(CORRECTIONS)}")
+        raise ValueError(f"correction {correction!r} is not known. Fix: use one of {', '.join(CORRECTIONS)}")
     if not 0 < alpha < 1:
-        raise ValueError(f"alpha={alpha}: use a level between 0 and 1, e.g. 0.05")
+        raise ValueError(f"alpha={alpha} is not a level. Fix: use a level between 0 and 1, e.g. 0.05")
 
 
 def p_values(g2) -> np.ndarray:

@@ -26,6 +26,17 @@ simplemma's module-level functions configure theirs, on this module's dictionari
 module changes nothing of simplemma. ``python -m valduchesse.lemma_cache [LANGUAGE ...]`` builds the
 tries ahead of time (default: the collection's languages) and prints where they are; ``make`` does it
 at setup.
+
+**What this module takes from simplemma beyond its public API.** The list of languages simplemma has
+data for, ``SUPPORTED_LANGUAGES``, is imported from simplemma's internal module
+``simplemma.strategies.dictionaries.dictionary_factory`` (it is not in simplemma's ``__all__``), and
+two pieces of simplemma's own code are copied here rather than called, because simplemma's versions
+read its global default data: :meth:`LanguageData.is_known`'s input checks and look-up (those of
+``simplemma.is_known``), and :meth:`LanguageData.langdetect`'s tie-break (a second, relaxed sample of
+words when the top two languages tie, as ``simplemma.langdetect`` does). A new simplemma may move the
+list or change either; the pinned version is the one this was checked against, and
+``tests/test_lemma_cache.py`` compares the lemmas, the look-ups and the language scores (ties included)
+with simplemma's own functions, so that such a change fails a test rather than changing a result.
 """
 
 from __future__ import annotations
@@ -169,13 +180,15 @@ class CachedTries(DictionaryFactory):
         Raises
         ------
         ValueError
-            If simplemma has no data for ``lang`` (simplemma's own error).
+            If simplemma has no data for ``lang`` (simplemma's own wording, ``Unsupported language``, with the
+            codes it has).
         """
         return self._dictionary(lang)
 
     def _load_or_build(self, lang: str) -> TrieMapping:
         if lang not in SIMPLEMMA_LANGUAGES:
-            raise ValueError(f"Unsupported language: {lang}")
+            raise ValueError(f"Unsupported language: {lang!r} (simplemma has no data for it). "
+                             f"Fix: use one of simplemma's language codes: {', '.join(sorted(SIMPLEMMA_LANGUAGES))}")
         path = self.folder / f"{lang}.dic"
         if path.is_file():
             try:
@@ -243,7 +256,10 @@ class LanguageData:
         Returns
         -------
         str
-            The lemma (the word lower-cased if no dictionary or rule knows it).
+            The lemma: from the dictionary, else from simplemma's rules and affix, hyphen and prefix
+            strategies; if none knows the word, simplemma's fallback gives the word back as written, or
+            lower-cased only for the languages simplemma lower-cases (its ``BETTER_LOWER``: bg, es, hy, lt,
+            lv, pt, sk, uk; not de, en, fr or nl).
         """
         return self._lemmatizer.lemmatize(word, language)
 
@@ -331,7 +347,9 @@ def lemmatize(word: str, language: str) -> str:
     Returns
     -------
     str
-        Its lemma (the word itself when the dictionary does not know it).
+        Its lemma, from the dictionary or simplemma's rules and affix strategies; if none knows the word,
+        the word as written (lower-cased only in the languages simplemma lower-cases; see
+        :meth:`LanguageData.lemmatize`).
     """
     return language_data().lemmatize(word, language)
 
@@ -375,6 +393,10 @@ def langdetect(text: str, languages: tuple[str, ...]) -> list[tuple[str, float]]
 def main(argv: list[str] | None = None) -> int:
     """Build the tries of ``argv``'s languages (default: the collection's) in :func:`cache_folder`; print each file.
 
+    For each language, prints ``LANGUAGE: FILE`` once its trie is saved, or, where the cache folder could
+    not be written, ``LANGUAGE: not saved ...`` (the trie was built in memory only; each process then
+    builds it again, which costs time but changes no result, so the status stays 0).
+
     Parameters
     ----------
     argv : list of str, optional
@@ -383,13 +405,25 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        0 (a trie that could not be saved is built again when needed).
+        2 if a language is not one of simplemma's (nothing is built; the message on standard error names
+        the codes to use), else 0.
     """
     languages = (argv if argv is not None else sys.argv[1:]) or sorted(SUPPORTED_LANGUAGES)
+    unknown = [language for language in languages if language not in SIMPLEMMA_LANGUAGES]
+    if unknown:
+        print(f"python -m valduchesse.lemma_cache: simplemma has no data for {', '.join(map(repr, unknown))}. "
+              f"Fix: use one of simplemma's language codes: {', '.join(sorted(SIMPLEMMA_LANGUAGES))}",
+              file=sys.stderr)
+        return 2
     tries = CachedTries()
     for language in languages:
         tries.get_dictionary(language)
-        print(f"{language}: {trie_file(language)}")
+        path = trie_file(language)
+        if path.is_file():
+            print(f"{language}: {path}")
+        else:
+            print(f"{language}: not saved: {path.parent} could not be written (see the warning above); the trie "
+                  "is built again in each process that needs it")
     return 0
 
 

@@ -33,11 +33,14 @@ def openings_to_compare(documents: pd.DataFrame, language: str) -> pd.DataFrame:
     -------
     DataFrame
         :func:`~valduchesse.corpus_views.comparable_openings`'s table (``chars`` the characters compared,
-        ``original_chars`` those of the text, ``compared_as`` e.g. ``full text, whole``).
+        ``original_chars`` those of the text), data only: ``attrs["cut"]`` is True where the openings were
+        cut to one length (coverages differ), False where every text is compared whole. The words saying
+        what each row compares (``compared_as``) are :func:`valduchesse.prose.like_with_like.openings_compared`'s.
     """
     rows = comparable_openings(documents, language)
-    if rows["coverage"].nunique() == 1:
+    cut = rows["coverage"].nunique() > 1
+    if not cut:
         longest = int(documents.loc[documents["language"] == language, "text"].str.len().max())
         rows = comparable_openings(documents, language, length=longest)
-        rows["compared_as"] = rows["coverage"] + ", whole"
+    rows.attrs["cut"] = cut
     return rows

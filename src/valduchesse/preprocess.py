@@ -238,7 +238,9 @@ def corrections(language: str) -> dict[str, str]:
 def lemma(word: str, language: str) -> str:
     """The lemma of a (normalised) word, lower-cased: the corrections table first, then simplemma.
 
-    Dutch lemmas lose simplemma's underscore (``aan_sluiten`` → ``aansluiten``).
+    A correction from ``lemma_corrections.yml`` is lower-cased too, as simplemma's lemma is (the
+    corrections the project lists are all written lower-case, so this changes none of them). Dutch
+    lemmas lose simplemma's underscore (``aan_sluiten`` → ``aansluiten``).
 
     Parameters
     ----------
@@ -250,11 +252,11 @@ def lemma(word: str, language: str) -> str:
     Returns
     -------
     str
-        The lemma, lower-cased.
+        The lemma, lower-cased (a correction as well as simplemma's lemma).
     """
     fixed = corrections(language).get(word.lower())
     if fixed is not None:
-        return fixed
+        return fixed.lower()
     found = lemma_cache.lemmatize(word, language).lower()
     return found.replace("_", "") if language == "nl" else found
 

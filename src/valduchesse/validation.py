@@ -236,7 +236,9 @@ def positive_groups(coded: pd.DataFrame, themes, passages: pd.DataFrame | None =
     """
     themes = list(themes)
     if "group" not in coded.columns or "split" not in coded.columns:
-        raise ValueError("positive_groups needs the columns 'group' and 'split': assign_split first")
+        missing = [name for name in ("group", "split") if name not in coded.columns]
+        raise ValueError(f"positive_groups: the coded table has no column {', '.join(map(repr, missing))}. Fix: pass "
+                         "the table valduchesse.validation_split.assign_split returned (assign_split first)")
     units, truth, _ = _scored_units(coded, themes, passages, column, "split", preferred)
     inside = units["split"] == part
     rows = []
@@ -272,7 +274,9 @@ def dictionary_errors(coded: pd.DataFrame, dictionary: ThemeDictionary, column: 
     kept = substantive(coded, column)
     if part is not None:
         if "split" not in kept.columns:
-            raise ValueError("dictionary_errors(part=...) needs a 'split' column: assign_split first")
+            raise ValueError(f"dictionary_errors(part={part!r}): the coded table has no column 'split'. Fix: pass the "
+                             "table valduchesse.validation_split.assign_split returned (assign_split first), or "
+                             "part=None")
         kept = kept[kept["split"] == part]
     themes = list(dictionary.themes)
     truth = indicators(kept[column], themes)
@@ -333,10 +337,13 @@ def dictionary_verdicts(scores: pd.DataFrame, themes, part: str = "test", min_po
         :func:`~valduchesse.prose.validation.verdict_lines` (the three lines).
     """
     if part not in set(scores["part"]):
-        raise ValueError(f"the scores have no part {part!r} (they have {', '.join(dict.fromkeys(scores['part']))}): "
-                         "score the dictionary with a split that has it, or pass part=")
+        raise ValueError(f"dictionary_verdicts: the scores have no part {part!r} (they have "
+                         f"{', '.join(map(str, dict.fromkeys(scores['part'])))}). Fix: pass part= one of those, or "
+                         "score the dictionary (validate_dictionary) with a split that has it")
     if min_positives < 1:
-        raise ValueError(f"min_positives must be at least 1, got {min_positives}")
+        raise ValueError(f"dictionary_verdicts: min_positives must be at least 1, got {min_positives}. Fix: pass "
+                         f"min_positives=1 or more (the default is {MIN_POSITIVES}: the least coded units of a theme "
+                         "for a verdict)")
     judged = scores[scores["part"] == part].set_index("theme")
     held = groups.set_index("theme")["groups"] if groups is not None else pd.Series(dtype=object)
     rows = []

@@ -19,8 +19,14 @@ def adjudication_note(settled: Adjudication) -> str:
     -------
     str
         ``agreed``; ``adjudicated by majority with the third reader: CODE kept, CODE dropped`` (each code
-        only one of the two coders gave); or ``adjudicated: three different readings, the third reader's
-        codes taken``.
+        only one of the two coders gave); or, for the rule ``third reader``, ``adjudicated: three different
+        readings, the third reader's codes taken``. That last note is written for both of the rule's cases
+        (:func:`valduchesse.coding_reliability.adjudicate`): no code with two votes, which are three
+        different readings, and codes with two votes that would put a marker (``furniture``,
+        ``undecidable``, ``none``) beside another code (possible only if a reading itself mixes them, which
+        :func:`valduchesse.coding.check_codes` refuses), where two readings share codes and the note's
+        "three different readings" is not true; the note keeps the wording ``coding/sentences.csv`` logs
+        (tests/test_coding.py checks each note against it).
 
     Raises
     ------

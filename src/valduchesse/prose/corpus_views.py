@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..corpus_views import Comparison, compared_texts
 
-__all__ = ["compared_as", "comparison_lines", "texts_compared", "with_compared_as"]
+__all__ = ["compared_as", "compared_whole", "comparison_lines", "texts_compared", "with_compared_as"]
 
 
 def comparison_lines(choice: Comparison) -> list[str]:
@@ -77,7 +77,24 @@ def compared_as(coverage: str, original: int, length: int) -> str:
     """
     if original > length:
         return f"{coverage}, cut at the last word end within {length:,} characters"
-    return f"{coverage}, whole ({original:,} characters)"
+    return f"{compared_whole(coverage)} ({original:,} characters)"
+
+
+def compared_whole(coverage: str) -> str:
+    """What a text compared whole is, in words: its coverage, then ``whole``.
+
+    Parameters
+    ----------
+    coverage : str
+        The text's coverage (``full text``, ``opening excerpt``).
+
+    Returns
+    -------
+    str
+        E.g. ``full text, whole`` (:func:`compared_as` adds the characters where openings were cut to one
+        length and this one was short enough to stay whole).
+    """
+    return f"{coverage}, whole"
 
 
 def with_compared_as(rows: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..like_with_like import openings_to_compare
-from .corpus_views import with_compared_as
+from .corpus_views import compared_whole, with_compared_as
 
 __all__ = ["cut_lines", "openings_compared"]
 
@@ -23,13 +23,17 @@ def openings_compared(documents: pd.DataFrame, language: str) -> tuple[pd.DataFr
     Returns
     -------
     (DataFrame, list of str)
-        :func:`~valduchesse.like_with_like.openings_to_compare`'s table, with ``compared_as`` in words
-        (:func:`valduchesse.prose.corpus_views.with_compared_as`) where the openings were cut, and
-        :func:`cut_lines` of it.
+        :func:`~valduchesse.like_with_like.openings_to_compare`'s table with one more column, ``compared_as``,
+        what each row compares in words: :func:`valduchesse.prose.corpus_views.with_compared_as` where the
+        openings were cut (e.g. ``full text, cut at the last word end within 1,960 characters``),
+        :func:`valduchesse.prose.corpus_views.compared_whole` where every text is compared whole
+        (e.g. ``full text, whole``); and :func:`cut_lines` of it.
     """
     rows = openings_to_compare(documents, language)
-    if "compared_as" not in rows.columns:  # cut to one length: said as comparable_openings' rows are
+    if rows.attrs["cut"]:
         rows = with_compared_as(rows)
+    else:
+        rows = rows.assign(compared_as=[compared_whole(coverage) for coverage in rows["coverage"]])
     return rows, cut_lines(rows)
 
 
