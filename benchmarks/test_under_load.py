@@ -114,8 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             cpu = round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 1)
             output = result.stdout + result.stderr
             if args.logs:
-                args.logs.mkdir(parents=True, exist_ok=True)
-                (args.logs / f"run-{number}.log").write_text(output, encoding="utf-8")
+                write_atomically(args.logs / f"run-{number}.log", output)
             run = {"run": number, "exit_status": result.returncode, "wall_s": wall, "cpu_s": cpu, "load_before": round(load, 2),
                    "hogs_alive": sum(process.is_alive() for process in hogs), "summary": summary_line(output),
                    "failed": failed_tests(output)}
