@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> None:
     summary = [line for line in output.splitlines() if re.search(r"\d+ passed", line)]
     median = {key: round(statistics.median(run[key] for run in runs), 1) for key in ("wall_s", "user_s", "sys_s", "cpu_s")}
     lines = [
-        f"# The test command ({args.command}) on this machine, warm; target (issue 21): under 60 s wall when idle.",
+        f"# The test command ({args.command}) on this machine, warm"
+        + ("; target (issue 21): under 60 s wall when idle." if args.command == COMMAND else "."),
         "# cpu = user + sys seconds of the whole process tree (pytest, workers, kernels, subprocesses).",
         f"# machine: {json.dumps(started)}",
         f"# load average at the end: {[round(value, 2) for value in os.getloadavg()]}",

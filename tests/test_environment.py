@@ -378,3 +378,15 @@ def test_with_only_the_runtime_dependencies_every_module_and_every_notebook_impo
 def test_a_module_that_needs_more_than_the_runtime_dependencies_is_found():
     found = only_runtime(ROOT, [str(r) for r in runtime_dependencies() if canonicalize_name(r.name) != "scikit-learn"])
     assert any(line.startswith("valduchesse.terms: No module named 'sklearn'") for line in found["failed"])
+
+
+def test_the_package_urls_are_the_repository_address_of_citation_cff():
+    # No public address is known yet (CITATION.cff has no repository-code), and none is made up: the package then
+    # declares no URLs. Once CITATION.cff names the repository, pyproject.toml must give it as the Source URL.
+    citation = yaml.load((ROOT / "CITATION.cff").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    repository = citation.get("repository-code")
+    urls = project().get("urls", {})
+    if repository is None:
+        assert urls == {}, f"pyproject.toml gives URLs {urls} but CITATION.cff names no repository-code"
+    else:
+        assert urls.get("Source") == repository, f"CITATION.cff names {repository}: give it as Source in [project.urls]"
