@@ -137,7 +137,8 @@ def process_guard(nodeid: str):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(subprocess.Popen, "__init__", light_only)
         for name in REFUSED_ROUTES:
-            patch.setattr(os, name, refused_route(name), raising=False)
+            if hasattr(os, name):  # a function the platform lacks is not added
+                patch.setattr(os, name, refused_route(name))
         for module_name, name in SPAWNS:
             try:
                 module = importlib.import_module(module_name)
