@@ -161,6 +161,25 @@ def pytest_runtest_protocol(item, nextitem):
         yield
 
 
+@pytest.fixture(scope="module")
+def documents():
+    """The project's texts (``texts/``), loaded once per test module."""
+    from valduchesse.corpus import load_corpus
+
+    return load_corpus(TEXTS)
+
+
+@pytest.fixture(scope="module")
+def split_coded(documents):
+    """The project's current hand-coded sentences, each with its group and part of the validation split."""
+    from valduchesse.coding import coding_units, current_codes, read_coding
+    from valduchesse.validation_split import assign_split, read_split
+
+    coding = ROOT / "coding"
+    return assign_split(current_codes(read_coding(coding / "sentences.csv"), coding_units(documents)),
+                        read_split(coding / "validation_split.csv"))
+
+
 def header_lines(fields: dict) -> str:
     return "".join(f"{key}: {value}\n" for key, value in fields.items())
 

@@ -6,24 +6,18 @@ import os
 import pandas as pd
 import pytest
 
-from conftest import ROOT, TEXTS
+from conftest import ROOT
 from valduchesse.agenda import (
     FAMILIES, OTHER, AgendaError, cap_topics, check_quotes, domain_entries, families_held, judge_agenda,
     keyness_power, preamble_themes, read_crosswalk, read_portfolios, read_units, unit_keyness,
 )
 from valduchesse.prose.agenda import headline_sentences, unknowables
 from valduchesse.coding import THEMES, read_coding
-from valduchesse.corpus import load_corpus
 from valduchesse.keyness_power import smallest_passing_count
 from valduchesse.keyness import log_likelihood, threshold
 from valduchesse.themes import load_themes
 
 CODING = ROOT / "coding"
-
-
-@pytest.fixture(scope="module")
-def documents():
-    return load_corpus(TEXTS)
 
 
 def test_every_agenda_quote_is_in_its_text(documents):

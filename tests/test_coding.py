@@ -39,11 +39,6 @@ RULE_DECIDED = ROOT / "coding" / "rule_decided.csv"
 
 
 @pytest.fixture(scope="module")
-def documents():
-    return load_corpus(TEXTS)
-
-
-@pytest.fixture(scope="module")
 def coded():
     return read_coding(CODING)
 

@@ -6,43 +6,32 @@ import pandas as pd
 import pytest
 import yaml
 
-from valduchesse.coding import coding_units, current_codes, read_coding, substantive
+from valduchesse.coding import substantive
 from valduchesse.corpus import load_corpus
 from valduchesse.themes import load_themes
 from valduchesse.validation import (
     MIN_POSITIVES, dictionary_errors, dictionary_verdicts, judge_dictionary, positive_groups, validate_dictionary,
 )
-from valduchesse.validation_split import PARTS, assign_split, read_split, split_summary
+from valduchesse.validation_split import PARTS, read_split, split_summary
 from valduchesse.coding_reliability import read_passages
 from valduchesse.prose.validation import verdict_lines, with_verdicts
 
-from conftest import ROOT, TEXTS
+from conftest import ROOT
 
 SPLIT = ROOT / "coding" / "validation_split.csv"
 CODING = ROOT / "coding" / "sentences.csv"
 PASSAGES = ROOT / "coding" / "passages.csv"
 
 
-@pytest.fixture(scope="module")
-def documents():
-    return load_corpus(TEXTS)
-
-
-@pytest.fixture(scope="module")
-def coded(documents):
-    """The current coded sentences with their group and part."""
-    return assign_split(current_codes(read_coding(CODING), coding_units(documents)), read_split(SPLIT))
-
-
 # --- scores and verdicts ---------------------------------------------------------------------
 
 
-def test_validate_dictionary_scores_each_part_and_all(coded):
-    scores = validate_dictionary(coded, load_themes(ROOT / "themes.yml"))
+def test_validate_dictionary_scores_each_part_and_all(split_coded):
+    scores = validate_dictionary(split_coded, load_themes(ROOT / "themes.yml"))
     assert set(scores["part"]) == {*PARTS, "all"}
     by_part = scores.pivot(index="theme", columns="part", values="coded")
     assert (by_part["development"] + by_part["test"] == by_part["all"]).all()
-    kept = substantive(coded)
+    kept = substantive(split_coded)
     assert by_part["test"].sum() == sum(len([c for c in codes.split(";") if c not in ("none", "furniture")])
                                         for codes in kept.loc[kept["split"] == "test", "final"])
 
@@ -84,22 +73,22 @@ def test_verdict_lines_name_each_theme_under_its_status():
     assert lines[2].startswith("cannot be judged") and "Alpha (9)" in lines[2]
 
 
-def test_judge_dictionary_on_the_project_agrees_with_the_steps(coded, documents):
+def test_judge_dictionary_on_the_project_agrees_with_the_steps(split_coded, documents):
     themes = load_themes(ROOT / "themes.yml")
     verdicts = judge_dictionary(CODING, SPLIT, themes, documents)
-    passages = read_passages(PASSAGES, coded)
-    scores = validate_dictionary(coded, themes, passages=passages)
-    summary = split_summary(coded, read_split(SPLIT))
+    passages = read_passages(PASSAGES, split_coded)
+    scores = validate_dictionary(split_coded, themes, passages=passages)
+    summary = split_summary(split_coded, read_split(SPLIT))
     guided = int(summary.loc[summary["part"] == "test", "in_revision_1_development"].sum())
     by_hand = dictionary_verdicts(scores, list(themes.themes), unit="passage", guided=guided,
-                                  groups=positive_groups(coded, list(themes.themes), passages))
+                                  groups=positive_groups(split_coded, list(themes.themes), passages))
     pd.testing.assert_frame_equal(verdicts, by_hand)
     assert verdicts.attrs == by_hand.attrs and verdicts.attrs["unit"] == "passage" and guided > 0
     test = scores.query("part == 'test'").set_index("theme")
     judged = verdicts.set_index("theme")
     assert ((judged["status"] == "cannot be judged") == (test["coded"] < MIN_POSITIVES)).all()
     # counted per passage, a theme has no more test positives than counted per sentence version
-    per_sentence = validate_dictionary(coded, themes).query("part == 'test'").set_index("theme")
+    per_sentence = validate_dictionary(split_coded, themes).query("part == 'test'").set_index("theme")
     assert (test["coded"] <= per_sentence["coded"]).all() and test.loc["justice", "coded"] < per_sentence.loc["justice", "coded"]
 
 
@@ -150,18 +139,18 @@ def test_judge_dictionary_on_texts_the_coding_does_not_hold_judges_nothing(write
     assert all(math.isnan(f1) for f1 in verdicts["f1"])
 
 
-def test_dictionary_errors_of_one_part_read_only_that_part(coded):
-    errors = dictionary_errors(coded, load_themes(ROOT / "themes.yml"), part="development")
+def test_dictionary_errors_of_one_part_read_only_that_part(split_coded):
+    errors = dictionary_errors(split_coded, load_themes(ROOT / "themes.yml"), part="development")
     assert set(errors["split"]) <= {"development"}
-    everything = dictionary_errors(coded, load_themes(ROOT / "themes.yml"))
+    everything = dictionary_errors(split_coded, load_themes(ROOT / "themes.yml"))
     assert len(everything) >= len(errors)
     with pytest.raises(ValueError, match="assign_split"):
-        dictionary_errors(coded.drop(columns="split"), load_themes(ROOT / "themes.yml"), part="development")
+        dictionary_errors(split_coded.drop(columns="split"), load_themes(ROOT / "themes.yml"), part="development")
 
 
-def test_revision_2_changed_only_themes_with_development_errors_and_left_out_the_word_justice(coded, tmp_path):
+def test_revision_2_changed_only_themes_with_development_errors_and_left_out_the_word_justice(split_coded, tmp_path):
     """What themes.yml's comment says of revision 2, against the development part (the only part it read)."""
-    development = coded[coded["split"] == "development"]
+    development = split_coded[split_coded["split"] == "development"]
     revision_1 = load_themes(ROOT / "coding" / "themes_revision_1.yml")
     revision_2 = load_themes(ROOT / "themes.yml")
     before = validate_dictionary(development, revision_1).query("part == 'all'").set_index("theme")
@@ -189,7 +178,7 @@ def test_notebook_04_s_defaults_are_the_module_s_which_notebooks_02_and_05_use()
     assert (defaults["MIN_POSITIVES"], defaults["F1_TARGET"]) == (MIN_POSITIVES, F1_TARGET)
 
 
-def test_the_readme_s_sentences_on_the_dictionary_s_validation_hold(coded):
+def test_the_readme_s_sentences_on_the_dictionary_s_validation_hold(split_coded):
     """docs/methods.md (once README.md) names which themes the dictionary measures: checked against the verdicts, as
     notebook 04 prints them."""
     readme = " ".join((ROOT / "docs" / "methods.md").read_text(encoding="utf-8").split())
@@ -203,9 +192,9 @@ def test_the_readme_s_sentences_on_the_dictionary_s_validation_hold(coded):
         assert words in readme, f"docs/methods.md no longer says {words!r}: rewrite this check"
     assert MIN_POSITIVES == 10  # "ten"
     themes = load_themes(ROOT / "themes.yml")
-    passages = read_passages(PASSAGES, coded)
-    verdicts = dictionary_verdicts(validate_dictionary(coded, themes, passages=passages), list(themes.themes),
-                                   groups=positive_groups(coded, list(themes.themes), passages)).set_index("theme")
+    passages = read_passages(PASSAGES, split_coded)
+    verdicts = dictionary_verdicts(validate_dictionary(split_coded, themes, passages=passages), list(themes.themes),
+                                   groups=positive_groups(split_coded, list(themes.themes), passages)).set_index("theme")
     assert verdicts.loc["sahel_and_coalition", "source"] == "2021-11-22 complete text §8"
     assert with_verdicts(verdicts).loc["sahel_and_coalition", "verdict"].endswith(
         "; every coded sentence of the test part is in the one group 2021-11-22 complete text §8")
@@ -215,8 +204,8 @@ def test_the_readme_s_sentences_on_the_dictionary_s_validation_hold(coded):
     assert (verdicts[["drugs_and_organised_crime", "migration_and_smuggling", "cyber"]] == "cannot be judged").all()
 
 
-def test_both_parts_are_scored_even_when_no_coded_sentence_is_in_one(coded):
-    development = coded[coded["split"] == "development"]
+def test_both_parts_are_scored_even_when_no_coded_sentence_is_in_one(split_coded):
+    development = split_coded[split_coded["split"] == "development"]
     scores = validate_dictionary(development, load_themes(ROOT / "themes.yml"))
     assert list(dict.fromkeys(scores["part"])) == [*PARTS, "all"]
     assert (scores.loc[scores["part"] == "test", "coded"] == 0).all()

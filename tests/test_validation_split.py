@@ -3,47 +3,34 @@
 import pandas as pd
 import pytest
 
-from valduchesse.coding import coding_units, current_codes, read_coding, substantive
-from valduchesse.corpus import load_corpus
+from valduchesse.coding import substantive
 from valduchesse.validation_split import (
     PARTS, SPLIT_COLUMNS, SplitError, assign_split, read_split, split_half, split_summary,
 )
 
-from conftest import ROOT, TEXTS
+from conftest import ROOT
 
 SPLIT = ROOT / "coding" / "validation_split.csv"
-CODING = ROOT / "coding" / "sentences.csv"
-
-
-@pytest.fixture(scope="module")
-def documents():
-    return load_corpus(TEXTS)
-
-
-@pytest.fixture(scope="module")
-def coded(documents):
-    """The current coded sentences with their group and part."""
-    return assign_split(current_codes(read_coding(CODING), coding_units(documents)), read_split(SPLIT))
-
 
 
 # --- the committed split ---------------------------------------------------------------------
 
 
-def test_every_current_sentence_is_in_one_group_and_each_part_has_sentences(coded):
-    assert (coded["split"] != "unassigned").all(), coded.loc[coded["split"] == "unassigned", "unit_id"].tolist()
-    assert set(coded["split"]) == set(PARTS)
+def test_every_current_sentence_is_in_one_group_and_each_part_has_sentences(split_coded):
+    unassigned = split_coded.loc[split_coded["split"] == "unassigned", "unit_id"].tolist()
+    assert unassigned == []
+    assert set(split_coded["split"]) == set(PARTS)
 
 
-def test_every_language_version_of_an_opening_is_in_its_meeting_s_group(coded):
-    openings = coded[coded["coverage"] == "opening excerpt"]
+def test_every_language_version_of_an_opening_is_in_its_meeting_s_group(split_coded):
+    openings = split_coded[split_coded["coverage"] == "opening excerpt"]
     assert (openings.groupby("meeting_date")["group"].nunique() == 1).all()
     languages = openings.groupby("group")["language"].nunique()
     assert (languages >= 2).sum() >= 3  # 2016, 2017 and 2018: their translations sit together
 
 
-def test_the_2021_french_opening_and_the_start_of_the_complete_text_share_a_group(coded):
-    day = coded[coded["meeting_date"].astype(str).str.startswith("2021-11-22")]
+def test_the_2021_french_opening_and_the_start_of_the_complete_text_share_a_group(split_coded):
+    day = split_coded[split_coded["meeting_date"].astype(str).str.startswith("2021-11-22")]
     french = day[day["coverage"] == "opening excerpt"]
     start = day[(day["coverage"] == "full text") & (day["section_no"] <= french["section_no"].max())]
     assert french["group"].nunique() == 1 and set(start["group"]) == set(french["group"])
@@ -134,13 +121,13 @@ def test_split_half_the_first_revision_s_split_is_fixed_by_the_id():
     assert split.equals(split_half(ids)) and 150 < (split == "held-out").sum() < 250
 
 
-def test_split_summary_counts_each_group_s_sentences_and_those_that_guided_revision_1(coded):
+def test_split_summary_counts_each_group_s_sentences_and_those_that_guided_revision_1(split_coded):
     split = read_split(SPLIT)
-    summary = split_summary(coded, split)
-    kept = substantive(coded)
+    summary = split_summary(split_coded, split)
+    kept = substantive(split_coded)
     assert summary["order"].tolist() == sorted(summary["order"]) and summary["sentences"].sum() == len(kept)
     guided = split_half(kept["unit_id"], 0) == "development"
     assert summary["in_revision_1_development"].sum() == guided.sum()
     test = summary[summary["part"] == "test"]
     assert test["in_revision_1_development"].sum() > 0  # revision 1 was guided by sentences now in the test part
-    assert "in_revision_1_development" not in split_summary(coded, split, revision_seed=None).columns
+    assert "in_revision_1_development" not in split_summary(split_coded, split, revision_seed=None).columns
