@@ -18,23 +18,13 @@ from string import Template
 import mistune
 
 from ..atomic_write import write_atomically
-from .pages import BODY_CSS, NAV_CSS, SCROLL_SCRIPT, TABLE_CSS, Page, SafeRenderer, wrap_tables
+from .pages import BODY_CSS, NAV_CSS, SCROLL_SCRIPT, TABLE_CSS, Page, SafeRenderer, page_head, wrap_tables
 
 __all__ = ["DOC_TEMPLATE", "doc_pages", "render_doc", "write_doc_pages"]
 
 
 DOC_TEMPLATE = Template("""\
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>$title</title>
-<style>
-$body_css
-$nav_css
-$table_css
-main { padding: 1rem 0; }
+${head}main { padding: 1rem 0; }
 main > :not(.vd-table) { max-width: 46rem; }
 h1 { font-size: 1.7rem; line-height: 1.25; }
 a { color: #0b57d0; }
@@ -137,7 +127,7 @@ def write_doc_pages(pages: list[Page], output_dir: Path) -> list[Path]:
         nav = ('<nav class="vd-nav vd-nav-{where}" aria-label="{label}">\n'
                '<a class="vd-index" href="index.html">Index</a>\n</nav>')
         text = DOC_TEMPLATE.substitute(
-            title=html.escape(page.title), body_css=BODY_CSS, nav_css=NAV_CSS, table_css=TABLE_CSS,
+            head=page_head(html.escape(page.title), BODY_CSS, NAV_CSS, TABLE_CSS),
             nav_top=nav.format(where="top", label="Pages"), nav_bottom=nav.format(where="bottom", label="Pages (end of page)"),
             file=html.escape(f"{page.path.parent.name}/{page.path.name}"), body=render_doc(page.path.read_text(encoding="utf-8"), pages).strip(),
             script=SCROLL_SCRIPT)

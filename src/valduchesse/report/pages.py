@@ -18,7 +18,7 @@ from .figures import FIGURE_METADATA, Figure, NBCONVERT_PLACEHOLDER_ALT, display
 
 __all__ = [
     "BODY_CSS", "NAV_CSS", "OFFLINE_TEMPLATE", "PAGE_CSS", "PAGE_SCRIPT", "SCROLL_SCRIPT", "TABLE_CSS", "Page",
-    "SafeRenderer", "html_exporter", "navigation", "render_markdown", "render_notebook", "wrap_tables",
+    "SafeRenderer", "html_exporter", "navigation", "page_head", "render_markdown", "render_notebook", "wrap_tables",
 ]
 
 
@@ -72,6 +72,26 @@ TABLE_CSS = """\
 .vd-scroll-hint[hidden] { display: none; }
 code, a { overflow-wrap: anywhere; }
 """
+
+def page_head(title: str, *css: str) -> str:
+    """The start of a page the site writes itself (the index, a docs page): up to its own style rules.
+
+    Parameters
+    ----------
+    title : str
+        The page's title, HTML-escaped.
+    *css : str
+        The shared style sheets the page uses (e.g. :data:`BODY_CSS`, :data:`NAV_CSS`), each followed by a new line.
+
+    Returns
+    -------
+    str
+        The doctype, ``<html lang="en">``, the charset and viewport, the title and an open ``<style>`` with ``css``.
+    """
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{title}</title>\n<style>\n" + "".join(f"{sheet}\n" for sheet in css))
+
 
 #: The inline script that marks tables wider than their box: a hint line above each ("scroll sideways"), and the
 #: shadow on each edge that hides columns, updated as the table scrolls and as the window changes size.

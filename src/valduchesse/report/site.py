@@ -15,7 +15,7 @@ from ..run.guard import WriteRefused, write_refusal
 from .docs import doc_pages, write_doc_pages
 from .figures import FIGURES_SUBDIR, Figure, display_priority, notebook_figures
 from .notebook import code_cell_naming, notebook_question, notebook_reading, notebook_title
-from .pages import BODY_CSS, NAV_CSS, Page, html_exporter, navigation, render_markdown, render_notebook
+from .pages import BODY_CSS, NAV_CSS, Page, html_exporter, navigation, page_head, render_markdown, render_notebook
 from .png import png_description, png_size
 
 __all__ = [
@@ -27,16 +27,7 @@ __all__ = [
 DEFAULT_HEADLINE = "themes_by_meeting_hand_coded.png"
 
 INDEX_TEMPLATE = Template("""\
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>$title</title>
-<style>
-$body_css
-$nav_css
-main { padding: 1rem 0; }
+${head}main { padding: 1rem 0; }
 main > h1, main > h2, main > p, main > ol, .vd-finding > :not(figure) { max-width: 46rem; }
 h1 { font-size: 1.7rem; line-height: 1.25; }
 a { color: #0b57d0; }
@@ -220,11 +211,11 @@ def write_index(items: list[str], output_dir: Path, headline: Headline, pages: l
     """
     finding_heading, finding = _finding_html(headline, readings, pages)
     docs = docs or []
+    escaped_title = html.escape(title or site_title(pages, True))
     page = INDEX_TEMPLATE.substitute(
-        title=html.escape(title or site_title(pages, True)),
+        title=escaped_title, head=page_head(escaped_title, BODY_CSS, NAV_CSS),
         summary=html.escape(site_summary(pages, docs)),
         docs=_docs_html(docs),
-        body_css=BODY_CSS, nav_css=NAV_CSS,
         nav_top=navigation(pages, None, "top"),
         nav_bottom=navigation(pages, None, "bottom"),
         finding_heading=finding_heading,
